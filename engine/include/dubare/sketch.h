@@ -1,0 +1,154 @@
+// Copyright 2026 The Dubare Authors.
+//
+// sketch.h: MinHash and SimHash signatures of shingle-hash sets, the exact
+// Jaccard reference, and the parameters that make signatures comparable.
+//
+// A signature means something only beside the parameters that made it: the
+// normalizer version and form, the shingle kind and size, the hash seed, the
+// MinHash method and K. SketchParams holds all of them, is persisted with every
+// stored signature (index files, sketch output) and is checked before two
+// signatures are compared: comparing incompatible signatures is an error.
+//
+// MinHash values are 32-bit (the low 32 bits of a 64-bit permuted hash):
+// collisions at 2^-32 do not move a Jaccard estimate, and half the width
+// doubles the SIMD throughput and halves storage.
+//
+// Hot loops use the unchecked span functions (EstimateJaccard on spans);
+// API boundaries use the checked Signature forms.
+//
+// Ownership: signatures own their values; sketchers hold immutable tables.
+// Thread safety: const sketchers may be shared between threads.
+
+#ifndef DUBARE_SKETCH_H_
+#define DUBARE_SKETCH_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+#include "dubare/normalize.h"
+#include "dubare/shingle.h"
+
+namespace dubare {
+
+enum class MinHashMethod : uint8_t {
+  kClassic = 0,  // K independent multiply-shift hash functions
+  kOnePerm = 1,  // one-permutation hashing with optimal densification
+};
+
+// Everything that must match for two signatures to be comparable.
+struct SketchParams {
+  static constexpr uint32_t kFormatVersion = 1;
+
+  uint32_t format_version = kFormatVersion;
+  uint32_t normalizer_version = kNormalizerVersion;
+  bool match_key_keep_spaces = true;  // NormalizeOptions::keep_spaces of the match key
+  ShingleOptions shingle;
+  MinHashMethod method = MinHashMethod::kClassic;
+  uint32_t num_perm = 128;  // K, 64..1024
+  uint64_t seed = 1;        // seeds the K hash functions (not the shingle hash)
+
+  absl::Status Validate() const;
+  // kFailedPrecondition naming the first field that differs.
+  absl::Status CheckCompatible(const SketchParams& other) const;
+  // A stable one-line text form, e.g.
+  // "v1 norm1 keep_spaces=1 word:3 shingle_seed=... minhash=classic k=128 seed=1".
+  std::string ToString() const;
+  static absl::StatusOr<SketchParams> Parse(absl::string_view text);
+  friend bool operator==(const SketchParams&, const SketchParams&) = default;
+};
+
+struct MinHashSignature {
+  SketchParams params;
+  std::vector<uint32_t> values;  // size == params.num_perm
+};
+
+class MinHasher {
+ public:
+  explicit MinHasher(const SketchParams& params);
+  ~MinHasher();
+  const SketchParams& params() const { return params_; }
+  size_t num_perm() const { return params_.num_perm; }
+
+  // Writes num_perm() values for the set `hashes` (duplicates allowed; they
+  // do not change the result). An empty set gives all 0xFFFFFFFF.
+  void Sketch(absl::Span<const uint64_t> hashes, absl::Span<uint32_t> out) const;
+  MinHashSignature Sketch(absl::Span<const uint64_t> hashes) const;
+
+ private:
+  struct Impl;
+  SketchParams params_;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Fraction of equal slots; spans must have equal sizes (unchecked hot path).
+double EstimateJaccard(absl::Span<const uint32_t> a, absl::Span<const uint32_t> b);
+// Checked form: error if the parameters differ.
+absl::StatusOr<double> EstimateJaccard(const MinHashSignature& a, const MinHashSignature& b);
+
+// ---- SimHash ---------------------------------------------------------------
+
+struct SimHashOptions {
+  uint64_t seed = 2;
+};
+
+// 64-bit SimHash of a multiset of features: each distinct hash is weighted by
+// its count (term frequency) unless `weights` is given.
+uint64_t SimHash(absl::Span<const uint64_t> features, const SimHashOptions& options = {});
+uint64_t SimHashWeighted(absl::Span<const uint64_t> features, absl::Span<const float> weights,
+                         const SimHashOptions& options = {});
+inline int HammingDistance(uint64_t a, uint64_t b) { return __builtin_popcountll(a ^ b); }
+
+// ---- Exact reference -------------------------------------------------------
+
+// Both inputs must be sorted and unique (see SortUnique).
+struct SetOverlap {
+  size_t a_size = 0, b_size = 0, intersection = 0;
+  double jaccard() const;          // |A∩B| / |A∪B|; 1 when both are empty
+  double containment_a() const;    // |A∩B| / |A|: how much of A is in B
+  double containment_b() const;    // |A∩B| / |B|
+};
+SetOverlap ExactOverlap(absl::Span<const uint64_t> a, absl::Span<const uint64_t> b);
+
+// ---- Text to sketch ---------------------------------------------------------
+
+// Everything known about one document after sketching.
+struct DocumentSketch {
+  std::vector<uint64_t> shingles;  // sorted, unique shingle hashes
+  std::vector<uint32_t> minhash;   // params.num_perm values
+  uint64_t simhash = 0;            // over the shingle multiset
+  size_t normalized_bytes = 0;     // size of the match-key text
+};
+
+// The whole front end: match-key normalization, shingling, MinHash and
+// SimHash, reusing its scratch buffers from call to call.
+// Thread-compatible (not thread-safe): use one per thread.
+class DocumentSketcher {
+ public:
+  explicit DocumentSketcher(const SketchParams& params,
+                            InvalidUtf8Policy on_invalid = InvalidUtf8Policy::kError);
+  ~DocumentSketcher();
+  const SketchParams& params() const;
+  // Errors are the normalizer's (invalid UTF-8 with its byte offset).
+  absl::Status Sketch(absl::string_view text, DocumentSketch* out);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// ---- Encoding --------------------------------------------------------------
+
+// Little-endian bytes of the values, and back (for storage and JSON/base64).
+std::string EncodeValues(absl::Span<const uint32_t> values);
+absl::StatusOr<std::vector<uint32_t>> DecodeValues(absl::string_view bytes, size_t expected_count);
+
+}  // namespace dubare
+
+#endif  // DUBARE_SKETCH_H_

@@ -1,0 +1,16 @@
+// Copyright 2026 The Dubare Authors.
+//
+// commands.h: the subcommands of `dubare`. Each is defined in its own
+// tools/cmd_*.cc, parses its flags into library Options and makes one library
+// call; argv[0] is the subcommand's name.
+
+#ifndef DUBARE_TOOLS_COMMANDS_H_
+#define DUBARE_TOOLS_COMMANDS_H_
+
+namespace dubare::tools {
+
+int RunNormalize(int argc, char** argv);
+
+}  // namespace dubare::tools
+
+#endif  // DUBARE_TOOLS_COMMANDS_H_

@@ -1,0 +1,57 @@
+// Copyright 2026 The Dubare Authors.
+//
+// dubare: the command-line tool. A table of subcommands (as in ninja's tool
+// table); all logic lives in the library.
+
+#include <cstdio>
+#include <cstring>
+
+#include "commands.h"
+
+namespace dubare::tools {
+namespace {
+
+struct Command {
+  const char* name;
+  const char* summary;
+  int (*run)(int argc, char** argv);
+};
+
+constexpr Command kCommands[] = {
+    {"normalize", "print Kurdish text in canonical or match-key form", RunNormalize},
+};
+
+void PrintUsage(FILE* out) {
+  std::fputs(
+      "usage: dubare COMMAND [options] [ARGS...]\n\n"
+      "Near-duplicate detection for Kurdish text.\n\ncommands:\n",
+      out);
+  for (const Command& c : kCommands) std::fprintf(out, "  %-12s %s\n", c.name, c.summary);
+  std::fputs("\n'dubare COMMAND --help' shows a command's options and their defaults.\n", out);
+}
+
+}  // namespace
+}  // namespace dubare::tools
+
+int main(int argc, char** argv) {
+  using dubare::tools::kCommands;
+  if (argc < 2) {
+    dubare::tools::PrintUsage(stderr);
+    return 2;
+  }
+  if (!std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") ||
+      !std::strcmp(argv[1], "help")) {
+    dubare::tools::PrintUsage(stdout);
+    return 0;
+  }
+  if (!std::strcmp(argv[1], "--version")) {
+    std::puts("dubare 0.1.0");
+    return 0;
+  }
+  for (const auto& c : kCommands) {
+    if (!std::strcmp(argv[1], c.name)) return c.run(argc - 1, argv + 1);
+  }
+  std::fprintf(stderr, "dubare: unknown command '%s'\n\n", argv[1]);
+  dubare::tools::PrintUsage(stderr);
+  return 2;
+}
