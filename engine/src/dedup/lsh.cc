@@ -1,0 +1,339 @@
+// Copyright 2026 The Dubare Authors.
+
+#include "dubare/lsh.h"
+
+#include <xxhash.h>
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <thread>
+#include <utility>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+
+namespace dubare {
+namespace {
+
+static_assert(std::endian::native == std::endian::little,
+              "BandKey hashes the in-memory bytes of uint32 values as little-endian");
+
+// Adaptive Simpson on [a, b]; deterministic (fixed recursion order).
+template <typename F>
+double AdaptiveSimpson(const F& f, double a, double b, double fa, double fm, double fb,
+                       double whole, double tolerance, int depth) {
+  const double m = 0.5 * (a + b);
+  const double lm = 0.5 * (a + m), rm = 0.5 * (m + b);
+  const double flm = f(lm), frm = f(rm);
+  const double left = (m - a) / 6 * (fa + 4 * flm + fm);
+  const double right = (b - m) / 6 * (fm + 4 * frm + fb);
+  const double delta = left + right - whole;
+  if (depth <= 0 || std::fabs(delta) <= 15 * tolerance) return left + right + delta / 15;
+  return AdaptiveSimpson(f, a, m, fa, flm, fm, left, tolerance / 2, depth - 1) +
+         AdaptiveSimpson(f, m, b, fm, frm, fb, right, tolerance / 2, depth - 1);
+}
+
+// ∫_a^b f, starting from 16 panels so that a steep sigmoid is not missed.
+template <typename F>
+double Integrate(const F& f, double a, double b) {
+  constexpr int kPanels = 16;
+  constexpr double kTolerance = 1e-10;
+  double sum = 0;
+  const double h = (b - a) / kPanels;
+  for (int i = 0; i < kPanels; ++i) {
+    const double lo = a + i * h, hi = (i + 1 == kPanels) ? b : lo + h;
+    const double flo = f(lo), fhi = f(hi), fmid = f(0.5 * (lo + hi));
+    const double whole = (hi - lo) / 6 * (flo + 4 * fmid + fhi);
+    sum += AdaptiveSimpson(f, lo, hi, flo, fmid, fhi, whole, kTolerance / kPanels, 40);
+  }
+  return sum;
+}
+
+void Append(std::vector<uint64_t>* out, uint32_t a, uint32_t b) {
+  out->push_back(uint64_t{a} << 32 | b);
+}
+
+// Emits the pairs of one bucket of ascending document indices: all pairs, or
+// a star around the first member when the bucket is over the cap. `accept`
+// filters pairs (SimHash distance check).
+template <typename Accept>
+void EmitBucket(absl::Span<const uint32_t> docs, uint32_t cap, const Accept& accept,
+                std::vector<uint64_t>* out, CandidateStats* stats) {
+  ++stats->buckets;
+  if (docs.size() > cap) {
+    ++stats->capped_buckets;
+    for (size_t j = 1; j < docs.size(); ++j) {
+      if (accept(docs[0], docs[j])) Append(out, docs[0], docs[j]);
+    }
+    stats->raw_pairs += docs.size() - 1;
+    return;
+  }
+  for (size_t i = 0; i < docs.size(); ++i) {
+    for (size_t j = i + 1; j < docs.size(); ++j) {
+      if (accept(docs[i], docs[j])) Append(out, docs[i], docs[j]);
+    }
+  }
+  stats->raw_pairs += docs.size() * (docs.size() - 1) / 2;
+}
+
+struct KeyDoc {
+  uint64_t key;
+  uint32_t doc;
+};
+
+// Sorts the tuples of one table and emits every bucket's pairs.
+template <typename Accept>
+void GroupTable(std::vector<KeyDoc>* tuples, uint32_t cap, const Accept& accept,
+                std::vector<uint32_t>* scratch, std::vector<uint64_t>* out,
+                CandidateStats* stats) {
+  std::sort(tuples->begin(), tuples->end(), [](const KeyDoc& x, const KeyDoc& y) {
+    return x.key != y.key ? x.key < y.key : x.doc < y.doc;
+  });
+  for (size_t i = 0; i < tuples->size();) {
+    size_t j = i + 1;
+    while (j < tuples->size() && (*tuples)[j].key == (*tuples)[i].key) ++j;
+    if (j - i > 1) {
+      scratch->clear();
+      for (size_t x = i; x < j; ++x) scratch->push_back((*tuples)[x].doc);
+      EmitBucket(*scratch, cap, accept, out, stats);
+    }
+    i = j;
+  }
+}
+
+// Runs table(t, tuples, out, stats) for t in [0, num_tables) on `threads`
+// workers and returns the union of their pairs, sorted and unique.
+template <typename Table>
+std::vector<CandidatePair> RunTables(size_t num_tables, int threads, const Table& table,
+                                     CandidateStats* stats) {
+  const size_t workers =
+      std::max<size_t>(1, std::min<size_t>(num_tables, static_cast<size_t>(std::max(1, threads))));
+  std::vector<std::vector<uint64_t>> pairs(workers);
+  std::vector<CandidateStats> worker_stats(workers);
+  auto work = [&](size_t w) {
+    std::vector<KeyDoc> tuples;
+    std::vector<uint32_t> scratch;
+    for (size_t t = w; t < num_tables; t += workers) {
+      table(t, &tuples, &scratch, &pairs[w], &worker_stats[w]);
+      // Repeats across tables are common (a near-duplicate pair shares many
+      // bands); dropping them early bounds the memory.
+      std::sort(pairs[w].begin(), pairs[w].end());
+      pairs[w].erase(std::unique(pairs[w].begin(), pairs[w].end()), pairs[w].end());
+    }
+  };
+  if (workers == 1) {
+    work(0);
+  } else {
+    std::vector<std::thread> pool;
+    for (size_t w = 0; w < workers; ++w) pool.emplace_back(work, w);
+    for (std::thread& t : pool) t.join();
+  }
+  std::vector<uint64_t> all = std::move(pairs[0]);
+  for (size_t w = 1; w < workers; ++w) {
+    all.insert(all.end(), pairs[w].begin(), pairs[w].end());
+    std::vector<uint64_t>().swap(pairs[w]);
+  }
+  std::sort(all.begin(), all.end());
+  all.erase(std::unique(all.begin(), all.end()), all.end());
+
+  CandidateStats total;
+  for (const CandidateStats& s : worker_stats) {
+    total.buckets += s.buckets;
+    total.capped_buckets += s.capped_buckets;
+    total.raw_pairs += s.raw_pairs;
+  }
+  if (stats != nullptr) *stats = total;
+
+  std::vector<CandidatePair> result(all.size());
+  for (size_t i = 0; i < all.size(); ++i) {
+    result[i] = {static_cast<uint32_t>(all[i] >> 32), static_cast<uint32_t>(all[i])};
+  }
+  return result;
+}
+
+}  // namespace
+
+// ---- Parameters ------------------------------------------------------------
+
+absl::Status LshParams::Validate(uint32_t num_perm) const {
+  if (band_key_version != kBandKeyVersion) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("LSH band key version ", band_key_version, " is not supported (this build: ",
+                     kBandKeyVersion, ")"));
+  }
+  if (bands < 1 || rows < 1 || uint64_t{bands} * rows > num_perm) {
+    return absl::InvalidArgumentError(absl::StrCat("LSH bands=", bands, " rows=", rows,
+                                                   ": need bands, rows >= 1 and bands * rows <= ",
+                                                   num_perm, " (the number of permutations)"));
+  }
+  return absl::OkStatus();
+}
+
+std::string LshParams::ToString() const {
+  return absl::StrCat("lsh", band_key_version, " bands=", bands, " rows=", rows, " seed=", seed);
+}
+
+absl::StatusOr<LshParams> LshParams::Parse(absl::string_view text) {
+  std::vector<absl::string_view> fields = absl::StrSplit(text, ' ', absl::SkipEmpty());
+  auto bad = [&] { return absl::InvalidArgumentError(absl::StrCat("bad LSH parameters '", text, "'")); };
+  if (fields.size() != 4) return bad();
+  LshParams p;
+  absl::string_view version = fields[0];
+  if (!absl::ConsumePrefix(&version, "lsh") || !absl::SimpleAtoi(version, &p.band_key_version)) {
+    return bad();
+  }
+  absl::string_view v;
+  if (v = fields[1]; !absl::ConsumePrefix(&v, "bands=") || !absl::SimpleAtoi(v, &p.bands)) {
+    return bad();
+  }
+  if (v = fields[2]; !absl::ConsumePrefix(&v, "rows=") || !absl::SimpleAtoi(v, &p.rows)) {
+    return bad();
+  }
+  if (v = fields[3]; !absl::ConsumePrefix(&v, "seed=") || !absl::SimpleAtoi(v, &p.seed)) {
+    return bad();
+  }
+  return p;
+}
+
+double CandidateProbability(double s, uint32_t bands, uint32_t rows) {
+  return 1.0 - std::pow(1.0 - std::pow(s, rows), bands);
+}
+
+double FalsePositiveArea(double threshold, uint32_t bands, uint32_t rows) {
+  return Integrate([=](double s) { return CandidateProbability(s, bands, rows); }, 0.0,
+                   threshold);
+}
+
+double FalseNegativeArea(double threshold, uint32_t bands, uint32_t rows) {
+  return Integrate([=](double s) { return 1.0 - CandidateProbability(s, bands, rows); },
+                   threshold, 1.0);
+}
+
+absl::StatusOr<LshParams> OptimalLshParams(double threshold, uint32_t num_perm,
+                                           const LshWeights& weights) {
+  if (!(threshold > 0 && threshold < 1)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("LSH threshold ", threshold, " is not in (0, 1)"));
+  }
+  if (num_perm < 1) return absl::InvalidArgumentError("LSH needs at least one permutation");
+  if (!(weights.false_positive >= 0 && weights.false_negative >= 0) ||
+      weights.false_positive + weights.false_negative <= 0) {
+    return absl::InvalidArgumentError("LSH error weights must be >= 0 and not both 0");
+  }
+  LshParams best;
+  double best_error = std::numeric_limits<double>::infinity();
+  for (uint32_t b = 1; b <= num_perm; ++b) {
+    for (uint32_t r = 1; r <= num_perm / b; ++r) {
+      const double error = weights.false_positive * FalsePositiveArea(threshold, b, r) +
+                           weights.false_negative * FalseNegativeArea(threshold, b, r);
+      if (error < best_error) {
+        best_error = error;
+        best.bands = b;
+        best.rows = r;
+      }
+    }
+  }
+  return best;
+}
+
+// ---- Band keys -------------------------------------------------------------
+
+uint64_t BandKey(absl::Span<const uint32_t> signature, uint32_t band, const LshParams& params) {
+  return XXH3_64bits_withSeed(signature.data() + size_t{band} * params.rows,
+                              size_t{params.rows} * sizeof(uint32_t), params.seed + band);
+}
+
+void BandKeys(absl::Span<const uint32_t> signature, const LshParams& params,
+              absl::Span<uint64_t> out) {
+  for (uint32_t band = 0; band < params.bands; ++band) {
+    out[band] = BandKey(signature, band, params);
+  }
+}
+
+// ---- Candidate generation --------------------------------------------------
+
+std::vector<CandidatePair> FindCandidates(absl::Span<const uint64_t> band_keys, uint32_t bands,
+                                          const CandidateOptions& options,
+                                          CandidateStats* stats) {
+  if (bands == 0) return {};
+  const size_t num_docs = band_keys.size() / bands;
+  auto accept_all = [](uint32_t, uint32_t) { return true; };
+  auto table = [&](size_t band, std::vector<KeyDoc>* tuples, std::vector<uint32_t>* scratch,
+                   std::vector<uint64_t>* out, CandidateStats* s) {
+    tuples->resize(num_docs);
+    for (size_t d = 0; d < num_docs; ++d) {
+      (*tuples)[d] = {band_keys[d * bands + band], static_cast<uint32_t>(d)};
+    }
+    GroupTable(tuples, options.max_bucket_size, accept_all, scratch, out, s);
+  };
+  return RunTables(bands, options.threads, table, stats);
+}
+
+absl::StatusOr<std::vector<CandidatePair>> FindSimHashCandidates(
+    absl::Span<const uint64_t> fingerprints, const SimHashSearchOptions& options,
+    CandidateStats* stats) {
+  const int k = options.max_distance;
+  const int m = options.blocks == 0 ? k + 1 : options.blocks;
+  if (k < 0 || k > 31) {
+    return absl::InvalidArgumentError(absl::StrCat("Hamming distance ", k, " is not in [0, 31]"));
+  }
+  if (m < k + 1 || m > 64) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("SimHash search with distance ", k, " needs ", k + 1, "..64 blocks, not ", m));
+  }
+  // Block i covers bits [start[i], start[i+1]); the first 64 % m blocks are one bit wider.
+  std::vector<int> start(m + 1, 0);
+  for (int i = 0; i < m; ++i) start[i + 1] = start[i] + 64 / m + (i < 64 % m ? 1 : 0);
+  auto block_mask = [&](int i) {
+    const int width = start[i + 1] - start[i];
+    return (width == 64 ? ~uint64_t{0} : ((uint64_t{1} << width) - 1)) << start[i];
+  };
+  // One table per choice of m-k blocks, in lexicographic order.
+  const int t = m - k;
+  std::vector<uint64_t> masks;
+  std::vector<int> pick(t);
+  for (int i = 0; i < t; ++i) pick[i] = i;
+  constexpr size_t kMaxTables = 4096;
+  for (;;) {
+    uint64_t mask = 0;
+    for (int i : pick) mask |= block_mask(i);
+    masks.push_back(mask);
+    if (masks.size() > kMaxTables) {
+      return absl::InvalidArgumentError(absl::StrCat("SimHash search with ", m, " blocks and distance ",
+                                                     k, " needs more than ", kMaxTables, " tables"));
+    }
+    int i = t - 1;
+    while (i >= 0 && pick[i] == m - t + i) --i;
+    if (i < 0) break;
+    ++pick[i];
+    for (int j = i + 1; j < t; ++j) pick[j] = pick[j - 1] + 1;
+  }
+
+  auto within = [&](uint32_t a, uint32_t b) {
+    return std::popcount(fingerprints[a] ^ fingerprints[b]) <= k;
+  };
+  auto table = [&](size_t index, std::vector<KeyDoc>* tuples, std::vector<uint32_t>* scratch,
+                   std::vector<uint64_t>* out, CandidateStats* s) {
+    tuples->resize(fingerprints.size());
+    for (size_t d = 0; d < fingerprints.size(); ++d) {
+      (*tuples)[d] = {fingerprints[d] & masks[index], static_cast<uint32_t>(d)};
+    }
+    GroupTable(tuples, options.max_bucket_size, within, scratch, out, s);
+  };
+  return RunTables(masks.size(), options.threads, table, stats);
+}
+
+double SimHashSimilarity(uint64_t a, uint64_t b) {
+  return 1.0 - std::popcount(a ^ b) / 64.0;
+}
+
+double ContainmentToJaccard(double containment, double ratio) {
+  return containment * ratio / (1 + ratio - containment * ratio);
+}
+
+}  // namespace dubare

@@ -1,0 +1,300 @@
+// Copyright 2026 The Dubare Authors.
+//
+// LSH parameters, band keys and candidate generation against slow, obvious
+// references: numeric integration by the midpoint rule, exhaustive parameter
+// search, and all-pairs comparison.
+
+#include "dubare/lsh.h"
+
+#include <xxhash.h>
+
+#include <bit>
+#include <cmath>
+#include <cstdint>
+#include <random>
+#include <set>
+#include <utility>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace dubare {
+namespace {
+
+// ---- Parameters ------------------------------------------------------------
+
+double MidpointIntegral(double lo, double hi, int steps, auto f) {
+  const double h = (hi - lo) / steps;
+  double sum = 0;
+  for (int i = 0; i < steps; ++i) sum += f(lo + (i + 0.5) * h);
+  return sum * h;
+}
+
+double ReferenceP(double s, int b, int r) {
+  // 1 - (1 - s^r)^b, with the powers spelled out as products.
+  double sr = 1;
+  for (int i = 0; i < r; ++i) sr *= s;
+  double miss = 1;
+  for (int i = 0; i < b; ++i) miss *= 1 - sr;
+  return 1 - miss;
+}
+
+double ReferenceFp(double t, int b, int r) {
+  return MidpointIntegral(0, t, 20000, [&](double s) { return ReferenceP(s, b, r); });
+}
+double ReferenceFn(double t, int b, int r) {
+  return MidpointIntegral(t, 1, 20000, [&](double s) { return 1 - ReferenceP(s, b, r); });
+}
+
+TEST(LshParamsTest, ErrorAreasMatchMidpointIntegration) {
+  for (double t : {0.2, 0.5, 0.85}) {
+    for (auto [b, r] : {std::pair{1, 1}, {4, 8}, {20, 6}, {64, 2}, {128, 1}, {2, 64}}) {
+      SCOPED_TRACE(testing::Message() << "t=" << t << " b=" << b << " r=" << r);
+      EXPECT_NEAR(FalsePositiveArea(t, b, r), ReferenceFp(t, b, r), 1e-6);
+      EXPECT_NEAR(FalseNegativeArea(t, b, r), ReferenceFn(t, b, r), 1e-6);
+    }
+  }
+}
+
+TEST(LshParamsTest, OptimalParamsMinimiseWeightedErrorLikeExhaustiveSearch) {
+  constexpr uint32_t kNumPerm = 64;
+  for (double t : {0.3, 0.5, 0.8}) {
+    for (LshWeights w : {LshWeights{0.5, 0.5}, LshWeights{0.2, 0.8}}) {
+      SCOPED_TRACE(testing::Message() << "t=" << t << " w_fp=" << w.false_positive);
+      double best = 1e9;
+      for (int b = 1; b <= kNumPerm; ++b) {
+        for (int r = 1; b * r <= kNumPerm; ++r) {
+          best = std::min(best, w.false_positive * ReferenceFp(t, b, r) +
+                                    w.false_negative * ReferenceFn(t, b, r));
+        }
+      }
+      absl::StatusOr<LshParams> p = OptimalLshParams(t, kNumPerm, w);
+      ASSERT_TRUE(p.ok()) << p.status();
+      ASSERT_TRUE(p->Validate(kNumPerm).ok());
+      const double chosen = w.false_positive * ReferenceFp(t, p->bands, p->rows) +
+                            w.false_negative * ReferenceFn(t, p->bands, p->rows);
+      EXPECT_NEAR(chosen, best, 1e-6) << p->ToString();
+    }
+  }
+}
+
+TEST(LshParamsTest, HigherThresholdGivesLongerBands) {
+  absl::StatusOr<LshParams> low = OptimalLshParams(0.3, 128);
+  absl::StatusOr<LshParams> high = OptimalLshParams(0.9, 128);
+  ASSERT_TRUE(low.ok() && high.ok());
+  EXPECT_LT(low->rows, high->rows);
+  EXPECT_GT(low->bands, high->bands);
+}
+
+TEST(LshParamsTest, RejectsBadArguments) {
+  EXPECT_FALSE(OptimalLshParams(0.0, 128).ok());
+  EXPECT_FALSE(OptimalLshParams(1.0, 128).ok());
+  EXPECT_FALSE(OptimalLshParams(0.5, 0).ok());
+  EXPECT_FALSE(OptimalLshParams(0.5, 128, {0, 0}).ok());
+  LshParams p;
+  p.bands = 16;
+  p.rows = 9;
+  EXPECT_FALSE(p.Validate(128).ok());
+  p.rows = 8;
+  EXPECT_TRUE(p.Validate(128).ok());
+  p.band_key_version = 99;
+  EXPECT_FALSE(p.Validate(128).ok());
+}
+
+TEST(LshParamsTest, TextFormRoundTrips) {
+  LshParams p;
+  p.bands = 21;
+  p.rows = 6;
+  p.seed = 12345678901234ull;
+  absl::StatusOr<LshParams> back = LshParams::Parse(p.ToString());
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(*back, p);
+  EXPECT_FALSE(LshParams::Parse("lsh1 bands=3").ok());
+  EXPECT_FALSE(LshParams::Parse("lsh1 bands=x rows=2 seed=1").ok());
+}
+
+// ---- Band keys -------------------------------------------------------------
+
+TEST(BandKeyTest, IsSeededXxh3OfLittleEndianBandValues) {
+  std::vector<uint32_t> sig(24);
+  std::mt19937 rng(7);
+  for (uint32_t& v : sig) v = rng();
+  LshParams p;
+  p.bands = 4;
+  p.rows = 6;
+  std::vector<uint64_t> keys(p.bands);
+  BandKeys(sig, p, absl::MakeSpan(keys));
+  for (uint32_t band = 0; band < p.bands; ++band) {
+    std::vector<unsigned char> bytes;
+    for (uint32_t i = 0; i < p.rows; ++i) {
+      const uint32_t v = sig[band * p.rows + i];
+      for (int shift = 0; shift < 32; shift += 8) bytes.push_back((v >> shift) & 0xFF);
+    }
+    EXPECT_EQ(keys[band], XXH3_64bits_withSeed(bytes.data(), bytes.size(), p.seed + band));
+    EXPECT_EQ(keys[band], BandKey(sig, band, p));
+  }
+}
+
+TEST(BandKeyTest, EqualBandsInDifferentPositionsGetDifferentKeys) {
+  std::vector<uint32_t> sig(8, 42);
+  LshParams p;
+  p.bands = 2;
+  p.rows = 4;
+  EXPECT_NE(BandKey(sig, 0, p), BandKey(sig, 1, p));
+}
+
+// ---- MinHash candidates ----------------------------------------------------
+
+// Signatures over a tiny alphabet, so that bands collide often.
+std::vector<uint32_t> RandomSignatures(size_t n, size_t k, uint32_t alphabet, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::vector<uint32_t> sigs(n * k);
+  for (uint32_t& v : sigs) v = rng() % alphabet;
+  return sigs;
+}
+
+std::vector<CandidatePair> BruteForceCandidates(const std::vector<uint32_t>& sigs, size_t k,
+                                                const LshParams& p) {
+  const size_t n = sigs.size() / k;
+  std::vector<CandidatePair> out;
+  for (uint32_t a = 0; a < n; ++a) {
+    for (uint32_t b = a + 1; b < n; ++b) {
+      for (uint32_t band = 0; band < p.bands; ++band) {
+        bool equal = true;
+        for (uint32_t r = 0; r < p.rows && equal; ++r) {
+          equal = sigs[a * k + band * p.rows + r] == sigs[b * k + band * p.rows + r];
+        }
+        if (equal) {
+          out.push_back({a, b});
+          break;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+std::vector<uint64_t> KeysOf(const std::vector<uint32_t>& sigs, size_t k, const LshParams& p) {
+  const size_t n = sigs.size() / k;
+  std::vector<uint64_t> keys(n * p.bands);
+  for (size_t d = 0; d < n; ++d) {
+    BandKeys(absl::MakeConstSpan(sigs).subspan(d * k, k), p,
+             absl::MakeSpan(keys).subspan(d * p.bands, p.bands));
+  }
+  return keys;
+}
+
+TEST(FindCandidatesTest, EqualsAllPairsSharingABand) {
+  constexpr size_t kK = 12;
+  for (auto [bands, rows, alphabet] : {std::tuple{6, 2, 5u}, {4, 3, 3u}, {12, 1, 40u}}) {
+    LshParams p;
+    p.bands = bands;
+    p.rows = rows;
+    const std::vector<uint32_t> sigs = RandomSignatures(400, kK, alphabet, bands * 31 + rows);
+    const std::vector<CandidatePair> want = BruteForceCandidates(sigs, kK, p);
+    ASSERT_FALSE(want.empty());
+    CandidateOptions options;
+    options.max_bucket_size = 1000;  // no capping here
+    for (int threads : {1, 3}) {
+      options.threads = threads;
+      CandidateStats stats;
+      EXPECT_EQ(FindCandidates(KeysOf(sigs, kK, p), p.bands, options, &stats), want)
+          << "bands=" << bands << " rows=" << rows << " threads=" << threads;
+      EXPECT_EQ(stats.capped_buckets, 0u);
+      EXPECT_GE(stats.raw_pairs, want.size());
+    }
+  }
+}
+
+TEST(FindCandidatesTest, OversizedBucketBecomesStarAroundSmallestDocument) {
+  // Documents 2, 5, 7, 8, 9 share their only band key; the rest are unique.
+  std::vector<uint64_t> keys = {100, 101, 7, 102, 103, 7, 104, 7, 7, 7};
+  CandidateOptions options;
+  options.max_bucket_size = 4;
+  CandidateStats stats;
+  EXPECT_THAT(FindCandidates(keys, 1, options, &stats),
+              testing::ElementsAre(CandidatePair{2, 5}, CandidatePair{2, 7}, CandidatePair{2, 8},
+                                   CandidatePair{2, 9}));
+  EXPECT_EQ(stats.capped_buckets, 1u);
+  options.max_bucket_size = 5;
+  EXPECT_EQ(FindCandidates(keys, 1, options).size(), 10u);  // all 5·4/2 pairs
+}
+
+TEST(FindCandidatesTest, NoDocumentsNoPairs) {
+  EXPECT_TRUE(FindCandidates({}, 4).empty());
+}
+
+// ---- SimHash search --------------------------------------------------------
+
+// Random fingerprints plus, for every third one, a neighbour with a few bits
+// flipped, so that pairs at every distance up to about 8 exist.
+std::vector<uint64_t> ClusteredFingerprints(size_t n, uint32_t seed) {
+  std::mt19937_64 rng(seed);
+  std::vector<uint64_t> f;
+  while (f.size() < n) {
+    const uint64_t base = rng();
+    f.push_back(base);
+    if (f.size() % 3 == 0 && f.size() < n) {
+      uint64_t near = base;
+      const int flips = rng() % 9;
+      for (int i = 0; i < flips; ++i) near ^= uint64_t{1} << (rng() % 64);
+      f.push_back(near);
+    }
+  }
+  return f;
+}
+
+TEST(SimHashSearchTest, EqualsBruteForceHammingPairs) {
+  const std::vector<uint64_t> f = ClusteredFingerprints(1500, 11);
+  for (int k : {0, 1, 3, 6}) {
+    std::vector<CandidatePair> want;
+    for (uint32_t a = 0; a < f.size(); ++a) {
+      for (uint32_t b = a + 1; b < f.size(); ++b) {
+        if (std::popcount(f[a] ^ f[b]) <= k) want.push_back({a, b});
+      }
+    }
+    ASSERT_FALSE(want.empty()) << k;
+    for (int blocks : {0, k + 3}) {
+      for (int threads : {1, 2}) {
+        SimHashSearchOptions options;
+        options.max_distance = k;
+        options.blocks = blocks;
+        options.threads = threads;
+        absl::StatusOr<std::vector<CandidatePair>> got = FindSimHashCandidates(f, options);
+        ASSERT_TRUE(got.ok()) << got.status();
+        EXPECT_EQ(*got, want) << "k=" << k << " blocks=" << blocks << " threads=" << threads;
+      }
+    }
+  }
+}
+
+TEST(SimHashSearchTest, RejectsImpossibleBlockCounts) {
+  const std::vector<uint64_t> f = {1, 2, 3};
+  SimHashSearchOptions options;
+  options.max_distance = 3;
+  options.blocks = 3;  // fewer than k + 1: pigeonhole fails
+  EXPECT_FALSE(FindSimHashCandidates(f, options).ok());
+  options.max_distance = 40;
+  options.blocks = 0;
+  EXPECT_FALSE(FindSimHashCandidates(f, options).ok());
+}
+
+TEST(SimHashSearchTest, SimilarityCountsAgreeingBits) {
+  EXPECT_EQ(SimHashSimilarity(0, 0), 1.0);
+  EXPECT_EQ(SimHashSimilarity(0, ~uint64_t{0}), 0.0);
+  EXPECT_EQ(SimHashSimilarity(0b1011, 0), 1.0 - 3.0 / 64);
+}
+
+// ---- Containment -----------------------------------------------------------
+
+TEST(ContainmentTest, JaccardOfContainedSetMatchesCounting) {
+  // A: 100 items, B: 400 items, 80 of A in B.
+  const double ratio = 100.0 / 400, c = 0.8;
+  const double union_size = 100 + 400 - 80;
+  EXPECT_NEAR(ContainmentToJaccard(c, ratio), 80 / union_size, 1e-12);
+  EXPECT_NEAR(ContainmentToJaccard(1.0, 1.0), 1.0, 1e-12);
+}
+
+}  // namespace
+}  // namespace dubare
