@@ -19,6 +19,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -44,6 +45,7 @@ struct ShingleOptions {
   uint64_t seed = 0x64756261726530ull;  // "dubare0"
 
   absl::Status Validate() const;
+  friend bool operator==(const ShingleOptions&, const ShingleOptions&) = default;
 };
 
 // One token (word) of the input: its byte span and its hash.
@@ -80,6 +82,13 @@ class Shingler {
 
 // Sorts and deduplicates hashes in place: the set a sketch is made of.
 void SortUnique(std::vector<uint64_t>* hashes);
+
+// The text form of the shingle kind and size used by flags and by
+// SketchParams::ToString: "word:K", "char:K" (ignore_spaces) or "charsp:K"
+// (character shingles that keep white space).
+std::string ShingleSpec(const ShingleOptions& options);
+// Parses that form into *options (its seed is kept); validates the size.
+absl::Status ParseShingleSpec(absl::string_view spec, ShingleOptions* options);
 
 }  // namespace dubare
 

@@ -37,6 +37,15 @@
 
 namespace dubare {
 
+// Two documents are near-duplicates by default when the Jaccard similarity of
+// their shingle sets is at least this (chosen from measurements on edited
+// Kurdish republications: docs/sketching.md). Dedup and compare share it.
+inline constexpr double kDefaultJaccardThreshold = 0.5;
+// SimHash: the Hamming distance at or below which two 64-bit fingerprints
+// are called near-duplicates (Manku et al.'s k = 3; see docs/sketching.md for
+// why SimHash is not the default method).
+inline constexpr int kDefaultSimHashMaxDistance = 3;
+
 enum class MinHashMethod : uint8_t {
   kClassic = 0,  // K independent multiply-shift hash functions
   kOnePerm = 1,  // one-permutation hashing with optimal densification
@@ -111,8 +120,8 @@ inline int HammingDistance(uint64_t a, uint64_t b) { return __builtin_popcountll
 struct SetOverlap {
   size_t a_size = 0, b_size = 0, intersection = 0;
   double jaccard() const;          // |A∩B| / |A∪B|; 1 when both are empty
-  double containment_a() const;    // |A∩B| / |A|: how much of A is in B
-  double containment_b() const;    // |A∩B| / |B|
+  double containment_a() const;    // |A∩B| / |A|: how much of A is in B; 0 if A is empty
+  double containment_b() const;    // |A∩B| / |B|; 0 if B is empty
 };
 SetOverlap ExactOverlap(absl::Span<const uint64_t> a, absl::Span<const uint64_t> b);
 
@@ -142,6 +151,34 @@ class DocumentSketcher {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// ---- Reports (the `dubare sketch` and `dubare compare` output) -------------
+
+// Everything `dubare compare` says about two documents.
+struct DocumentComparison {
+  SketchParams params;
+  SetOverlap exact;               // over the unique shingle sets
+  double minhash_estimate = 0;    // EstimateJaccard of the two signatures
+  int simhash_distance = 0;       // HammingDistance of the SimHash fingerprints
+  double threshold = kDefaultJaccardThreshold;
+  bool duplicate() const { return exact.jaccard() >= threshold; }
+};
+
+// Sketches both texts under `params` and compares them. Errors name which
+// input failed ("a: invalid UTF-8 at byte 17").
+absl::StatusOr<DocumentComparison> CompareDocuments(absl::string_view a, absl::string_view b,
+                                                    const SketchParams& params,
+                                                    double threshold = kDefaultJaccardThreshold);
+// A short human-readable report, one fact per line.
+std::string FormatComparison(const DocumentComparison& c, absl::string_view name_a,
+                             absl::string_view name_b);
+
+enum class SignatureKind : uint8_t { kMinHash, kSimHash };
+// One JSON object (no newline): {"id":..., "shingles": N, "params": "...",
+// "method": "minhash", "signature": base64 of EncodeValues} or, for SimHash,
+// "signature" as 16 hex digits.
+std::string FormatSketchJson(absl::string_view id, const DocumentSketch& sketch,
+                             const SketchParams& params, SignatureKind kind);
 
 // ---- Encoding --------------------------------------------------------------
 

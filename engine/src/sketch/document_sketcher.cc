@@ -1,0 +1,53 @@
+// Copyright 2026 The Dubare Authors.
+
+#include "dubare/normalize.h"
+#include "dubare/shingle.h"
+#include "dubare/sketch.h"
+
+namespace dubare {
+
+struct DocumentSketcher::Impl {
+  Impl(const SketchParams& p, InvalidUtf8Policy on_invalid)
+      : params(p),
+        normalizer([&] {
+          NormalizeOptions o;
+          o.form = NormalForm::kMatchKey;
+          o.keep_spaces = p.match_key_keep_spaces;
+          o.on_invalid = on_invalid;
+          return o;
+        }()),
+        shingler(p.shingle),
+        minhasher(p) {}
+
+  SketchParams params;
+  Normalizer normalizer;
+  Shingler shingler;
+  MinHasher minhasher;
+  // Scratch reused from document to document.
+  NormalizedText normalized;
+  Shingles shingles;
+};
+
+DocumentSketcher::DocumentSketcher(const SketchParams& params, InvalidUtf8Policy on_invalid)
+    : impl_(new Impl(params, on_invalid)) {}
+
+DocumentSketcher::~DocumentSketcher() = default;
+
+const SketchParams& DocumentSketcher::params() const { return impl_->params; }
+
+absl::Status DocumentSketcher::Sketch(absl::string_view text, DocumentSketch* out) {
+  Impl& m = *impl_;
+  if (absl::Status s = m.normalizer.Normalize(text, &m.normalized); !s.ok()) return s;
+  out->normalized_bytes = m.normalized.text.size();
+  m.shingler.Shingle(m.normalized.text, &m.shingles, /*want_spans=*/false);
+  // SimHash weighs shingles by their frequency, so it sees the multiset
+  // before deduplication; MinHash and the exact sets use the unique set.
+  out->simhash = SimHash(m.shingles.hashes);
+  out->shingles.swap(m.shingles.hashes);  // out's old buffer becomes next call's scratch
+  SortUnique(&out->shingles);
+  out->minhash.resize(m.params.num_perm);
+  m.minhasher.Sketch(out->shingles, absl::MakeSpan(out->minhash));
+  return absl::OkStatus();
+}
+
+}  // namespace dubare

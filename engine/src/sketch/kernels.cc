@@ -1,0 +1,157 @@
+// Copyright 2026 The Dubare Authors.
+
+#include "sketch/kernels.h"
+
+#include <algorithm>
+
+namespace dubare::sketch_internal {
+namespace {
+
+// The classic kernel body, compiled once per target below. Four hashes share
+// each pass over the tables, so a table load and a min-store serve four
+// shingles; the inner loop over slots is what the compiler vectorizes.
+__attribute__((always_inline)) inline void ClassicBody(const ClassicTables& t,
+                                                       const uint64_t* hashes, size_t n,
+                                                       uint32_t* __restrict mins) {
+  const uint32_t* __restrict alo = t.alo;
+  const uint32_t* __restrict ahi = t.ahi;
+  const uint32_t* __restrict blo = t.blo;
+  const uint32_t* __restrict bhi = t.bhi;
+  const size_t k = t.k;
+  size_t j = 0;
+  for (; j + 4 <= n; j += 4) {
+    const uint32_t x0 = Fold32(hashes[j]), x1 = Fold32(hashes[j + 1]);
+    const uint32_t x2 = Fold32(hashes[j + 2]), x3 = Fold32(hashes[j + 3]);
+    for (size_t i = 0; i < k; ++i) {
+      const uint64_t al = alo[i], bl = blo[i];
+      const uint32_t ah = ahi[i], bh = bhi[i];
+      uint32_t v0 = static_cast<uint32_t>((al * x0 + bl) >> 32) + ah * x0 + bh;
+      uint32_t v1 = static_cast<uint32_t>((al * x1 + bl) >> 32) + ah * x1 + bh;
+      uint32_t v2 = static_cast<uint32_t>((al * x2 + bl) >> 32) + ah * x2 + bh;
+      uint32_t v3 = static_cast<uint32_t>((al * x3 + bl) >> 32) + ah * x3 + bh;
+      v0 = std::min(v0, v1);
+      v2 = std::min(v2, v3);
+      mins[i] = std::min(mins[i], std::min(v0, v2));
+    }
+  }
+  for (; j < n; ++j) {
+    const uint32_t x = Fold32(hashes[j]);
+    for (size_t i = 0; i < k; ++i) {
+      const uint32_t v = static_cast<uint32_t>((uint64_t{alo[i]} * x + blo[i]) >> 32) +
+                         ahi[i] * x + bhi[i];
+      mins[i] = std::min(mins[i], v);
+    }
+  }
+}
+
+// The reference: the definition, one slot at a time, with 64-bit a and b.
+void ClassicScalar(const ClassicTables& t, const uint64_t* hashes, size_t n, uint32_t* mins) {
+  for (size_t j = 0; j < n; ++j) {
+    const uint64_t x = Fold32(hashes[j]);
+    for (size_t i = 0; i < t.k; ++i) {
+      const uint64_t a = (uint64_t{t.ahi[i]} << 32) | t.alo[i];
+      const uint64_t b = (uint64_t{t.bhi[i]} << 32) | t.blo[i];
+      const uint32_t v = static_cast<uint32_t>((a * x + b) >> 32);
+      if (v < mins[i]) mins[i] = v;
+    }
+  }
+}
+
+void ClassicBaseline(const ClassicTables& t, const uint64_t* hashes, size_t n, uint32_t* mins) {
+  ClassicBody(t, hashes, n, mins);
+}
+
+__attribute__((target("avx2"))) void ClassicAvx2(const ClassicTables& t, const uint64_t* hashes,
+                                                 size_t n, uint32_t* mins) {
+  ClassicBody(t, hashes, n, mins);
+}
+
+__attribute__((target("avx512f,avx512bw,avx512dq,avx512vl"))) void ClassicAvx512(
+    const ClassicTables& t, const uint64_t* hashes, size_t n, uint32_t* mins) {
+  ClassicBody(t, hashes, n, mins);
+}
+
+}  // namespace
+
+const char* IsaName(Isa isa) {
+  switch (isa) {
+    case Isa::kScalar: return "scalar";
+    case Isa::kBaseline: return "baseline";
+    case Isa::kAvx2: return "avx2";
+    case Isa::kAvx512: return "avx512";
+  }
+  return "?";
+}
+
+bool IsaSupported(Isa isa) {
+  switch (isa) {
+    case Isa::kScalar:
+    case Isa::kBaseline: return true;
+    case Isa::kAvx2: return __builtin_cpu_supports("avx2");
+    case Isa::kAvx512:
+      return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+             __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl");
+  }
+  return false;
+}
+
+Isa BestIsa() {
+  static const Isa best = IsaSupported(Isa::kAvx512) ? Isa::kAvx512
+                          : IsaSupported(Isa::kAvx2) ? Isa::kAvx2
+                                                     : Isa::kBaseline;
+  return best;
+}
+
+ClassicKernel GetClassicKernel(Isa isa) {
+  switch (isa) {
+    case Isa::kScalar: return ClassicScalar;
+    case Isa::kBaseline: return ClassicBaseline;
+    case Isa::kAvx2: return ClassicAvx2;
+    case Isa::kAvx512: return ClassicAvx512;
+  }
+  return ClassicBaseline;
+}
+
+void OnePermBins(uint64_t seed_key, const uint64_t* hashes, size_t n, uint32_t k,
+                 uint32_t* mins) {
+  for (size_t j = 0; j < n; ++j) {
+    const uint64_t y = FeatureHash(seed_key, hashes[j]);
+    // Lemire's multiply-shift range reduction of the high half picks the bin.
+    const uint32_t bin = static_cast<uint32_t>(((y >> 32) * k) >> 32);
+    const uint32_t v = static_cast<uint32_t>(y);
+    mins[bin] = std::min(mins[bin], v);
+  }
+}
+
+void SimHashCountsReference(uint64_t seed_key, const uint64_t* hashes, size_t n,
+                            uint64_t counts[64]) {
+  for (size_t j = 0; j < n; ++j) {
+    const uint64_t y = FeatureHash(seed_key, hashes[j]);
+    for (int b = 0; b < 64; ++b) counts[b] += (y >> b) & 1;
+  }
+}
+
+void SimHashCounts(uint64_t seed_key, const uint64_t* hashes, size_t n, uint64_t counts[64]) {
+  // c[l] holds bit l of a per-position counter for up to 255 words; adding a
+  // word is a ripple of carries through the eight levels.
+  constexpr size_t kBlock = 255;
+  for (size_t start = 0; start < n; start += kBlock) {
+    const size_t end = std::min(n, start + kBlock);
+    uint64_t c[8] = {};
+    for (size_t j = start; j < end; ++j) {
+      uint64_t carry = FeatureHash(seed_key, hashes[j]);
+      for (int l = 0; l < 8; ++l) {
+        const uint64_t next = c[l] & carry;
+        c[l] ^= carry;
+        carry = next;
+      }
+    }
+    for (int b = 0; b < 64; ++b) {
+      uint64_t v = 0;
+      for (int l = 0; l < 8; ++l) v |= ((c[l] >> b) & 1) << l;
+      counts[b] += v;
+    }
+  }
+}
+
+}  // namespace dubare::sketch_internal

@@ -1,0 +1,90 @@
+// Copyright 2026 The Dubare Authors.
+
+#include <string>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "dubare/sketch.h"
+#include "dubare/status.h"
+
+namespace dubare {
+namespace {
+
+// A JSON string literal; bytes that are not valid UTF-8 are the caller's
+// problem only in the sense that they are escaped as \\u00XX of the byte.
+void AppendJsonString(absl::string_view s, std::string* out) {
+  out->push_back('"');
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out->append("\\\""); break;
+      case '\\': out->append("\\\\"); break;
+      case '\n': out->append("\\n"); break;
+      case '\r': out->append("\\r"); break;
+      case '\t': out->append("\\t"); break;
+      default:
+        if (c < 0x20) {
+          absl::StrAppendFormat(out, "\\u%04x", c);
+        } else {
+          out->push_back(static_cast<char>(c));
+        }
+    }
+  }
+  out->push_back('"');
+}
+
+}  // namespace
+
+absl::StatusOr<DocumentComparison> CompareDocuments(absl::string_view a, absl::string_view b,
+                                                    const SketchParams& params,
+                                                    double threshold) {
+  DUBARE_RETURN_IF_ERROR(params.Validate());
+  DocumentSketcher sketcher(params);
+  DocumentSketch sa, sb;
+  DUBARE_RETURN_IF_ERROR(Annotate(sketcher.Sketch(a, &sa), "first document"));
+  DUBARE_RETURN_IF_ERROR(Annotate(sketcher.Sketch(b, &sb), "second document"));
+  DocumentComparison c;
+  c.params = params;
+  c.threshold = threshold;
+  c.exact = ExactOverlap(sa.shingles, sb.shingles);
+  c.minhash_estimate = EstimateJaccard(absl::MakeConstSpan(sa.minhash), absl::MakeConstSpan(sb.minhash));
+  c.simhash_distance = HammingDistance(sa.simhash, sb.simhash);
+  return c;
+}
+
+std::string FormatComparison(const DocumentComparison& c, absl::string_view name_a,
+                             absl::string_view name_b) {
+  std::string out;
+  absl::StrAppendFormat(&out, "A: %s (%d shingles)\n", name_a, c.exact.a_size);
+  absl::StrAppendFormat(&out, "B: %s (%d shingles)\n", name_b, c.exact.b_size);
+  absl::StrAppendFormat(&out, "params:            %s\n", c.params.ToString());
+  absl::StrAppendFormat(&out, "shared shingles:   %d\n", c.exact.intersection);
+  absl::StrAppendFormat(&out, "exact Jaccard:     %.4f\n", c.exact.jaccard());
+  absl::StrAppendFormat(&out, "containment A in B: %.4f\n", c.exact.containment_a());
+  absl::StrAppendFormat(&out, "containment B in A: %.4f\n", c.exact.containment_b());
+  absl::StrAppendFormat(&out, "MinHash estimate:  %.4f (k=%d)\n", c.minhash_estimate,
+                        c.params.num_perm);
+  absl::StrAppendFormat(&out, "SimHash distance:  %d of 64 bits\n", c.simhash_distance);
+  absl::StrAppendFormat(&out, "verdict:           %s (exact Jaccard %s %.2f)\n",
+                        c.duplicate() ? "near-duplicates" : "not near-duplicates",
+                        c.duplicate() ? ">=" : "<", c.threshold);
+  return out;
+}
+
+std::string FormatSketchJson(absl::string_view id, const DocumentSketch& sketch,
+                             const SketchParams& params, SignatureKind kind) {
+  std::string out = "{\"id\":";
+  AppendJsonString(id, &out);
+  absl::StrAppend(&out, ",\"shingles\":", sketch.shingles.size(), ",\"params\":");
+  AppendJsonString(params.ToString(), &out);
+  if (kind == SignatureKind::kMinHash) {
+    absl::StrAppend(&out, ",\"method\":\"minhash\",\"signature\":\"",
+                    absl::Base64Escape(EncodeValues(sketch.minhash)), "\"}");
+  } else {
+    absl::StrAppendFormat(&out, ",\"method\":\"simhash\",\"signature\":\"%016x\"}",
+                          sketch.simhash);
+  }
+  return out;
+}
+
+}  // namespace dubare

@@ -1,0 +1,165 @@
+// Copyright 2026 The Dubare Authors.
+
+#include "dubare/shingle.h"
+
+#include <algorithm>
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+#include "sketch/hash_util.h"
+#include "sketch/text_scan.h"
+#include "unicode/uchar.h"
+
+namespace dubare {
+namespace sketch_internal {
+namespace {
+
+CharClass ClassOf(uint32_t cp) {
+  if (cp == 0x200C || cp == 0x200D) return kWordChar;  // ZWNJ/ZWJ join parts of a word
+  switch (u_charType(static_cast<UChar32>(cp))) {
+    case U_UPPERCASE_LETTER:
+    case U_LOWERCASE_LETTER:
+    case U_TITLECASE_LETTER:
+    case U_MODIFIER_LETTER:
+    case U_OTHER_LETTER:
+    case U_NON_SPACING_MARK:
+    case U_ENCLOSING_MARK:
+    case U_COMBINING_SPACING_MARK:
+    case U_DECIMAL_DIGIT_NUMBER:
+      return kWordChar;
+    default:
+      return u_isUWhiteSpace(static_cast<UChar32>(cp)) ? kSpace : kOther;
+  }
+}
+
+}  // namespace
+
+CharClass ClassifySupplementary(uint32_t cp) { return ClassOf(cp); }
+
+const uint8_t* BmpClassTable() {
+  static const uint8_t* const table = [] {
+    auto* t = new uint8_t[0x10000];
+    for (uint32_t cp = 0; cp < 0x10000; ++cp) t[cp] = ClassOf(cp);
+    return t;
+  }();
+  return table;
+}
+
+}  // namespace sketch_internal
+
+namespace {
+
+using sketch_internal::FinishShingle;
+using sketch_internal::Rotl64;
+using sketch_internal::TokenHash;
+
+constexpr int kMaxWordSize = 16;
+constexpr int kMaxCharSize = 64;
+
+// Slides a window of k units over the unit stream and appends one shingle
+// hash (and span) per window position; see FinishShingle for the rule.
+template <bool kWantSpans>
+class Roller {
+ public:
+  Roller(unsigned k, Shingles* out) : k_(k), out_(out) {}
+
+  void Add(uint32_t begin, uint32_t end, uint64_t hash) {
+    if (count_ >= k_) {
+      combined_ = Rotl64(combined_, 1) ^ Rotl64(ring_[pos_], k_) ^ hash;
+    } else {
+      combined_ = Rotl64(combined_, 1) ^ hash;
+      if (count_ == 0) first_begin_ = begin;
+    }
+    ring_[pos_] = hash;
+    if constexpr (kWantSpans) begins_[pos_] = begin;
+    if (++pos_ == k_) pos_ = 0;
+    ++count_;
+    last_end_ = end;
+    if (count_ >= k_) {
+      out_->hashes.push_back(FinishShingle(combined_, k_));
+      if constexpr (kWantSpans) out_->spans.push_back(ByteSpan{begins_[pos_], end});
+    }
+  }
+
+  // A text shorter than k units still gives one shingle covering all of it.
+  void Finish() {
+    if (count_ == 0 || count_ >= k_) return;
+    out_->hashes.push_back(FinishShingle(combined_, count_));
+    if constexpr (kWantSpans) out_->spans.push_back(ByteSpan{first_begin_, last_end_});
+  }
+
+ private:
+  const unsigned k_;
+  Shingles* const out_;
+  unsigned pos_ = 0;
+  unsigned count_ = 0;
+  uint64_t combined_ = 0;
+  uint32_t first_begin_ = 0, last_end_ = 0;
+  uint64_t ring_[kMaxCharSize];
+  uint32_t begins_[kMaxCharSize];
+};
+
+template <bool kWantSpans>
+void ShingleImpl(const ShingleOptions& o, absl::string_view text, Shingles* out) {
+  const char* data = text.data();
+  Roller<kWantSpans> roller(static_cast<unsigned>(o.size), out);
+  if (o.kind == ShingleKind::kWord) {
+    sketch_internal::ForEachWord(text, [&](size_t b, size_t e) {
+      roller.Add(static_cast<uint32_t>(b), static_cast<uint32_t>(e),
+                 TokenHash(data + b, e - b, o.seed));
+    });
+  } else {
+    sketch_internal::ForEachChar(text, o.ignore_spaces, [&](size_t b, size_t e) {
+      roller.Add(static_cast<uint32_t>(b), static_cast<uint32_t>(e),
+                 TokenHash(data + b, e - b, o.seed));
+    });
+  }
+  roller.Finish();
+}
+
+}  // namespace
+
+absl::Status ShingleOptions::Validate() const {
+  const int max = kind == ShingleKind::kWord ? kMaxWordSize : kMaxCharSize;
+  if (kind != ShingleKind::kWord && kind != ShingleKind::kChar) {
+    return absl::InvalidArgumentError("shingle kind must be word or char");
+  }
+  if (size < 1 || size > max) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "shingle size ", size, " out of range 1..", max, " for ",
+        kind == ShingleKind::kWord ? "word" : "char", " shingles"));
+  }
+  return absl::OkStatus();
+}
+
+Shingler::Shingler(const ShingleOptions& options) : options_(options) {
+  // An invalid size would overrun the window; clamp so a misuse cannot crash
+  // (callers are expected to have called Validate()).
+  options_.size = std::clamp(options_.size, 1,
+                             options_.kind == ShingleKind::kWord ? kMaxWordSize : kMaxCharSize);
+}
+
+void Shingler::Tokenize(absl::string_view text, std::vector<Token>* out) const {
+  out->clear();
+  const char* data = text.data();
+  sketch_internal::ForEachWord(text, [&](size_t b, size_t e) {
+    out->push_back(Token{ByteSpan{static_cast<uint32_t>(b), static_cast<uint32_t>(e)},
+                         TokenHash(data + b, e - b, options_.seed)});
+  });
+}
+
+void Shingler::Shingle(absl::string_view text, Shingles* out, bool want_spans) const {
+  out->Clear();
+  if (want_spans) {
+    ShingleImpl<true>(options_, text, out);
+  } else {
+    ShingleImpl<false>(options_, text, out);
+  }
+}
+
+void SortUnique(std::vector<uint64_t>* hashes) {
+  std::sort(hashes->begin(), hashes->end());
+  hashes->erase(std::unique(hashes->begin(), hashes->end()), hashes->end());
+}
+
+}  // namespace dubare

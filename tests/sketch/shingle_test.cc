@@ -1,0 +1,283 @@
+// Copyright 2026 The Dubare Authors.
+//
+// Shingles against a slow reference that tokenizes with ICU directly, builds
+// each k-gram as a string, re-splits it and hashes each token naively.
+
+#include "dubare/shingle.h"
+
+#include <random>
+#include <string>
+#include <vector>
+
+#include <xxhash.h>
+
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "gtest/gtest.h"
+#include "sketch/hash_util.h"
+#include "unicode/uchar.h"
+#include "unicode/utf8.h"
+
+namespace dubare {
+namespace {
+
+using sketch_internal::FinishShingle;
+
+bool IsWordChar(UChar32 c) {
+  if (c == 0x200C || c == 0x200D) return true;
+  const int8_t t = u_charType(c);
+  return t == U_UPPERCASE_LETTER || t == U_LOWERCASE_LETTER || t == U_TITLECASE_LETTER ||
+         t == U_MODIFIER_LETTER || t == U_OTHER_LETTER || t == U_NON_SPACING_MARK ||
+         t == U_ENCLOSING_MARK || t == U_COMBINING_SPACING_MARK || t == U_DECIMAL_DIGIT_NUMBER;
+}
+
+struct RefUnit {
+  std::string text;
+  ByteSpan span;
+};
+
+// Words of valid UTF-8 text, found with ICU's decoder and properties.
+std::vector<RefUnit> RefWords(const std::string& s) {
+  std::vector<RefUnit> words;
+  int32_t i = 0, n = static_cast<int32_t>(s.size());
+  int32_t begin = -1;
+  while (i < n) {
+    const int32_t start = i;
+    UChar32 c;
+    U8_NEXT(s.data(), i, n, c);
+    const bool word = c >= 0 && IsWordChar(c);
+    if (word && begin < 0) begin = start;
+    if (!word && begin >= 0) {
+      words.push_back({s.substr(begin, start - begin), {uint32_t(begin), uint32_t(start)}});
+      begin = -1;
+    }
+  }
+  if (begin >= 0) words.push_back({s.substr(begin), {uint32_t(begin), uint32_t(n)}});
+  return words;
+}
+
+std::vector<RefUnit> RefChars(const std::string& s, bool skip_spaces) {
+  std::vector<RefUnit> chars;
+  int32_t i = 0, n = static_cast<int32_t>(s.size());
+  while (i < n) {
+    const int32_t start = i;
+    UChar32 c;
+    U8_NEXT(s.data(), i, n, c);
+    if (skip_spaces && c >= 0 && u_isUWhiteSpace(c)) continue;
+    chars.push_back({s.substr(start, i - start), {uint32_t(start), uint32_t(i)}});
+  }
+  return chars;
+}
+
+// The combine rule applied directly: rotl(t0, n-1) ^ ... ^ t(n-1), finished.
+uint64_t RefCombine(const std::vector<std::string>& tokens, uint64_t seed) {
+  uint64_t c = 0;
+  const unsigned n = tokens.size();
+  for (unsigned i = 0; i < n; ++i) {
+    c ^= sketch_internal::Rotl64(XXH3_64bits_withSeed(tokens[i].data(), tokens[i].size(), seed),
+                                 n - 1 - i);
+  }
+  return FinishShingle(c, n);
+}
+
+Shingles RefShingle(const std::string& text, const ShingleOptions& o) {
+  const std::vector<RefUnit> units = o.kind == ShingleKind::kWord
+                                         ? RefWords(text)
+                                         : RefChars(text, o.ignore_spaces);
+  Shingles out;
+  if (units.empty()) return out;
+  const size_t k = std::min<size_t>(o.size, units.size());
+  for (size_t j = 0; j + k <= units.size(); ++j) {
+    std::vector<std::string> toks;
+    if (o.kind == ShingleKind::kWord) {
+      // Build the k-gram string, then split it back into its words.
+      std::vector<std::string> parts;
+      for (size_t m = 0; m < k; ++m) parts.push_back(units[j + m].text);
+      const std::string gram = absl::StrJoin(parts, " ");
+      toks = absl::StrSplit(gram, ' ');
+    } else {
+      for (size_t m = 0; m < k; ++m) toks.push_back(units[j + m].text);
+    }
+    out.hashes.push_back(RefCombine(toks, o.seed));
+    out.spans.push_back({units[j].span.begin, units[j + k - 1].span.end});
+  }
+  return out;
+}
+
+// Random valid text mixing Sorani, Kurmanji, digits, punctuation and joiners.
+std::string RandomText(std::mt19937_64& rng, int words) {
+  static const char* const kPieces[] = {
+      "ئەمڕۆ", "شەممە", "حکومەتی", "هەرێمی", "کوردستان", "لە", "سەر", "لەسەر", "و", "بە",
+      "ڕێز", "Kurdistan", "ê", "jî", "bi", "rojê", "٢٠٢١", "2021", "لە\u200cگەڵ", "Ğ",
+      "،", ".", "!", "\"", "(", "-", "\u00a0", "\U0001D400", "\u064B"};
+  std::string s;
+  std::uniform_int_distribution<int> pick(0, std::size(kPieces) - 1), sep(0, 5);
+  for (int i = 0; i < words; ++i) {
+    s += kPieces[pick(rng)];
+    static const char* const kSeps[] = {" ", " ", " ", "  ", "\n", ""};
+    s += kSeps[sep(rng)];
+  }
+  return s;
+}
+
+void ExpectSameShingles(const std::string& text, const ShingleOptions& o) {
+  const Shingles want = RefShingle(text, o);
+  Shingles got;
+  Shingler(o).Shingle(text, &got);
+  ASSERT_EQ(got.hashes, want.hashes) << ShingleSpec(o) << " text: " << text;
+  ASSERT_EQ(got.spans, want.spans) << ShingleSpec(o);
+  Shingles no_spans;
+  Shingler(o).Shingle(text, &no_spans, /*want_spans=*/false);
+  EXPECT_EQ(no_spans.hashes, want.hashes);
+  EXPECT_TRUE(no_spans.spans.empty());
+}
+
+TEST(ShingleTest, WordShinglesEqualStringBuildingReference) {
+  std::mt19937_64 rng(1);
+  for (int k : {1, 2, 3, 5, 7, 16}) {
+    ShingleOptions o;
+    o.size = k;
+    for (int trial = 0; trial < 40; ++trial) ExpectSameShingles(RandomText(rng, trial * 3), o);
+  }
+}
+
+TEST(ShingleTest, CharShinglesEqualReference) {
+  std::mt19937_64 rng(2);
+  for (bool ignore : {true, false}) {
+    for (int k : {1, 3, 5, 64}) {
+      ShingleOptions o;
+      o.kind = ShingleKind::kChar;
+      o.size = k;
+      o.ignore_spaces = ignore;
+      for (int trial = 0; trial < 30; ++trial) ExpectSameShingles(RandomText(rng, trial * 2), o);
+    }
+  }
+}
+
+TEST(ShingleTest, SpansCoverTheWords) {
+  const std::string text = "ئەمڕۆ، شەممە  حکومەتی هەرێمی.";
+  ShingleOptions o;
+  o.size = 2;
+  Shingles s;
+  Shingler(o).Shingle(text, &s);
+  ASSERT_EQ(s.spans.size(), 3u);
+  auto cut = [&](ByteSpan sp) { return text.substr(sp.begin, sp.size()); };
+  EXPECT_EQ(cut(s.spans[0]), "ئەمڕۆ، شەممە");
+  EXPECT_EQ(cut(s.spans[1]), "شەممە  حکومەتی");
+  EXPECT_EQ(cut(s.spans[2]), "حکومەتی هەرێمی");
+}
+
+TEST(ShingleTest, TokenizeFindsWordsAndHashesThem) {
+  const std::string text = " Rojê baş, لە\u200cگەڵ ٢٠٢١!";
+  std::vector<Token> tokens;
+  ShingleOptions o;
+  Shingler(o).Tokenize(text, &tokens);
+  const std::vector<RefUnit> want = RefWords(text);
+  ASSERT_EQ(tokens.size(), 4u);
+  ASSERT_EQ(want.size(), 4u);
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    EXPECT_EQ(tokens[i].span, want[i].span);
+    EXPECT_EQ(tokens[i].hash, XXH3_64bits_withSeed(want[i].text.data(), want[i].text.size(), o.seed));
+  }
+  EXPECT_EQ(text.substr(tokens[2].span.begin, tokens[2].span.size()), "لە\u200cگەڵ");
+}
+
+TEST(ShingleTest, IgnoreSpacesMakesJoinedAndSplitCompoundsEqual) {
+  ShingleOptions o;
+  o.kind = ShingleKind::kChar;
+  o.size = 4;
+  Shingles joined, split;
+  Shingler(o).Shingle("دەچین لەسەر شاخ", &joined);
+  Shingler(o).Shingle("دەچین لە سەر شاخ", &split);
+  EXPECT_EQ(joined.hashes, split.hashes);
+  o.ignore_spaces = false;
+  Shingler(o).Shingle("دەچین لەسەر شاخ", &joined);
+  Shingler(o).Shingle("دەچین لە سەر شاخ", &split);
+  EXPECT_NE(joined.hashes, split.hashes);
+}
+
+TEST(ShingleTest, ShortTextGivesOneShingleAndEmptyGivesNone) {
+  ShingleOptions o;
+  o.size = 5;
+  Shingles s;
+  Shingler(o).Shingle("لە سەر", &s);
+  ASSERT_EQ(s.hashes.size(), 1u);
+  EXPECT_EQ(s.spans[0], (ByteSpan{0, static_cast<uint32_t>(std::string("لە سەر").size())}));
+  Shingler(o).Shingle("  ،. ", &s);
+  EXPECT_TRUE(s.hashes.empty());
+  Shingler(o).Shingle("", &s);
+  EXPECT_TRUE(s.hashes.empty());
+}
+
+TEST(ShingleTest, OrderAndSeedMatter) {
+  ShingleOptions o;
+  o.size = 2;
+  Shingles ab, ba, seeded;
+  Shingler(o).Shingle("aa bb", &ab);
+  Shingler(o).Shingle("bb aa", &ba);
+  EXPECT_NE(ab.hashes, ba.hashes);
+  o.seed ^= 1;
+  Shingler(o).Shingle("aa bb", &seeded);
+  EXPECT_NE(ab.hashes, seeded.hashes);
+}
+
+TEST(ShingleTest, InvalidUtf8AndBinaryNeverCrash) {
+  std::mt19937_64 rng(3);
+  for (int trial = 0; trial < 200; ++trial) {
+    std::string bytes(trial * 7, '\0');
+    for (char& c : bytes) c = static_cast<char>(rng());
+    for (ShingleKind kind : {ShingleKind::kWord, ShingleKind::kChar}) {
+      ShingleOptions o;
+      o.kind = kind;
+      Shingles s;
+      Shingler(o).Shingle(bytes, &s);
+      for (const ByteSpan& sp : s.spans) {
+        ASSERT_LE(sp.begin, sp.end);
+        ASSERT_LE(sp.end, bytes.size());
+      }
+    }
+  }
+  // An invalid byte separates words.
+  std::vector<Token> tokens;
+  Shingler().Tokenize("ab\xFF" "cd", &tokens);
+  EXPECT_EQ(tokens.size(), 2u);
+}
+
+TEST(ShingleTest, OptionsValidate) {
+  ShingleOptions o;
+  EXPECT_TRUE(o.Validate().ok());
+  o.size = 17;
+  EXPECT_FALSE(o.Validate().ok());
+  o.kind = ShingleKind::kChar;
+  EXPECT_TRUE(o.Validate().ok());
+  o.size = 65;
+  EXPECT_FALSE(o.Validate().ok());
+  o.size = 0;
+  EXPECT_FALSE(o.Validate().ok());
+}
+
+TEST(ShingleTest, SpecRoundTrips) {
+  for (const char* spec : {"word:3", "word:16", "char:5", "charsp:7"}) {
+    ShingleOptions o;
+    ASSERT_TRUE(ParseShingleSpec(spec, &o).ok()) << spec;
+    EXPECT_EQ(ShingleSpec(o), spec);
+  }
+  ShingleOptions o;
+  for (const char* bad : {"word", "word:0", "word:17", "char:x", "line:3", "word:3:1", ""}) {
+    EXPECT_FALSE(ParseShingleSpec(bad, &o).ok()) << bad;
+  }
+}
+
+TEST(ShingleTest, SortUniqueGivesSortedSet) {
+  std::mt19937_64 rng(4);
+  std::vector<uint64_t> v;
+  for (int i = 0; i < 5000; ++i) v.push_back(rng() % 1000);
+  std::vector<uint64_t> want = v;
+  std::sort(want.begin(), want.end());
+  want.erase(std::unique(want.begin(), want.end()), want.end());
+  SortUnique(&v);
+  EXPECT_EQ(v, want);
+}
+
+}  // namespace
+}  // namespace dubare
