@@ -71,6 +71,16 @@ struct NormalizeOptions {
   InvalidUtf8Policy on_invalid = InvalidUtf8Policy::kError;
 };
 
+// The option values as `dubare normalize` and reports spell them:
+// "canonical" / "match", "auto" / "sorani" / "kurmanji", "error" / "replace".
+// Parse* fail with kInvalidArgument listing the accepted names.
+absl::string_view NormalFormName(NormalForm form);
+absl::StatusOr<NormalForm> ParseNormalForm(absl::string_view name);
+absl::string_view ScriptName(Script script);
+absl::StatusOr<Script> ParseScript(absl::string_view name);
+absl::string_view InvalidUtf8PolicyName(InvalidUtf8Policy policy);
+absl::StatusOr<InvalidUtf8Policy> ParseInvalidUtf8Policy(absl::string_view name);
+
 // A half-open byte range [begin, end).
 struct ByteSpan {
   uint32_t begin = 0;
@@ -103,6 +113,13 @@ class OffsetMap {
   // Raw access for tests and for serializers.
   const std::vector<uint32_t>& begins() const { return begin_; }
   const std::vector<uint32_t>& ends() const { return end_; }
+
+  // Bulk access for producers that fill the map in a hot loop (the
+  // normalizer): Resize() sets both ends to `n` entries, which the producer
+  // then writes through the mutable pointers. Capacity is kept across calls.
+  void Resize(size_t n);
+  uint32_t* mutable_begins() { return begin_.data(); }
+  uint32_t* mutable_ends() { return end_.data(); }
 
   // Total input size; ToInput of an empty range at the end maps here.
   uint32_t input_size() const { return input_size_; }

@@ -1,0 +1,440 @@
+// Copyright 2026 The Dubare Authors.
+//
+// The normalizer's hot loop. Each input code point is decoded once, looked up
+// in the rule table (text/tables.h) and handed to a small state machine that
+// applies the rules which need context:
+//   * a pending letter that a following mark or ZWNJ may still change
+//     (ه+ZWNJ → ە, یَ → ێ, رِ → ڕ, ...), in canonical Sorani only;
+//   * whether the previous output letter ends a word (ر → ڕ at word start);
+//   * a pending run of white space, written as one space or a paragraph break
+//     once the next visible character arrives (so runs at either end vanish).
+// A code point followed by one that composes with it under NFKC (combining
+// accents, hamza above, characters outside the BMP) is normalized together
+// with that run through ICU; all its output maps to the whole run.
+
+#include <algorithm>
+#include <cstring>
+#include <limits>
+#include <string>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "dubare/normalize.h"
+#include "dubare/status.h"
+#include "text/tables.h"
+
+namespace dubare {
+
+using text_internal::Action;
+using text_internal::Entry;
+using text_internal::Table;
+
+// ---------------------------------------------------------------- OffsetMap
+
+ByteSpan OffsetMap::ToInput(size_t out_begin, size_t out_end) const {
+  if (out_begin >= out_end) {
+    const uint32_t at = out_begin < begin_.size() ? begin_[out_begin] : input_size_;
+    return ByteSpan{at, at};
+  }
+  return ByteSpan{begin_[out_begin], end_[out_end - 1]};
+}
+
+void OffsetMap::Append(uint32_t in_begin, uint32_t in_end, size_t n) {
+  begin_.insert(begin_.end(), n, in_begin);
+  end_.insert(end_.end(), n, in_end);
+}
+
+void OffsetMap::Clear() {
+  begin_.clear();
+  end_.clear();
+  input_size_ = 0;
+}
+
+void OffsetMap::Reserve(size_t n) {
+  begin_.reserve(n);
+  end_.reserve(n);
+}
+
+void OffsetMap::Resize(size_t n) {
+  begin_.resize(n);
+  end_.resize(n);
+}
+
+// ---------------------------------------------------------------- Normalizer
+
+struct Normalizer::Tables {
+  const Table* table;
+};
+
+namespace {
+
+constexpr char32_t kReplacementChar = 0xFFFD;
+
+// Decodes the code point at s[i] (i < n). Returns its length, or minus the
+// length of the maximal invalid subpart (Unicode's "U+FFFD substitution of
+// maximal subparts").
+inline int Decode(const uint8_t* s, size_t n, size_t i, char32_t* cp) {
+  const uint8_t b0 = s[i];
+  if (b0 < 0x80) {
+    *cp = b0;
+    return 1;
+  }
+  if (b0 < 0xC2) return -1;
+  if (b0 < 0xE0) {
+    if (i + 1 >= n || (s[i + 1] & 0xC0) != 0x80) return -1;
+    *cp = (char32_t{b0} & 0x1F) << 6 | (s[i + 1] & 0x3F);
+    return 2;
+  }
+  if (b0 < 0xF0) {
+    const uint8_t lo = b0 == 0xE0 ? 0xA0 : 0x80;
+    const uint8_t hi = b0 == 0xED ? 0x9F : 0xBF;
+    if (i + 1 >= n || s[i + 1] < lo || s[i + 1] > hi) return -1;
+    if (i + 2 >= n || (s[i + 2] & 0xC0) != 0x80) return -2;
+    *cp = (char32_t{b0} & 0x0F) << 12 | (char32_t{s[i + 1]} & 0x3F) << 6 | (s[i + 2] & 0x3F);
+    return 3;
+  }
+  if (b0 < 0xF5) {
+    const uint8_t lo = b0 == 0xF0 ? 0x90 : 0x80;
+    const uint8_t hi = b0 == 0xF4 ? 0x8F : 0xBF;
+    if (i + 1 >= n || s[i + 1] < lo || s[i + 1] > hi) return -1;
+    if (i + 2 >= n || (s[i + 2] & 0xC0) != 0x80) return -2;
+    if (i + 3 >= n || (s[i + 3] & 0xC0) != 0x80) return -3;
+    *cp = (char32_t{b0} & 0x07) << 18 | (char32_t{s[i + 1]} & 0x3F) << 12 |
+          (char32_t{s[i + 2]} & 0x3F) << 6 | (s[i + 3] & 0x3F);
+    return 4;
+  }
+  return -1;
+}
+
+// Length of an HTML entity for ZWNJ at s[i] ('&'), or 0.
+size_t ZwnjEntityLength(const uint8_t* s, size_t n, size_t i) {
+  static constexpr const char* kForms[] = {"&zwnj;", "&#8204;", "&#x200c;"};
+  for (const char* form : kForms) {
+    const size_t len = std::strlen(form);
+    if (n - i < len) continue;
+    size_t k = 0;
+    while (k < len && absl::ascii_tolower(s[i + k]) == form[k]) ++k;
+    if (k == len) return len;
+  }
+  return 0;
+}
+
+// The UTF-8 of the letters the context rules produce, padded to the 4 bytes
+// Write() copies.
+constexpr char kAe[4] = "\xDB\x95";    // ە U+06D5
+constexpr char kYehV[4] = "\xDB\x8E";  // ێ U+06CE
+constexpr char kWawV[4] = "\xDB\x86";  // ۆ U+06C6
+constexpr char kLamV[4] = "\xDA\xB5";  // ڵ U+06B5
+constexpr char kRehV[4] = "\xDA\x95";  // ڕ U+0695
+
+// One call of Normalize: the state machine and the output being written.
+class Run {
+ public:
+  Run(const Table& table, const NormalizeOptions& options, NormalizedText* out)
+      : table_(table),
+        out_(out),
+        emit_spaces_(options.form == NormalForm::kCanonical || options.keep_spaces),
+        paragraphs_(options.form == NormalForm::kCanonical && options.keep_paragraphs),
+        replace_invalid_(options.on_invalid == InvalidUtf8Policy::kReplace) {}
+
+  absl::Status Normalize(absl::string_view input);
+
+ private:
+  const Entry& EntryFor(char32_t cp, Entry* scratch) const {
+    if (cp < 0x10000) return table_.bmp[cp];
+    *scratch = text_internal::ClassifyStable(table_, cp);
+    return *scratch;
+  }
+
+  void Process(const Entry& e, char32_t cp, uint32_t b, uint32_t end);
+  void Slow(const uint8_t* s, size_t n, size_t i, size_t j);
+
+  void Grow(size_t need) {
+    size_t cap = std::max(need, cap_ * 2);
+    out_->text.resize(cap);
+    out_->map.Resize(cap);
+    text_ = out_->text.data();
+    begins_ = out_->map.mutable_begins();
+    ends_ = out_->map.mutable_ends();
+    cap_ = cap;
+  }
+
+  // Writes len (<= 4) bytes from `bytes`, all mapped to [b, end).
+  void Write(const char* bytes, int len, uint32_t b, uint32_t end) {
+    if (n_ + 4 > cap_) Grow(n_ + 4);
+    std::memcpy(text_ + n_, bytes, 4);
+    for (int k = 0; k < 4; ++k) {
+      begins_[n_ + k] = b;
+      ends_[n_ + k] = end;
+    }
+    n_ += len;
+  }
+
+  void FlushPending() {
+    if (!pending_) return;
+    pending_ = false;
+    Write(pending_bytes_, pending_len_, pending_b_, pending_e_);
+  }
+
+  void FlushSpace() {
+    if (!space_) return;
+    space_ = false;
+    if (!emit_spaces_ || n_ == 0) return;
+    if (paragraphs_ && newlines_ >= 2) {
+      Write("\n\n\0", 2, space_b_, space_e_);
+    } else {
+      Write(" \0\0", 1, space_b_, space_e_);
+    }
+  }
+
+  void AddSpace(uint32_t b, uint32_t end, int newlines) {
+    if (!space_) {
+      space_ = true;
+      space_b_ = b;
+      newlines_ = 0;
+    }
+    space_e_ = end;
+    newlines_ += newlines;
+  }
+
+  void SetPending(const char* bytes, int len, uint8_t letter, uint32_t b, uint32_t end) {
+    pending_ = true;
+    std::memcpy(pending_bytes_, bytes, 4);
+    pending_len_ = len;
+    pending_letter_ = letter;
+    pending_b_ = b;
+    pending_e_ = end;
+  }
+
+  // Replaces the pending letter by the 2-byte letter `bytes`, which now also
+  // covers input up to `end`.
+  void ChangePending(const char* bytes, uint32_t end) {
+    std::memcpy(pending_bytes_, bytes, 2);
+    pending_len_ = 2;
+    pending_letter_ = 0;
+    pending_e_ = end;
+  }
+
+  const Table& table_;
+  NormalizedText* out_;
+  const bool emit_spaces_;
+  const bool paragraphs_;
+  const bool replace_invalid_;
+
+  char* text_ = nullptr;
+  uint32_t* begins_ = nullptr;
+  uint32_t* ends_ = nullptr;
+  size_t n_ = 0;
+  size_t cap_ = 0;
+
+  bool in_word_ = false;  // the last output character was a letter
+
+  bool pending_ = false;
+  char pending_bytes_[4] = {};
+  int pending_len_ = 0;
+  uint8_t pending_letter_ = 0;
+  uint32_t pending_b_ = 0, pending_e_ = 0;
+
+  bool space_ = false;
+  bool space_after_cr_ = false;
+  int newlines_ = 0;
+  uint32_t space_b_ = 0, space_e_ = 0;
+
+  std::u32string segment_in_, segment_out_;
+};
+
+void Run::Process(const Entry& e, char32_t cp, uint32_t b, uint32_t end) {
+  using namespace text_internal;  // NOLINT: the enumerators of tables.h
+  switch (e.action) {
+    case Action::kEmit:
+      FlushPending();
+      FlushSpace();
+      Write(e.bytes, e.len, b, end);
+      in_word_ = (e.flags & kLetter) != 0;
+      return;
+    case Action::kPendable:
+      FlushPending();
+      FlushSpace();
+      if ((e.flags & kWordInitialR) && !in_word_) {
+        SetPending(kRehV, 2, 0, b, end);
+      } else {
+        SetPending(e.bytes, e.len, e.aux, b, end);
+      }
+      in_word_ = true;
+      return;
+    case Action::kDrop:
+      return;
+    case Action::kCr:
+      FlushPending();
+      AddSpace(b, end, 1);
+      space_after_cr_ = true;
+      in_word_ = false;
+      return;
+    case Action::kSpace:
+      FlushPending();
+      // The '\n' of CRLF is part of the newline the '\r' counted.
+      AddSpace(b, end, cp == U'\n' && space_after_cr_ ? 0 : e.aux);
+      space_after_cr_ = false;
+      in_word_ = false;
+      return;
+    case Action::kSeparator:
+      FlushPending();
+      AddSpace(b, end, 0);
+      space_after_cr_ = false;
+      in_word_ = false;
+      return;
+    case Action::kZwnj:
+      if (pending_ && pending_letter_ == kHeh) {
+        ChangePending(kAe, end);
+        FlushPending();
+      }
+      return;
+    case Action::kMark:
+      if (!pending_) return;
+      if ((e.aux & kCarriesV) != 0) {
+        if (pending_letter_ == kYeh) ChangePending(kYehV, end);
+        if (pending_letter_ == kWaw) ChangePending(kWawV, end);
+        if (pending_letter_ == kLam) ChangePending(kLamV, end);
+      } else if ((e.aux & kCarriesVBelow) != 0 && pending_letter_ == kReh) {
+        ChangePending(kRehV, end);
+      }
+      return;
+    case Action::kAmp:  // an '&' reached here opens no entity
+      if (e.aux != 0) {
+        Process(table_.bmp[U','], U',', b, end);  // a separator, like other punctuation
+        return;
+      }
+      FlushPending();
+      FlushSpace();
+      Write(e.bytes, e.len, b, end);
+      in_word_ = false;
+      return;
+    case Action::kExpand: {
+      Entry scratch;
+      for (uint32_t k = 0; k < e.len; ++k) {
+        const char32_t c = table_.expansions[e.offset + k];
+        Process(EntryFor(c, &scratch), c, b, end);
+      }
+      return;
+    }
+    case Action::kSlow:
+      return;
+  }
+}
+
+// Normalizes input[i, j) through ICU: a starter and the characters that
+// compose with it.
+void Run::Slow(const uint8_t* s, size_t n, size_t i, size_t j) {
+  segment_in_.clear();
+  for (size_t k = i; k < j;) {
+    char32_t cp = 0;
+    const int len = Decode(s, n, k, &cp);  // valid: checked by the caller
+    segment_in_.push_back(cp);
+    k += len;
+  }
+  text_internal::NormalizeSegment(table_, segment_in_.data(), segment_in_.size(), &segment_out_);
+  Entry scratch;
+  for (char32_t c : segment_out_) {
+    Process(EntryFor(c, &scratch), c, static_cast<uint32_t>(i), static_cast<uint32_t>(j));
+  }
+}
+
+absl::Status Run::Normalize(absl::string_view input) {
+  out_->replacements = 0;
+  out_->map.set_input_size(static_cast<uint32_t>(input.size()));
+  Grow(input.size() + input.size() / 4 + 16);
+
+  const uint8_t* s = reinterpret_cast<const uint8_t*>(input.data());
+  const size_t n = input.size();
+  const Entry* bmp = table_.bmp.data();
+  size_t i = 0;
+  char32_t cp = 0;
+  int len = n > 0 ? Decode(s, n, 0, &cp) : 0;
+  while (i < n) {
+    const bool invalid = len < 0;
+    if (invalid) {
+      if (!replace_invalid_) {
+        return absl::InvalidArgumentError(absl::StrCat("invalid UTF-8 at byte offset ", i));
+      }
+      ++out_->replacements;
+      len = -len;
+      cp = kReplacementChar;
+    }
+    size_t next = i + len;
+    char32_t next_cp = 0;
+    int next_len = next < n ? Decode(s, n, next, &next_cp) : 0;
+    if (cp >= 0x10000 ||
+        (next_len > 0 && next_cp >= 0x300 && text_internal::ComposesBack(table_, next_cp))) {
+      // Gather the run of characters that compose backwards.
+      size_t j = next;
+      while (next_len > 0 && text_internal::ComposesBack(table_, next_cp)) {
+        j += next_len;
+        next_len = j < n ? Decode(s, n, j, &next_cp) : 0;
+      }
+      if (invalid) {
+        // An invalid sequence before combining marks: keep it out of ICU.
+        Process(bmp[cp], cp, static_cast<uint32_t>(i), static_cast<uint32_t>(next));
+        if (next < j) Slow(s, n, next, j);
+      } else {
+        Slow(s, n, i, j);
+      }
+      next = j;
+    } else {
+      const Entry& e = bmp[cp];
+      if (e.action == Action::kAmp) {
+        if (const size_t entity = ZwnjEntityLength(s, n, i); entity != 0) {
+          Process(bmp[0x200C], 0x200C, static_cast<uint32_t>(i), static_cast<uint32_t>(i + entity));
+          next = i + entity;
+          next_len = next < n ? Decode(s, n, next, &next_cp) : 0;
+        } else {
+          Process(e, cp, static_cast<uint32_t>(i), static_cast<uint32_t>(next));
+        }
+      } else {
+        Process(e, cp, static_cast<uint32_t>(i), static_cast<uint32_t>(next));
+      }
+    }
+    i = next;
+    cp = next_cp;
+    len = next_len;
+  }
+  FlushPending();
+  out_->text.resize(n_);
+  out_->map.Resize(n_);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+Normalizer::Normalizer(const NormalizeOptions& options)
+    : options_(options),
+      tables_(std::make_unique<Tables>(
+          Tables{&text_internal::TableFor(options.form, options.script)})) {}
+
+Normalizer::~Normalizer() = default;
+Normalizer::Normalizer(Normalizer&&) noexcept = default;
+Normalizer& Normalizer::operator=(Normalizer&&) noexcept = default;
+
+absl::Status Normalizer::Normalize(absl::string_view input, NormalizedText* out) const {
+  out->text.clear();
+  out->map.Clear();
+  out->replacements = 0;
+  if (input.size() >= (uint64_t{1} << 32)) {
+    return absl::OutOfRangeError(absl::StrCat("input of ", input.size(),
+                                              " bytes: the normalizer takes less than 4 GiB"));
+  }
+  Run run(*tables_->table, options_, out);
+  absl::Status status = run.Normalize(input);
+  if (!status.ok()) {
+    out->text.clear();
+    out->map.Clear();
+  }
+  return status;
+}
+
+absl::StatusOr<NormalizedText> Normalizer::Normalize(absl::string_view input) const {
+  NormalizedText out;
+  DUBARE_RETURN_IF_ERROR(Normalize(input, &out));
+  return out;
+}
+
+}  // namespace dubare

@@ -1,0 +1,96 @@
+// Copyright 2026 The Dubare Authors.
+//
+// tables.h: the per-code-point rule table behind dubare::Normalizer.
+//
+// For every BMP code point the table holds what the normalizer does with it:
+// NFKC (or NFKC_Casefold for the match key) composed with the context-free
+// Kurdish rules, precomputed with ICU when the table is built. The hot loop
+// then needs one lookup per code point; only the context rules (word start,
+// heh+ZWNJ, letter+mark, white-space runs) run at normalization time, and
+// only code points that can combine with what precedes them (kComposesBack)
+// send a short segment through ICU.
+//
+// Tables are immutable once built and shared by every Normalizer with the
+// same (form, script): TableFor() builds each variant once, thread-safely.
+
+#ifndef DUBARE_TEXT_TABLES_H_
+#define DUBARE_TEXT_TABLES_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "dubare/normalize.h"
+
+namespace dubare::text_internal {
+
+enum class Action : uint8_t {
+  kEmit,       // write the 1-4 UTF-8 bytes in Entry::bytes
+  kExpand,     // NFKC gives several code points: run each (Table::expansions) through the rules
+  kDrop,       // remove; invisible to context rules (marks, tatweel, bidi, ZWJ, BOM, ...)
+  kSpace,      // white space; Entry::aux = the newlines it counts
+  kCr,         // '\r': one newline, none when '\n' follows (CRLF)
+  kSeparator,  // match key: punctuation, which separates words like a space
+  kZwnj,       // ZWNJ: a pending ه becomes ە; then removed
+  kPendable,   // canonical Sorani: a letter that a following mark or ZWNJ can change
+  kMark,       // canonical Sorani: an Arabic mark that may change the pending letter
+  kAmp,        // '&': may open an HTML entity for ZWNJ
+  kSlow,       // not in the table (never stored; returned for code points >= 0x10000)
+};
+
+// Entry::aux for kPendable: which letter; for kMark: which letters it changes.
+enum PendingLetter : uint8_t { kHeh = 1, kYeh = 2, kWaw = 3, kLam = 4, kReh = 5 };
+enum MarkCarries : uint8_t {
+  kCarriesV = 1,      // fatha, small v above: ی → ێ, و → ۆ, ل → ڵ
+  kCarriesVBelow = 2  // kasra: ر → ڕ
+};
+
+// Entry::flags.
+enum EntryFlags : uint8_t {
+  kLetter = 1,         // output is a letter: the next character is not at a word start
+  kComposesBack = 2,   // may combine with the preceding character under NFKC
+  kWordInitialR = 4,   // canonical Sorani ر: becomes ڕ at the start of a word
+};
+
+struct Entry {
+  Action action = Action::kDrop;
+  uint8_t flags = 0;
+  uint8_t len = 0;  // kEmit: bytes in `bytes`; kExpand: number of code points
+  uint8_t aux = 0;  // kSpace: newlines; kPendable: PendingLetter; kMark: MarkCarries
+  union {
+    char bytes[4];     // kEmit, kPendable: the UTF-8 output
+    uint32_t offset;   // kExpand: first code point in Table::expansions
+  };
+  Entry() : offset(0) {}
+};
+static_assert(sizeof(Entry) == 8);
+
+struct Table {
+  NormalForm form;
+  Script script;
+  std::vector<Entry> bmp;           // 0x10000 entries
+  std::vector<char32_t> expansions;  // code points of kExpand entries
+};
+
+// The shared table for (form, script), built on first use.
+const Table& TableFor(NormalForm form, Script script);
+
+// The entry of a code point that is already NFKC (NFKC_Casefold for the match
+// key), for code points outside the BMP met in a slow segment. Slow: uses ICU.
+Entry ClassifyStable(const Table& table, char32_t cp);
+
+// True when `cp` may combine with the character before it under NFKC (the
+// table's kComposesBack, computed with ICU outside the BMP).
+bool ComposesBack(const Table& table, char32_t cp);
+
+// NFKC (NFKC_Casefold for the match key) of a short segment, with the Kurdish
+// hamza-above rules that NFKC lacks (ی + U+0654 → ئ, ه + U+0654 → ە).
+void NormalizeSegment(const Table& table, const char32_t* cps, size_t n,
+                      std::u32string* out);
+
+// Encodes `cp` as UTF-8 into `out` (room for 4 bytes); returns the length.
+int EncodeUtf8(char32_t cp, char* out);
+
+}  // namespace dubare::text_internal
+
+#endif  // DUBARE_TEXT_TABLES_H_

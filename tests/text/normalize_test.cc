@@ -1,0 +1,234 @@
+// Copyright 2026 The Dubare Authors.
+//
+// One test (or a small group) per normalization rule of docs/normalization.md.
+
+#include "dubare/normalize.h"
+
+#include <string>
+
+#include "gtest/gtest.h"
+
+namespace dubare {
+namespace {
+
+std::string Norm(absl::string_view in, NormalizeOptions options) {
+  absl::StatusOr<NormalizedText> out = Normalizer(options).Normalize(in);
+  EXPECT_TRUE(out.ok()) << out.status();
+  if (!out.ok()) return "<error>";
+  EXPECT_EQ(out->map.size(), out->text.size());
+  return out->text;
+}
+
+std::string Canon(absl::string_view in, Script script = Script::kAuto) {
+  NormalizeOptions o;
+  o.script = script;
+  return Norm(in, o);
+}
+
+std::string Match(absl::string_view in, bool keep_spaces = true,
+                  Script script = Script::kAuto) {
+  NormalizeOptions o;
+  o.form = NormalForm::kMatchKey;
+  o.keep_spaces = keep_spaces;
+  o.script = script;
+  return Norm(in, o);
+}
+
+// ------------------------------------------------------------ NFKC first
+
+TEST(NormalizeNfkc, PresentationFormsBecomeLetters) {
+  // ﻛﺘﻴﺐ in presentation forms: keheh? no, Arabic kaf forms → ک after NFKC.
+  EXPECT_EQ(Canon("\uFEDB\uFE98\uFEF4\uFE8F"), "کتیب");
+  EXPECT_EQ(Canon("\uFEFB"), "لا");  // lam-alef ligature
+}
+
+TEST(NormalizeNfkc, FullWidthAndLigatures) {
+  EXPECT_EQ(Canon("\uFF21\uFF22\uFF23 \uFB01"), "ABC fi");
+  EXPECT_EQ(Match("\uFF21\uFF22\uFF23"), "abc");
+}
+
+TEST(NormalizeNfkc, HamzaKeptNeverDecomposed) {
+  EXPECT_EQ(Canon("ئەمڕۆ"), "ئەمڕۆ");
+  EXPECT_EQ(Match("ئەمڕۆ"), "ئهمرو");
+}
+
+TEST(NormalizeNfkc, AeWithHamzaComposesAndBecomesAe) {
+  // ە + U+0654 composes to ۀ under NFKC, and ۀ is written ە.
+  EXPECT_EQ(Canon("خانە\u0654"), "خانە");
+  EXPECT_EQ(Canon("خانۀ"), "خانە");
+}
+
+TEST(NormalizeNfkc, HamzaAboveOnYehIsYehHamza) {
+  EXPECT_EQ(Canon("\u06CC\u0654ێمە"), "ئێمە");
+  EXPECT_EQ(Canon("\u064A\u0654"), "ئ");  // composes under NFKC
+}
+
+// ------------------------------------------------------------ heh + ZWNJ
+
+TEST(NormalizeHeh, HehZwnjIsTheVowelAe) {
+  EXPECT_EQ(Canon("به\u200Cرده\u200Cوام"), "بەردەوام");
+  EXPECT_EQ(Canon("له\u200C"), "لە");
+}
+
+TEST(NormalizeHeh, HtmlEntityFormsOfZwnj) {
+  EXPECT_EQ(Canon("به&zwnj;رده&#8204;وام"), "بەردەوام");
+  EXPECT_EQ(Canon("له&#x200c;"), "لە");
+  EXPECT_EQ(Canon("له&#X200C;"), "لە");
+  EXPECT_EQ(Canon("a&b"), "a&b");
+  EXPECT_EQ(Canon("&zwnj"), "&zwnj");  // no semicolon: not an entity
+}
+
+TEST(NormalizeHeh, ZwnjElsewhereIsRemoved) {
+  EXPECT_EQ(Canon("می\u200Cخوێنم"), "میخوێنم");
+}
+
+TEST(NormalizeHeh, KnottedHehIsHeh) {
+  EXPECT_EQ(Canon("ھەولێر"), "هەولێر");
+  EXPECT_EQ(Canon("شاھ"), "شاه");
+  EXPECT_EQ(Canon("شاه"), "شاه");  // bare word-final heh is left alone
+}
+
+// ------------------------------------------------------------ letters
+
+TEST(NormalizeLetters, ArabicKafAndYeh) {
+  EXPECT_EQ(Canon("كوردستان"), "کوردستان");
+  EXPECT_EQ(Canon("\u06AAورد"), "کورد");
+  EXPECT_EQ(Canon("كوردي"), "کوردی");
+  EXPECT_EQ(Canon("\u0649\u06D2\u06CD"), "ییی");
+}
+
+TEST(NormalizeLetters, TehMarbutaAndHehHamzaAreAe) {
+  EXPECT_EQ(Canon("ة"), "ە");
+  EXPECT_EQ(Canon("\u06C0"), "ە");
+}
+
+TEST(NormalizeLetters, WawHamzaAndAlefForms) {
+  EXPECT_EQ(Canon("ؤ"), "ۆ");
+  EXPECT_EQ(Canon("آأإ"), "ااا");
+}
+
+TEST(NormalizeLetters, RehAndLamVariants) {
+  EXPECT_EQ(Canon("\u0692"), "ڕ");
+  EXPECT_EQ(Canon("گو\u06B6"), "گوڵ");
+  EXPECT_EQ(Canon("\u06B7\u06B8"), "ڵڵ");
+}
+
+TEST(NormalizeLetters, RehAtWordStartIsTrilled) {
+  EXPECT_EQ(Canon("رووبەڕووبوونەوەی"), "ڕووبەڕووبوونەوەی");
+  EXPECT_EQ(Canon("بە رێز"), "بە ڕێز");
+  EXPECT_EQ(Canon("کورد"), "کورد");  // not at a word start
+  EXPECT_EQ(Canon("«رێز»"), "\"ڕێز\"");
+}
+
+// ------------------------------------------------------------ removed marks
+
+TEST(NormalizeMarks, TatweelHarakatAndInvisiblesAreRemoved) {
+  EXPECT_EQ(Canon("١٧ ـیەم"), "17 یەم");
+  EXPECT_EQ(Canon("كَتَبَ"), "کتب");
+  EXPECT_EQ(Canon("a\u200Db\u200Ec\uFEFFd\u00ADe\u202Bf"), "abcdef");
+}
+
+TEST(NormalizeMarks, LegacyMarksCarryLetters) {
+  EXPECT_EQ(Canon("دي\u064Eر"), "دێر");
+  EXPECT_EQ(Canon("ك\u0648\u064Eر"), "کۆر");
+  EXPECT_EQ(Canon("گو\u0644\u064E"), "گوڵ");
+  EXPECT_EQ(Canon("ك\u0631\u0650د"), "کڕد");
+}
+
+// ------------------------------------------------------------ digits, punctuation, spaces
+
+TEST(NormalizePunctuation, DigitsAndNumberSigns) {
+  EXPECT_EQ(Canon("٢٠٢١ ۱۹۹۱ ٥٪ ٣٫٥ ١٬٠٠٠"), "2021 1991 5% 3.5 1,000");
+}
+
+TEST(NormalizePunctuation, QuotesAndDashesHaveOneForm) {
+  EXPECT_EQ(Canon("“a” «b» „c‟ ‘d’"), "\"a\" \"b\" \"c\" 'd'");
+  EXPECT_EQ(Canon("a–b—c−d‐e"), "a-b-c-d-e");
+}
+
+TEST(NormalizeSpaces, CollapsedTrimmedAndParagraphsKept) {
+  EXPECT_EQ(Canon("  a \t\u00A0 b\u2003c  "), "a b c");
+  EXPECT_EQ(Canon("a\r\nb"), "a b");
+  EXPECT_EQ(Canon("a\r\n\r\nb\n\n\n\nc"), "a\n\nb\n\nc");
+  NormalizeOptions o;
+  o.keep_paragraphs = false;
+  EXPECT_EQ(Norm("a\n\nb", o), "a b");
+}
+
+// ------------------------------------------------------------ match key
+
+TEST(NormalizeMatchKey, FoldsWhatWritersInterchange) {
+  EXPECT_EQ(Match("ە ه ھ"), Match("ه ه ه"));
+  EXPECT_EQ(Match("ڕێز"), Match("ریز"));
+  EXPECT_EQ(Match("گوڵ"), Match("گول"));
+  EXPECT_EQ(Match("کۆر"), Match("کور"));
+  EXPECT_EQ(Match("ئەمڕۆ، سبەی!"), Match("ئەمڕۆ سبەی"));
+}
+
+TEST(NormalizeMatchKey, JoinedAndSplitCompoundsMatchWithoutSpaces) {
+  EXPECT_EQ(Match("لەسەر", false), Match("لە سەر", false));
+  EXPECT_EQ(Match("لەگەڵ", false), Match("لە گەڵ", false));
+  EXPECT_NE(Match("لەسەر", true), Match("لە سەر", true));
+}
+
+TEST(NormalizeMatchKey, BothRehSpellingsOfOneWordMatch) {
+  EXPECT_EQ(Match("رووبەڕووبوونەوەی"), Match("ڕووبەڕووبوونەوەی"));
+}
+
+// ------------------------------------------------------------ Latin script
+
+TEST(NormalizeLatin, KurmanjiLetters) {
+  EXPECT_EQ(Canon("éíú ÉÍÚ"), "êîû ÊÎÛ");
+  EXPECT_EQ(Canon("ı İ"), "i I");
+  EXPECT_EQ(Match("İSTANBUL Dıyarbakır"), "istanbul diyarbakir");
+  EXPECT_EQ(Canon("e\u0301"), "ê");  // combining acute composes first
+}
+
+TEST(NormalizeLatin, ApostrophesAndHyphens) {
+  EXPECT_EQ(Canon("Amed’ê Amed'ê"), "Amed'ê Amed'ê");
+  EXPECT_EQ(Match("Amed’ê"), Match("Amedê"));
+  EXPECT_EQ(Match("nav-netewî", false), Match("navnetewî", false));
+}
+
+// ------------------------------------------------------------ errors
+
+TEST(NormalizeErrors, InvalidUtf8NamesTheByteOffset) {
+  absl::StatusOr<NormalizedText> out = Normalizer().Normalize("abc\xFF" "def");
+  ASSERT_FALSE(out.ok());
+  EXPECT_EQ(out.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(out.status().message().find("byte offset 3"), absl::string_view::npos)
+      << out.status();
+}
+
+TEST(NormalizeErrors, ReplaceCountsMaximalSubparts) {
+  NormalizeOptions o;
+  o.on_invalid = InvalidUtf8Policy::kReplace;
+  // F0 9F 98 is a truncated 4-byte sequence: one replacement; C0 and 80 are two more.
+  absl::StatusOr<NormalizedText> out =
+      Normalizer(o).Normalize("a\xF0\x9F\x98" "b\xC0\x80");
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ(out->text, "a\uFFFDb\uFFFD\uFFFD");
+  EXPECT_EQ(out->replacements, 3u);
+}
+
+TEST(NormalizeErrors, EmptyInputIsEmptyOutput) {
+  absl::StatusOr<NormalizedText> out = Normalizer().Normalize("");
+  ASSERT_TRUE(out.ok());
+  EXPECT_EQ(out->text, "");
+  EXPECT_EQ(out->map.size(), 0u);
+}
+
+// ------------------------------------------------------------ offset map
+
+TEST(NormalizeOffsets, MapsOutputBytesBackToInput) {
+  const std::string in = "  له\u200Cسه\u200Cر";
+  absl::StatusOr<NormalizedText> out = Normalizer().Normalize(in);
+  ASSERT_TRUE(out.ok());
+  EXPECT_EQ(out->text, "لەسەر");
+  // ە (output bytes 2-3) came from ه + ZWNJ, input bytes 4..9.
+  EXPECT_EQ(out->map.ToInput(2, 4), (ByteSpan{4, 9}));
+  EXPECT_EQ(out->map.ToInput(0, out->text.size()), (ByteSpan{2, static_cast<uint32_t>(in.size())}));
+}
+
+}  // namespace
+}  // namespace dubare
