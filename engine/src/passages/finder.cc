@@ -1,0 +1,484 @@
+// Copyright 2026 The Dubare Authors.
+//
+// The passage finder: fingerprints → posting lists → anchor pairs per
+// document pair → chains → banded word alignment → matches (passages.h).
+
+#include <algorithm>
+#include <cstdint>
+#include <numeric>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "dubare/passages.h"
+#include "dubare/status.h"
+#include "passages/align.h"
+#include "passages/chain.h"
+#include "passages/parallel.h"
+#include "passages/scan.h"
+
+namespace dubare {
+
+absl::Status PassageOptions::Validate() const {
+  auto bad = [](absl::string_view what) {
+    return absl::InvalidArgumentError(absl::StrCat("passage options: ", what));
+  };
+  if (min_words < 1) return bad("min_words must be at least 1");
+  if (!(min_similarity >= 0 && min_similarity <= 1)) {
+    return bad("min_similarity must be in [0, 1]");
+  }
+  if (boilerplate_min_docs < 2) return bad("boilerplate_min_docs must be at least 2");
+  if (anchor_chars < 4 || anchor_chars > 64) return bad("anchor_chars must be in [4, 64]");
+  if (winnow_window < 1 || winnow_window > 1024) {
+    return bad("winnow_window must be in [1, 1024]");
+  }
+  if (max_gap_words < 1) return bad("max_gap_words must be at least 1");
+  if (band_words < 1 || band_words > 1024) return bad("band_words must be in [1, 1024]");
+  if (min_chain_anchors < 1) return bad("min_chain_anchors must be at least 1");
+  if (threads < 0) return bad("threads must be 0 (all) or more");
+  return absl::OkStatus();
+}
+
+namespace passages_internal {
+namespace {
+
+// A fingerprint in the corpus-wide posting table. The word index and the
+// k-gram's extent share 32 bits (24 + 8).
+struct Posting {
+  uint64_t hash;
+  uint32_t doc;
+  uint32_t word_extent;
+  uint32_t word() const { return word_extent >> 8; }
+  uint32_t extent() const { return word_extent & 0xFF; }
+};
+constexpr uint32_t kMaxWordIndex = (1u << 24) - 1;
+
+bool PostingLess(const Posting& x, const Posting& y) {
+  if (x.hash != y.hash) return x.hash < y.hash;
+  if (x.doc != y.doc) return x.doc < y.doc;
+  return x.word_extent < y.word_extent;
+}
+
+// Sorts by (hash, doc, word): one scatter pass on the top hash bits, then the
+// buckets are sorted in parallel.
+void SortPostings(std::vector<Posting>* postings, int workers) {
+  constexpr int kBits = 10;
+  constexpr size_t kBuckets = size_t{1} << kBits;
+  std::vector<size_t> start(kBuckets + 1, 0);
+  for (const Posting& p : *postings) ++start[(p.hash >> (64 - kBits)) + 1];
+  std::partial_sum(start.begin(), start.end(), start.begin());
+  std::vector<Posting> sorted(postings->size());
+  std::vector<size_t> fill(start.begin(), start.end() - 1);
+  for (const Posting& p : *postings) sorted[fill[p.hash >> (64 - kBits)]++] = p;
+  ParallelFor(kBuckets, workers, [&](size_t b, int) {
+    std::sort(sorted.begin() + start[b], sorted.begin() + start[b + 1], PostingLess);
+  });
+  postings->swap(sorted);
+}
+
+struct AnchorPair {
+  uint32_t a_doc, b_doc;
+  Anchor at;
+};
+
+bool AnchorPairLess(const AnchorPair& x, const AnchorPair& y) {
+  if (x.a_doc != y.a_doc) return x.a_doc < y.a_doc;
+  if (x.b_doc != y.b_doc) return x.b_doc < y.b_doc;
+  if (x.at.a != y.at.a) return x.at.a < y.at.a;
+  return x.at.b < y.at.b;
+}
+
+// A run of words [begin, end) of one document.
+struct WordRange {
+  uint32_t doc, begin, end;
+};
+
+// Everything learnt from the posting lists.
+struct Anchors {
+  std::vector<AnchorPair> pairs;
+  std::vector<Boilerplate> boilerplate;     // spans filled in later
+  std::vector<WordRange> boilerplate_spans;  // example of boilerplate[i]
+  std::vector<WordRange> masked;             // every boilerplate occurrence
+};
+
+struct UnionFind {
+  std::vector<uint32_t> parent;
+  explicit UnionFind(size_t n) : parent(n) { std::iota(parent.begin(), parent.end(), 0); }
+  uint32_t Find(uint32_t x) {
+    while (parent[x] != x) x = parent[x] = parent[parent[x]];
+    return x;
+  }
+  void Union(uint32_t x, uint32_t y) {
+    x = Find(x);
+    y = Find(y);
+    if (x != y) parent[std::max(x, y)] = std::min(x, y);
+  }
+};
+
+// Turns the fingerprints found in boilerplate_min_docs documents or more
+// into boilerplate passages: per document, runs of words they cover (at
+// least min_words long); across documents, runs that share a fingerprint
+// are one passage.
+void FindBoilerplate(std::vector<Posting> hits, const PassageOptions& options, Anchors* out) {
+  std::sort(hits.begin(), hits.end(), [](const Posting& x, const Posting& y) {
+    return x.doc != y.doc ? x.doc < y.doc : x.word_extent < y.word_extent;
+  });
+  std::vector<WordRange> runs;
+  std::vector<uint32_t> run_of(hits.size());
+  for (size_t i = 0; i < hits.size(); ++i) {
+    const Posting& h = hits[i];
+    const uint32_t end = h.word() + h.extent();
+    if (!runs.empty() && runs.back().doc == h.doc && h.word() <= runs.back().end + 1) {
+      runs.back().end = std::max(runs.back().end, end);
+    } else {
+      runs.push_back({h.doc, h.word(), end});
+    }
+    run_of[i] = static_cast<uint32_t>(runs.size() - 1);
+  }
+  auto long_enough = [&](uint32_t r) {
+    return runs[r].end - runs[r].begin >= static_cast<uint32_t>(options.min_words);
+  };
+  std::vector<std::pair<uint64_t, uint32_t>> by_hash;
+  for (size_t i = 0; i < hits.size(); ++i) {
+    if (long_enough(run_of[i])) by_hash.emplace_back(hits[i].hash, run_of[i]);
+  }
+  std::sort(by_hash.begin(), by_hash.end());
+  UnionFind groups(runs.size());
+  for (size_t i = 1; i < by_hash.size(); ++i) {
+    if (by_hash[i].first == by_hash[i - 1].first) {
+      groups.Union(by_hash[i].second, by_hash[i - 1].second);
+    }
+  }
+  // Runs are in document order, so a root's first run is its example.
+  struct Group {
+    uint32_t documents = 0, occurrences = 0, last_doc = UINT32_MAX;
+  };
+  std::vector<Group> stats(runs.size());
+  for (uint32_t r = 0; r < runs.size(); ++r) {
+    if (!long_enough(r)) continue;
+    Group& g = stats[groups.Find(r)];
+    ++g.occurrences;
+    if (g.last_doc != runs[r].doc) {
+      ++g.documents;
+      g.last_doc = runs[r].doc;
+    }
+  }
+  for (uint32_t r = 0; r < runs.size(); ++r) {
+    if (!long_enough(r)) continue;
+    const uint32_t root = groups.Find(r);
+    if (stats[root].documents < static_cast<uint32_t>(options.boilerplate_min_docs)) continue;
+    out->masked.push_back(runs[r]);
+    if (root == r) {
+      Boilerplate b;
+      b.documents = stats[r].documents;
+      b.occurrences = stats[r].occurrences;
+      out->boilerplate.push_back(b);
+      out->boilerplate_spans.push_back(runs[r]);
+    }
+  }
+}
+
+// Reads the sorted posting table: fingerprints shared by fewer than
+// boilerplate_min_docs documents become anchor pairs, the others boilerplate.
+Anchors ReadPostings(const std::vector<Posting>& postings, const PassageOptions& options) {
+  Anchors out;
+  std::vector<Posting> boiler_hits;
+  const size_t max_group = 4 * static_cast<size_t>(options.boilerplate_min_docs);
+  for (size_t g0 = 0, g1; g0 < postings.size(); g0 = g1) {
+    g1 = g0 + 1;
+    while (g1 < postings.size() && postings[g1].hash == postings[g0].hash) ++g1;
+    if (g1 - g0 < 2) continue;
+    uint32_t docs = 1;
+    for (size_t i = g0 + 1; i < g1; ++i) docs += postings[i].doc != postings[i - 1].doc;
+    if (docs >= static_cast<uint32_t>(options.boilerplate_min_docs)) {
+      boiler_hits.insert(boiler_hits.end(), postings.begin() + g0, postings.begin() + g1);
+      continue;
+    }
+    if (g1 - g0 > max_group) continue;  // repeated within documents: no signal
+    for (size_t i = g0; i < g1; ++i) {
+      for (size_t j = i + 1; j < g1; ++j) {
+        const Posting& x = postings[i];
+        const Posting& y = postings[j];
+        if (x.doc == y.doc && x.word() == y.word()) continue;
+        out.pairs.push_back({x.doc, y.doc, {x.word(), y.word()}});
+      }
+    }
+  }
+  FindBoilerplate(std::move(boiler_hits), options, &out);
+  return out;
+}
+
+// Original span of words [begin, end) (end > begin).
+ByteSpan SpanOf(const DocWords& w, uint32_t begin, uint32_t end) {
+  return ByteSpan{w.original[begin].begin, w.original[end - 1].end};
+}
+
+// The diff segments of an alignment between documents a and b, whose
+// aligned ranges start at the alignment's a_begin and b_begin.
+std::vector<DiffSegment> BuildDiff(const Alignment& aln, const DocWords& a, const DocWords& b,
+                                   absl::string_view a_text, absl::string_view b_text) {
+  std::vector<DiffSegment> out;
+  uint32_t ia = aln.a_begin, ib = aln.b_begin;
+  bool a_open = false, b_open = false;  // the last segment has words on that side
+  for (const Step& step : aln.steps) {
+    DiffKind kind = step.kind == StepKind::kChanged   ? DiffKind::kChanged
+                    : step.kind == StepKind::kVariant ? DiffKind::kVariant
+                                                      : DiffKind::kSame;
+    const ByteSpan sa = step.a ? SpanOf(a, ia, ia + step.a) : ByteSpan{};
+    const ByteSpan sb = step.b ? SpanOf(b, ib, ib + step.b) : ByteSpan{};
+    if (kind == DiffKind::kSame &&
+        a_text.substr(sa.begin, sa.size()) != b_text.substr(sb.begin, sb.size())) {
+      kind = DiffKind::kVariant;
+    }
+    if (out.empty() || out.back().kind != kind) {
+      DiffSegment seg;
+      seg.kind = kind;
+      // An empty side sits right after the previous word of that side.
+      seg.a = step.a ? sa : ByteSpan{a.original[ia - 1].end, a.original[ia - 1].end};
+      seg.b = step.b ? sb : ByteSpan{b.original[ib - 1].end, b.original[ib - 1].end};
+      a_open = step.a > 0;
+      b_open = step.b > 0;
+      out.push_back(seg);
+    } else {
+      DiffSegment& seg = out.back();
+      if (step.a) {
+        seg.a = a_open ? ByteSpan{seg.a.begin, sa.end} : sa;
+        a_open = true;
+      }
+      if (step.b) {
+        seg.b = b_open ? ByteSpan{seg.b.begin, sb.end} : sb;
+        b_open = true;
+      }
+    }
+    ia += step.a;
+    ib += step.b;
+  }
+  return out;
+}
+
+struct PairContext {
+  uint32_t a_doc, b_doc;
+  const DocWords* a;
+  const DocWords* b;
+  absl::string_view a_text, b_text;
+};
+
+// Chains and aligns the anchors of one document pair into matches.
+void MatchPair(const PairContext& pair, std::vector<Anchor> anchors,
+               const PassageOptions& options, Aligner* aligner, PassageStats* stats,
+               std::vector<PassageMatch>* out) {
+  const bool same_doc = pair.a_doc == pair.b_doc;
+  const int margin = options.band_words + 4;
+  const auto min_words = static_cast<uint32_t>(options.min_words);
+  const auto min_anchors = static_cast<size_t>(options.min_chain_anchors);
+  std::vector<std::vector<Anchor>> work;
+  for (auto& chain : ChainAnchors(anchors, options.max_gap_words, options.band_words)) {
+    if (chain.size() >= min_anchors) work.push_back(std::move(chain));
+  }
+  std::vector<Alignment> found;
+  std::vector<std::vector<Anchor>> rest;
+  while (!work.empty()) {
+    const std::vector<Anchor> chain = std::move(work.back());
+    work.pop_back();
+    const Region r = RegionAround(chain, pair.a->size(), pair.b->size(), margin,
+                                  options.band_words, same_doc);
+    if (r.b_end <= r.b_begin || r.a_end <= r.a_begin) continue;
+    Alignment aln = aligner->Align(
+        absl::MakeConstSpan(pair.a->keys).subspan(r.a_begin, r.a_end - r.a_begin),
+        absl::MakeConstSpan(pair.b->keys).subspan(r.b_begin, r.b_end - r.b_begin), r.band);
+    ++stats->chains;
+    stats->cells += aligner->cells();
+    if (aln.empty()) continue;
+    aln.a_begin += r.a_begin;
+    aln.a_end += r.a_begin;
+    aln.b_begin += r.b_begin;
+    aln.b_end += r.b_begin;
+    // Anchors outside the alignment may hold other passages: align those
+    // runs again (only if this alignment used some anchors, so it ends).
+    rest.clear();
+    bool used = false;
+    std::vector<Anchor> run;
+    for (const Anchor& x : chain) {
+      if (x.a >= aln.a_begin && x.a < aln.a_end && x.b >= aln.b_begin && x.b < aln.b_end) {
+        used = true;
+        if (!run.empty()) rest.push_back(std::move(run));
+        run.clear();
+      } else {
+        run.push_back(x);
+      }
+    }
+    if (!run.empty()) rest.push_back(std::move(run));
+    if (used) {
+      for (auto& piece : rest) {
+        if (piece.size() >= min_anchors) work.push_back(std::move(piece));
+      }
+    }
+    if (aln.a_end - aln.a_begin < min_words || aln.b_end - aln.b_begin < min_words) continue;
+    if (same_doc && aln.b_begin < aln.a_end) continue;
+    if (Similarity(aln.steps) < options.min_similarity) continue;
+    found.push_back(std::move(aln));
+  }
+  // Neighbouring chains can find one passage twice: keep the best of those
+  // that overlap on both sides by more than half.
+  std::sort(found.begin(), found.end(), [](const Alignment& x, const Alignment& y) {
+    if (x.score != y.score) return x.score > y.score;
+    return x.a_begin < y.a_begin;
+  });
+  auto overlaps = [](uint32_t b1, uint32_t e1, uint32_t b2, uint32_t e2) {
+    const uint32_t lo = std::max(b1, b2), hi = std::min(e1, e2);
+    return hi > lo && 2 * (hi - lo) > std::min(e1 - b1, e2 - b2);
+  };
+  std::vector<const Alignment*> kept;
+  for (const Alignment& x : found) {
+    bool dup = false;
+    for (const Alignment* k : kept) {
+      dup = dup || (overlaps(x.a_begin, x.a_end, k->a_begin, k->a_end) &&
+                    overlaps(x.b_begin, x.b_end, k->b_begin, k->b_end));
+    }
+    if (!dup) kept.push_back(&x);
+  }
+  for (const Alignment* x : kept) {
+    PassageMatch m;
+    m.a = {pair.a_doc, SpanOf(*pair.a, x->a_begin, x->a_end), x->a_end - x->a_begin};
+    m.b = {pair.b_doc, SpanOf(*pair.b, x->b_begin, x->b_end), x->b_end - x->b_begin};
+    m.similarity = Similarity(x->steps);
+    m.diff = BuildDiff(*x, *pair.a, *pair.b, pair.a_text, pair.b_text);
+    out->push_back(std::move(m));
+  }
+  std::sort(out->begin(), out->end(), [](const PassageMatch& x, const PassageMatch& y) {
+    const uint32_t wx = x.a.words + x.b.words, wy = y.a.words + y.b.words;
+    if (wx != wy) return wx > wy;
+    return x.a.bytes.begin < y.a.bytes.begin;
+  });
+}
+
+// Words of boilerplate occurrences get keys of their own, so that no
+// alignment runs into them.
+void MaskWords(uint32_t doc, const WordRange& range, DocWords* words) {
+  for (uint32_t w = range.begin; w < range.end && w < words->size(); ++w) {
+    const uint32_t salt = (doc * 0x9E3779B1u) ^ (w * 0x85EBCA77u) ^ 0xC2B2AE3Du;
+    words->keys[w] = WordKey{salt, salt ^ 1, salt ^ 2, salt ^ 3};
+  }
+}
+
+}  // namespace
+}  // namespace passages_internal
+
+absl::StatusOr<PassageResult> FindPassages(absl::Span<const absl::string_view> texts,
+                                           const PassageOptions& options) {
+  using namespace passages_internal;  // NOLINT: the implementation's own namespace
+  DUBARE_RETURN_IF_ERROR(options.Validate());
+  const size_t n = texts.size();
+  const int workers = WorkerCount(options.threads);
+  PassageResult result;
+  result.stats.documents = n;
+
+  // 1. Fingerprints of every document, then one sorted posting table.
+  std::vector<std::vector<Fingerprint>> prints(n);
+  std::vector<uint32_t> word_counts(n);
+  std::vector<absl::Status> errors(n);
+  {
+    std::vector<DocumentScanner> scanners;
+    scanners.reserve(workers);
+    for (int w = 0; w < workers; ++w) scanners.emplace_back(options);
+    ParallelFor(n, workers, [&](size_t i, int w) {
+      errors[i] = scanners[w].Fingerprints(texts[i], &prints[i], &word_counts[i]);
+    });
+  }
+  for (size_t i = 0; i < n; ++i) {
+    if (!errors[i].ok()) return Annotate(errors[i], absl::StrCat("document ", i));
+  }
+  size_t total = 0;
+  for (size_t i = 0; i < n; ++i) {
+    total += prints[i].size();
+    result.stats.words += word_counts[i];
+  }
+  std::vector<Posting> postings;
+  postings.reserve(total);
+  for (size_t i = 0; i < n; ++i) {
+    for (const Fingerprint& f : prints[i]) {
+      if (f.word > kMaxWordIndex) break;
+      postings.push_back({f.hash, static_cast<uint32_t>(i), (f.word << 8) | f.extent});
+    }
+    std::vector<Fingerprint>().swap(prints[i]);
+  }
+  result.stats.fingerprints = postings.size();
+  SortPostings(&postings, workers);
+
+  // 2. Anchor pairs and boilerplate.
+  Anchors anchors = ReadPostings(postings, options);
+  std::vector<Posting>().swap(postings);
+  std::sort(anchors.pairs.begin(), anchors.pairs.end(), AnchorPairLess);
+  result.stats.anchor_pairs = anchors.pairs.size();
+
+  // 3. The words of the documents that take part.
+  std::vector<char> involved(n, 0);
+  for (const AnchorPair& p : anchors.pairs) involved[p.a_doc] = involved[p.b_doc] = 1;
+  for (const WordRange& r : anchors.boilerplate_spans) involved[r.doc] = 1;
+  std::vector<uint32_t> docs;
+  for (uint32_t i = 0; i < n; ++i) {
+    if (involved[i]) docs.push_back(i);
+  }
+  std::vector<DocWords> words(n);
+  {
+    std::vector<DocumentScanner> scanners;
+    scanners.reserve(workers);
+    for (int w = 0; w < workers; ++w) scanners.emplace_back(options);
+    ParallelFor(docs.size(), workers, [&](size_t k, int w) {
+      errors[docs[k]] = scanners[w].Words(texts[docs[k]], &words[docs[k]]);
+    });
+  }
+  for (uint32_t d : docs) {
+    if (!errors[d].ok()) return Annotate(errors[d], absl::StrCat("document ", d));
+  }
+  for (size_t i = 0; i < anchors.boilerplate.size(); ++i) {
+    const WordRange& r = anchors.boilerplate_spans[i];
+    Boilerplate& b = anchors.boilerplate[i];
+    b.example = {r.doc, SpanOf(words[r.doc], r.begin, r.end), r.end - r.begin};
+  }
+  for (const WordRange& r : anchors.masked) {
+    if (involved[r.doc]) MaskWords(r.doc, r, &words[r.doc]);
+  }
+
+  // 4. Chains and alignments, one document pair at a time.
+  std::vector<std::pair<size_t, size_t>> tasks;
+  for (size_t t0 = 0, t1; t0 < anchors.pairs.size(); t0 = t1) {
+    t1 = t0 + 1;
+    while (t1 < anchors.pairs.size() && anchors.pairs[t1].a_doc == anchors.pairs[t0].a_doc &&
+           anchors.pairs[t1].b_doc == anchors.pairs[t0].b_doc) {
+      ++t1;
+    }
+    tasks.emplace_back(t0, t1);
+  }
+  result.stats.doc_pairs = tasks.size();
+  std::vector<std::vector<PassageMatch>> per_task(tasks.size());
+  std::vector<Aligner> aligners(workers);
+  std::vector<PassageStats> stats(workers);
+  ParallelFor(tasks.size(), workers, [&](size_t t, int w) {
+    const auto [t0, t1] = tasks[t];
+    const AnchorPair& first = anchors.pairs[t0];
+    PairContext pair{first.a_doc, first.b_doc, &words[first.a_doc], &words[first.b_doc],
+                     texts[first.a_doc], texts[first.b_doc]};
+    std::vector<Anchor> pair_anchors;
+    pair_anchors.reserve(t1 - t0);
+    for (size_t i = t0; i < t1; ++i) pair_anchors.push_back(anchors.pairs[i].at);
+    MatchPair(pair, std::move(pair_anchors), options, &aligners[w], &stats[w], &per_task[t]);
+  });
+  for (const PassageStats& s : stats) {
+    result.stats.chains += s.chains;
+    result.stats.cells += s.cells;
+  }
+  for (auto& matches : per_task) {
+    for (PassageMatch& m : matches) result.matches.push_back(std::move(m));
+  }
+  result.boilerplate = std::move(anchors.boilerplate);
+  std::stable_sort(result.boilerplate.begin(), result.boilerplate.end(),
+                   [](const Boilerplate& x, const Boilerplate& y) {
+                     return x.documents > y.documents;
+                   });
+  return result;
+}
+
+}  // namespace dubare

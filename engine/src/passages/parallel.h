@@ -1,0 +1,53 @@
+// Copyright 2026 The Dubare Authors.
+//
+// parallel.h (private): a parallel for loop over [0, n) on plain threads.
+//
+// Thread safety: fn is called concurrently with distinct i; it must only
+// write state owned by index i or by its worker number.
+
+#ifndef DUBARE_PASSAGES_PARALLEL_H_
+#define DUBARE_PASSAGES_PARALLEL_H_
+
+#include <algorithm>
+#include <atomic>
+#include <cstddef>
+#include <thread>
+#include <vector>
+
+namespace dubare::passages_internal {
+
+// Number of workers for a request of `threads` (0 = hardware threads).
+inline int WorkerCount(int threads) {
+  if (threads > 0) return threads;
+  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
+
+// Calls fn(i, worker) for every i in [0, n), worker in [0, workers).
+// Indices are handed out in small blocks, so uneven items balance.
+template <typename Fn>
+void ParallelFor(size_t n, int workers, Fn&& fn) {
+  workers = static_cast<int>(std::min<size_t>(std::max(workers, 1), std::max<size_t>(n, 1)));
+  if (workers == 1) {
+    for (size_t i = 0; i < n; ++i) fn(i, 0);
+    return;
+  }
+  std::atomic<size_t> next{0};
+  const size_t block = std::max<size_t>(1, n / (workers * 64));
+  auto run = [&](int worker) {
+    for (;;) {
+      const size_t begin = next.fetch_add(block, std::memory_order_relaxed);
+      if (begin >= n) return;
+      const size_t end = std::min(n, begin + block);
+      for (size_t i = begin; i < end; ++i) fn(i, worker);
+    }
+  };
+  std::vector<std::thread> pool;
+  pool.reserve(workers - 1);
+  for (int w = 1; w < workers; ++w) pool.emplace_back(run, w);
+  run(0);
+  for (std::thread& t : pool) t.join();
+}
+
+}  // namespace dubare::passages_internal
+
+#endif  // DUBARE_PASSAGES_PARALLEL_H_
