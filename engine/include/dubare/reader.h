@@ -158,8 +158,8 @@ class Reader {
 
   // Fills *doc with the next document or rejection and returns true; returns
   // false at the end of all input. Errors: in strict mode, the first
-  // rejection, as "FILE:LINE: reason: detail" (kInvalidArgument, or
-  // kDataLoss/kNotFound/kPermissionDenied for an unreadable input).
+  // rejection, as "FILE:LINE: reason: detail" (kInvalidArgument; for an
+  // unreadable input the I/O code: kNotFound, kPermissionDenied, kDataLoss...).
   absl::StatusOr<bool> Next(Document* doc);
 
   // The path of source `index` as given or found in a walk ("-" = stdin).
