@@ -82,10 +82,34 @@ TEST(NormalizeHeh, ZwnjElsewhereIsRemoved) {
   EXPECT_EQ(Canon("می\u200Cخوێنم"), "میخوێنم");
 }
 
-TEST(NormalizeHeh, KnottedHehIsHeh) {
+TEST(NormalizeHeh, KnottedHehIsHehInsideWords) {
   EXPECT_EQ(Canon("ھەولێر"), "هەولێر");
-  EXPECT_EQ(Canon("شاھ"), "شاه");
-  EXPECT_EQ(Canon("شاه"), "شاه");  // bare word-final heh is left alone
+  EXPECT_EQ(Canon("بەھار"), "بەهار");
+}
+
+TEST(NormalizeHeh, BareWordFinalHehIsTheVowel) {
+  // Decision (docs/normalization.md): as in AsoSoft and Lucene, because in
+  // real text a bare final ه is almost always the old spelling of ە.
+  EXPECT_EQ(Canon("له ماڵه\u200Cوه"), "لە ماڵەوە");
+  EXPECT_EQ(Canon("مالهوه"), "مالهوە");  // inside a word only ZWNJ tells the vowel
+  EXPECT_EQ(Canon("كه، به"), "کە، بە");
+  EXPECT_EQ(Canon("هەموو"), "هەموو");  // not final: the consonant
+}
+
+TEST(NormalizeHeh, MarkedFinalConsonantHehIsKnottedHeh) {
+  // The canonical word-final consonant h is ھ (KLPT's choice); the marked
+  // spellings ھ, هـ (AsoSoft's) and ه+ZWJ all become it.
+  EXPECT_EQ(Canon("شاھ"), "شاھ");
+  EXPECT_EQ(Canon("شاهـ"), "شاھ");
+  EXPECT_EQ(Canon("شاه\u200D"), "شاھ");
+  EXPECT_EQ(Canon("شاهـ."), "شاھ.");
+  EXPECT_EQ(Canon("هـا"), "ها");  // tatweel inside a word marks nothing
+}
+
+TEST(NormalizeHeh, MatchKeyFoldsAllHehs) {
+  EXPECT_EQ(Match("شاھ"), Match("شاه"));
+  EXPECT_EQ(Match("شاھ"), Match("شاە"));
+  EXPECT_EQ(Match("له"), Match("لە"));
 }
 
 // ------------------------------------------------------------ letters
@@ -129,6 +153,9 @@ TEST(NormalizeMarks, TatweelHarakatAndInvisiblesAreRemoved) {
 }
 
 TEST(NormalizeMarks, LegacyMarksCarryLetters) {
+  EXPECT_EQ(Canon("لا\u064Eر"), "ڵار");     // لاَ → ڵا (fatha after the lam-alef)
+  EXPECT_EQ(Canon("ی\u064C"), "ێ");         // Zarnegar: dammatan
+  EXPECT_EQ(Canon("\u0631\u064Dێ"), "ڕێ");  // Zarnegar: kasratan
   EXPECT_EQ(Canon("دي\u064Eر"), "دێر");
   EXPECT_EQ(Canon("ك\u0648\u064Eر"), "کۆر");
   EXPECT_EQ(Canon("گو\u0644\u064E"), "گوڵ");

@@ -126,6 +126,9 @@ constexpr char kYehV[4] = "\xDB\x8E";  // ێ U+06CE
 constexpr char kWawV[4] = "\xDB\x86";  // ۆ U+06C6
 constexpr char kLamV[4] = "\xDA\xB5";  // ڵ U+06B5
 constexpr char kRehV[4] = "\xDA\x95";  // ڕ U+0695
+constexpr char kHehB[4] = "\xD9\x87";  // ه U+0647
+constexpr char kKnottedHehB[4] = "\xDA\xBE";  // ھ U+06BE
+constexpr char kLamVAlef[4] = {'\xDA', '\xB5', '\xD8', '\xA7'};  // ڵا
 
 // One call of Normalize: the state machine and the output being written.
 class Run {
@@ -170,9 +173,18 @@ class Run {
     n_ += len;
   }
 
-  void FlushPending() {
+  // Writes the pending letter; `before_letter` tells whether a letter of the
+  // same word follows, which decides the word-final form of heh.
+  void FlushPending(bool before_letter) {
     if (!pending_) return;
     pending_ = false;
+    using text_internal::kHeh;
+    using text_internal::kKnottedHeh;
+    if (pending_letter_ == kHeh || pending_letter_ == kKnottedHeh) {
+      const char* heh = before_letter ? kHehB : pending_letter_ == kHeh ? kAe : kKnottedHehB;
+      Write(heh, 2, pending_b_, pending_e_);
+      return;
+    }
     Write(pending_bytes_, pending_len_, pending_b_, pending_e_);
   }
 
@@ -206,11 +218,11 @@ class Run {
     pending_e_ = end;
   }
 
-  // Replaces the pending letter by the 2-byte letter `bytes`, which now also
-  // covers input up to `end`.
-  void ChangePending(const char* bytes, uint32_t end) {
-    std::memcpy(pending_bytes_, bytes, 2);
-    pending_len_ = 2;
+  // Replaces the pending letter(s) by `len` bytes, which now also cover
+  // input up to `end`; no further rule applies to them.
+  void ChangePending(const char* bytes, int len, uint32_t end) {
+    std::memcpy(pending_bytes_, bytes, 4);
+    pending_len_ = len;
     pending_letter_ = 0;
     pending_e_ = end;
   }
@@ -247,56 +259,75 @@ void Run::Process(const Entry& e, char32_t cp, uint32_t b, uint32_t end) {
   using namespace text_internal;  // NOLINT: the enumerators of tables.h
   switch (e.action) {
     case Action::kEmit:
-      FlushPending();
+      FlushPending((e.flags & kLetter) != 0);
       FlushSpace();
       Write(e.bytes, e.len, b, end);
       in_word_ = (e.flags & kLetter) != 0;
       return;
     case Action::kPendable:
-      FlushPending();
+      if (e.aux == kAlef) {
+        if (pending_ && pending_letter_ == kLam) {  // لا, which a mark may still make ڵا
+          std::memcpy(pending_bytes_ + 2, e.bytes, 2);
+          pending_len_ = 4;
+          pending_letter_ = kLamAlef;
+          pending_e_ = end;
+          return;
+        }
+        FlushPending(true);
+        FlushSpace();
+        Write(e.bytes, e.len, b, end);
+        in_word_ = true;
+        return;
+      }
+      FlushPending(true);
       FlushSpace();
       if ((e.flags & kWordInitialR) && !in_word_) {
-        SetPending(kRehV, 2, 0, b, end);
+        SetPending(kRehV, 2, kReh, b, end);
       } else {
         SetPending(e.bytes, e.len, e.aux, b, end);
       }
       in_word_ = true;
       return;
     case Action::kDrop:
+      if (e.aux == kMarksConsonantH && pending_ && pending_letter_ == kHeh) {
+        pending_letter_ = kKnottedHeh;
+        pending_e_ = end;
+      }
       return;
     case Action::kCr:
-      FlushPending();
+      FlushPending(false);
       AddSpace(b, end, 1);
       space_after_cr_ = true;
       in_word_ = false;
       return;
     case Action::kSpace:
-      FlushPending();
+      FlushPending(false);
       // The '\n' of CRLF is part of the newline the '\r' counted.
       AddSpace(b, end, cp == U'\n' && space_after_cr_ ? 0 : e.aux);
       space_after_cr_ = false;
       in_word_ = false;
       return;
     case Action::kSeparator:
-      FlushPending();
+      FlushPending(false);
       AddSpace(b, end, 0);
       space_after_cr_ = false;
       in_word_ = false;
       return;
     case Action::kZwnj:
       if (pending_ && pending_letter_ == kHeh) {
-        ChangePending(kAe, end);
-        FlushPending();
+        ChangePending(kAe, 2, end);
+        FlushPending(false);
       }
       return;
     case Action::kMark:
       if (!pending_) return;
       if ((e.aux & kCarriesV) != 0) {
-        if (pending_letter_ == kYeh) ChangePending(kYehV, end);
-        if (pending_letter_ == kWaw) ChangePending(kWawV, end);
-        if (pending_letter_ == kLam) ChangePending(kLamV, end);
+        if (pending_letter_ == kYeh) ChangePending(kYehV, 2, end);
+        if (pending_letter_ == kWaw) ChangePending(kWawV, 2, end);
+        if (pending_letter_ == kLam) ChangePending(kLamV, 2, end);
+        if (pending_letter_ == kLamAlef) ChangePending(kLamVAlef, 4, end);
       } else if ((e.aux & kCarriesVBelow) != 0 && pending_letter_ == kReh) {
-        ChangePending(kRehV, end);
+        ChangePending(kRehV, 2, end);
       }
       return;
     case Action::kAmp:  // an '&' reached here opens no entity
@@ -304,7 +335,7 @@ void Run::Process(const Entry& e, char32_t cp, uint32_t b, uint32_t end) {
         Process(table_.bmp[U','], U',', b, end);  // a separator, like other punctuation
         return;
       }
-      FlushPending();
+      FlushPending(false);
       FlushSpace();
       Write(e.bytes, e.len, b, end);
       in_word_ = false;
@@ -397,7 +428,7 @@ absl::Status Run::Normalize(absl::string_view input) {
     cp = next_cp;
     len = next_len;
   }
-  FlushPending();
+  FlushPending(false);
   out_->text.resize(n_);
   out_->map.Resize(n_);
   return absl::OkStatus();

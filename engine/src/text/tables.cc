@@ -79,8 +79,8 @@ char32_t SoraniLetter(char32_t c) {
       return 0x06CC;                                                  // ی
     case 0x0629: case 0x06C0: case 0x06C2: case 0x06C3:  // ة ۀ ۂ ۃ
       return 0x06D5;                                      // ە
-    case 0x06BE: case 0x06C1:  // ھ ہ
-      return 0x0647;            // ه
+    case 0x06C1:    // ہ
+      return 0x0647;  // ه
     case 0x0624:    // ؤ
       return 0x06C6;  // ۆ
     case 0x0622: case 0x0623: case 0x0625: case 0x0671: case 0x0672: case 0x0673:  // آ أ إ ٱ ٲ ٳ
@@ -98,6 +98,7 @@ char32_t SoraniLetter(char32_t c) {
 char32_t MatchFold(char32_t c) {
   switch (c) {
     case 0x06D5: return 0x0647;  // ە → ه
+    case 0x06BE: return 0x0647;  // ھ → ه
     case 0x0695: return 0x0631;  // ڕ → ر
     case 0x06B5: return 0x0644;  // ڵ → ل
     case 0x06CE: return 0x06CC;  // ێ → ی
@@ -164,7 +165,10 @@ Entry Classify(const Table& t, char32_t c) {
   const bool canonical = !IsMatchKey(t);
   const bool pending_rules = canonical && SoraniRules(t);
   if (c == 0x200C) return Simple(pending_rules ? Action::kZwnj : Action::kDrop);
-  if (IsInvisible(c)) return Simple(Action::kDrop);
+  if (IsInvisible(c)) {
+    const bool marks_h = pending_rules && (c == 0x0640 || c == 0x200D);
+    return Simple(Action::kDrop, marks_h ? kMarksConsonantH : 0);
+  }
   switch (c) {
     case U'\r': return Simple(Action::kCr);
     case U'\n': case 0x000B: case 0x000C: case 0x0085: case 0x2028:
@@ -184,8 +188,10 @@ Entry Classify(const Table& t, char32_t c) {
   if (SoraniRules(t) && IsArabicMark(c)) {
     if (!pending_rules) return Simple(Action::kDrop);
     uint8_t carries = 0;
-    if (c == 0x064E || c == 0x065A || c == 0x065B) carries = kCarriesV;
-    if (c == 0x0650) carries = kCarriesVBelow;
+    if (c == 0x064B || c == 0x064C || c == 0x064E || c == 0x065A || c == 0x065B) {
+      carries = kCarriesV;
+    }
+    if (c == 0x064D || c == 0x0650) carries = kCarriesVBelow;
     return Simple(Action::kMark, carries);
   }
 
@@ -203,6 +209,8 @@ Entry Classify(const Table& t, char32_t c) {
     uint8_t letter = 0;
     switch (m) {
       case 0x0647: letter = kHeh; break;
+      case 0x06BE: letter = kKnottedHeh; break;
+      case 0x0627: letter = kAlef; break;
       case 0x06CC: letter = kYeh; break;
       case 0x0648: letter = kWaw; break;
       case 0x0644: letter = kLam; break;

@@ -39,11 +39,22 @@ enum class Action : uint8_t {
 };
 
 // Entry::aux for kPendable: which letter; for kMark: which letters it changes.
-enum PendingLetter : uint8_t { kHeh = 1, kYeh = 2, kWaw = 3, kLam = 4, kReh = 5 };
-enum MarkCarries : uint8_t {
-  kCarriesV = 1,      // fatha, small v above: ی → ێ, و → ۆ, ل → ڵ
-  kCarriesVBelow = 2  // kasra: ر → ڕ
+enum PendingLetter : uint8_t {
+  kHeh = 1,         // ه: ە before ZWNJ or at a word end
+  kKnottedHeh = 2,  // ھ, or ه marked as a consonant by tatweel/ZWJ: ھ at a word end, else ه
+  kYeh = 3,
+  kWaw = 4,
+  kLam = 5,
+  kReh = 6,
+  kAlef = 7,        // joins a pending ل: لا + fatha → ڵا
+  kLamAlef = 8,
 };
+enum MarkCarries : uint8_t {
+  kCarriesV = 1,      // fatha, fathatan, dammatan, small v above: ی → ێ, و → ۆ, ل → ڵ
+  kCarriesVBelow = 2  // kasra, kasratan: ر → ڕ
+};
+// Entry::aux for kDrop: tatweel and ZWJ after ه mark it as the consonant.
+inline constexpr uint8_t kMarksConsonantH = 1;
 
 // Entry::flags.
 enum EntryFlags : uint8_t {
