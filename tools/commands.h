@@ -10,6 +10,7 @@
 namespace dubare::tools {
 
 int RunNormalize(int argc, char** argv);
+int RunDedup(int argc, char** argv);
 
 }  // namespace dubare::tools
 

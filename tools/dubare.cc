@@ -19,6 +19,7 @@ struct Command {
 
 constexpr Command kCommands[] = {
     {"normalize", "print Kurdish text in canonical or match-key form", RunNormalize},
+    {"dedup", "remove near-duplicate documents from a corpus", RunDedup},
 };
 
 void PrintUsage(FILE* out) {

@@ -1,0 +1,99 @@
+// Copyright 2026 The Dubare Authors.
+//
+// Clusters and keep policies of dedup.h.
+
+#include <numeric>
+
+#include "absl/strings/strip.h"
+#include "absl/strings/str_cat.h"
+#include "dubare/dedup.h"
+
+namespace dubare {
+
+const char* DedupMethodName(DedupMethod method) {
+  return method == DedupMethod::kSimHash ? "simhash" : "minhash";
+}
+
+absl::StatusOr<DedupMethod> ParseDedupMethod(absl::string_view name) {
+  if (name == "minhash") return DedupMethod::kMinHash;
+  if (name == "simhash") return DedupMethod::kSimHash;
+  return absl::InvalidArgumentError(
+      absl::StrCat("method '", name, "' is not one of minhash, simhash"));
+}
+
+absl::StatusOr<KeepPolicy> KeepPolicy::Parse(absl::string_view text) {
+  KeepPolicy p;
+  if (text == "first") return p;
+  if (text == "longest") {
+    p.kind = Kind::kLongest;
+    return p;
+  }
+  if (absl::ConsumePrefix(&text, "earliest:") && !text.empty()) {
+    p.kind = Kind::kEarliest;
+    p.field = std::string(text);
+    return p;
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("keep policy '", text, "' is not first, longest or earliest:FIELD"));
+}
+
+std::string KeepPolicy::ToString() const {
+  switch (kind) {
+    case Kind::kFirst:
+      return "first";
+    case Kind::kLongest:
+      return "longest";
+    case Kind::kEarliest:
+      return absl::StrCat("earliest:", field);
+  }
+  return "first";
+}
+
+size_t ChooseRepresentative(const KeepPolicy& policy, absl::Span<const KeepKey> members) {
+  // Returns true when x is a better representative than y.
+  auto better = [&](const KeepKey& x, const KeepKey& y) {
+    switch (policy.kind) {
+      case KeepPolicy::Kind::kFirst:
+        return x.index < y.index;
+      case KeepPolicy::Kind::kLongest:
+        if (x.length != y.length) return x.length > y.length;
+        break;
+      case KeepPolicy::Kind::kEarliest:
+        if (x.field != y.field) return x.field < y.field;
+        break;
+    }
+    if (x.id != y.id) return x.id < y.id;
+    return x.index < y.index;  // equal ids: input order decides
+  };
+  size_t best = 0;
+  for (size_t i = 1; i < members.size(); ++i) {
+    if (better(members[i], members[best])) best = i;
+  }
+  return best;
+}
+
+std::vector<uint32_t> ConnectedComponents(size_t num_docs, absl::Span<const ScoredPair> pairs) {
+  std::vector<uint32_t> parent(num_docs);
+  std::iota(parent.begin(), parent.end(), 0u);
+  auto find = [&](uint32_t x) {
+    while (parent[x] != x) {
+      parent[x] = parent[parent[x]];  // path halving
+      x = parent[x];
+    }
+    return x;
+  };
+  // Union by smaller index: the root of a component is its smallest member,
+  // so labels do not depend on the order of the pairs.
+  for (const ScoredPair& p : pairs) {
+    const uint32_t ra = find(p.a), rb = find(p.b);
+    if (ra < rb) {
+      parent[rb] = ra;
+    } else if (rb < ra) {
+      parent[ra] = rb;
+    }
+  }
+  for (uint32_t i = 0; i < num_docs; ++i) parent[i] = find(i);
+  return parent;
+}
+
+}  // namespace dubare

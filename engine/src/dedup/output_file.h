@@ -1,0 +1,80 @@
+// Copyright 2026 The Dubare Authors.
+//
+// output_file.h: streamed output files that appear whole or not at all, and
+// an anonymous spool for records read back later.
+//
+// OutputFile writes to "<path>.tmp.<pid>" through a buffer and renames it to
+// <path> on Commit(); destroying an uncommitted file removes the temporary.
+// Every error (full disk included) names <path>.
+//
+// Spool keeps the raw records of a corpus on disk instead of in memory: it is
+// an unlinked temporary file, written once, then read back in increasing
+// offset order.
+//
+// Thread safety: thread-compatible (one thread at a time).
+
+#ifndef DUBARE_DEDUP_OUTPUT_FILE_H_
+#define DUBARE_DEDUP_OUTPUT_FILE_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace dubare::dedup_internal {
+
+class OutputFile {
+ public:
+  static absl::StatusOr<std::unique_ptr<OutputFile>> Create(std::string path);
+  ~OutputFile();
+  OutputFile(const OutputFile&) = delete;
+  OutputFile& operator=(const OutputFile&) = delete;
+
+  absl::Status Append(absl::string_view data);
+  // Flushes, closes and renames into place.
+  absl::Status Commit();
+  const std::string& path() const { return path_; }
+
+ private:
+  OutputFile(std::string path, std::string tmp, int fd);
+  absl::Status Flush();
+
+  std::string path_;
+  std::string tmp_;
+  int fd_ = -1;
+  std::string buffer_;
+};
+
+class Spool {
+ public:
+  // Creates the unlinked file in `dir`.
+  static absl::StatusOr<std::unique_ptr<Spool>> Create(const std::string& dir);
+  ~Spool();
+  Spool(const Spool&) = delete;
+  Spool& operator=(const Spool&) = delete;
+
+  // Appends `data`; returns its offset.
+  absl::StatusOr<uint64_t> Append(absl::string_view data);
+  // Ends writing; reads may follow.
+  absl::Status FinishWriting();
+  // The `size` bytes at `offset`; offsets must not decrease from call to
+  // call. The view lives until the next Read().
+  absl::StatusOr<absl::string_view> Read(uint64_t offset, uint64_t size);
+
+ private:
+  Spool(std::string name, int fd);
+  absl::Status Flush();
+
+  std::string name_;  // for messages
+  int fd_ = -1;
+  uint64_t size_ = 0;
+  std::string buffer_;         // write buffer, then read window
+  uint64_t window_offset_ = 0; // file offset of buffer_[0] while reading
+};
+
+}  // namespace dubare::dedup_internal
+
+#endif  // DUBARE_DEDUP_OUTPUT_FILE_H_
