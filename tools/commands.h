@@ -7,9 +7,20 @@
 #ifndef DUBARE_TOOLS_COMMANDS_H_
 #define DUBARE_TOOLS_COMMANDS_H_
 
+namespace dubare {
+struct SketchParams;
+}  // namespace dubare
+
 namespace dubare::tools {
 
+class FlagSet;
+// Registers the sketch-parameter flags that sketch and compare share
+// (defined in cmd_sketch.cc).
+void AddSketchFlags(FlagSet& flags, SketchParams* params);
+
 int RunNormalize(int argc, char** argv);
+int RunSketch(int argc, char** argv);
+int RunCompare(int argc, char** argv);
 int RunDedup(int argc, char** argv);
 
 }  // namespace dubare::tools

@@ -19,6 +19,8 @@ struct Command {
 
 constexpr Command kCommands[] = {
     {"normalize", "print Kurdish text in canonical or match-key form", RunNormalize},
+    {"sketch", "print MinHash or SimHash signatures of documents as JSON lines", RunSketch},
+    {"compare", "report how alike two documents are", RunCompare},
     {"dedup", "remove near-duplicate documents from a corpus", RunDedup},
 };
 

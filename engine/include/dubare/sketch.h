@@ -50,6 +50,9 @@ enum class MinHashMethod : uint8_t {
   kClassic = 0,  // K independent multiply-shift hash functions
   kOnePerm = 1,  // one-permutation hashing with optimal densification
 };
+// "classic" / "oneperm", as in flags and SketchParams::ToString.
+absl::string_view MinHashMethodName(MinHashMethod method);
+absl::StatusOr<MinHashMethod> ParseMinHashMethod(absl::string_view name);
 
 // Everything that must match for two signatures to be comparable.
 struct SketchParams {

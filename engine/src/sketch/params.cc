@@ -14,10 +14,6 @@
 namespace dubare {
 namespace {
 
-const char* MethodName(MinHashMethod m) {
-  return m == MinHashMethod::kOnePerm ? "oneperm" : "classic";
-}
-
 absl::Status Mismatch(absl::string_view field, const std::string& a, const std::string& b) {
   return absl::FailedPreconditionError(absl::StrCat(
       "signatures are not comparable: ", field, " differs (", a, " vs ", b, ")"));
@@ -43,6 +39,17 @@ absl::Status ParseField(absl::string_view field, absl::string_view name, T* valu
 }
 
 }  // namespace
+
+absl::string_view MinHashMethodName(MinHashMethod method) {
+  return method == MinHashMethod::kOnePerm ? "oneperm" : "classic";
+}
+
+absl::StatusOr<MinHashMethod> ParseMinHashMethod(absl::string_view name) {
+  if (name == "classic") return MinHashMethod::kClassic;
+  if (name == "oneperm") return MinHashMethod::kOnePerm;
+  return absl::InvalidArgumentError(
+      absl::StrCat("unknown MinHash method '", name, "': classic or oneperm"));
+}
 
 std::string ShingleSpec(const ShingleOptions& o) {
   if (o.kind == ShingleKind::kWord) return absl::StrCat("word:", o.size);
@@ -104,7 +111,10 @@ absl::Status SketchParams::CheckCompatible(const SketchParams& o) const {
   if (shingle.seed != o.shingle.seed)
     return Mismatch("shingle seed", absl::StrFormat("0x%x", shingle.seed),
                     absl::StrFormat("0x%x", o.shingle.seed));
-  if (method != o.method) return Mismatch("MinHash method", MethodName(method), MethodName(o.method));
+  if (method != o.method) {
+    return Mismatch("MinHash method", std::string(MinHashMethodName(method)),
+                    std::string(MinHashMethodName(o.method)));
+  }
   if (num_perm != o.num_perm) return Mismatch("num_perm", str(num_perm), str(o.num_perm));
   if (seed != o.seed) return Mismatch("MinHash seed", str(seed), str(o.seed));
   return absl::OkStatus();
@@ -113,7 +123,7 @@ absl::Status SketchParams::CheckCompatible(const SketchParams& o) const {
 std::string SketchParams::ToString() const {
   return absl::StrFormat("v%u norm%u keep_spaces=%d %s shingle_seed=0x%x minhash=%s k=%u seed=%u",
                          format_version, normalizer_version, match_key_keep_spaces ? 1 : 0,
-                         ShingleSpec(shingle), shingle.seed, MethodName(method), num_perm, seed);
+                         ShingleSpec(shingle), shingle.seed, MinHashMethodName(method), num_perm, seed);
 }
 
 absl::StatusOr<SketchParams> SketchParams::Parse(absl::string_view text) {
@@ -138,14 +148,12 @@ absl::StatusOr<SketchParams> SketchParams::Parse(absl::string_view text) {
   if (absl::Status s = ParseShingleSpec(f[3], &p.shingle); !s.ok()) return error(s);
   if (absl::Status s = ParseField(f[4], "shingle_seed", &p.shingle.seed); !s.ok()) return error(s);
   absl::string_view m = f[5];
-  if (!absl::ConsumePrefix(&m, "minhash=")) return error(absl::InvalidArgumentError("expected minhash=..."));
-  if (m == "classic") {
-    p.method = MinHashMethod::kClassic;
-  } else if (m == "oneperm") {
-    p.method = MinHashMethod::kOnePerm;
-  } else {
-    return error(absl::InvalidArgumentError(absl::StrCat("unknown MinHash method '", m, "'")));
+  if (!absl::ConsumePrefix(&m, "minhash=")) {
+    return error(absl::InvalidArgumentError("expected minhash=..."));
   }
+  absl::StatusOr<MinHashMethod> method = ParseMinHashMethod(m);
+  if (!method.ok()) return error(method.status());
+  p.method = *method;
   if (absl::Status s = ParseField(f[6], "k", &p.num_perm); !s.ok()) return error(s);
   if (absl::Status s = ParseField(f[7], "seed", &p.seed); !s.ok()) return error(s);
   if (absl::Status s = p.Validate(); !s.ok()) return error(s);

@@ -1,0 +1,45 @@
+// Copyright 2026 The Dubare Authors.
+//
+// dubare compare: a short human report on how alike two documents are.
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "commands.h"
+#include "dubare/file.h"
+#include "dubare/sketch.h"
+#include "dubare/status.h"
+#include "flags.h"
+
+namespace dubare::tools {
+
+int RunCompare(int argc, char** argv) {
+  SketchParams params;
+  double threshold = kDefaultJaccardThreshold;
+  FlagSet flags("compare [options] A B",
+                "Compares two documents: exact Jaccard of their shingle sets, containment both "
+                "ways, the MinHash estimate, the SimHash distance, and whether they are "
+                "near-duplicates at the threshold.");
+  AddSketchFlags(flags, &params);
+  flags.Double("threshold", &threshold, 0.0, 1.0,
+               "exact Jaccard at or above which the two are called near-duplicates");
+  std::vector<std::string> files;
+  int exit_code = kExitOk;
+  if (!ParseOrExit(flags, argc, argv, &files, &exit_code)) return exit_code;
+  if (files.size() != 2) {
+    std::fprintf(stderr, "dubare compare: expected two files, got %zu\n\n%s", files.size(),
+                 flags.Help().c_str());
+    return kExitUsage;
+  }
+  absl::StatusOr<std::string> a = ReadFile(files[0]);
+  if (!a.ok()) return Fail(argv[0], a.status());
+  absl::StatusOr<std::string> b = ReadFile(files[1]);
+  if (!b.ok()) return Fail(argv[0], b.status());
+  absl::StatusOr<DocumentComparison> c = CompareDocuments(*a, *b, params, threshold);
+  if (!c.ok()) return Fail(argv[0], c.status());
+  std::fputs(FormatComparison(*c, files[0], files[1]).c_str(), stdout);
+  return std::fflush(stdout) == 0 ? kExitOk : kExitError;
+}
+
+}  // namespace dubare::tools
