@@ -22,6 +22,7 @@ int RunNormalize(int argc, char** argv);
 int RunSketch(int argc, char** argv);
 int RunCompare(int argc, char** argv);
 int RunDedup(int argc, char** argv);
+int RunPassages(int argc, char** argv);
 
 }  // namespace dubare::tools
 

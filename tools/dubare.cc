@@ -22,6 +22,7 @@ constexpr Command kCommands[] = {
     {"sketch", "print MinHash or SimHash signatures of documents as JSON lines", RunSketch},
     {"compare", "report how alike two documents are", RunCompare},
     {"dedup", "remove near-duplicate documents from a corpus", RunDedup},
+    {"passages", "find repeated passages and show them (text, JSON, HTML)", RunPassages},
 };
 
 void PrintUsage(FILE* out) {

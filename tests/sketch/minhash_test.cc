@@ -208,7 +208,7 @@ TEST(MinHashTest, ComparingIncompatibleSignaturesIsAnError) {
   q.shingle.size = 4;
   r = EstimateJaccard(a, MinHasher(q).Sketch(v));
   ASSERT_FALSE(r.ok());
-  EXPECT_NE(r.status().message().find("word:3"), std::string::npos) << r.status();
+  EXPECT_NE(r.status().message().find("word:4"), std::string::npos) << r.status();
   q = p;
   q.normalizer_version = kNormalizerVersion + 1;
   EXPECT_FALSE(EstimateJaccard(a, MinHasher(q).Sketch(v)).ok());

@@ -19,7 +19,7 @@ TEST(SketchParamsTest, DefaultsAreValidAndPrintAsDocumented) {
   SketchParams p;
   EXPECT_TRUE(p.Validate().ok());
   EXPECT_EQ(p.ToString(),
-            "v1 norm1 keep_spaces=1 word:3 shingle_seed=0x64756261726530 minhash=classic "
+            "v1 norm1 keep_spaces=1 word:2 shingle_seed=0x64756261726530 minhash=classic "
             "k=128 seed=1");
 }
 

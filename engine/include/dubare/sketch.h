@@ -40,7 +40,7 @@ namespace dubare {
 // Two documents are near-duplicates by default when the Jaccard similarity of
 // their shingle sets is at least this (chosen from measurements on edited
 // Kurdish republications: docs/sketching.md). Dedup and compare share it.
-inline constexpr double kDefaultJaccardThreshold = 0.5;
+inline constexpr double kDefaultJaccardThreshold = 0.4;
 // SimHash: the Hamming distance at or below which two 64-bit fingerprints
 // are called near-duplicates (Manku et al.'s k = 3; see docs/sketching.md for
 // why SimHash is not the default method).
