@@ -23,6 +23,7 @@ int RunSketch(int argc, char** argv);
 int RunCompare(int argc, char** argv);
 int RunDedup(int argc, char** argv);
 int RunPassages(int argc, char** argv);
+int RunIndex(int argc, char** argv);
 
 }  // namespace dubare::tools
 

@@ -1,0 +1,235 @@
+// Copyright 2026 The Dubare Authors.
+//
+// index.h: a persistent near-duplicate index in one SQLite file, for checking
+// each day's crawl against everything seen before.
+//
+// An Index stores, per document, its id, caller metadata, text length and
+// MinHash signature, and the document's LSH band keys (the band/row choice,
+// band keys and estimate verification of lsh.h, so it finds the pairs that
+// `dubare dedup` finds). Add() reports for each new document whether it is a
+// near-duplicate of an indexed one -- or of one added earlier in the same
+// call -- with the matches and their estimated Jaccard, and stores it unless
+// IndexOptions::skip_duplicates. An id already present is reported as kExists
+// and not stored twice.
+//
+// Durability: one Add() or Remove() call is one SQLite transaction (WAL
+// journal), so it is applied whole or not at all; it has committed when the
+// call returns OK. A crash or SIGKILL at any moment leaves the file holding
+// exactly the committed calls. With synchronous=NORMAL (the default) a power
+// loss may also drop the last calls before the next checkpoint; sync_full
+// makes every commit wait for fsync. Readers (Query) see committed data and
+// run while one writer adds, in other processes or on other Index objects.
+//
+// The file is versioned with its settings: Open fails with
+// kFailedPrecondition when the schema is newer than this build or when
+// IndexOptions::check_settings and the settings differ, and with kDataLoss
+// (naming the path) for a file that is not an index, or is corrupt or
+// truncated. The schema and the storage of band keys as merged sorted runs
+// are described in docs/index.md.
+//
+// Ownership: an Index owns its SQLite connection and the in-memory filters of
+// the band-key runs. Thread safety: thread-compatible; use one Index per
+// thread (they may share the file).
+
+#ifndef DUBARE_INDEX_H_
+#define DUBARE_INDEX_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+#include "dubare/dedup.h"
+#include "dubare/lsh.h"
+#include "dubare/reader.h"
+#include "dubare/sketch.h"
+
+namespace dubare {
+
+// Version of the tables; an index written by a newer schema is refused.
+inline constexpr uint32_t kIndexSchemaVersion = 1;
+
+// What an index is made with; stored in the file, fixed at creation.
+struct IndexSettings {
+  SketchParams sketch;
+  // Estimated Jaccard a match needs (as `dubare dedup --threshold`).
+  double threshold = kDefaultDedupThreshold;
+  // Band layout; bands = rows = 0 means OptimalLshParams(threshold,
+  // sketch.num_perm), as in dedup. Index::settings() shows the chosen one.
+  LshParams lsh;
+
+  absl::Status Validate() const;
+  // kFailedPrecondition naming the first setting that differs from `file`'s.
+  absl::Status CheckSame(const IndexSettings& file) const;
+};
+
+struct IndexOptions {
+  // Create: the settings to store. Open: compared with the file's when
+  // check_settings, otherwise ignored (the file's are used).
+  IndexSettings settings;
+  bool check_settings = false;
+  bool read_only = false;    // Open only: no writes (Add/Remove fail)
+  bool quick_check = false;  // Open: also run PRAGMA quick_check (reads the whole file)
+  // Add: report near-duplicates but do not store them.
+  bool skip_duplicates = false;
+  // synchronous=FULL (fsync at every commit) instead of NORMAL.
+  bool sync_full = false;
+  int busy_timeout_ms = 10000;  // wait this long for another writer's lock
+  int cache_mb = 256;           // SQLite page cache
+  int threads = 1;              // sketching threads for Add/Query of texts
+  // A band key shared by more documents than this (boilerplate) makes only
+  // its earliest document a candidate, like dedup's max_bucket_size.
+  uint32_t max_bucket_size = 512;
+  InvalidUtf8Policy on_invalid = InvalidUtf8Policy::kError;
+
+  absl::Status Validate() const;
+};
+
+// A document to index, as text.
+struct IndexDocument {
+  std::string id;        // non-empty, unique in the index
+  std::string text;
+  std::string metadata;  // stored as given (the CLI writes a JSON object)
+};
+
+// A document already sketched with the index's SketchParams.
+struct SketchedDocument {
+  std::string id;
+  std::string metadata;
+  uint64_t length = 0;            // text bytes
+  std::vector<uint32_t> minhash;  // sketch.num_perm values
+};
+
+enum class IndexStatus : uint8_t {
+  kNew = 0,        // no indexed document reaches the threshold
+  kDuplicate = 1,  // near-duplicate of the matches
+  kExists = 2,     // the id is already in the index
+};
+absl::string_view IndexStatusName(IndexStatus status);  // "new", "duplicate", "exists"
+
+struct IndexMatch {
+  std::string id;
+  double score = 0;  // estimated Jaccard, >= threshold
+};
+
+struct IndexResult {
+  IndexStatus status = IndexStatus::kNew;
+  bool added = false;  // stored by this Add
+  // Verified matches, best first (higher score, then earlier added). Query
+  // of an id that exists reports the other documents only.
+  std::vector<IndexMatch> matches;
+};
+
+struct AddResult {
+  uint64_t batch = 0;  // the batch number of this transaction (1, 2, ...)
+  uint64_t added = 0;
+  std::vector<IndexResult> results;  // one per input document, in order
+};
+
+struct IndexStats {
+  IndexSettings settings;
+  uint64_t documents = 0;
+  uint64_t batches = 0;
+  uint64_t runs = 0;          // sorted runs of band keys
+  uint64_t band_entries = 0;  // (key, document) entries in the runs
+  uint64_t file_bytes = 0;    // the database file, including free pages
+  uint64_t free_bytes = 0;
+  uint64_t wal_bytes = 0;
+  uint64_t filter_memory_bytes = 0;  // Bloom filters and fences held in memory
+  int64_t created_at = 0;            // Unix seconds
+  int64_t last_batch_at = 0;
+
+  std::string ToText() const;  // "key: value" lines
+};
+
+class Index {
+ public:
+  // Creates a new index file (kAlreadyExists if `path` exists).
+  static absl::StatusOr<std::unique_ptr<Index>> Create(const std::string& path,
+                                                       const IndexOptions& options);
+  // Opens an existing index (kNotFound if missing). See the file comment for
+  // the checks made.
+  static absl::StatusOr<std::unique_ptr<Index>> Open(const std::string& path,
+                                                     const IndexOptions& options);
+  ~Index();
+  Index(const Index&) = delete;
+  Index& operator=(const Index&) = delete;
+
+  const std::string& path() const;
+  const IndexSettings& settings() const;  // the file's, with the LSH layout resolved
+
+  // Sketches and adds `docs` as one transaction (see the file comment).
+  absl::StatusOr<AddResult> Add(absl::Span<const IndexDocument> docs);
+  absl::StatusOr<AddResult> AddSketched(absl::Span<const SketchedDocument> docs);
+
+  // Matches `docs` against the committed index without changing it; documents
+  // of one call are not compared with each other.
+  absl::StatusOr<std::vector<IndexResult>> Query(absl::Span<const IndexDocument> docs);
+  absl::StatusOr<std::vector<IndexResult>> QuerySketched(absl::Span<const SketchedDocument> docs);
+
+  // Removes documents by id in one transaction; true where the id was present.
+  absl::StatusOr<std::vector<bool>> Remove(absl::Span<const std::string> ids);
+
+  absl::StatusOr<IndexStats> Stats();
+
+  // PRAGMA integrity_check and the index's own invariants (runs sorted,
+  // filters complete, every document's keys present, counts consistent).
+  // Reads everything: for tests and `dubare index check`.
+  absl::Status CheckIntegrity();
+
+  // The sketches of `docs` with the index's parameters, on options.threads.
+  absl::StatusOr<std::vector<SketchedDocument>> Sketch(absl::Span<const IndexDocument> docs);
+
+ private:
+  struct Impl;
+  explicit Index(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// ---- Streaming inputs (what `dubare index add|query` runs) -------------------
+
+struct IndexInputOptions {
+  ReaderOptions reader;
+  size_t batch_size = 1000;  // documents per transaction
+  // Reader fields stored as the metadata JSON object ({"date": "...", ...});
+  // they are appended to reader.extra_fields.
+  std::vector<std::string> metadata_fields;
+};
+
+struct IndexInputCallbacks {
+  // Each document's result, in input order, after its batch committed (Add)
+  // or was matched (Query).
+  std::function<void(const Document& doc, const IndexResult& result)> on_document;
+  // A unit of input the reader refused.
+  std::function<void(const Document& rejected, absl::string_view location)> on_reject;
+  // After the COMMIT of batch `batch` returned (Add only).
+  std::function<void(const AddResult& batch, size_t documents)> on_commit;
+};
+
+struct IndexInputSummary {
+  uint64_t documents = 0, rejected = 0, added = 0, batches = 0;
+  uint64_t new_docs = 0, duplicates = 0, exists = 0;
+  double seconds = 0;
+  std::string ToText() const;
+};
+
+// Reads `inputs` (reader.h) and adds them in batches of options.batch_size;
+// sketching of the next batch overlaps the writing of the current one.
+absl::StatusOr<IndexInputSummary> AddInputs(Index* index, const std::vector<std::string>& inputs,
+                                            const IndexInputOptions& options,
+                                            const IndexInputCallbacks& callbacks);
+// The same, reporting only (Query).
+absl::StatusOr<IndexInputSummary> QueryInputs(Index* index,
+                                              const std::vector<std::string>& inputs,
+                                              const IndexInputOptions& options,
+                                              const IndexInputCallbacks& callbacks);
+
+}  // namespace dubare
+
+#endif  // DUBARE_INDEX_H_

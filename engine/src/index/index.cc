@@ -1,0 +1,746 @@
+// Copyright 2026 The Dubare Authors.
+//
+// The index: schema, open/create checks, Add/Query/Remove transactions.
+
+#include "dubare/index.h"
+
+#include <sys/stat.h>
+#include <xxhash.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <thread>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "dubare/status.h"
+#include "index/runs.h"
+#include "index/sqlite.h"
+
+namespace dubare {
+
+using index_internal::Db;
+using index_internal::Entry;
+using index_internal::RunStore;
+using index_internal::Stmt;
+
+namespace {
+
+// PRAGMA application_id of an index file: "DBIX".
+constexpr int32_t kApplicationId = 0x44424958;
+// Seed of the id key, the entry that finds a document by its id. It lives in
+// the same runs as the band keys; a collision with a band key only yields a
+// candidate that the id or score comparison rejects.
+constexpr uint64_t kIdKeySeed = 0x69646b6579ull;  // "idkey"
+
+uint64_t IdKey(absl::string_view id) { return XXH3_64bits_withSeed(id.data(), id.size(), kIdKeySeed); }
+
+int64_t NowSeconds() { return static_cast<int64_t>(std::time(nullptr)); }
+
+uint32_t BigEndian32(const unsigned char* p) {
+  return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | p[3];
+}
+
+// Checks what can be checked before SQLite sees the file: that it exists,
+// is an SQLite database with Dubare's application id, and is not shorter
+// than its header says (when no write-ahead log may hold the rest).
+absl::Status CheckFileHeader(const std::string& path) {
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0) {
+    if (errno == ENOENT) return absl::NotFoundError(absl::StrCat(path, ": no such index"));
+    return absl::PermissionDeniedError(absl::StrCat(path, ": ", std::strerror(errno)));
+  }
+  if (!S_ISREG(st.st_mode)) {
+    return absl::FailedPreconditionError(absl::StrCat(path, ": not a regular file"));
+  }
+  auto not_index = [&](absl::string_view why) {
+    return absl::DataLossError(absl::StrCat(path, ": not a Dubare index: ", why));
+  };
+  unsigned char header[100];
+  FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) return absl::PermissionDeniedError(absl::StrCat(path, ": ", std::strerror(errno)));
+  const size_t n = std::fread(header, 1, sizeof(header), f);
+  std::fclose(f);
+  if (n < sizeof(header)) {
+    return not_index(absl::StrCat("file of ", st.st_size,
+                                  " bytes is shorter than an SQLite header (truncated?)"));
+  }
+  if (std::memcmp(header, "SQLite format 3", 16) != 0) {
+    return not_index("no SQLite header (random or foreign data)");
+  }
+  const int32_t app_id = static_cast<int32_t>(BigEndian32(header + 68));
+  if (app_id != kApplicationId) {
+    return not_index(absl::StrFormat("an SQLite database with application_id 0x%08x", app_id));
+  }
+  uint32_t page_size = (uint32_t{header[16]} << 8) | header[17];
+  if (page_size == 1) page_size = 65536;
+  const uint32_t pages = BigEndian32(header + 28);
+  const bool pages_valid = BigEndian32(header + 24) == BigEndian32(header + 92);
+  // A checkpoint interrupted by a crash may leave the header ahead of the
+  // file; the write-ahead log then still holds the pages.
+  struct stat wal;
+  const bool has_wal = stat((path + "-wal").c_str(), &wal) == 0 && wal.st_size > 0;
+  if (pages_valid && !has_wal && uint64_t(st.st_size) < uint64_t{pages} * page_size) {
+    return absl::DataLossError(absl::StrCat(path, ": truncated: the header says ", pages,
+                                            " pages of ", page_size, " bytes (",
+                                            uint64_t{pages} * page_size, " bytes), the file has ",
+                                            st.st_size));
+  }
+  return absl::OkStatus();
+}
+
+std::string FormatDouble(double v) { return absl::StrFormat("%.17g", v); }
+
+}  // namespace
+
+// ---- Settings and options -------------------------------------------------------
+
+absl::Status IndexSettings::Validate() const {
+  DUBARE_RETURN_IF_ERROR(sketch.Validate());
+  if (!(threshold > 0 && threshold <= 1)) {
+    return absl::InvalidArgumentError(absl::StrCat("threshold ", threshold, " is not in (0, 1]"));
+  }
+  if (lsh.bands != 0 || lsh.rows != 0) DUBARE_RETURN_IF_ERROR(lsh.Validate(sketch.num_perm));
+  return absl::OkStatus();
+}
+
+absl::Status IndexSettings::CheckSame(const IndexSettings& file) const {
+  if (absl::Status s = file.sketch.CheckCompatible(sketch); !s.ok()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("sketch parameters differ from the index's: ", s.message()));
+  }
+  if (threshold != file.threshold) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "threshold differs: the index has ", file.threshold, ", asked for ", threshold));
+  }
+  if ((lsh.bands != 0 || lsh.rows != 0) && !(lsh == file.lsh)) {
+    return absl::FailedPreconditionError(absl::StrCat("LSH layout differs: the index has '",
+                                                      file.lsh.ToString(), "', asked for '",
+                                                      lsh.ToString(), "'"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status IndexOptions::Validate() const {
+  DUBARE_RETURN_IF_ERROR(settings.Validate());
+  if (threads < 1 || threads > 256) {
+    return absl::InvalidArgumentError(absl::StrCat("threads ", threads, " is not in [1, 256]"));
+  }
+  if (cache_mb < 1 || busy_timeout_ms < 0 || max_bucket_size < 1) {
+    return absl::InvalidArgumentError("cache_mb, max_bucket_size must be >= 1, busy_timeout_ms >= 0");
+  }
+  return absl::OkStatus();
+}
+
+absl::string_view IndexStatusName(IndexStatus status) {
+  switch (status) {
+    case IndexStatus::kNew:
+      return "new";
+    case IndexStatus::kDuplicate:
+      return "duplicate";
+    case IndexStatus::kExists:
+      return "exists";
+  }
+  return "?";
+}
+
+std::string IndexStats::ToText() const {
+  const double per_doc = documents ? double(file_bytes) / documents : 0.0;
+  return absl::StrFormat(
+      "sketch: %s\nlsh: %s\nthreshold: %g\ndocuments: %d\nbatches: %d\nruns: %d\n"
+      "band_entries: %d\nfile_bytes: %d\nfree_bytes: %d\nwal_bytes: %d\nbytes_per_document: %.0f\n"
+      "filter_memory_bytes: %d\ncreated_at: %d\nlast_batch_at: %d\n",
+      settings.sketch.ToString(), settings.lsh.ToString(), settings.threshold, documents, batches,
+      runs, band_entries, file_bytes, free_bytes, wal_bytes, per_doc, filter_memory_bytes,
+      created_at, last_batch_at);
+}
+
+// ---- Impl ---------------------------------------------------------------------------
+
+struct Index::Impl {
+  IndexOptions options;
+  IndexSettings settings;  // the file's
+  std::unique_ptr<Db> db;
+  std::unique_ptr<RunStore> runs;
+  std::vector<std::unique_ptr<DocumentSketcher>> sketchers;
+  Stmt find_doc, insert_doc, delete_doc, insert_batch, next_batch, add_count;
+
+  // Documents added by the transaction in progress, visible to later
+  // documents of the same batch before their keys reach a run.
+  struct Pending {
+    absl::flat_hash_map<uint64_t, std::vector<uint32_t>> key_docs;
+    absl::flat_hash_map<std::string, uint32_t> ids;
+  };
+
+  absl::Status Init();
+  absl::Status ReadSettings();
+  absl::Status Begin(bool write);
+  absl::Status Commit();
+  void Rollback();
+  absl::StatusOr<bool> FetchDoc(uint32_t doc, std::string* id, std::vector<uint32_t>* minhash);
+  absl::StatusOr<bool> FindId(absl::string_view id, const Pending* pending, uint32_t* doc);
+  absl::Status Match(absl::Span<const uint32_t> minhash, absl::Span<const uint64_t> keys,
+                     const Pending* pending, absl::string_view self_id, IndexResult* result);
+  absl::Status CheckMinHash(const SketchedDocument& doc) const;
+  absl::StatusOr<AddResult> AddLocked(absl::Span<const SketchedDocument> docs);
+  absl::StatusOr<std::vector<IndexResult>> QueryLocked(absl::Span<const SketchedDocument> docs);
+  absl::StatusOr<std::vector<bool>> RemoveLocked(absl::Span<const std::string> ids);
+};
+
+absl::Status Index::Impl::Init() {
+  // Pragmas that are per connection; journal_mode=WAL is stored in the file.
+  DUBARE_RETURN_IF_ERROR(db->Exec(absl::StrCat("PRAGMA busy_timeout=", options.busy_timeout_ms,
+                                               "; PRAGMA cache_size=-", options.cache_mb * 1024,
+                                               "; PRAGMA synchronous=",
+                                               options.sync_full ? "FULL" : "NORMAL",
+                                               "; PRAGMA temp_store=MEMORY;"
+                                               " PRAGMA wal_autocheckpoint=8192;"
+                                               " PRAGMA journal_size_limit=67108864;")
+                                      .c_str()));
+  DUBARE_RETURN_IF_ERROR(ReadSettings());
+  if (options.quick_check) {
+    DUBARE_ASSIGN_OR_RETURN(std::string result, db->QueryText("PRAGMA quick_check"));
+    if (result != "ok") {
+      return absl::DataLossError(absl::StrCat(db->path(), ": quick_check failed: ", result));
+    }
+  }
+  DUBARE_ASSIGN_OR_RETURN(find_doc, db->Prepare("SELECT id, minhash FROM documents WHERE doc = ?"));
+  DUBARE_ASSIGN_OR_RETURN(
+      insert_doc, db->Prepare("INSERT INTO documents(id, metadata, length, minhash, batch, added_at)"
+                              " VALUES(?, ?, ?, ?, ?, ?)"));
+  DUBARE_ASSIGN_OR_RETURN(delete_doc, db->Prepare("DELETE FROM documents WHERE doc = ?"));
+  DUBARE_ASSIGN_OR_RETURN(
+      insert_batch,
+      db->Prepare("INSERT INTO batches(batch, documents, committed_at) VALUES(?, ?, ?)"));
+  DUBARE_ASSIGN_OR_RETURN(next_batch,
+                          db->Prepare("SELECT coalesce(max(batch), 0) + 1 FROM batches"));
+  DUBARE_ASSIGN_OR_RETURN(
+      add_count, db->Prepare("UPDATE meta SET value = value + ? WHERE key = 'documents'"));
+  runs = std::make_unique<RunStore>(db.get());
+  for (int i = 0; i < options.threads; ++i) {
+    sketchers.push_back(std::make_unique<DocumentSketcher>(settings.sketch, options.on_invalid));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Index::Impl::ReadSettings() {
+  const std::string& path = db->path();
+  // The application id is checked on the raw header; a schema without the
+  // meta table is a foreign or damaged file.
+  DUBARE_ASSIGN_OR_RETURN(int64_t has_meta,
+                          db->QueryInt("SELECT count(*) FROM sqlite_schema WHERE name = 'meta'"));
+  if (has_meta == 0) {
+    return absl::DataLossError(absl::StrCat(path, ": not a Dubare index: no meta table"));
+  }
+  DUBARE_ASSIGN_OR_RETURN(Stmt stmt, db->Prepare("SELECT key, value FROM meta"));
+  absl::flat_hash_map<std::string, std::string> meta;
+  while (true) {
+    DUBARE_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    meta[std::string(stmt.ColumnText(0))] = std::string(stmt.ColumnText(1));
+  }
+  auto get = [&](const char* key) -> absl::StatusOr<std::string> {
+    auto it = meta.find(key);
+    if (it == meta.end()) {
+      return absl::DataLossError(absl::StrCat(path, ": meta table has no '", key, "'"));
+    }
+    return it->second;
+  };
+  DUBARE_ASSIGN_OR_RETURN(std::string version_text, get("schema_version"));
+  uint32_t version = 0;
+  if (!absl::SimpleAtoi(version_text, &version)) {
+    return absl::DataLossError(absl::StrCat(path, ": bad schema_version '", version_text, "'"));
+  }
+  if (version > kIndexSchemaVersion) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(path, ": index schema version ", version,
+                     " is newer than this build of dubare supports (", kIndexSchemaVersion,
+                     "); use a newer dubare"));
+  }
+  if (version < kIndexSchemaVersion) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        path, ": index schema version ", version, " is older than this build's (",
+        kIndexSchemaVersion, ") and cannot be upgraded in place; rebuild the index"));
+  }
+  IndexSettings file;
+  DUBARE_ASSIGN_OR_RETURN(std::string sketch_text, get("sketch_params"));
+  absl::StatusOr<SketchParams> sketch = SketchParams::Parse(sketch_text);
+  if (!sketch.ok()) return Annotate(sketch.status(), absl::StrCat(path, ": sketch_params"));
+  file.sketch = *sketch;
+  DUBARE_ASSIGN_OR_RETURN(std::string lsh_text, get("lsh_params"));
+  absl::StatusOr<LshParams> lsh = LshParams::Parse(lsh_text);
+  if (!lsh.ok()) return Annotate(lsh.status(), absl::StrCat(path, ": lsh_params"));
+  if (lsh->band_key_version != LshParams::kBandKeyVersion) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        path, ": band key version ", lsh->band_key_version, " differs from this build's (",
+        LshParams::kBandKeyVersion, "); rebuild the index"));
+  }
+  file.lsh = *lsh;
+  DUBARE_ASSIGN_OR_RETURN(std::string threshold_text, get("threshold"));
+  if (!absl::SimpleAtod(threshold_text, &file.threshold)) {
+    return absl::DataLossError(absl::StrCat(path, ": bad threshold '", threshold_text, "'"));
+  }
+  if (absl::Status s = file.Validate(); !s.ok()) return Annotate(s, path);
+  if (options.check_settings) {
+    if (absl::Status s = options.settings.CheckSame(file); !s.ok()) return Annotate(s, path);
+  }
+  settings = file;
+  return absl::OkStatus();
+}
+
+absl::Status Index::Impl::Begin(bool write) {
+  if (write && options.read_only) {
+    return absl::FailedPreconditionError(absl::StrCat(db->path(), ": opened read-only"));
+  }
+  DUBARE_RETURN_IF_ERROR(db->Exec(write ? "BEGIN IMMEDIATE" : "BEGIN"));
+  if (absl::Status s = runs->Sync(); !s.ok()) {
+    Rollback();
+    return s;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Index::Impl::Commit() {
+  absl::Status s = db->Exec("COMMIT");
+  if (!s.ok()) Rollback();
+  return s;
+}
+
+void Index::Impl::Rollback() {
+  if (!sqlite3_get_autocommit(db->handle())) sqlite3_exec(db->handle(), "ROLLBACK", 0, 0, 0);
+  runs->Invalidate();  // cached runs may include ones that were rolled back
+}
+
+absl::StatusOr<bool> Index::Impl::FetchDoc(uint32_t doc, std::string* id,
+                                           std::vector<uint32_t>* minhash) {
+  find_doc.BindInt(1, doc);
+  DUBARE_ASSIGN_OR_RETURN(bool row, find_doc.Step());
+  if (row) {
+    if (id != nullptr) {
+      absl::string_view text = find_doc.ColumnText(0);
+      id->assign(text.data(), text.size());
+    }
+    if (minhash != nullptr) {
+      absl::StatusOr<std::vector<uint32_t>> values =
+          DecodeValues(find_doc.ColumnBlob(1), settings.sketch.num_perm);
+      if (!values.ok()) {
+        find_doc.Reset();
+        return Annotate(values.status(), absl::StrCat(db->path(), ": document ", doc));
+      }
+      *minhash = *std::move(values);
+    }
+  }
+  find_doc.Reset();
+  return row;
+}
+
+absl::StatusOr<bool> Index::Impl::FindId(absl::string_view id, const Pending* pending,
+                                         uint32_t* doc) {
+  if (pending != nullptr) {
+    auto it = pending->ids.find(id);
+    if (it != pending->ids.end()) {
+      *doc = it->second;
+      return true;
+    }
+  }
+  std::vector<uint32_t> docs;
+  DUBARE_RETURN_IF_ERROR(runs->Lookup(IdKey(id), &docs));
+  std::string found;
+  for (uint32_t d : docs) {
+    DUBARE_ASSIGN_OR_RETURN(bool present, FetchDoc(d, &found, nullptr));
+    if (present && found == id) {
+      *doc = d;
+      return true;
+    }
+  }
+  return false;
+}
+
+absl::Status Index::Impl::Match(absl::Span<const uint32_t> minhash,
+                                absl::Span<const uint64_t> keys, const Pending* pending,
+                                absl::string_view self_id, IndexResult* result) {
+  std::vector<uint32_t> candidates, bucket;
+  for (uint64_t key : keys) {
+    bucket.clear();
+    DUBARE_RETURN_IF_ERROR(runs->Lookup(key, &bucket));
+    if (pending != nullptr) {
+      auto it = pending->key_docs.find(key);
+      if (it != pending->key_docs.end()) bucket.insert(bucket.end(), it->second.begin(), it->second.end());
+    }
+    if (bucket.empty()) continue;
+    // The bucket with the new document in it is over the cap: like dedup's
+    // star, only its earliest member is a candidate.
+    if (bucket.size() + 1 > options.max_bucket_size) {
+      candidates.push_back(*std::min_element(bucket.begin(), bucket.end()));
+    } else {
+      candidates.insert(candidates.end(), bucket.begin(), bucket.end());
+    }
+  }
+  std::sort(candidates.begin(), candidates.end());
+  candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+  std::string id;
+  std::vector<uint32_t> other;
+  std::vector<std::pair<double, uint32_t>> scored;
+  std::vector<std::string> ids;
+  for (uint32_t doc : candidates) {
+    DUBARE_ASSIGN_OR_RETURN(bool present, FetchDoc(doc, &id, &other));
+    if (!present || id == self_id) continue;  // removed, or the query's own copy
+    const double score = EstimateJaccard(minhash, other);
+    if (score >= settings.threshold) {
+      scored.emplace_back(score, static_cast<uint32_t>(ids.size()));
+      ids.push_back(id);
+    }
+  }
+  // Best first; candidates were in doc order, so stable_sort keeps the
+  // earlier-added first among equal scores.
+  std::stable_sort(scored.begin(), scored.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  for (const auto& [score, i] : scored) result->matches.push_back({std::move(ids[i]), score});
+  return absl::OkStatus();
+}
+
+absl::Status Index::Impl::CheckMinHash(const SketchedDocument& doc) const {
+  if (doc.id.empty()) return absl::InvalidArgumentError("a document has an empty id");
+  if (doc.minhash.size() != settings.sketch.num_perm) {
+    return absl::InvalidArgumentError(absl::StrCat("document '", doc.id, "' has ",
+                                                   doc.minhash.size(), " MinHash values; the index uses ",
+                                                   settings.sketch.num_perm));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<AddResult> Index::Impl::AddLocked(absl::Span<const SketchedDocument> docs) {
+  AddResult out;
+  DUBARE_ASSIGN_OR_RETURN(bool row, next_batch.Step());
+  out.batch = row ? next_batch.ColumnInt(0) : 1;
+  next_batch.Reset();
+  const int64_t now = NowSeconds();
+  const uint32_t bands = settings.lsh.bands;
+  Pending pending;
+  std::vector<Entry> entries;
+  entries.reserve(docs.size() * (bands + 1));
+  std::vector<uint64_t> keys(bands);
+  out.results.resize(docs.size());
+  for (size_t i = 0; i < docs.size(); ++i) {
+    const SketchedDocument& doc = docs[i];
+    IndexResult& result = out.results[i];
+    DUBARE_RETURN_IF_ERROR(CheckMinHash(doc));
+    uint32_t existing;
+    DUBARE_ASSIGN_OR_RETURN(bool exists, FindId(doc.id, &pending, &existing));
+    if (exists) {
+      result.status = IndexStatus::kExists;
+      continue;
+    }
+    BandKeys(doc.minhash, settings.lsh, absl::MakeSpan(keys));
+    DUBARE_RETURN_IF_ERROR(Match(doc.minhash, keys, &pending, doc.id, &result));
+    result.status = result.matches.empty() ? IndexStatus::kNew : IndexStatus::kDuplicate;
+    if (result.status == IndexStatus::kDuplicate && options.skip_duplicates) continue;
+    const std::string minhash = EncodeValues(doc.minhash);
+    insert_doc.BindText(1, doc.id)
+        .BindText(2, doc.metadata)
+        .BindInt(3, static_cast<int64_t>(doc.length))
+        .BindBlob(4, minhash)
+        .BindInt(5, static_cast<int64_t>(out.batch))
+        .BindInt(6, now);
+    DUBARE_RETURN_IF_ERROR(insert_doc.Run());
+    const int64_t rowid = db->LastInsertRowid();
+    if (rowid > int64_t{UINT32_MAX}) {
+      return absl::ResourceExhaustedError(
+          absl::StrCat(db->path(), ": more than 2^32 documents were ever added"));
+    }
+    const uint32_t docno = static_cast<uint32_t>(rowid);
+    for (uint64_t key : keys) {
+      pending.key_docs[key].push_back(docno);
+      entries.push_back({key, docno});
+    }
+    entries.push_back({IdKey(doc.id), docno});
+    pending.ids.emplace(doc.id, docno);
+    result.added = true;
+    ++out.added;
+  }
+  std::sort(entries.begin(), entries.end());
+  DUBARE_RETURN_IF_ERROR(runs->Append(std::move(entries)));
+  insert_batch.BindInt(1, static_cast<int64_t>(out.batch))
+      .BindInt(2, static_cast<int64_t>(out.added))
+      .BindInt(3, now);
+  DUBARE_RETURN_IF_ERROR(insert_batch.Run());
+  add_count.BindInt(1, static_cast<int64_t>(out.added));
+  DUBARE_RETURN_IF_ERROR(add_count.Run());
+  return out;
+}
+
+absl::StatusOr<std::vector<IndexResult>> Index::Impl::QueryLocked(
+    absl::Span<const SketchedDocument> docs) {
+  std::vector<IndexResult> results(docs.size());
+  std::vector<uint64_t> keys(settings.lsh.bands);
+  for (size_t i = 0; i < docs.size(); ++i) {
+    DUBARE_RETURN_IF_ERROR(CheckMinHash(docs[i]));
+    uint32_t existing;
+    DUBARE_ASSIGN_OR_RETURN(bool exists, FindId(docs[i].id, nullptr, &existing));
+    BandKeys(docs[i].minhash, settings.lsh, absl::MakeSpan(keys));
+    DUBARE_RETURN_IF_ERROR(Match(docs[i].minhash, keys, nullptr, docs[i].id, &results[i]));
+    results[i].status = exists                      ? IndexStatus::kExists
+                        : results[i].matches.empty() ? IndexStatus::kNew
+                                                     : IndexStatus::kDuplicate;
+  }
+  return results;
+}
+
+absl::StatusOr<std::vector<bool>> Index::Impl::RemoveLocked(absl::Span<const std::string> ids) {
+  std::vector<bool> removed(ids.size());
+  int64_t count = 0;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    uint32_t doc;
+    DUBARE_ASSIGN_OR_RETURN(bool exists, FindId(ids[i], nullptr, &doc));
+    if (!exists) continue;
+    // The document's band entries stay in their runs until a merge; lookups
+    // skip documents that no longer exist.
+    delete_doc.BindInt(1, doc);
+    DUBARE_RETURN_IF_ERROR(delete_doc.Run());
+    removed[i] = true;
+    ++count;
+  }
+  add_count.BindInt(1, -count);
+  DUBARE_RETURN_IF_ERROR(add_count.Run());
+  return removed;
+}
+
+// ---- Index --------------------------------------------------------------------------
+
+Index::Index(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Index::~Index() = default;
+
+const std::string& Index::path() const { return impl_->db->path(); }
+const IndexSettings& Index::settings() const { return impl_->settings; }
+
+absl::StatusOr<std::unique_ptr<Index>> Index::Create(const std::string& path,
+                                                     const IndexOptions& options) {
+  DUBARE_RETURN_IF_ERROR(options.Validate());
+  struct stat st;
+  if (stat(path.c_str(), &st) == 0) {
+    return absl::AlreadyExistsError(absl::StrCat(path, ": already exists"));
+  }
+  IndexSettings settings = options.settings;
+  if (settings.lsh.bands == 0 && settings.lsh.rows == 0) {
+    DUBARE_ASSIGN_OR_RETURN(LshParams chosen,
+                            OptimalLshParams(settings.threshold, settings.sketch.num_perm));
+    settings.lsh.bands = chosen.bands;
+    settings.lsh.rows = chosen.rows;
+  }
+  DUBARE_RETURN_IF_ERROR(settings.lsh.Validate(settings.sketch.num_perm));
+  {
+    DUBARE_ASSIGN_OR_RETURN(std::unique_ptr<Db> db, Db::Open(path, /*create=*/true, false));
+    // Written before WAL is switched on, so the header and schema are in the
+    // main file from the start.
+    absl::Status s = db->Exec(
+        absl::StrCat("PRAGMA page_size=4096; PRAGMA application_id=", kApplicationId,
+                     "; PRAGMA user_version=", kIndexSchemaVersion,
+                     "; BEGIN;"
+                     " CREATE TABLE meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;"
+                     " CREATE TABLE batches(batch INTEGER PRIMARY KEY, documents INTEGER NOT NULL,"
+                     "  committed_at INTEGER NOT NULL);"
+                     " CREATE TABLE documents(doc INTEGER PRIMARY KEY AUTOINCREMENT,"
+                     "  id TEXT NOT NULL, metadata TEXT NOT NULL, length INTEGER NOT NULL,"
+                     "  minhash BLOB NOT NULL, batch INTEGER NOT NULL, added_at INTEGER NOT NULL);")
+            .c_str());
+    if (s.ok()) s = RunStore::CreateSchema(db.get());
+    if (s.ok()) {
+      DUBARE_ASSIGN_OR_RETURN(Stmt put, db->Prepare("INSERT INTO meta(key, value) VALUES(?, ?)"));
+      const std::pair<const char*, std::string> rows[] = {
+          {"schema_version", absl::StrCat(kIndexSchemaVersion)},
+          {"sketch_params", settings.sketch.ToString()},
+          {"lsh_params", settings.lsh.ToString()},
+          {"threshold", FormatDouble(settings.threshold)},
+          {"created_at", absl::StrCat(NowSeconds())},
+      };
+      for (const auto& [key, value] : rows) {
+        put.BindText(1, key).BindText(2, value);
+        if (s.ok()) s = put.Run();
+      }
+      if (s.ok()) s = db->Exec("INSERT INTO meta(key, value) VALUES('documents', 0); COMMIT;");
+    }
+    if (s.ok()) s = db->Exec("PRAGMA journal_mode=WAL");
+    if (!s.ok()) {
+      db.reset();
+      std::remove(path.c_str());
+      return s;
+    }
+  }
+  IndexOptions open_options = options;
+  open_options.read_only = false;
+  return Open(path, open_options);
+}
+
+absl::StatusOr<std::unique_ptr<Index>> Index::Open(const std::string& path,
+                                                   const IndexOptions& options) {
+  DUBARE_RETURN_IF_ERROR(options.Validate());
+  DUBARE_RETURN_IF_ERROR(CheckFileHeader(path));
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  DUBARE_ASSIGN_OR_RETURN(impl->db, Db::Open(path, /*create=*/false, options.read_only));
+  DUBARE_RETURN_IF_ERROR(impl->Init());
+  DUBARE_RETURN_IF_ERROR(impl->Begin(false));  // loads the runs' filters
+  DUBARE_RETURN_IF_ERROR(impl->Commit());
+  return std::unique_ptr<Index>(new Index(std::move(impl)));
+}
+
+absl::StatusOr<std::vector<SketchedDocument>> Index::Sketch(absl::Span<const IndexDocument> docs) {
+  std::vector<SketchedDocument> out(docs.size());
+  // Worker w sketches its contiguous slice with its own sketcher.
+  const size_t workers = std::min(impl_->sketchers.size(), std::max<size_t>(1, docs.size() / 16));
+  std::vector<absl::Status> errors(workers);
+  auto work = [&](size_t w) {
+    DocumentSketch sketch;
+    for (size_t i = docs.size() * w / workers; i < docs.size() * (w + 1) / workers; ++i) {
+      absl::Status s = impl_->sketchers[w]->Sketch(docs[i].text, &sketch);
+      if (!s.ok()) {
+        errors[w] = Annotate(s, absl::StrCat("document '", docs[i].id, "'"));
+        return;
+      }
+      out[i] = {docs[i].id, docs[i].metadata, docs[i].text.size(), std::move(sketch.minhash)};
+    }
+  };
+  std::vector<std::thread> threads;
+  for (size_t w = 1; w < workers; ++w) threads.emplace_back(work, w);
+  work(0);
+  for (std::thread& t : threads) t.join();
+  for (const absl::Status& s : errors) DUBARE_RETURN_IF_ERROR(s);
+  return out;
+}
+
+absl::StatusOr<AddResult> Index::Add(absl::Span<const IndexDocument> docs) {
+  DUBARE_ASSIGN_OR_RETURN(std::vector<SketchedDocument> sketched, Sketch(docs));
+  return AddSketched(sketched);
+}
+
+absl::StatusOr<AddResult> Index::AddSketched(absl::Span<const SketchedDocument> docs) {
+  DUBARE_RETURN_IF_ERROR(impl_->Begin(true));
+  absl::StatusOr<AddResult> result = impl_->AddLocked(docs);
+  if (!result.ok()) {
+    impl_->Rollback();
+    return result.status();
+  }
+  DUBARE_RETURN_IF_ERROR(impl_->Commit());
+  return result;
+}
+
+absl::StatusOr<std::vector<IndexResult>> Index::Query(absl::Span<const IndexDocument> docs) {
+  DUBARE_ASSIGN_OR_RETURN(std::vector<SketchedDocument> sketched, Sketch(docs));
+  return QuerySketched(sketched);
+}
+
+absl::StatusOr<std::vector<IndexResult>> Index::QuerySketched(
+    absl::Span<const SketchedDocument> docs) {
+  DUBARE_RETURN_IF_ERROR(impl_->Begin(false));
+  absl::StatusOr<std::vector<IndexResult>> result = impl_->QueryLocked(docs);
+  if (!result.ok()) {
+    impl_->Rollback();
+    return result.status();
+  }
+  DUBARE_RETURN_IF_ERROR(impl_->Commit());
+  return result;
+}
+
+absl::StatusOr<std::vector<bool>> Index::Remove(absl::Span<const std::string> ids) {
+  DUBARE_RETURN_IF_ERROR(impl_->Begin(true));
+  absl::StatusOr<std::vector<bool>> result = impl_->RemoveLocked(ids);
+  if (!result.ok()) {
+    impl_->Rollback();
+    return result.status();
+  }
+  DUBARE_RETURN_IF_ERROR(impl_->Commit());
+  return result;
+}
+
+absl::StatusOr<IndexStats> Index::Stats() {
+  Db& db = *impl_->db;
+  DUBARE_RETURN_IF_ERROR(impl_->Begin(false));
+  IndexStats stats;
+  absl::Status s = [&]() -> absl::Status {
+    stats.settings = impl_->settings;
+    DUBARE_ASSIGN_OR_RETURN(int64_t docs,
+                            db.QueryInt("SELECT value FROM meta WHERE key = 'documents'"));
+    stats.documents = docs;
+    DUBARE_ASSIGN_OR_RETURN(int64_t batches, db.QueryInt("SELECT count(*) FROM batches"));
+    stats.batches = batches;
+    DUBARE_ASSIGN_OR_RETURN(stats.created_at,
+                            db.QueryInt("SELECT value FROM meta WHERE key = 'created_at'"));
+    DUBARE_ASSIGN_OR_RETURN(stats.last_batch_at,
+                            db.QueryInt("SELECT coalesce(max(committed_at), 0) FROM batches"));
+    DUBARE_ASSIGN_OR_RETURN(int64_t page_size, db.QueryInt("PRAGMA page_size"));
+    DUBARE_ASSIGN_OR_RETURN(int64_t pages, db.QueryInt("PRAGMA page_count"));
+    DUBARE_ASSIGN_OR_RETURN(int64_t free_pages, db.QueryInt("PRAGMA freelist_count"));
+    stats.file_bytes = pages * page_size;
+    stats.free_bytes = free_pages * page_size;
+    return absl::OkStatus();
+  }();
+  stats.runs = impl_->runs->num_runs();
+  stats.band_entries = impl_->runs->num_entries();
+  stats.filter_memory_bytes = impl_->runs->memory_bytes();
+  DUBARE_RETURN_IF_ERROR(impl_->Commit());
+  DUBARE_RETURN_IF_ERROR(s);
+  struct stat st;
+  if (stat((path() + "-wal").c_str(), &st) == 0) stats.wal_bytes = st.st_size;
+  return stats;
+}
+
+absl::Status Index::CheckIntegrity() {
+  Db& db = *impl_->db;
+  const std::string& path = db.path();
+  DUBARE_ASSIGN_OR_RETURN(std::string result, db.QueryText("PRAGMA integrity_check"));
+  if (result != "ok") {
+    return absl::DataLossError(absl::StrCat(path, ": integrity_check: ", result));
+  }
+  DUBARE_RETURN_IF_ERROR(impl_->Begin(false));
+  absl::Status s = [&]() -> absl::Status {
+    DUBARE_ASSIGN_OR_RETURN(std::vector<Entry> entries, impl_->runs->ReadAll());
+    std::sort(entries.begin(), entries.end());
+    DUBARE_ASSIGN_OR_RETURN(Stmt docs,
+                            db.Prepare("SELECT doc, id, minhash, batch FROM documents ORDER BY doc"));
+    DUBARE_ASSIGN_OR_RETURN(int64_t counted,
+                            db.QueryInt("SELECT value FROM meta WHERE key = 'documents'"));
+    DUBARE_ASSIGN_OR_RETURN(int64_t max_batch,
+                            db.QueryInt("SELECT coalesce(max(batch), 0) FROM batches"));
+    int64_t n = 0;
+    std::vector<uint64_t> keys(impl_->settings.lsh.bands);
+    while (true) {
+      DUBARE_ASSIGN_OR_RETURN(bool row, docs.Step());
+      if (!row) break;
+      ++n;
+      const uint32_t doc = static_cast<uint32_t>(docs.ColumnInt(0));
+      const std::string id(docs.ColumnText(1));
+      DUBARE_ASSIGN_OR_RETURN(std::vector<uint32_t> minhash,
+                              DecodeValues(docs.ColumnBlob(2), impl_->settings.sketch.num_perm));
+      if (docs.ColumnInt(3) < 1 || docs.ColumnInt(3) > max_batch) {
+        return absl::DataLossError(absl::StrCat(path, ": document '", id, "' has batch ",
+                                                docs.ColumnInt(3), " not in the batch log"));
+      }
+      BandKeys(minhash, impl_->settings.lsh, absl::MakeSpan(keys));
+      keys.push_back(IdKey(id));
+      for (uint64_t key : keys) {
+        if (!std::binary_search(entries.begin(), entries.end(), Entry{key, doc})) {
+          return absl::DataLossError(
+              absl::StrCat(path, ": document '", id, "' lacks a band-key entry"));
+        }
+      }
+      keys.pop_back();
+    }
+    if (n != counted) {
+      return absl::DataLossError(absl::StrCat(path, ": meta counts ", counted,
+                                              " documents, the table holds ", n));
+    }
+    return absl::OkStatus();
+  }();
+  DUBARE_RETURN_IF_ERROR(impl_->Commit());
+  return s;
+}
+
+}  // namespace dubare

@@ -1,0 +1,140 @@
+// Copyright 2026 The Dubare Authors.
+
+#include "index/sqlite.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+
+namespace dubare::index_internal {
+
+Stmt& Stmt::operator=(Stmt&& other) noexcept {
+  if (this != &other) {
+    sqlite3_finalize(stmt_);
+    db_ = other.db_;
+    stmt_ = std::exchange(other.stmt_, nullptr);
+  }
+  return *this;
+}
+
+Stmt::~Stmt() { sqlite3_finalize(stmt_); }
+
+Stmt& Stmt::BindInt(int i, int64_t v) {
+  sqlite3_bind_int64(stmt_, i, v);
+  return *this;
+}
+
+Stmt& Stmt::BindText(int i, absl::string_view v) {
+  sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+
+Stmt& Stmt::BindBlob(int i, absl::string_view v, bool transient) {
+  // A zero-length blob must not bind as NULL: pass a valid pointer.
+  sqlite3_bind_blob(stmt_, i, v.empty() ? "" : v.data(), static_cast<int>(v.size()),
+                    transient ? SQLITE_TRANSIENT : SQLITE_STATIC);
+  return *this;
+}
+
+absl::StatusOr<bool> Stmt::Step() {
+  const int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  absl::Status status = db_->Error(rc, sqlite3_sql(stmt_));
+  sqlite3_reset(stmt_);
+  return status;
+}
+
+absl::Status Stmt::Run() {
+  absl::StatusOr<bool> row = Step();
+  Reset();
+  return row.status();
+}
+
+void Stmt::Reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+absl::string_view Stmt::ColumnText(int i) const {
+  const unsigned char* p = sqlite3_column_text(stmt_, i);
+  return p == nullptr ? absl::string_view()
+                      : absl::string_view(reinterpret_cast<const char*>(p),
+                                          sqlite3_column_bytes(stmt_, i));
+}
+
+absl::string_view Stmt::ColumnBlob(int i) const {
+  const void* p = sqlite3_column_blob(stmt_, i);
+  return p == nullptr ? absl::string_view()
+                      : absl::string_view(static_cast<const char*>(p),
+                                          sqlite3_column_bytes(stmt_, i));
+}
+
+absl::StatusOr<std::unique_ptr<Db>> Db::Open(const std::string& path, bool create,
+                                             bool read_only) {
+  const int flags = (read_only ? SQLITE_OPEN_READONLY
+                               : SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0)) |
+                    SQLITE_OPEN_NOMUTEX;
+  sqlite3* handle = nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &handle, flags, nullptr);
+  std::unique_ptr<Db> db(new Db(path, handle));
+  if (rc != SQLITE_OK) return db->Error(rc, "cannot open");
+  sqlite3_extended_result_codes(handle, 1);
+  return db;
+}
+
+Db::~Db() { sqlite3_close_v2(db_); }
+
+absl::Status Db::Error(int rc, absl::string_view what) const {
+  const char* message = db_ != nullptr ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
+  std::string text = absl::StrCat(path_, ": ", what, ": ", message);
+  switch (rc & 0xff) {
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      return absl::DataLossError(text);
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return absl::UnavailableError(text);
+    case SQLITE_CANTOPEN:
+      return absl::NotFoundError(text);
+    case SQLITE_PERM:
+    case SQLITE_READONLY:
+      return absl::PermissionDeniedError(text);
+    case SQLITE_FULL:
+      return absl::ResourceExhaustedError(text);
+    default:
+      return absl::InternalError(text);
+  }
+}
+
+absl::Status Db::Exec(const char* sql) {
+  const int rc = sqlite3_exec(db_, sql, nullptr, nullptr, nullptr);
+  return rc == SQLITE_OK ? absl::OkStatus() : Error(rc, sql);
+}
+
+absl::StatusOr<Stmt> Db::Prepare(const char* sql) {
+  sqlite3_stmt* stmt = nullptr;
+  const int rc = sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+  if (rc != SQLITE_OK) return Error(rc, sql);
+  return Stmt(this, stmt);
+}
+
+absl::StatusOr<int64_t> Db::QueryInt(const char* sql) {
+  auto stmt = Prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  auto row = stmt->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return absl::NotFoundError(absl::StrCat(path_, ": no row for ", sql));
+  return stmt->ColumnInt(0);
+}
+
+absl::StatusOr<std::string> Db::QueryText(const char* sql) {
+  auto stmt = Prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  auto row = stmt->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return absl::NotFoundError(absl::StrCat(path_, ": no row for ", sql));
+  return std::string(stmt->ColumnText(0));
+}
+
+}  // namespace dubare::index_internal

@@ -1,0 +1,237 @@
+// Copyright 2026 The Dubare Authors.
+//
+// dubare index: a persistent near-duplicate index in one SQLite file
+// (index.h): create, add, query, remove, stats, check.
+
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "commands.h"
+#include "dubare/index.h"
+#include "flags.h"
+
+namespace dubare::tools {
+namespace {
+
+constexpr char kUsage[] =
+    "usage: dubare index SUBCOMMAND PATH [options] [ARGS...]\n\n"
+    "A persistent near-duplicate index in one SQLite file (docs/index.md).\n\n"
+    "subcommands:\n"
+    "  create PATH      make a new index with the given sketch and LSH settings\n"
+    "  add PATH INPUT.. add documents; one line per document: id, new|duplicate|exists,\n"
+    "                   best match, score; 'committed batch N (M documents)' on stderr\n"
+    "  query PATH INPUT.. the same report without adding\n"
+    "  remove PATH ID.. remove documents by id\n"
+    "  stats PATH       sizes, counts and settings\n"
+    "  check PATH       full integrity check (SQLite's and the index's own)\n\n"
+    "'dubare index SUBCOMMAND --help' shows its options.\n";
+
+void AddOpenFlags(FlagSet& flags, IndexOptions* options) {
+  flags.Int("cache-mb", &options->cache_mb, 1, 1 << 20, "SQLite page cache in MiB");
+  flags.Int("busy-timeout-ms", &options->busy_timeout_ms, 0, 1 << 30,
+            "wait this long for another writer");
+  flags.Bool("quick-check", &options->quick_check, "run PRAGMA quick_check when opening");
+}
+
+void AddInputFlags(FlagSet& flags, IndexOptions* options, IndexInputOptions* input) {
+  AddOpenFlags(flags, options);
+  flags.Int("threads", &options->threads, 1, 256, "sketching threads");
+  flags.Custom("batch", "N", absl::StrCat(input->batch_size),
+               [input](absl::string_view v) -> absl::Status {
+                 int64_t n;
+                 if (!absl::SimpleAtoi(v, &n) || n < 1 || n > 10'000'000) {
+                   return absl::InvalidArgumentError(
+                       absl::StrCat("--batch: '", v, "' is not an integer in [1, 10000000]"));
+                 }
+                 input->batch_size = static_cast<size_t>(n);
+                 return absl::OkStatus();
+               },
+               "documents per transaction");
+  flags.Uint("max-bucket", &options->max_bucket_size, 2, 1u << 30,
+             "a band key shared by more documents makes only the earliest a candidate");
+  flags.String("id-field", &input->reader.id_field, "JSON Lines: id field (dotted path)");
+  flags.String("text-field", &input->reader.text_field, "JSON Lines: text field (dotted path)");
+  flags.Custom(
+      "format", "auto|jsonl|lines|file", std::string(InputFormatName(input->reader.format)),
+      [input](absl::string_view v) -> absl::Status {
+        absl::StatusOr<InputFormat> f = ParseInputFormat(v);
+        if (!f.ok()) return f.status();
+        input->reader.format = *f;
+        return absl::OkStatus();
+      },
+      "input format (auto: by extension; stdin by its first byte)");
+  flags.String("glob", &input->reader.glob, "directories: only files whose name matches");
+  flags.Bool("strict", &input->reader.strict, "stop at the first rejected input");
+  flags.List("meta", &input->metadata_fields,
+             "JSON Lines field stored as metadata (repeatable), e.g. --meta date --meta source");
+}
+
+void PrintResult(const Document& doc, const IndexResult& result) {
+  if (result.matches.empty()) {
+    std::printf("%s\t%s\t-\t-\n", doc.id.c_str(), std::string(IndexStatusName(result.status)).c_str());
+  } else {
+    std::printf("%s\t%s\t%s\t%.4f\n", doc.id.c_str(),
+                std::string(IndexStatusName(result.status)).c_str(),
+                result.matches[0].id.c_str(), result.matches[0].score);
+  }
+}
+
+IndexInputCallbacks PrintingCallbacks() {
+  IndexInputCallbacks callbacks;
+  callbacks.on_document = PrintResult;
+  callbacks.on_reject = [](const Document& doc, absl::string_view location) {
+    std::fprintf(stderr, "dubare index: %s: rejected: %s%s%s\n", std::string(location).c_str(),
+                 std::string(RejectReasonName(doc.reject)).c_str(), doc.detail.empty() ? "" : ": ",
+                 doc.detail.c_str());
+  };
+  callbacks.on_commit = [](const AddResult& batch, size_t documents) {
+    // The results of a batch are printed only once it has committed; the
+    // line below is what a supervisor (or the crash test) trusts.
+    std::fflush(stdout);
+    std::fprintf(stderr, "committed batch %llu (%zu documents, %llu added)\n",
+                 static_cast<unsigned long long>(batch.batch), documents,
+                 static_cast<unsigned long long>(batch.added));
+  };
+  return callbacks;
+}
+
+int Create(int argc, char** argv) {
+  IndexOptions options;
+  IndexSettings& settings = options.settings;
+  FlagSet flags("index create PATH [options]",
+                "Creates a new index file with these sketch and LSH settings; they are stored in\n"
+                "the file and used by every later add and query.");
+  AddSketchFlags(flags, &settings.sketch);
+  flags.Double("threshold", &settings.threshold, 0.01, 1.0,
+               "estimated Jaccard a match needs (as dubare dedup)");
+  flags.Uint("bands", &settings.lsh.bands, 0, 1024, "LSH bands (0 = chosen for --threshold)");
+  flags.Uint("rows", &settings.lsh.rows, 0, 1024, "LSH rows per band (0 = chosen for --threshold)");
+  std::vector<std::string> args;
+  int exit_code = kExitOk;
+  if (!ParseOrExit(flags, argc, argv, &args, &exit_code)) return exit_code;
+  if (args.size() != 1) {
+    std::fprintf(stderr, "dubare index create: expected one PATH\n\n%s", flags.Help().c_str());
+    return kExitUsage;
+  }
+  absl::StatusOr<std::unique_ptr<Index>> index = Index::Create(args[0], options);
+  if (!index.ok()) return Fail("index create", index.status());
+  absl::StatusOr<IndexStats> stats = (*index)->Stats();
+  if (!stats.ok()) return Fail("index create", stats.status());
+  std::fputs(stats->ToText().c_str(), stdout);
+  return kExitOk;
+}
+
+int AddOrQuery(int argc, char** argv, bool add) {
+  IndexOptions options;
+  IndexInputOptions input;
+  FlagSet flags(add ? "index add PATH [options] INPUT..." : "index query PATH [options] INPUT...",
+                add ? "Adds documents (files, directories, JSON Lines, text lines, - = stdin) in\n"
+                      "batched transactions. Prints id, new|duplicate|exists, best match and score\n"
+                      "per document after its batch committed."
+                    : "Matches documents against the index without adding them. Prints id,\n"
+                      "new|duplicate|exists, best match and score per document.");
+  AddInputFlags(flags, &options, &input);
+  if (add) {
+    flags.Bool("skip-duplicates", &options.skip_duplicates,
+               "report near-duplicates but do not add them");
+    flags.Bool("sync-full", &options.sync_full,
+               "fsync at every commit (durable against power loss, slower)");
+  }
+  std::vector<std::string> args;
+  int exit_code = kExitOk;
+  if (!ParseOrExit(flags, argc, argv, &args, &exit_code)) return exit_code;
+  const char* name = add ? "index add" : "index query";
+  if (args.size() < 2) {
+    std::fprintf(stderr, "dubare %s: expected PATH and at least one INPUT\n\n%s", name,
+                 flags.Help().c_str());
+    return kExitUsage;
+  }
+  options.read_only = !add;
+  absl::StatusOr<std::unique_ptr<Index>> index = Index::Open(args[0], options);
+  if (!index.ok()) return Fail(name, index.status());
+  const std::vector<std::string> inputs(args.begin() + 1, args.end());
+  absl::StatusOr<IndexInputSummary> summary =
+      add ? AddInputs(index->get(), inputs, input, PrintingCallbacks())
+          : QueryInputs(index->get(), inputs, input, PrintingCallbacks());
+  std::fflush(stdout);
+  if (!summary.ok()) return Fail(name, summary.status());
+  std::fprintf(stderr, "%s", summary->ToText().c_str());
+  return kExitOk;
+}
+
+int Remove(int argc, char** argv) {
+  IndexOptions options;
+  FlagSet flags("index remove PATH [options] ID...",
+                "Removes documents by id in one transaction; prints id and removed|absent.");
+  AddOpenFlags(flags, &options);
+  std::vector<std::string> args;
+  int exit_code = kExitOk;
+  if (!ParseOrExit(flags, argc, argv, &args, &exit_code)) return exit_code;
+  if (args.size() < 2) {
+    std::fprintf(stderr, "dubare index remove: expected PATH and at least one ID\n\n%s",
+                 flags.Help().c_str());
+    return kExitUsage;
+  }
+  absl::StatusOr<std::unique_ptr<Index>> index = Index::Open(args[0], options);
+  if (!index.ok()) return Fail("index remove", index.status());
+  const std::vector<std::string> ids(args.begin() + 1, args.end());
+  absl::StatusOr<std::vector<bool>> removed = (*index)->Remove(ids);
+  if (!removed.ok()) return Fail("index remove", removed.status());
+  for (size_t i = 0; i < ids.size(); ++i) {
+    std::printf("%s\t%s\n", ids[i].c_str(), (*removed)[i] ? "removed" : "absent");
+  }
+  return kExitOk;
+}
+
+int StatsOrCheck(int argc, char** argv, bool check) {
+  IndexOptions options;
+  FlagSet flags(check ? "index check PATH" : "index stats PATH",
+                check ? "Runs PRAGMA integrity_check and checks the index's own invariants."
+                      : "Prints the index's settings, counts and sizes.");
+  AddOpenFlags(flags, &options);
+  std::vector<std::string> args;
+  int exit_code = kExitOk;
+  if (!ParseOrExit(flags, argc, argv, &args, &exit_code)) return exit_code;
+  const char* name = check ? "index check" : "index stats";
+  if (args.size() != 1) {
+    std::fprintf(stderr, "dubare %s: expected one PATH\n\n%s", name, flags.Help().c_str());
+    return kExitUsage;
+  }
+  options.read_only = true;
+  absl::StatusOr<std::unique_ptr<Index>> index = Index::Open(args[0], options);
+  if (!index.ok()) return Fail(name, index.status());
+  if (check) {
+    if (absl::Status s = (*index)->CheckIntegrity(); !s.ok()) return Fail(name, s);
+    std::printf("%s: ok\n", args[0].c_str());
+    return kExitOk;
+  }
+  absl::StatusOr<IndexStats> stats = (*index)->Stats();
+  if (!stats.ok()) return Fail(name, stats.status());
+  std::fputs(stats->ToText().c_str(), stdout);
+  return kExitOk;
+}
+
+}  // namespace
+
+int RunIndex(int argc, char** argv) {
+  if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h")) {
+    std::fputs(kUsage, argc < 2 ? stderr : stdout);
+    return argc < 2 ? kExitUsage : kExitOk;
+  }
+  const std::string sub = argv[1];
+  // Each subcommand sees argv[0] = its own name, as the top-level table does.
+  if (sub == "create") return Create(argc - 1, argv + 1);
+  if (sub == "add") return AddOrQuery(argc - 1, argv + 1, /*add=*/true);
+  if (sub == "query") return AddOrQuery(argc - 1, argv + 1, /*add=*/false);
+  if (sub == "remove") return Remove(argc - 1, argv + 1);
+  if (sub == "stats") return StatsOrCheck(argc - 1, argv + 1, /*check=*/false);
+  if (sub == "check") return StatsOrCheck(argc - 1, argv + 1, /*check=*/true);
+  std::fprintf(stderr, "dubare index: unknown subcommand '%s'\n\n%s", sub.c_str(), kUsage);
+  return kExitUsage;
+}
+
+}  // namespace dubare::tools
