@@ -1,0 +1,89 @@
+// Copyright 2026 The Dubare Authors.
+//
+// dubare passages: repeated passages inside and across documents, as a text,
+// JSON Lines or HTML report.
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "commands.h"
+#include "dubare/passages.h"
+#include "dubare/report.h"
+#include "flags.h"
+
+namespace dubare::tools {
+
+int RunPassages(int argc, char** argv) {
+  PassageJob job;
+  FlagSet flags(
+      "passages [options] INPUT...",
+      "Finds passages repeated inside and across documents (files, directories, JSON Lines, "
+      "'-' for standard input) and reports them with their spans in the original text.");
+  flags.Custom(
+      "format", "text|json|html", std::string(ReportFormatName(job.report.format)),
+      [&](absl::string_view v) -> absl::Status {
+        absl::StatusOr<ReportFormat> f = ParseReportFormat(v);
+        if (!f.ok()) return f.status();
+        job.report.format = *f;
+        return absl::OkStatus();
+      },
+      "text for a terminal, json for programs (JSON Lines), html for a browser");
+  flags.String("out", &job.out, "write the report to this file (default: standard output)");
+  flags.Custom(
+      "color", "auto|always|never", "auto",
+      [&](absl::string_view v) -> absl::Status {
+        if (v == "auto") job.color = ColorMode::kAuto;
+        else if (v == "always") job.color = ColorMode::kAlways;
+        else if (v == "never") job.color = ColorMode::kNever;
+        else return absl::InvalidArgumentError(absl::StrCat("unknown colour mode '", v, "'"));
+        return absl::OkStatus();
+      },
+      "text report: ANSI colours (auto: when standard output is a terminal)");
+  flags.String("title", &job.report.title, "title of the report");
+  flags.Int("min-words", &job.passages.min_words, 1, 1 << 20,
+            "shortest passage, in words on each side");
+  flags.Double("min-similarity", &job.passages.min_similarity, 0, 1,
+               "lowest word similarity of the two passages of a match");
+  flags.Int("boilerplate-docs", &job.passages.boilerplate_min_docs, 2, 1 << 30,
+            "a passage in this many documents or more is reported once as boilerplate");
+  flags.Int("anchor-chars", &job.passages.anchor_chars, 4, 64,
+            "anchors: character k-grams of the match key, k code points");
+  flags.Int("winnow-window", &job.passages.winnow_window, 1, 1024,
+            "anchors: winnowing window (a shared run of k+w-1 characters always anchors)");
+  flags.Int("band-words", &job.passages.band_words, 1, 1024,
+            "alignment band half-width in words (tolerated drift between copies)");
+  flags.Int("threads", &job.passages.threads, 0, 1024, "worker threads (0 = all cores)");
+  flags.String("id-field", &job.reader.id_field, "JSON Lines: id field (dotted path)");
+  flags.String("text-field", &job.reader.text_field, "JSON Lines: text field (dotted path)");
+  flags.Custom(
+      "input-format", "auto|jsonl|lines|file", std::string(InputFormatName(job.reader.format)),
+      [&](absl::string_view v) -> absl::Status {
+        absl::StatusOr<InputFormat> f = ParseInputFormat(v);
+        if (!f.ok()) return f.status();
+        job.reader.format = *f;
+        return absl::OkStatus();
+      },
+      "input format (auto: by extension; stdin by its first byte)");
+  flags.String("glob", &job.reader.glob, "directories: only files whose name matches");
+  flags.Bool("strict", &job.reader.strict, "stop at the first refused input");
+
+  int exit_code = kExitOk;
+  if (!ParseOrExit(flags, argc, argv, &job.inputs, &exit_code)) return exit_code;
+  if (job.inputs.empty()) {
+    std::fprintf(stderr, "dubare passages: no INPUT given\n\n%s", flags.Help().c_str());
+    return kExitUsage;
+  }
+  absl::StatusOr<PassageJobSummary> summary = RunPassageJob(job);
+  if (!summary.ok()) return Fail("passages", summary.status());
+  if (!job.out.empty() && job.out != "-") {
+    std::fprintf(stderr, "dubare passages: %zu documents, %zu repeated passages, %zu boilerplate, "
+                 "%zu refused; report written to %s\n",
+                 summary->documents, summary->matches, summary->boilerplate, summary->rejected,
+                 job.out.c_str());
+  }
+  return kExitOk;
+}
+
+}  // namespace dubare::tools
