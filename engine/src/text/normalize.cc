@@ -171,6 +171,7 @@ class Run {
       ends_[n_ + k] = end;
     }
     n_ += len;
+    removed_ = false;
   }
 
   // Writes the pending letter; `before_letter` tells whether a letter of the
@@ -200,6 +201,7 @@ class Run {
   }
 
   void AddSpace(uint32_t b, uint32_t end, int newlines) {
+    removed_ = !emit_spaces_;
     if (!space_) {
       space_ = true;
       space_b_ = b;
@@ -211,6 +213,7 @@ class Run {
 
   void SetPending(const char* bytes, int len, uint8_t letter, uint32_t b, uint32_t end) {
     pending_ = true;
+    removed_ = false;
     std::memcpy(pending_bytes_, bytes, 4);
     pending_len_ = len;
     pending_letter_ = letter;
@@ -238,6 +241,7 @@ class Run {
   uint32_t* ends_ = nullptr;
   size_t n_ = 0;
   size_t cap_ = 0;
+  bool removed_ = false;  // the last character read was removed, not written
 
   bool in_word_ = false;  // the last output character was a letter
 
@@ -258,12 +262,17 @@ class Run {
 void Run::Process(const Entry& e, char32_t cp, uint32_t b, uint32_t end) {
   using namespace text_internal;  // NOLINT: the enumerators of tables.h
   switch (e.action) {
-    case Action::kEmit:
+    case Action::kEmit: {
+      // A combining mark right after a removed character (or a space the
+      // match key drops) is removed too: written after whatever precedes it,
+      // it could compose with that on the next pass.
+      if ((e.flags & kCombining) != 0 && removed_) return;
       FlushPending((e.flags & kLetter) != 0);
       FlushSpace();
       Write(e.bytes, e.len, b, end);
       in_word_ = (e.flags & kLetter) != 0;
       return;
+    }
     case Action::kPendable:
       if (e.aux == kAlef) {
         if (pending_ && pending_letter_ == kLam) {  // لا, which a mark may still make ڵا
@@ -271,6 +280,7 @@ void Run::Process(const Entry& e, char32_t cp, uint32_t b, uint32_t end) {
           pending_len_ = 4;
           pending_letter_ = kLamAlef;
           pending_e_ = end;
+          removed_ = false;
           return;
         }
         FlushPending(true);
@@ -289,6 +299,7 @@ void Run::Process(const Entry& e, char32_t cp, uint32_t b, uint32_t end) {
       in_word_ = true;
       return;
     case Action::kDrop:
+      removed_ = true;
       if (e.aux == kMarksConsonantH && pending_ && pending_letter_ == kHeh) {
         pending_letter_ = kKnottedHeh;
         pending_e_ = end;
@@ -314,12 +325,15 @@ void Run::Process(const Entry& e, char32_t cp, uint32_t b, uint32_t end) {
       in_word_ = false;
       return;
     case Action::kZwnj:
+      removed_ = true;
       if (pending_ && pending_letter_ == kHeh) {
         ChangePending(kAe, 2, end);
         FlushPending(false);
+        removed_ = true;  // the ZWNJ itself
       }
       return;
     case Action::kMark:
+      removed_ = true;
       if (!pending_) return;
       if ((e.aux & kCarriesV) != 0) {
         if (pending_letter_ == kYeh) ChangePending(kYehV, 2, end);
@@ -379,6 +393,7 @@ absl::Status Run::Normalize(absl::string_view input) {
   const size_t n = input.size();
   const Entry* bmp = table_.bmp.data();
   size_t i = 0;
+  size_t scanned_until = 0;  // end of a combining run already found fast
   char32_t cp = 0;
   int len = n > 0 ? Decode(s, n, 0, &cp) : 0;
   while (i < n) {
@@ -394,22 +409,39 @@ absl::Status Run::Normalize(absl::string_view input) {
     size_t next = i + len;
     char32_t next_cp = 0;
     int next_len = next < n ? Decode(s, n, next, &next_cp) : 0;
-    if (cp >= 0x10000 ||
-        (next_len > 0 && next_cp >= 0x300 && text_internal::ComposesBack(table_, next_cp))) {
-      // Gather the run of characters that compose backwards.
+    bool slow = cp >= 0x10000;
+    if (next >= scanned_until && next_len > 0 && next_cp >= 0x300 &&
+        text_internal::IsCombining(table_, next_cp)) {
+      // A run of combining characters follows: it needs ICU if one of them
+      // can compose with (or reorder around) what precedes it.
       size_t j = next;
-      while (next_len > 0 && text_internal::ComposesBack(table_, next_cp)) {
+      slow |= text_internal::ComposesBack(table_, cp);  // a mark that reorders with the run
+      while (next_len > 0 && text_internal::IsCombining(table_, next_cp)) {
+        slow |= text_internal::ComposesBack(table_, next_cp);
         j += next_len;
         next_len = j < n ? Decode(s, n, j, &next_cp) : 0;
       }
-      if (invalid) {
-        // An invalid sequence before combining marks: keep it out of ICU.
-        Process(bmp[cp], cp, static_cast<uint32_t>(i), static_cast<uint32_t>(next));
-        if (next < j) Slow(s, n, next, j);
+      if (slow) {
+        next = j;
       } else {
-        Slow(s, n, i, j);
+        scanned_until = j;  // each mark of the run is handled on its own
+        next_len = Decode(s, n, next, &next_cp);
       }
-      next = j;
+    }
+    if (slow) {
+      const bool removed_starter =
+          cp < 0x10000 && (bmp[cp].flags & text_internal::kCombining) == 0 &&
+          (bmp[cp].action == Action::kDrop || bmp[cp].action == Action::kZwnj);
+      if (invalid || removed_starter) {
+        // An invalid sequence, or an invisible character that ICU's case
+        // folding would delete unseen, before combining marks: keep it out
+        // of ICU, so that the marks are seen to lose their base.
+        const size_t after = i + len;
+        Process(bmp[cp], cp, static_cast<uint32_t>(i), static_cast<uint32_t>(after));
+        if (after < next) Slow(s, n, after, next);
+      } else {
+        Slow(s, n, i, next);
+      }
     } else {
       const Entry& e = bmp[cp];
       if (e.action == Action::kAmp) {

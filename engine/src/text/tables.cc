@@ -135,7 +135,7 @@ char32_t CommonForm(char32_t c) {
     case 0x301D: case 0x301E: case 0x301F: case 0x2033:
       return U'"';
     case 0x2018: case 0x2019: case 0x201A: case 0x201B: case 0x2039: case 0x203A:
-    case 0x2032: case 0x02B9: case 0x02BB: case 0x02BC: case 0x02BD:
+    case 0x2032: case 0x02B9: case 0x02BB: case 0x02BC: case 0x02BD: case 0x0060: case 0x00B4:
       return U'\'';
     case 0x2010: case 0x2012: case 0x2013: case 0x2014: case 0x2015: case 0x2212:
     case 0x2E3A: case 0x2E3B: case 0x2043:
@@ -143,6 +143,16 @@ char32_t CommonForm(char32_t c) {
     default:
       return c;
   }
+}
+
+// The context-free one-to-one rewrites of a code point that NFKC leaves alone.
+char32_t MapLetter(const Table& t, char32_t c) {
+  char32_t m = CommonForm(c);
+  if (SoraniRules(t)) m = SoraniLetter(m);
+  if (LatinRules(t)) m = LatinLetter(m);
+  if (c == 0x0130) m = IsMatchKey(t) ? U'i' : U'I';
+  if (IsMatchKey(t) && SoraniRules(t)) m = MatchFold(m);
+  return m;
 }
 
 Entry EmitEntry(char32_t c) {
@@ -195,12 +205,8 @@ Entry Classify(const Table& t, char32_t c) {
     return Simple(Action::kMark, carries);
   }
 
-  char32_t m = CommonForm(c);
-  if (SoraniRules(t)) m = SoraniLetter(m);
-  if (LatinRules(t)) m = LatinLetter(m);
-  if (c == 0x0130) m = canonical ? U'I' : U'i';
+  const char32_t m = MapLetter(t, c);
   if (!canonical) {
-    if (SoraniRules(t)) m = MatchFold(m);
     if (m == U'\'') return Simple(Action::kDrop);  // apostrophes join: Amed'ê = Amedê
     if (u_ispunct(m)) return Simple(Action::kSeparator);
   }
@@ -264,8 +270,12 @@ void BuildTable(Table* t) {
     // rules directly; canonical reordering cannot change their effect.
     const bool fast_mark = SoraniRules(*t) && IsArabicMark(c) &&
                            u_getIntPropertyValue(c, UCHAR_NFKC_QUICK_CHECK) != UNORM_MAYBE;
-    if (!nfkc.hasBoundaryBefore(static_cast<UChar32>(c)) && !fast_mark) {
-      e.flags |= kComposesBack;
+    // Invisible characters are removed before NFKC could see them, so they
+    // never count as combining (NFKC_Casefold maps some to nothing, which
+    // would otherwise leave them without a boundary).
+    const bool invisible = c == 0x200C || IsInvisible(c);
+    if (!invisible && !nfkc.hasBoundaryBefore(static_cast<UChar32>(c))) {
+      e.flags |= fast_mark ? kCombining : kCombining | kComposesBack;
     }
     t->bmp[c] = e;
   }
@@ -308,20 +318,55 @@ const Table& TableFor(NormalForm form, Script script) {
   return tables[i];
 }
 
-Entry ClassifyStable(const Table& table, char32_t cp) { return Classify(table, cp); }
+Entry ClassifyStable(const Table& table, char32_t cp) {
+  Entry e = Classify(table, cp);
+  if (!NormalizerFor(table.form).hasBoundaryBefore(static_cast<UChar32>(cp))) {
+    e.flags |= kCombining | kComposesBack;
+  }
+  return e;
+}
 
 bool ComposesBack(const Table& table, char32_t cp) {
   if (cp < 0x10000) return (table.bmp[cp].flags & kComposesBack) != 0;
   return !NormalizerFor(table.form).hasBoundaryBefore(static_cast<UChar32>(cp));
 }
 
+bool IsCombining(const Table& table, char32_t cp) {
+  if (cp < 0x10000) return (table.bmp[cp].flags & kCombining) != 0;
+  return !NormalizerFor(table.form).hasBoundaryBefore(static_cast<UChar32>(cp));
+}
+
 void NormalizeSegment(const Table& table, const char32_t* cps, size_t n, std::u32string* out) {
-  icu::UnicodeString in;
-  for (size_t i = 0; i < n; ++i) in.append(static_cast<UChar32>(PreNfkc(table.form, cps[i])));
-  UErrorCode status = U_ZERO_ERROR;
-  icu::UnicodeString norm = NormalizerFor(table.form).normalize(in, status);
-  if (U_FAILURE(status)) std::abort();
-  *out = ToU32(norm);
+  // Compose first, so that characters formed by composition (I + U+0307 = İ)
+  // get the same pre-NFKC rewrites as precomposed ones.
+  icu::UnicodeString composed;
+  for (size_t i = 0; i < n; ++i) composed.append(static_cast<UChar32>(cps[i]));
+  UErrorCode nfkc_status = U_ZERO_ERROR;
+  composed = NormalizerFor(NormalForm::kCanonical).normalize(composed, nfkc_status);
+  if (U_FAILURE(nfkc_status)) std::abort();
+  icu::UnicodeString text;
+  for (int32_t i = 0; i < composed.length();) {
+    const UChar32 c = composed.char32At(i);
+    text.append(static_cast<UChar32>(PreNfkc(table.form, static_cast<char32_t>(c))));
+    i += U16_LENGTH(c);
+  }
+  // NFKC, then the letter rewrites; a rewritten letter (é → ê) may compose
+  // anew with the marks after it, so repeat until nothing changes.
+  for (int round = 0; round < 4; ++round) {
+    UErrorCode status = U_ZERO_ERROR;
+    icu::UnicodeString norm = NormalizerFor(table.form).normalize(text, status);
+    if (U_FAILURE(status)) std::abort();
+    icu::UnicodeString mapped;
+    for (int32_t i = 0; i < norm.length();) {
+      const UChar32 c = norm.char32At(i);
+      mapped.append(static_cast<UChar32>(MapLetter(table, static_cast<char32_t>(c))));
+      i += U16_LENGTH(c);
+    }
+    const bool stable = mapped == norm;
+    text = mapped;
+    if (stable) break;
+  }
+  *out = ToU32(text);
   if (!SoraniRules(table)) return;
   // Hamza above on letters it does not compose with under NFKC: a legacy way
   // to type ئ and the ezafe ە.

@@ -59,8 +59,9 @@ inline constexpr uint8_t kMarksConsonantH = 1;
 // Entry::flags.
 enum EntryFlags : uint8_t {
   kLetter = 1,         // output is a letter: the next character is not at a word start
-  kComposesBack = 2,   // may combine with the preceding character under NFKC
+  kComposesBack = 2,   // may compose or reorder with the preceding character under NFKC
   kWordInitialR = 4,   // canonical Sorani ر: becomes ڕ at the start of a word
+  kCombining = 8,      // has no NFKC boundary before it: combining marks, and kComposesBack
 };
 
 struct Entry {
@@ -90,9 +91,11 @@ const Table& TableFor(NormalForm form, Script script);
 // key), for code points outside the BMP met in a slow segment. Slow: uses ICU.
 Entry ClassifyStable(const Table& table, char32_t cp);
 
-// True when `cp` may combine with the character before it under NFKC (the
-// table's kComposesBack, computed with ICU outside the BMP).
+// The table's kComposesBack and kCombining flags, computed with ICU outside
+// the BMP: whether `cp` may combine with (kComposesBack), or at least has no
+// NFKC boundary against (kCombining), the character before it.
 bool ComposesBack(const Table& table, char32_t cp);
+bool IsCombining(const Table& table, char32_t cp);
 
 // NFKC (NFKC_Casefold for the match key) of a short segment, with the Kurdish
 // hamza-above rules that NFKC lacks (ی + U+0654 → ئ, ه + U+0654 → ە).

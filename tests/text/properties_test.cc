@@ -1,0 +1,244 @@
+// Copyright 2026 The Dubare Authors.
+//
+// Properties of the normalizer checked against slow references:
+//   * the table-driven NFKC equals ICU's NFKC over the whole string, for every
+//     BMP code point alone and for random text full of composing sequences;
+//   * normalizing twice changes nothing; the offset map is valid;
+//   * offset-map round trip: the input span an output range maps to
+//     reproduces that output range when normalized on its own.
+
+#include <random>
+#include <string>
+#include <vector>
+
+#include "absl/strings/escaping.h"
+#include "dubare/file.h"
+#include "dubare/normalize.h"
+#include "gtest/gtest.h"
+#include "text/test_util.h"
+#include "unicode/normalizer2.h"
+#include "unicode/unistr.h"
+
+namespace dubare {
+namespace {
+
+using ::dubare::testing::MapIsValid;
+
+std::vector<NormalizeOptions> AllVariants() {
+  std::vector<NormalizeOptions> all;
+  for (NormalForm form : {NormalForm::kCanonical, NormalForm::kMatchKey}) {
+    for (Script script : {Script::kAuto, Script::kSorani, Script::kKurmanji}) {
+      NormalizeOptions o;
+      o.form = form;
+      o.script = script;
+      all.push_back(o);
+    }
+  }
+  return all;
+}
+
+std::string Describe(const NormalizeOptions& o) {
+  return std::string(NormalFormName(o.form)) + "/" + std::string(ScriptName(o.script));
+}
+
+// ICU's NFKC of the whole string: the slow, obvious reference.
+std::string IcuNfkc(const std::string& utf8) {
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfkc = icu::Normalizer2::getNFKCInstance(status);
+  icu::UnicodeString out = nfkc->normalize(icu::UnicodeString::fromUTF8(utf8), status);
+  EXPECT_TRUE(U_SUCCESS(status));
+  std::string result;
+  out.toUTF8String(result);
+  return result;
+}
+
+std::string Utf8(char32_t c) {
+  std::string s;
+  icu::UnicodeString(static_cast<UChar32>(c)).toUTF8String(s);
+  return s;
+}
+
+// Fixed seeds, shifted by --gtest_random_seed to explore more inputs.
+uint32_t Seed(uint32_t base) {
+  return base + static_cast<uint32_t>(::testing::UnitTest::GetInstance()->random_seed());
+}
+
+std::string NormalizeOrDie(const Normalizer& n, absl::string_view in) {
+  absl::StatusOr<NormalizedText> out = n.Normalize(in);
+  EXPECT_TRUE(out.ok()) << out.status();
+  return out.ok() ? out->text : "<error>";
+}
+
+// Characters rewritten before NFKC on purpose (docs/normalization.md):
+// spacing accents typed as apostrophes.
+bool RewrittenBeforeNfkc(char32_t c) { return c == 0xB4; }
+
+TEST(NormalizeProperties, EveryBmpCodePointAgreesWithIcuNfkcFirst) {
+  for (const NormalizeOptions& options : AllVariants()) {
+    SCOPED_TRACE(Describe(options));
+    const Normalizer n(options);
+    int mismatches = 0;
+    for (char32_t c = 1; c < 0x10000 && mismatches < 10; ++c) {
+      if ((c >= 0xD800 && c <= 0xDFFF) || RewrittenBeforeNfkc(c)) continue;
+      const std::string in = Utf8(c);
+      const std::string fast = NormalizeOrDie(n, in);
+      const std::string slow = NormalizeOrDie(n, IcuNfkc(in));
+      if (fast != slow) {
+        ADD_FAILURE() << "U+" << std::hex << static_cast<uint32_t>(c) << ": table gives '" << fast
+                      << "', NFKC first gives '" << slow << "'";
+        ++mismatches;
+      }
+    }
+  }
+}
+
+// Random text from pieces that trigger every rule and every slow path.
+std::string RandomText(std::mt19937& rng, int pieces) {
+  static const std::vector<std::string> kPieces = {
+      // Sorani letters and their variants
+      "ا", "ب", "ر", "ڕ", "ڒ", "ل", "ڵ", "ڶ", "ه", "ھ", "ە", "ة", "ۀ", "ی", "ي", "ى", "ێ", "و",
+      "ۆ", "ؤ", "ك", "ک", "ئ", "أ", "آ", "ە", "د", "ن",
+      // marks, hamza, tatweel, invisibles, entities
+      "\u064E", "\u0650", "\u064B", "\u064D", "\u0651", "\u0652", "\u0654", "\u0655", "\u0653",
+      "\u0670", "\u0640", "\u200C", "\u200D", "\u200E", "\uFEFF", "\u00AD", "&zwnj;", "&#8204;",
+      "&", "&amp;",
+      // presentation forms and ligatures
+      "\uFEEB", "\uFEE9", "\uFEFB", "\uFDF2", "\uFB8E", "\uFE70",
+      // Latin, Kurmanji letters, combining accents, case
+      "a", "e", "E", "i", "I", "ı", "İ", "é", "É", "ê", "ç", "ş", "u", "ú", "\u0301", "\u0302",
+      "\u0327", "\u0316", "\u0307", "\uFB01", "\uFF21", "ß", "'", "’", "-", "–",
+      // digits, punctuation, spaces
+      "١", "۲", "7", "٪", "٫", "٬", "،", "؛", "؟", "«", "»", "\"", "“", ".", "!", " ", "  ", "\t",
+      "\n", "\r\n", "\n\n", "\u00A0", "\u2003", "\u2029",
+      // outside the BMP: emoji, mathematical letters, a combining mark
+      "\U0001F600", "\U0001D400", "\U0001D165", "\U00010400",
+      // Hangul jamo, which compose
+      "\u1100", "\u1161", "\u11A8"};
+  std::uniform_int_distribution<size_t> pick(0, kPieces.size() - 1);
+  std::string s;
+  for (int i = 0; i < pieces; ++i) s += kPieces[pick(rng)];
+  return s;
+}
+
+TEST(NormalizeProperties, RandomTextAgreesWithIcuNfkcFirstAndIsIdempotent) {
+  std::mt19937 rng(Seed(20261127));
+  for (const NormalizeOptions& options : AllVariants()) {
+    SCOPED_TRACE(Describe(options));
+    const Normalizer n(options);
+    for (int round = 0; round < 2000; ++round) {
+      const std::string in = RandomText(rng, 1 + round % 40);
+      absl::StatusOr<NormalizedText> out = n.Normalize(in);
+      ASSERT_TRUE(out.ok()) << out.status();
+      ASSERT_TRUE(MapIsValid(*out, in.size())) << in;
+      ASSERT_EQ(out->text, NormalizeOrDie(n, IcuNfkc(in))) << "input: " << absl::CEscape(in);
+      ASSERT_EQ(NormalizeOrDie(n, out->text), out->text)
+          << "not idempotent; input: " << absl::CEscape(in);
+    }
+  }
+}
+
+std::string TrimSpaces(std::string s) {
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\n')) s.pop_back();
+  size_t k = 0;
+  while (k < s.size() && (s[k] == ' ' || s[k] == '\n')) ++k;
+  return s.substr(k);
+}
+
+// Output positions between bytes whose input spans do not overlap: the cuts
+// a caller may make without splitting what one piece of input produced.
+std::vector<size_t> UnitBoundaries(const NormalizedText& out) {
+  std::vector<size_t> cuts;
+  const auto& b = out.map.begins();
+  const auto& e = out.map.ends();
+  for (size_t i = 0; i <= b.size(); ++i) {
+    if (i == 0 || i == b.size() || b[i] >= e[i - 1]) cuts.push_back(i);
+  }
+  return cuts;
+}
+
+// For random unit-aligned output ranges [x, y): normalizing the input span
+// they map to, on its own, reproduces them. For the match key this holds
+// exactly (up to spaces at the ends, which normalization trims). The
+// canonical form has rules that look one character beyond a word (ر at a
+// word start, heh at a word end), so a span cut out of its word may differ
+// in exactly the letters the match key folds: there we compare match keys.
+void CheckRoundTrip(const std::string& in, const NormalizeOptions& options, std::mt19937& rng,
+                    int samples) {
+  const Normalizer n(options);
+  NormalizeOptions key_options = options;
+  key_options.form = NormalForm::kMatchKey;
+  const Normalizer key(key_options);
+  absl::StatusOr<NormalizedText> out = n.Normalize(in);
+  ASSERT_TRUE(out.ok()) << out.status();
+  const std::vector<size_t> cuts = UnitBoundaries(*out);
+  ASSERT_GE(cuts.size(), 2u);
+  std::uniform_int_distribution<size_t> pick(0, cuts.size() - 1);
+  std::geometric_distribution<size_t> length(0.05);
+  for (int s = 0; s < samples; ++s) {
+    const size_t xi = pick(rng);
+    const size_t yi = std::min(cuts.size() - 1, xi + 1 + length(rng));
+    if (xi >= yi) continue;
+    const size_t x = cuts[xi], y = cuts[yi];
+    const ByteSpan span = out->map.ToInput(x, y);
+    const std::string piece = in.substr(span.begin, span.size());
+    const std::string expected = TrimSpaces(out->text.substr(x, y - x));
+    const std::string again = NormalizeOrDie(n, piece);
+    if (options.form == NormalForm::kMatchKey) {
+      ASSERT_EQ(again, expected) << "piece: " << piece << "\n" << "output [" << x << ", " << y << ") from input ["
+                                 << span.begin << ", " << span.end << ")";
+    } else {
+      ASSERT_EQ(NormalizeOrDie(key, again), NormalizeOrDie(key, expected))
+          << "piece: " << piece << "\nagain: " << again << "\nexpected: " << expected << "\noutput [" << x << ", " << y << ") from input [" << span.begin << ", " << span.end
+          << ")";
+    }
+  }
+}
+
+TEST(NormalizeProperties, OffsetMapRoundTripOnPressReports) {
+  std::mt19937 rng(Seed(7));
+  const std::vector<std::string> files =
+      ::dubare::testing::TextFilesUnder(DUBARE_SOURCE_DIR "/corpus/press");
+  ASSERT_FALSE(files.empty());
+  for (const std::string& file : files) {
+    absl::StatusOr<std::string> text = ReadFile(file);
+    ASSERT_TRUE(text.ok());
+    for (const NormalizeOptions& options : AllVariants()) {
+      SCOPED_TRACE(file + " " + Describe(options));
+      CheckRoundTrip(*text, options, rng, 300);
+    }
+  }
+}
+
+TEST(NormalizeProperties, OffsetMapRoundTripOnRandomText) {
+  std::mt19937 rng(Seed(11));
+  for (const NormalizeOptions& base : AllVariants()) {
+    for (bool keep_spaces : {true, false}) {
+      NormalizeOptions options = base;
+      options.keep_spaces = keep_spaces;
+      SCOPED_TRACE(Describe(options) + (keep_spaces ? "" : " no-spaces"));
+      for (int round = 0; round < 200; ++round) {
+        std::string in = RandomText(rng, 60);
+        in += "x";  // never empty output
+        CheckRoundTrip(in, options, rng, 20);
+      }
+    }
+  }
+}
+
+TEST(NormalizeProperties, ReusedOutputEqualsFreshOutput) {
+  std::mt19937 rng(Seed(3));
+  const Normalizer n;
+  NormalizedText reused;
+  for (int round = 0; round < 200; ++round) {
+    const std::string in = RandomText(rng, 1 + (round * 37) % 300);
+    ASSERT_TRUE(n.Normalize(in, &reused).ok());
+    absl::StatusOr<NormalizedText> fresh = n.Normalize(in);
+    ASSERT_TRUE(fresh.ok());
+    ASSERT_EQ(reused.text, fresh->text);
+    ASSERT_EQ(reused.map.begins(), fresh->map.begins());
+    ASSERT_EQ(reused.map.ends(), fresh->map.ends());
+  }
+}
+
+}  // namespace
+}  // namespace dubare
