@@ -136,7 +136,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", required=True, help="directory written by dubare_gen")
     parser.add_argument("--dubare", default="build/dubare", help="the dubare binary")
-    parser.add_argument("--threshold", type=float, default=0.5)
+    parser.add_argument("--threshold", type=float, default=0.4)
     parser.add_argument("--num-perm", type=int, default=128)
     parser.add_argument("--ngram", type=int, default=3, help="word shingle size")
     args = parser.parse_args()

@@ -34,6 +34,15 @@ int RunDedup(int argc, char** argv) {
       },
       "candidate search: MinHash LSH or SimHash permuted tables");
   flags.Uint("num-perm", &options.num_perm, 64, 1024, "MinHash values per document");
+  flags.Custom(
+      "minhash", "classic|oneperm", std::string(MinHashMethodName(options.minhash)),
+      [&](absl::string_view v) -> absl::Status {
+        absl::StatusOr<MinHashMethod> m = ParseMinHashMethod(v);
+        if (!m.ok()) return m.status();
+        options.minhash = *m;
+        return absl::OkStatus();
+      },
+      "MinHash: K hash functions, or one-permutation hashing (faster, same accuracy)");
   flags.Uint("bands", &options.bands, 0, 1024, "LSH bands (0 = chosen for --threshold)");
   flags.Uint("rows", &options.rows, 0, 1024, "LSH rows per band (0 = chosen for --threshold)");
   flags.Int("hamming", &options.hamming, 0, 31, "SimHash: maximal Hamming distance");

@@ -39,13 +39,9 @@
 #include "dubare/lsh.h"
 #include "dubare/reader.h"
 #include "dubare/shingle.h"
+#include "dubare/sketch.h"
 
 namespace dubare {
-
-// Default Jaccard threshold: on the synthetic corpus (edit intensity 0.5,
-// word 3-grams) it gives the best F1 (bench/RESULTS.md); real republication
-// of a news article keeps well above it, unrelated articles stay below 0.05.
-inline constexpr double kDefaultDedupThreshold = 0.5;
 
 enum class DedupMethod : uint8_t {
   kMinHash = 0,  // MinHash LSH, threshold on (estimated) Jaccard
@@ -99,14 +95,16 @@ struct DedupOptions {
 
   DedupMethod method = DedupMethod::kMinHash;
   // Similarity a pair needs to be a duplicate: Jaccard (estimate/exact) or
-  // containment, per `verify`.
-  double threshold = kDefaultDedupThreshold;
+  // containment, per `verify`. The default is the project-wide one of
+  // sketch.h (0.4), which gives F1 > 0.99 on the synthetic corpus.
+  double threshold = kDefaultJaccardThreshold;
   uint32_t num_perm = 128;  // MinHash values per document (64..1024)
+  MinHashMethod minhash = MinHashMethod::kClassic;
   // Explicit LSH bands and rows; both 0 = chosen for the threshold by
   // OptimalLshParams with weights 0.5/0.5.
   uint32_t bands = 0;
   uint32_t rows = 0;
-  int hamming = 3;  // SimHash: maximal Hamming distance of a candidate
+  int hamming = kDefaultSimHashMaxDistance;  // SimHash: maximal Hamming distance
   ShingleOptions shingle;
   VerifyMode verify = VerifyMode::kEstimate;
   // Containment only: LSH bands are tuned for the Jaccard similarity of a

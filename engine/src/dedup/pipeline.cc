@@ -180,6 +180,7 @@ class Pipeline {
       : options_(options), threads_(threads), progress_(options.progress) {
     sketch_params_.shingle = options.shingle;
     sketch_params_.num_perm = options.num_perm;
+    sketch_params_.method = options.minhash;
     want_sets_ = options.verify != VerifyMode::kEstimate;
   }
 
@@ -310,6 +311,9 @@ absl::Status Pipeline::ReadAndSketch(const std::vector<std::string>& inputs) {
 absl::Status Pipeline::AssembleSketches(std::deque<SketchedBatch>* batches) {
   const size_t k = sketch_params_.num_perm;
   Sketches& s = sketches_;
+  s.minhash.reserve(docs_.size() * k);  // no doubling of the largest array
+  s.simhash.reserve(docs_.size());
+  s.live.reserve(docs_.size());
   size_t doc = 0;
   while (!batches->empty()) {
     SketchedBatch& b = batches->front();
