@@ -59,7 +59,7 @@ inline constexpr uint32_t kIndexSchemaVersion = 1;
 struct IndexSettings {
   SketchParams sketch;
   // Estimated Jaccard a match needs (as `dubare dedup --threshold`).
-  double threshold = kDefaultDedupThreshold;
+  double threshold = kDefaultJaccardThreshold;
   // Band layout; bands = rows = 0 means OptimalLshParams(threshold,
   // sketch.num_perm), as in dedup. Index::settings() shows the chosen one.
   LshParams lsh;

@@ -1,0 +1,537 @@
+// Copyright 2026 The Dubare Authors.
+//
+// The index library: settings round trip, add/query/remove, ids and
+// duplicates inside a batch, the same pairs as `dubare dedup` and as a
+// brute-force reference, refusal of other settings, newer schemas, foreign,
+// corrupt and truncated files, and readers running beside a writer.
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <random>
+#include <set>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "dubare/dedup.h"
+#include "dubare/file.h"
+#include "dubare/index.h"
+#include "dubare/lsh.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "index/index_test_util.h"
+
+namespace dubare {
+namespace {
+
+using index_test::MakeCorpus;
+using index_test::NewDir;
+using ::testing::HasSubstr;
+
+std::unique_ptr<Index> CreateOrDie(const std::string& path, const IndexOptions& options = {}) {
+  absl::StatusOr<std::unique_ptr<Index>> index = Index::Create(path, options);
+  EXPECT_TRUE(index.ok()) << index.status();
+  return index.ok() ? *std::move(index) : nullptr;
+}
+
+std::unique_ptr<Index> OpenOrDie(const std::string& path, const IndexOptions& options = {}) {
+  absl::StatusOr<std::unique_ptr<Index>> index = Index::Open(path, options);
+  EXPECT_TRUE(index.ok()) << index.status();
+  return index.ok() ? *std::move(index) : nullptr;
+}
+
+// Adds docs in batches of `batch`; returns the results in input order.
+std::vector<IndexResult> AddAll(Index* index, const std::vector<IndexDocument>& docs,
+                                size_t batch) {
+  std::vector<IndexResult> results;
+  for (size_t i = 0; i < docs.size(); i += batch) {
+    const size_t n = std::min(batch, docs.size() - i);
+    absl::StatusOr<AddResult> added = index->Add(absl::MakeConstSpan(docs).subspan(i, n));
+    EXPECT_TRUE(added.ok()) << added.status();
+    if (!added.ok()) break;
+    for (IndexResult& r : added->results) results.push_back(std::move(r));
+  }
+  return results;
+}
+
+using PairSet = std::map<std::pair<std::string, std::string>, double>;
+
+// Pairs (earlier id, later id) -> score from Add results, where ids sort in
+// input order (the generator's "d0000042").
+PairSet PairsOf(const std::vector<IndexDocument>& docs, const std::vector<IndexResult>& results) {
+  PairSet pairs;
+  for (size_t i = 0; i < docs.size(); ++i) {
+    for (const IndexMatch& m : results[i].matches) {
+      pairs[{std::min(m.id, docs[i].id), std::max(m.id, docs[i].id)}] = m.score;
+    }
+  }
+  return pairs;
+}
+
+TEST(IndexTest, CreateStoresSettingsThatOpenReadsBack) {
+  const std::string dir = NewDir("settings");
+  IndexOptions options;
+  options.settings.sketch.num_perm = 64;
+  options.settings.sketch.shingle.size = 4;
+  options.settings.threshold = 0.6;
+  CreateOrDie(dir + "/i.db", options);
+  std::unique_ptr<Index> index = OpenOrDie(dir + "/i.db");
+  ASSERT_NE(index, nullptr);
+  EXPECT_EQ(index->settings().sketch, options.settings.sketch);
+  EXPECT_EQ(index->settings().threshold, 0.6);
+  absl::StatusOr<LshParams> chosen = OptimalLshParams(0.6, 64);
+  ASSERT_TRUE(chosen.ok());
+  EXPECT_EQ(index->settings().lsh.bands, chosen->bands);
+  EXPECT_EQ(index->settings().lsh.rows, chosen->rows);
+
+  absl::StatusOr<std::unique_ptr<Index>> again = Index::Create(dir + "/i.db", options);
+  EXPECT_EQ(again.status().code(), absl::StatusCode::kAlreadyExists);
+}
+
+TEST(IndexTest, AddQueryRemoveRoundTrip) {
+  const std::string dir = NewDir("roundtrip");
+  index_test::TestCorpus corpus = MakeCorpus(400, 150);
+  const std::vector<IndexDocument>& docs = corpus.docs;
+  std::unique_ptr<Index> index = CreateOrDie(dir + "/i.db");
+  ASSERT_NE(index, nullptr);
+
+  // The first half is indexed; querying the second half must report the
+  // same matches that adding it then reports.
+  const std::vector<IndexDocument> first(docs.begin(), docs.begin() + 200);
+  const std::vector<IndexDocument> second(docs.begin() + 200, docs.end());
+  AddAll(index.get(), first, 64);
+  absl::StatusOr<std::vector<IndexResult>> queried = index->Query(second);
+  ASSERT_TRUE(queried.ok()) << queried.status();
+  absl::StatusOr<IndexStats> before = index->Stats();
+  ASSERT_TRUE(before.ok());
+  EXPECT_EQ(before->documents, 200u);  // Query did not add
+
+  // Query results equal a brute-force scan of the indexed half.
+  absl::StatusOr<std::vector<SketchedDocument>> sketched_first = index->Sketch(first);
+  absl::StatusOr<std::vector<SketchedDocument>> sketched_second = index->Sketch(second);
+  ASSERT_TRUE(sketched_first.ok() && sketched_second.ok());
+  const LshParams& lsh = index->settings().lsh;
+  int duplicates = 0;
+  for (size_t i = 0; i < second.size(); ++i) {
+    std::vector<uint64_t> ka(lsh.bands), kb(lsh.bands);
+    BandKeys((*sketched_second)[i].minhash, lsh, absl::MakeSpan(ka));
+    std::set<std::string> expected;
+    for (const SketchedDocument& other : *sketched_first) {
+      BandKeys(other.minhash, lsh, absl::MakeSpan(kb));
+      bool shares = false;
+      for (uint32_t b = 0; b < lsh.bands; ++b) shares |= ka[b] == kb[b];
+      if (shares && EstimateJaccard((*sketched_second)[i].minhash, other.minhash) >=
+                        index->settings().threshold) {
+        expected.insert(other.id);
+      }
+    }
+    std::set<std::string> got;
+    for (const IndexMatch& m : (*queried)[i].matches) got.insert(m.id);
+    EXPECT_EQ(got, expected) << second[i].id;
+    EXPECT_EQ((*queried)[i].status, expected.empty() ? IndexStatus::kNew : IndexStatus::kDuplicate);
+    duplicates += !expected.empty();
+  }
+  EXPECT_GT(duplicates, 5);  // the corpus has clusters crossing the halves
+
+  // Querying indexed documents: they exist; matches exclude themselves.
+  absl::StatusOr<std::vector<IndexResult>> self = index->Query(first);
+  ASSERT_TRUE(self.ok());
+  for (size_t i = 0; i < first.size(); ++i) {
+    EXPECT_EQ((*self)[i].status, IndexStatus::kExists);
+    for (const IndexMatch& m : (*self)[i].matches) EXPECT_NE(m.id, first[i].id);
+  }
+
+  // Remove: the removed documents are no longer found, by id or as matches.
+  std::vector<std::string> gone;
+  for (const auto& cluster : corpus.clusters) {
+    if (cluster[0] < 200) gone.push_back(docs[cluster[0]].id);
+  }
+  gone.push_back("no-such-id");
+  absl::StatusOr<std::vector<bool>> removed = index->Remove(gone);
+  ASSERT_TRUE(removed.ok()) << removed.status();
+  for (size_t i = 0; i + 1 < gone.size(); ++i) EXPECT_TRUE((*removed)[i]) << gone[i];
+  EXPECT_FALSE(removed->back());
+  absl::StatusOr<std::vector<IndexResult>> after = index->Query(first);
+  ASSERT_TRUE(after.ok());
+  const std::set<std::string> gone_set(gone.begin(), gone.end());
+  for (size_t i = 0; i < first.size(); ++i) {
+    EXPECT_EQ((*after)[i].status == IndexStatus::kExists, !gone_set.contains(first[i].id));
+    for (const IndexMatch& m : (*after)[i].matches) EXPECT_FALSE(gone_set.contains(m.id));
+  }
+  absl::StatusOr<IndexStats> stats = index->Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->documents, 200 - (gone.size() - 1));
+  EXPECT_TRUE(index->CheckIntegrity().ok());
+
+  // A removed id can be added again.
+  absl::StatusOr<AddResult> readd = index->Add({first[0]});
+  ASSERT_TRUE(readd.ok());
+  EXPECT_NE(readd->results[0].status, IndexStatus::kExists);
+}
+
+TEST(IndexTest, ReAddingAnIdIsReportedAndNotStoredTwice) {
+  const std::string dir = NewDir("readd");
+  std::vector<IndexDocument> docs = MakeCorpus(50, 80).docs;
+  std::unique_ptr<Index> index = CreateOrDie(dir + "/i.db");
+  ASSERT_NE(index, nullptr);
+  AddAll(index.get(), docs, 20);
+  // Again, and one id twice inside one batch with another text.
+  std::vector<IndexDocument> again = docs;
+  again.push_back({"fresh", docs[3].text + " extra words", ""});
+  again.push_back({"fresh", "a different text altogether", ""});
+  absl::StatusOr<AddResult> added = index->Add(again);
+  ASSERT_TRUE(added.ok()) << added.status();
+  for (size_t i = 0; i < docs.size(); ++i) {
+    EXPECT_EQ(added->results[i].status, IndexStatus::kExists);
+    EXPECT_FALSE(added->results[i].added);
+  }
+  EXPECT_TRUE(added->results[docs.size()].added);
+  EXPECT_EQ(added->results[docs.size() + 1].status, IndexStatus::kExists);
+  EXPECT_EQ(added->added, 1u);
+  EXPECT_EQ(index_test::StoredIds(dir + "/i.db").size(), docs.size() + 1);
+  absl::StatusOr<IndexStats> stats = index->Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->documents, docs.size() + 1);
+  EXPECT_TRUE(index->CheckIntegrity().ok());
+}
+
+TEST(IndexTest, DuplicatesInsideOneBatchAndSkipDuplicates) {
+  const std::string dir = NewDir("inbatch");
+  index_test::TestCorpus corpus = MakeCorpus(300, 120);
+  const std::vector<IndexDocument>& docs = corpus.docs;
+  for (bool skip : {false, true}) {
+    IndexOptions options;
+    options.skip_duplicates = skip;
+    const std::string path = absl::StrCat(dir, "/i", skip, ".db");
+    std::unique_ptr<Index> index = CreateOrDie(path, options);
+    ASSERT_NE(index, nullptr);
+    // One transaction: every copy must be found against its earlier
+    // cluster members added by the same call.
+    absl::StatusOr<AddResult> added = index->Add(docs);
+    ASSERT_TRUE(added.ok()) << added.status();
+    int copies_found = 0, copies = 0;
+    for (std::vector<uint32_t> cluster : corpus.clusters) {
+      std::sort(cluster.begin(), cluster.end());  // all but the first come after a member
+      for (size_t k = 1; k < cluster.size(); ++k) {
+        ++copies;
+        copies_found += added->results[cluster[k]].status == IndexStatus::kDuplicate;
+      }
+    }
+    EXPECT_GT(copies_found, copies * 8 / 10) << copies;
+    size_t stored = 0;
+    for (const IndexResult& r : added->results) {
+      EXPECT_EQ(r.added, !skip || r.status == IndexStatus::kNew);
+      stored += r.added;
+    }
+    EXPECT_EQ(index_test::StoredIds(path).size(), stored);
+    EXPECT_TRUE(index->CheckIntegrity().ok());
+  }
+}
+
+// Rows of a TSV file without its header.
+std::vector<std::vector<std::string>> TsvRows(const std::string& path) {
+  absl::StatusOr<std::string> text = ReadFile(path);
+  EXPECT_TRUE(text.ok()) << text.status();
+  std::vector<std::vector<std::string>> rows;
+  bool header = true;
+  for (absl::string_view line : absl::StrSplit(text.value_or(""), '\n', absl::SkipEmpty())) {
+    if (std::exchange(header, false)) continue;
+    rows.push_back(absl::StrSplit(line, '\t'));
+  }
+  return rows;
+}
+
+TEST(IndexTest, FindsTheSamePairsAsDedupAndBruteForce) {
+  const std::string dir = NewDir("samepairs");
+  gen::CorpusOptions corpus_options;
+  corpus_options.num_docs = 1500;
+  corpus_options.words_per_article = 150;
+  corpus_options.seed = 11;
+  ASSERT_TRUE(gen::WriteCorpus(corpus_options, dir + "/corpus", 2).ok());
+  absl::StatusOr<std::vector<Document>> read =
+      ReadAllDocuments({dir + "/corpus/corpus.jsonl"}, ReaderOptions());
+  ASSERT_TRUE(read.ok()) << read.status();
+  std::vector<IndexDocument> docs;
+  for (const Document& d : *read) docs.push_back({d.id, d.text, ""});
+
+  // dubare dedup, with its defaults.
+  DedupOptions dedup;
+  dedup.out_dir = dir + "/dedup";
+  dedup.threads = 2;
+  dedup.progress = false;
+  absl::StatusOr<DedupSummary> summary = RunDedup({dir + "/corpus/corpus.jsonl"}, dedup);
+  ASSERT_TRUE(summary.ok()) << summary.status();
+  PairSet dedup_pairs;
+  for (const auto& row : TsvRows(dedup.out_dir + "/pairs.tsv")) {
+    ASSERT_EQ(row.size(), 3u);
+    double score;
+    ASSERT_TRUE(absl::SimpleAtod(row[2], &score));
+    dedup_pairs[{std::min(row[0], row[1]), std::max(row[0], row[1])}] = score;
+  }
+  ASSERT_GT(dedup_pairs.size(), 100u);
+
+  // The index with the same settings, fed in uneven batches.
+  IndexOptions options;
+  options.settings.threshold = dedup.threshold;
+  options.settings.sketch.num_perm = dedup.num_perm;
+  options.settings.sketch.shingle = dedup.shingle;
+  options.threads = 2;
+  std::unique_ptr<Index> index = CreateOrDie(dir + "/i.db", options);
+  ASSERT_NE(index, nullptr);
+  EXPECT_EQ(index->settings().lsh.bands, summary->bands);
+  EXPECT_EQ(index->settings().lsh.rows, summary->rows);
+  PairSet index_pairs = PairsOf(docs, AddAll(index.get(), docs, 97));
+
+  // Brute force: every pair sharing a band key whose estimate reaches the
+  // threshold.
+  absl::StatusOr<std::vector<SketchedDocument>> sketched = index->Sketch(docs);
+  ASSERT_TRUE(sketched.ok());
+  const LshParams& lsh = index->settings().lsh;
+  std::vector<uint64_t> keys(docs.size() * lsh.bands);
+  for (size_t i = 0; i < docs.size(); ++i) {
+    BandKeys((*sketched)[i].minhash, lsh, absl::MakeSpan(keys).subspan(i * lsh.bands, lsh.bands));
+  }
+  PairSet brute;
+  for (size_t i = 0; i < docs.size(); ++i) {
+    for (size_t j = i + 1; j < docs.size(); ++j) {
+      bool shares = false;
+      for (uint32_t b = 0; b < lsh.bands && !shares; ++b) {
+        shares = keys[i * lsh.bands + b] == keys[j * lsh.bands + b];
+      }
+      if (!shares) continue;
+      const double score = EstimateJaccard((*sketched)[i].minhash, (*sketched)[j].minhash);
+      if (score >= options.settings.threshold) {
+        brute[{std::min(docs[i].id, docs[j].id), std::max(docs[i].id, docs[j].id)}] = score;
+      }
+    }
+  }
+  auto keys_of = [](const PairSet& s) {
+    std::set<std::pair<std::string, std::string>> k;
+    for (const auto& [p, score] : s) k.insert(p);
+    return k;
+  };
+  EXPECT_EQ(keys_of(index_pairs), keys_of(brute));
+  EXPECT_EQ(keys_of(index_pairs), keys_of(dedup_pairs));
+  for (const auto& [pair, score] : index_pairs) {
+    auto it = dedup_pairs.find(pair);
+    if (it != dedup_pairs.end()) EXPECT_NEAR(score, it->second, 1e-3) << pair.first;
+  }
+}
+
+TEST(IndexTest, OpeningWithOtherSettingsFailsNamingTheDifference) {
+  const std::string dir = NewDir("othersettings");
+  CreateOrDie(dir + "/i.db");
+  struct Case {
+    const char* what;
+    void (*change)(IndexSettings*);
+  };
+  const Case cases[] = {
+      {"num_perm", [](IndexSettings* s) { s->sketch.num_perm = 64; }},
+      {"shingle", [](IndexSettings* s) { s->sketch.shingle.size += 1; }},
+      {"MinHash method", [](IndexSettings* s) { s->sketch.method = MinHashMethod::kOnePerm; }},
+      {"threshold", [](IndexSettings* s) { s->threshold = 0.9; }},
+      {"LSH layout", [](IndexSettings* s) { s->lsh = {.bands = 8, .rows = 8}; }},
+  };
+  for (const Case& c : cases) {
+    IndexOptions options;
+    options.check_settings = true;
+    c.change(&options.settings);
+    absl::StatusOr<std::unique_ptr<Index>> index = Index::Open(dir + "/i.db", options);
+    EXPECT_EQ(index.status().code(), absl::StatusCode::kFailedPrecondition) << c.what;
+    EXPECT_THAT(index.status().message(), HasSubstr(c.what));
+    EXPECT_THAT(index.status().message(), HasSubstr(dir + "/i.db"));
+  }
+  IndexOptions same;
+  same.check_settings = true;
+  EXPECT_TRUE(Index::Open(dir + "/i.db", same).ok());
+}
+
+TEST(IndexTest, NewerOrOlderSchemaIsRefused) {
+  const std::string dir = NewDir("schema");
+  CreateOrDie(dir + "/i.db");
+  index_test::ExecSql(dir + "/i.db", "UPDATE meta SET value = '99' WHERE key = 'schema_version'");
+  absl::StatusOr<std::unique_ptr<Index>> index = Index::Open(dir + "/i.db", {});
+  EXPECT_EQ(index.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(index.status().message(), HasSubstr("newer"));
+  index_test::ExecSql(dir + "/i.db", "UPDATE meta SET value = '0' WHERE key = 'schema_version'");
+  index = Index::Open(dir + "/i.db", {});
+  EXPECT_EQ(index.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(index.status().message(), HasSubstr("older"));
+}
+
+void WriteBytes(const std::string& path, const std::string& bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(bytes.data(), bytes.size());
+}
+
+std::string ReadBytes(const std::string& path) {
+  absl::StatusOr<std::string> s = ReadFile(path);
+  EXPECT_TRUE(s.ok()) << s.status();
+  return s.value_or("");
+}
+
+// An index of a few hundred documents, closed (its log checkpointed).
+std::string BuildClosedIndex(const std::string& dir) {
+  const std::string path = dir + "/i.db";
+  std::unique_ptr<Index> index = CreateOrDie(path);
+  AddAll(index.get(), MakeCorpus(300, 100).docs, 100);
+  return path;
+}
+
+TEST(IndexTest, ForeignCorruptAndTruncatedFilesGiveClearErrors) {
+  const std::string dir = NewDir("corrupt");
+  const std::string good = ReadBytes(BuildClosedIndex(dir));
+  ASSERT_GT(good.size(), 100000u);
+  std::mt19937_64 rng(3);
+  auto open_error = [&](const std::string& name, const std::string& bytes,
+                        bool quick_check = false) {
+    const std::string path = dir + "/" + name;
+    WriteBytes(path, bytes);
+    IndexOptions options;
+    options.quick_check = quick_check;
+    absl::StatusOr<std::unique_ptr<Index>> index = Index::Open(path, options);
+    absl::Status status = index.status();
+    // A file that opens must at least fail the full check.
+    if (status.ok()) status = (*index)->CheckIntegrity();
+    EXPECT_FALSE(status.ok()) << name;
+    EXPECT_THAT(status.message(), HasSubstr(path));
+    return status;
+  };
+
+  EXPECT_EQ(Index::Open(dir + "/missing.db", {}).status().code(), absl::StatusCode::kNotFound);
+
+  std::string random(200000, '\0');
+  for (char& c : random) c = static_cast<char>(rng());
+  absl::Status s = open_error("random.db", random);
+  EXPECT_EQ(s.code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(s.message(), HasSubstr("no SQLite header"));
+
+  s = open_error("empty.db", "");
+  EXPECT_EQ(s.code(), absl::StatusCode::kDataLoss);
+
+  s = open_error("short.db", good.substr(0, 50));
+  EXPECT_THAT(s.message(), HasSubstr("shorter than an SQLite header"));
+
+  s = open_error("half.db", good.substr(0, good.size() / 2));
+  EXPECT_EQ(s.code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(s.message(), HasSubstr("truncated"));
+
+  // Another program's SQLite database.
+  const std::string foreign = dir + "/foreign.db";
+  index_test::ExecSql(foreign, "CREATE TABLE t(x); INSERT INTO t VALUES(1);");
+  absl::StatusOr<std::unique_ptr<Index>> index = Index::Open(foreign, {});
+  EXPECT_EQ(index.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(index.status().message(), HasSubstr("application_id"));
+
+  // Random bytes over the middle pages: the structure check finds them.
+  std::string damaged = good;
+  for (size_t i = good.size() / 3; i < good.size() / 3 + 16 * 4096; ++i) {
+    damaged[i] = static_cast<char>(rng());
+  }
+  s = open_error("damaged.db", damaged, /*quick_check=*/true);
+  EXPECT_EQ(s.code(), absl::StatusCode::kDataLoss) << s;
+}
+
+TEST(IndexTest, CheckIntegrityFindsMissingBandEntriesAndBadCounts) {
+  const std::string dir = NewDir("invariants");
+  const std::string path = BuildClosedIndex(dir);
+  {
+    std::unique_ptr<Index> index = OpenOrDie(path);
+    ASSERT_NE(index, nullptr);
+    EXPECT_TRUE(index->CheckIntegrity().ok());
+  }
+  index_test::ExecSql(path, "UPDATE meta SET value = value + 1 WHERE key = 'documents'");
+  {
+    std::unique_ptr<Index> index = OpenOrDie(path);
+    absl::Status s = index->CheckIntegrity();
+    EXPECT_EQ(s.code(), absl::StatusCode::kDataLoss);
+    EXPECT_THAT(s.message(), HasSubstr("meta counts"));
+  }
+  index_test::ExecSql(path,
+                      "UPDATE meta SET value = value - 1 WHERE key = 'documents';"
+                      "INSERT INTO documents(id, metadata, length, minhash, batch, added_at)"
+                      " SELECT 'ghost', '', length, minhash, batch, added_at FROM documents LIMIT 1;"
+                      "UPDATE meta SET value = value + 1 WHERE key = 'documents';");
+  std::unique_ptr<Index> index = OpenOrDie(path);
+  absl::Status s = index->CheckIntegrity();
+  EXPECT_THAT(s.message(), HasSubstr("'ghost' lacks a band-key entry"));
+}
+
+TEST(IndexTest, ReadersQueryWhileAWriterAdds) {
+  const std::string dir = NewDir("concurrent");
+  const std::string path = dir + "/i.db";
+  std::vector<IndexDocument> docs = MakeCorpus(1200, 80).docs;
+  CreateOrDie(path);
+  std::atomic<bool> done{false};
+  std::thread writer([&] {
+    std::unique_ptr<Index> index = OpenOrDie(path);
+    if (index != nullptr) AddAll(index.get(), docs, 50);
+    done = true;
+  });
+  IndexOptions read_only;
+  read_only.read_only = true;
+  std::unique_ptr<Index> reader = OpenOrDie(path, read_only);
+  ASSERT_NE(reader, nullptr);
+  const std::vector<IndexDocument> probe(docs.begin(), docs.begin() + 100);
+  size_t last_present = 0, queries = 0;
+  while (true) {
+    const bool finished = done;
+    absl::StatusOr<std::vector<IndexResult>> results = reader->Query(probe);
+    ASSERT_TRUE(results.ok()) << results.status();
+    size_t present = 0;
+    for (const IndexResult& r : *results) present += r.status == IndexStatus::kExists;
+    EXPECT_GE(present, last_present);  // committed batches never disappear
+    last_present = present;
+    ++queries;
+    if (finished) break;
+  }
+  writer.join();
+  EXPECT_EQ(last_present, probe.size());
+  EXPECT_GT(queries, 1u);
+  absl::StatusOr<IndexStats> stats = reader->Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->documents, docs.size());
+  EXPECT_EQ(stats->batches, (docs.size() + 49) / 50);
+  EXPECT_TRUE(reader->CheckIntegrity().ok());
+}
+
+TEST(IndexTest, ReadOnlyIndexRefusesWrites) {
+  const std::string dir = NewDir("readonly");
+  CreateOrDie(dir + "/i.db");
+  IndexOptions options;
+  options.read_only = true;
+  std::unique_ptr<Index> index = OpenOrDie(dir + "/i.db", options);
+  ASSERT_NE(index, nullptr);
+  absl::StatusOr<AddResult> added = index->Add({{"a", "some text here", ""}});
+  EXPECT_EQ(added.status().code(), absl::StatusCode::kFailedPrecondition);
+}
+
+TEST(IndexTest, BadDocumentsAreRejectedWithTheirId) {
+  const std::string dir = NewDir("baddocs");
+  std::unique_ptr<Index> index = CreateOrDie(dir + "/i.db");
+  ASSERT_NE(index, nullptr);
+  absl::StatusOr<AddResult> added = index->Add({{"", "text", ""}});
+  EXPECT_EQ(added.status().code(), absl::StatusCode::kInvalidArgument);
+  added = index->Add({{"bad-utf8", std::string("abc \xff\xfe def"), ""}});
+  EXPECT_FALSE(added.ok());
+  EXPECT_THAT(added.status().message(), HasSubstr("bad-utf8"));
+  SketchedDocument wrong{"short-sig", "", 3, std::vector<uint32_t>(7)};
+  added = index->AddSketched({wrong});
+  EXPECT_EQ(added.status().code(), absl::StatusCode::kInvalidArgument);
+  // Nothing of the failed calls was stored.
+  absl::StatusOr<IndexStats> stats = index->Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->documents, 0u);
+  EXPECT_EQ(stats->batches, 0u);
+}
+
+}  // namespace
+}  // namespace dubare
