@@ -3,6 +3,7 @@
 #include "dedup/output_file.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -50,9 +51,7 @@ absl::StatusOr<std::unique_ptr<OutputFile>> OutputFile::Create(std::string path)
 }
 
 OutputFile::OutputFile(std::string path, std::string tmp, int fd)
-    : path_(std::move(path)), tmp_(std::move(tmp)), fd_(fd) {
-  buffer_.reserve(kBufferSize);
-}
+    : path_(std::move(path)), tmp_(std::move(tmp)), fd_(fd) {}
 
 OutputFile::~OutputFile() {
   if (fd_ >= 0) {
@@ -92,6 +91,51 @@ absl::Status OutputFile::Commit() {
   return absl::OkStatus();
 }
 
+// ---- RecordReader ----------------------------------------------------------
+
+absl::StatusOr<std::unique_ptr<RecordReader>> RecordReader::Open(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return ErrnoError(path, "cannot open", errno);
+  struct stat st;
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return absl::FailedPreconditionError(absl::StrCat(path, ": not a regular file"));
+  }
+  return std::make_unique<RecordReader>(path, fd, static_cast<uint64_t>(st.st_size), true);
+}
+
+RecordReader::RecordReader(std::string name, int fd, uint64_t size, bool owns_fd)
+    : name_(std::move(name)), fd_(fd), size_(size), owns_fd_(owns_fd) {}
+
+RecordReader::~RecordReader() {
+  if (owns_fd_) ::close(fd_);
+}
+
+absl::StatusOr<absl::string_view> RecordReader::Read(uint64_t offset, uint64_t size) {
+  if (offset < window_offset_) {
+    return absl::InternalError(absl::StrCat(name_, ": records read out of order"));
+  }
+  if (offset + size > size_) {
+    return absl::DataLossError(absl::StrCat(name_, ": ", size, " bytes at offset ", offset,
+                                            " are past the end (", size_,
+                                            " bytes); did the file change?"));
+  }
+  if (offset + size > window_offset_ + window_.size()) {
+    // Refill from `offset`: a buffer's worth, or the whole record.
+    const uint64_t want = std::min<uint64_t>(std::max<uint64_t>(size, kBufferSize), size_ - offset);
+    window_.resize(want);
+    uint64_t got = 0;
+    while (got < want) {
+      ssize_t n = ::pread(fd_, window_.data() + got, want - got, offset + got);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return ErrnoError(name_, "read failed", n < 0 ? errno : EIO);
+      got += static_cast<uint64_t>(n);
+    }
+    window_offset_ = offset;
+  }
+  return absl::string_view(window_.data() + (offset - window_offset_), size);
+}
+
 // ---- Spool -----------------------------------------------------------------
 
 absl::StatusOr<std::unique_ptr<Spool>> Spool::Create(const std::string& dir) {
@@ -102,11 +146,12 @@ absl::StatusOr<std::unique_ptr<Spool>> Spool::Create(const std::string& dir) {
   return std::unique_ptr<Spool>(new Spool(std::move(name), fd));
 }
 
-Spool::Spool(std::string name, int fd) : name_(std::move(name)), fd_(fd) {
-  buffer_.reserve(kBufferSize);
-}
+Spool::Spool(std::string name, int fd) : name_(std::move(name)), fd_(fd) {}
 
-Spool::~Spool() { ::close(fd_); }
+Spool::~Spool() {
+  reader_.reset();
+  ::close(fd_);
+}
 
 absl::Status Spool::Flush() {
   absl::Status s = WriteAll(fd_, buffer_, name_);
@@ -130,28 +175,14 @@ absl::StatusOr<uint64_t> Spool::Append(absl::string_view data) {
 
 absl::Status Spool::FinishWriting() {
   absl::Status s = Flush();
-  window_offset_ = 0;
+  std::string().swap(buffer_);
+  reader_ = std::make_unique<RecordReader>(name_, fd_, size_, false);
   return s;
 }
 
 absl::StatusOr<absl::string_view> Spool::Read(uint64_t offset, uint64_t size) {
-  if (offset < window_offset_ || offset + size > size_) {
-    return absl::InternalError(absl::StrCat(name_, ": spool read out of order"));
-  }
-  if (offset + size > window_offset_ + buffer_.size()) {
-    // Refill from `offset`: at least a buffer's worth, or the whole record.
-    const uint64_t want = std::min<uint64_t>(std::max<uint64_t>(size, kBufferSize), size_ - offset);
-    buffer_.resize(want);
-    uint64_t got = 0;
-    while (got < want) {
-      ssize_t n = ::pread(fd_, buffer_.data() + got, want - got, offset + got);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) return ErrnoError(name_, "read failed", n < 0 ? errno : EIO);
-      got += static_cast<uint64_t>(n);
-    }
-    window_offset_ = offset;
-  }
-  return absl::string_view(buffer_.data() + (offset - window_offset_), size);
+  if (reader_ == nullptr) return absl::InternalError(absl::StrCat(name_, ": read before end of writing"));
+  return reader_->Read(offset, size);
 }
 
 }  // namespace dubare::dedup_internal

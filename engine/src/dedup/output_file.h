@@ -9,7 +9,8 @@
 //
 // Spool keeps the raw records of a corpus on disk instead of in memory: it is
 // an unlinked temporary file, written once, then read back in increasing
-// offset order.
+// offset order. RecordReader reads records back, from a spool or from an
+// input file.
 //
 // Thread safety: thread-compatible (one thread at a time).
 
@@ -48,6 +49,31 @@ class OutputFile {
   std::string buffer_;
 };
 
+// Reads records of a file in increasing offset order through a window, so
+// that a pass over many small records makes few system calls.
+class RecordReader {
+ public:
+  // Opens a regular file; `name` is used in messages.
+  static absl::StatusOr<std::unique_ptr<RecordReader>> Open(const std::string& path);
+  // Reads through `fd` (not owned), `size` bytes long.
+  RecordReader(std::string name, int fd, uint64_t size, bool owns_fd);
+  ~RecordReader();
+  RecordReader(const RecordReader&) = delete;
+  RecordReader& operator=(const RecordReader&) = delete;
+
+  // The `size` bytes at `offset`; offsets must not decrease from call to
+  // call. The view lives until the next Read().
+  absl::StatusOr<absl::string_view> Read(uint64_t offset, uint64_t size);
+
+ private:
+  std::string name_;
+  int fd_;
+  uint64_t size_;
+  bool owns_fd_;
+  std::string window_;
+  uint64_t window_offset_ = 0;
+};
+
 class Spool {
  public:
   // Creates the unlinked file in `dir`.
@@ -58,10 +84,9 @@ class Spool {
 
   // Appends `data`; returns its offset.
   absl::StatusOr<uint64_t> Append(absl::string_view data);
-  // Ends writing; reads may follow.
+  // Ends writing; Read() may follow.
   absl::Status FinishWriting();
-  // The `size` bytes at `offset`; offsets must not decrease from call to
-  // call. The view lives until the next Read().
+  // As RecordReader::Read.
   absl::StatusOr<absl::string_view> Read(uint64_t offset, uint64_t size);
 
  private:
@@ -71,8 +96,8 @@ class Spool {
   std::string name_;  // for messages
   int fd_ = -1;
   uint64_t size_ = 0;
-  std::string buffer_;         // write buffer, then read window
-  uint64_t window_offset_ = 0; // file offset of buffer_[0] while reading
+  std::string buffer_;
+  std::unique_ptr<RecordReader> reader_;
 };
 
 }  // namespace dubare::dedup_internal

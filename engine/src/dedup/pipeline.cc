@@ -17,6 +17,8 @@
 #include <thread>
 #include <utility>
 
+#include <xxhash.h>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "dedup/output_file.h"
@@ -29,6 +31,7 @@ namespace dubare {
 namespace {
 
 using dedup_internal::OutputFile;
+using dedup_internal::RecordReader;
 using dedup_internal::Spool;
 using Clock = std::chrono::steady_clock;
 
@@ -89,11 +92,16 @@ struct DocRecord {
   std::string keep_field;     // KeepPolicy::field's value (earliest:FIELD)
   uint64_t input_order = 0;   // position among all units of input
   uint64_t text_bytes = 0;
-  uint64_t spool_offset = 0;  // raw record (JSONL and lines inputs)
+  // The raw record (JSONL and lines inputs): at raw_offset in its source file
+  // when raw_in_source (checked against raw_hash when read back), else in
+  // the spool.
+  uint64_t raw_offset = 0;
+  uint64_t raw_hash = 0;
   uint64_t line = 0;          // 0 for a whole file
   uint32_t raw_bytes = 0;
   uint32_t source = 0;
   InputFormat format = InputFormat::kFile;
+  bool raw_in_source = false;
 };
 
 struct Rejection {
@@ -196,6 +204,7 @@ class Pipeline {
   absl::Status WriteRejected();
   absl::Status WriteKept(const std::vector<bool>& kept);
   absl::Status CopyFile(const std::string& from);
+  bool RawIsInSource(const Document& doc);
 
   const DedupOptions& options_;
   const int threads_;
@@ -206,11 +215,32 @@ class Pipeline {
 
   std::unique_ptr<Reader> reader_;
   std::unique_ptr<Spool> spool_;
+  std::vector<int8_t> source_direct_;  // per source: -1 unknown, 0 spooled, 1 read back
   std::vector<DocRecord> docs_;
   std::vector<Rejection> rejections_;
   Sketches sketches_;
   DedupSummary summary_;
 };
+
+// Whether the raw records of doc's source can be read back from the file
+// itself (an uncompressed regular file), which saves spooling the corpus.
+// Decided once per source by comparing its first record with the file.
+bool Pipeline::RawIsInSource(const Document& doc) {
+  if (doc.source >= source_direct_.size()) source_direct_.resize(doc.source + 1, -1);
+  int8_t& direct = source_direct_[doc.source];
+  if (direct < 0) {
+    direct = 0;
+    const std::string& path = reader_->source_path(doc.source);
+    absl::StatusOr<std::unique_ptr<RecordReader>> file =
+        path == "-" ? absl::NotFoundError("stdin") : RecordReader::Open(path);
+    if (file.ok()) {
+      absl::StatusOr<absl::string_view> head = (*file)->Read(0, 0);
+      absl::StatusOr<absl::string_view> record = (*file)->Read(doc.offset, doc.raw.size());
+      direct = head.ok() && record.ok() && *record == doc.raw;
+    }
+  }
+  return direct == 1;
+}
 
 absl::Status Pipeline::ReadAndSketch(const std::vector<std::string>& inputs) {
   ReaderOptions reader_options = options_.reader;
@@ -287,13 +317,19 @@ absl::Status Pipeline::ReadAndSketch(const std::vector<std::string>& inputs) {
     rec.format = doc.format;
     if (!doc.fields.empty()) rec.keep_field = std::move(doc.fields[0]);
     if (doc.format == InputFormat::kJsonl || doc.format == InputFormat::kLines) {
-      absl::StatusOr<uint64_t> offset = spool_->Append(doc.raw);
-      if (!offset.ok()) {
-        status = offset.status();
-        break;
-      }
-      rec.spool_offset = *offset;
       rec.raw_bytes = static_cast<uint32_t>(doc.raw.size());
+      if (RawIsInSource(doc)) {
+        rec.raw_in_source = true;
+        rec.raw_offset = doc.offset;
+        rec.raw_hash = XXH3_64bits(doc.raw.data(), doc.raw.size());
+      } else {
+        absl::StatusOr<uint64_t> offset = spool_->Append(doc.raw);
+        if (!offset.ok()) {
+          status = offset.status();
+          break;
+        }
+        rec.raw_offset = *offset;
+      }
     }
     docs_.push_back(std::move(rec));
     batch.texts.push_back(std::move(doc.text));
@@ -439,6 +475,8 @@ absl::Status Pipeline::WriteKept(const std::vector<bool>& kept) {
   const std::string dir = options_.out_dir;
   // One output per input format present, so the corpus comes back as it came.
   std::unique_ptr<OutputFile> jsonl, lines, files;
+  std::unique_ptr<RecordReader> source_file;
+  uint32_t source_file_index = 0;
   for (size_t d = 0; d < docs_.size(); ++d) {
     const DocRecord& rec = docs_[d];
     std::unique_ptr<OutputFile>* out = rec.format == InputFormat::kJsonl   ? &jsonl
@@ -456,7 +494,21 @@ absl::Status Pipeline::WriteKept(const std::vector<bool>& kept) {
       if (options_.copy_files) DUBARE_RETURN_IF_ERROR(CopyFile(path));
       continue;
     }
-    DUBARE_ASSIGN_OR_RETURN(absl::string_view raw, spool_->Read(rec.spool_offset, rec.raw_bytes));
+    absl::string_view raw;
+    if (rec.raw_in_source) {
+      const std::string& path = reader_->source_path(rec.source);
+      if (source_file == nullptr || source_file_index != rec.source) {
+        DUBARE_ASSIGN_OR_RETURN(source_file, RecordReader::Open(path));
+        source_file_index = rec.source;
+      }
+      DUBARE_ASSIGN_OR_RETURN(raw, source_file->Read(rec.raw_offset, rec.raw_bytes));
+      if (XXH3_64bits(raw.data(), raw.size()) != rec.raw_hash) {
+        return absl::DataLossError(absl::StrCat(path, ":", rec.line,
+                                                ": the record changed while dedup ran"));
+      }
+    } else {
+      DUBARE_ASSIGN_OR_RETURN(raw, spool_->Read(rec.raw_offset, rec.raw_bytes));
+    }
     DUBARE_RETURN_IF_ERROR((*out)->Append(raw));
     DUBARE_RETURN_IF_ERROR((*out)->Append("\n"));
     progress_.Update("writing", d, docs_.size());
