@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "dubare/passages.h"
@@ -103,80 +104,113 @@ struct Anchors {
   std::vector<WordRange> masked;             // every boilerplate occurrence
 };
 
-struct UnionFind {
-  std::vector<uint32_t> parent;
-  explicit UnionFind(size_t n) : parent(n) { std::iota(parent.begin(), parent.end(), 0); }
-  uint32_t Find(uint32_t x) {
-    while (parent[x] != x) x = parent[x] = parent[parent[x]];
-    return x;
-  }
-  void Union(uint32_t x, uint32_t y) {
-    x = Find(x);
-    y = Find(y);
-    if (x != y) parent[std::max(x, y)] = std::min(x, y);
-  }
-};
-
 // Turns the fingerprints found in boilerplate_min_docs documents or more
-// into boilerplate passages: per document, runs of words they cover (at
-// least min_words long); across documents, runs that share a fingerprint
-// are one passage.
+// into boilerplate passages. Per document, the words they cover form runs
+// (at least min_words long). Across documents, a run joins a group when its
+// fingerprints chain with those of the group's first run, in order and along
+// one diagonal, over min_words words: the same footer or byline gathers one
+// group, while texts that merely share common phrases do not. Groups found
+// in boilerplate_min_docs documents or more are boilerplate.
 void FindBoilerplate(std::vector<Posting> hits, const PassageOptions& options, Anchors* out) {
   std::sort(hits.begin(), hits.end(), [](const Posting& x, const Posting& y) {
     return x.doc != y.doc ? x.doc < y.doc : x.word_extent < y.word_extent;
   });
-  std::vector<WordRange> runs;
-  std::vector<uint32_t> run_of(hits.size());
-  for (size_t i = 0; i < hits.size(); ++i) {
-    const Posting& h = hits[i];
-    const uint32_t end = h.word() + h.extent();
-    if (!runs.empty() && runs.back().doc == h.doc && h.word() <= runs.back().end + 1) {
-      runs.back().end = std::max(runs.back().end, end);
-    } else {
-      runs.push_back({h.doc, h.word(), end});
-    }
-    run_of[i] = static_cast<uint32_t>(runs.size() - 1);
-  }
-  auto long_enough = [&](uint32_t r) {
-    return runs[r].end - runs[r].begin >= static_cast<uint32_t>(options.min_words);
+  struct Run {
+    WordRange words;
+    std::vector<Posting> prints;  // in text order
   };
-  std::vector<std::pair<uint64_t, uint32_t>> by_hash;
-  for (size_t i = 0; i < hits.size(); ++i) {
-    if (long_enough(run_of[i])) by_hash.emplace_back(hits[i].hash, run_of[i]);
-  }
-  std::sort(by_hash.begin(), by_hash.end());
-  UnionFind groups(runs.size());
-  for (size_t i = 1; i < by_hash.size(); ++i) {
-    if (by_hash[i].first == by_hash[i - 1].first) {
-      groups.Union(by_hash[i].second, by_hash[i - 1].second);
+  std::vector<Run> runs;
+  for (const Posting& h : hits) {
+    const uint32_t end = h.word() + h.extent();
+    if (!runs.empty() && runs.back().words.doc == h.doc && h.word() <= runs.back().words.end + 1) {
+      runs.back().words.end = std::max(runs.back().words.end, end);
+    } else {
+      runs.push_back({{h.doc, h.word(), end}, {}});
     }
+    runs.back().prints.push_back(h);
   }
-  // Runs are in document order, so a root's first run is its example.
+  const auto min_words = static_cast<uint32_t>(options.min_words);
+  std::erase_if(runs, [&](const Run& r) { return r.words.end - r.words.begin < min_words; });
+
   struct Group {
+    uint32_t representative;
+    absl::flat_hash_map<uint64_t, uint32_t> word_of;  // its fingerprints → word
     uint32_t documents = 0, occurrences = 0, last_doc = UINT32_MAX;
   };
-  std::vector<Group> stats(runs.size());
+  // Whether run `r` repeats the representative of `g` over min_words words.
+  std::vector<Anchor> anchors;
+  auto same_passage = [&](const Run& r, const Group& g) {
+    anchors.clear();
+    for (const Posting& p : r.prints) {
+      auto it = g.word_of.find(p.hash);
+      if (it != g.word_of.end()) anchors.push_back({p.word(), it->second});
+    }
+    std::sort(anchors.begin(), anchors.end(), [](const Anchor& x, const Anchor& y) {
+      return x.a != y.a ? x.a < y.a : x.b < y.b;
+    });
+    for (const auto& chain : ChainAnchors(anchors, /*max_gap=*/4, /*max_drift=*/2)) {
+      // A k-gram reaches a word or two past the word it starts in.
+      if (chain.back().a + 2 - chain.front().a >= min_words) return true;
+    }
+    return false;
+  };
+  // A fingerprint in more groups than this does not tell groups apart.
+  constexpr size_t kMaxGroupsPerHash = 64;
+  std::vector<Group> groups;
+  std::vector<uint32_t> group_of(runs.size());
+  absl::flat_hash_map<uint64_t, std::vector<uint32_t>> groups_with;
+  absl::flat_hash_map<uint32_t, uint32_t> shared;
+  std::vector<std::pair<uint32_t, uint32_t>> candidates;  // (-count, group) order
   for (uint32_t r = 0; r < runs.size(); ++r) {
-    if (!long_enough(r)) continue;
-    Group& g = stats[groups.Find(r)];
+    shared.clear();
+    for (const Posting& p : runs[r].prints) {
+      auto it = groups_with.find(p.hash);
+      if (it == groups_with.end() || it->second.size() > kMaxGroupsPerHash) continue;
+      for (uint32_t g : it->second) ++shared[g];
+    }
+    candidates.clear();
+    for (const auto& [g, count] : shared) {
+      if (count >= 2) candidates.emplace_back(count, g);
+    }
+    std::sort(candidates.begin(), candidates.end(), [](const auto& x, const auto& y) {
+      return x.first != y.first ? x.first > y.first : x.second < y.second;
+    });
+    uint32_t found = UINT32_MAX;
+    for (const auto& [count, g] : candidates) {
+      if (same_passage(runs[r], groups[g])) {
+        found = g;
+        break;
+      }
+    }
+    if (found == UINT32_MAX) {
+      found = static_cast<uint32_t>(groups.size());
+      Group g{r};
+      for (const Posting& p : runs[r].prints) {
+        g.word_of.try_emplace(p.hash, p.word());
+        std::vector<uint32_t>& with = groups_with[p.hash];
+        if (with.empty() || with.back() != found) with.push_back(found);
+      }
+      groups.push_back(std::move(g));
+    }
+    group_of[r] = found;
+    Group& g = groups[found];
     ++g.occurrences;
-    if (g.last_doc != runs[r].doc) {
+    if (g.last_doc != runs[r].words.doc) {
       ++g.documents;
-      g.last_doc = runs[r].doc;
+      g.last_doc = runs[r].words.doc;
     }
   }
+  const auto min_docs = static_cast<uint32_t>(options.boilerplate_min_docs);
+  for (const Group& g : groups) {
+    if (g.documents < min_docs) continue;
+    Boilerplate b;
+    b.documents = g.documents;
+    b.occurrences = g.occurrences;
+    out->boilerplate.push_back(b);
+    out->boilerplate_spans.push_back(runs[g.representative].words);
+  }
   for (uint32_t r = 0; r < runs.size(); ++r) {
-    if (!long_enough(r)) continue;
-    const uint32_t root = groups.Find(r);
-    if (stats[root].documents < static_cast<uint32_t>(options.boilerplate_min_docs)) continue;
-    out->masked.push_back(runs[r]);
-    if (root == r) {
-      Boilerplate b;
-      b.documents = stats[r].documents;
-      b.occurrences = stats[r].occurrences;
-      out->boilerplate.push_back(b);
-      out->boilerplate_spans.push_back(runs[r]);
-    }
+    if (groups[group_of[r]].documents >= min_docs) out->masked.push_back(runs[r].words);
   }
 }
 
