@@ -67,6 +67,9 @@ void ExpectAccuracy(MinHashMethod method, uint32_t k, size_t union_size, double 
   for (double j : {0.1, 0.3, 0.5, 0.7, 0.9}) {
     const ErrorStats s = MeasureError(method, k, j, union_size, kTrials, 17 + k);
     const double ideal = std::sqrt(j * (1 - j) / k);
+    std::printf("  %s K=%u |A u B|=%zu J=%.1f: mean error %+.4f, sd %.4f = %.2f x ideal\n",
+                std::string(MinHashMethodName(method)).c_str(), k, union_size, j, s.mean, s.sd,
+                s.sd / ideal);
     EXPECT_LE(std::abs(s.mean), 3 * s.sd / std::sqrt(kTrials) + 1e-12)
         << "biased: J=" << j << " K=" << k << " mean error " << s.mean;
     EXPECT_LE(s.sd, factor * ideal)
@@ -86,8 +89,8 @@ TEST(MinHashAccuracyTest, OnePermIsUnbiasedWithinIdealSpreadOnLargeSets) {
 
 TEST(MinHashAccuracyTest, OnePermDensifiedSmallSetsStayUnbiased) {
   // Sets smaller than K leave most bins empty; optimal densification keeps
-  // the estimate unbiased and its spread within 1.5x of the ideal.
-  ExpectAccuracy(MinHashMethod::kOnePerm, 128, 40, 1.5);
+  // the estimate unbiased and its spread within 1.3x of the ideal.
+  ExpectAccuracy(MinHashMethod::kOnePerm, 128, 40, 1.3);
 }
 
 std::vector<uint64_t> RandomHashes(std::mt19937_64& rng, size_t n) {
@@ -124,6 +127,21 @@ TEST(MinHashKernelTest, EveryIsaMatchesScalarDefinition) {
     }
   }
   EXPECT_GE(checked, 1);
+}
+
+TEST(MinHashTest, EstimateJaccardCountsEqualSlots) {
+  std::mt19937_64 rng(10);
+  for (size_t k : {1u, 7u, 64u, 100u, 1024u}) {
+    std::vector<uint32_t> a(k), b(k);
+    size_t equal = 0;
+    for (size_t i = 0; i < k; ++i) {
+      a[i] = rng() % 3;
+      b[i] = rng() % 3;
+      equal += a[i] == b[i];
+    }
+    EXPECT_DOUBLE_EQ(EstimateJaccard(a, b), double(equal) / k) << k;
+  }
+  EXPECT_EQ(EstimateJaccard(absl::Span<const uint32_t>(), absl::Span<const uint32_t>()), 0.0);
 }
 
 TEST(MinHashTest, DuplicatesAndOrderDoNotChangeTheSignature) {
