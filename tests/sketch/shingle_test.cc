@@ -270,13 +270,19 @@ TEST(ShingleTest, SpecRoundTrips) {
 
 TEST(ShingleTest, SortUniqueGivesSortedSet) {
   std::mt19937_64 rng(4);
-  std::vector<uint64_t> v;
-  for (int i = 0; i < 5000; ++i) v.push_back(rng() % 1000);
-  std::vector<uint64_t> want = v;
-  std::sort(want.begin(), want.end());
-  want.erase(std::unique(want.begin(), want.end()), want.end());
-  SortUnique(&v);
-  EXPECT_EQ(v, want);
+  // Small and large inputs (comparison and radix sort), few and many repeats,
+  // and keys that share their high bytes (skipped radix passes).
+  for (size_t n : {0u, 1u, 100u, 2047u, 2048u, 5000u, 70000u}) {
+    for (uint64_t mask : {~0ull, 0xFFFull, 0xFF00FF0000000000ull}) {
+      std::vector<uint64_t> v(n);
+      for (uint64_t& x : v) x = rng() & mask;
+      std::vector<uint64_t> want = v;
+      std::sort(want.begin(), want.end());
+      want.erase(std::unique(want.begin(), want.end()), want.end());
+      SortUnique(&v);
+      ASSERT_EQ(v, want) << n << " " << mask;
+    }
+  }
 }
 
 }  // namespace

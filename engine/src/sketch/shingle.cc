@@ -157,8 +157,50 @@ void Shingler::Shingle(absl::string_view text, Shingles* out, bool want_spans) c
   }
 }
 
+namespace {
+
+// Least-significant-digit radix sort, eight passes of eight bits: for the
+// uniformly distributed hashes of a long document it is several times faster
+// than a comparison sort. Passes whose digit is the same in every key are
+// skipped.
+void RadixSort(std::vector<uint64_t>* v) {
+  const size_t n = v->size();
+  std::vector<uint64_t> tmp(n);
+  uint64_t* src = v->data();
+  uint64_t* dst = tmp.data();
+  size_t counts[8][256] = {};
+  for (size_t i = 0; i < n; ++i) {
+    const uint64_t x = src[i];
+    for (int d = 0; d < 8; ++d) ++counts[d][(x >> (8 * d)) & 0xFF];
+  }
+  for (int d = 0; d < 8; ++d) {
+    size_t* c = counts[d];
+    if (c[(src[0] >> (8 * d)) & 0xFF] == n) continue;
+    size_t sum = 0;
+    for (int b = 0; b < 256; ++b) {
+      const size_t count = c[b];
+      c[b] = sum;
+      sum += count;
+    }
+    for (size_t i = 0; i < n; ++i) {
+      const uint64_t x = src[i];
+      dst[c[(x >> (8 * d)) & 0xFF]++] = x;
+    }
+    std::swap(src, dst);
+  }
+  if (src != v->data()) std::copy(src, src + n, v->data());
+}
+
+}  // namespace
+
 void SortUnique(std::vector<uint64_t>* hashes) {
-  std::sort(hashes->begin(), hashes->end());
+  // Below a few thousand keys the eight counting passes cost more than they save.
+  constexpr size_t kRadixMin = 2048;
+  if (hashes->size() >= kRadixMin) {
+    RadixSort(hashes);
+  } else {
+    std::sort(hashes->begin(), hashes->end());
+  }
   hashes->erase(std::unique(hashes->begin(), hashes->end()), hashes->end());
 }
 
