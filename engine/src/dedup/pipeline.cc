@@ -117,11 +117,11 @@ struct SketchedBatch {
   std::vector<uint32_t> minhash;                // size() * num_perm
   std::vector<uint64_t> simhash;
   std::vector<std::vector<uint64_t>> shingles;  // only when verification needs sets
-  std::vector<std::string> errors;              // "" = sketched
+  std::vector<std::string> reject_reason;       // "" = sketched
+  std::vector<std::string> reject_detail;
 };
 
 struct Batch {
-  size_t first_doc = 0;
   std::vector<std::string> texts;
   SketchedBatch* out = nullptr;
 };
@@ -234,9 +234,8 @@ bool Pipeline::RawIsInSource(const Document& doc) {
     absl::StatusOr<std::unique_ptr<RecordReader>> file =
         path == "-" ? absl::NotFoundError("stdin") : RecordReader::Open(path);
     if (file.ok()) {
-      absl::StatusOr<absl::string_view> head = (*file)->Read(0, 0);
       absl::StatusOr<absl::string_view> record = (*file)->Read(doc.offset, doc.raw.size());
-      direct = head.ok() && record.ok() && *record == doc.raw;
+      direct = record.ok() && *record == doc.raw;
     }
   }
   return direct == 1;
@@ -263,15 +262,18 @@ absl::Status Pipeline::ReadAndSketch(const std::vector<std::string>& inputs) {
       const size_t n = batch->texts.size();
       out.minhash.resize(n * k);
       out.simhash.resize(n);
-      out.errors.resize(n);
+      out.reject_reason.resize(n);
+      out.reject_detail.resize(n);
       if (want_sets_) out.shingles.resize(n);
       for (size_t i = 0; i < n; ++i) {
         if (absl::Status s = sketcher.Sketch(batch->texts[i], &sketch); !s.ok()) {
-          out.errors[i] = absl::StrCat("sketch_error\t", s.message());
+          out.reject_reason[i] = "sketch_error";
+          out.reject_detail[i] = std::string(s.message());
           continue;
         }
         if (sketch.shingles.empty()) {
-          out.errors[i] = "no_words\tno word remains after normalization";
+          out.reject_reason[i] = "no_words";
+          out.reject_detail[i] = "no word remains after normalization";
           continue;
         }
         std::copy(sketch.minhash.begin(), sketch.minhash.end(), out.minhash.begin() + i * k);
@@ -292,7 +294,6 @@ absl::Status Pipeline::ReadAndSketch(const std::vector<std::string>& inputs) {
     batch.out = &batches.back();
     queue.Push(std::move(batch));
     batch = Batch();
-    batch.first_doc = docs_.size();
   };
   Document doc;
   for (;;) {
@@ -353,12 +354,11 @@ absl::Status Pipeline::AssembleSketches(std::deque<SketchedBatch>* batches) {
   size_t doc = 0;
   while (!batches->empty()) {
     SketchedBatch& b = batches->front();
-    for (size_t i = 0; i < b.errors.size(); ++i, ++doc) {
-      if (!b.errors[i].empty()) {
+    for (size_t i = 0; i < b.reject_reason.size(); ++i, ++doc) {
+      if (!b.reject_reason[i].empty()) {
         const DocRecord& rec = docs_[doc];
-        const size_t tab = b.errors[i].find('\t');
-        Rejection r{rec.input_order, "", rec.id, b.errors[i].substr(0, tab),
-                    b.errors[i].substr(tab + 1)};
+        Rejection r{rec.input_order, "", rec.id, std::move(b.reject_reason[i]),
+                    std::move(b.reject_detail[i])};
         r.where = reader_->source_path(rec.source);
         if (rec.line > 0) absl::StrAppend(&r.where, ":", rec.line);
         if (options_.reader.strict) {
