@@ -17,6 +17,7 @@
 #include <limits>
 #include <string>
 
+#include "absl/base/attributes.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "dubare/normalize.h"
@@ -149,10 +150,17 @@ class Run {
     return *scratch;
   }
 
-  void Process(const Entry& e, char32_t cp, uint32_t b, uint32_t end);
+  // Applies the context rules to one (NFKC) code point. Inlined into the
+  // main loop; other callers use the out-of-line copy.
+  ABSL_ATTRIBUTE_ALWAYS_INLINE inline void Process(const Entry& e, char32_t cp, uint32_t b,
+                                                   uint32_t end);
+  ABSL_ATTRIBUTE_NOINLINE void ProcessOutOfLine(const Entry& e, char32_t cp, uint32_t b,
+                                                uint32_t end) {
+    Process(e, cp, b, end);
+  }
   void Slow(const uint8_t* s, size_t n, size_t i, size_t j);
 
-  void Grow(size_t need) {
+  ABSL_ATTRIBUTE_NOINLINE void Grow(size_t need) {
     size_t cap = std::max(need, cap_ * 2);
     out_->text.resize(cap);
     out_->map.Resize(cap);
@@ -162,15 +170,22 @@ class Run {
     cap_ = cap;
   }
 
-  // Writes len (<= 4) bytes from `bytes`, all mapped to [b, end).
+  // Writes len (<= 4) bytes from `bytes`, all mapped to [b, end). Always
+  // stores 4 bytes and 4 map entries (room is kept), so the stores are
+  // fixed-size; members are read into locals first, since a store through
+  // the char pointer could otherwise alias them.
   void Write(const char* bytes, int len, uint32_t b, uint32_t end) {
     if (n_ + 4 > cap_) Grow(n_ + 4);
-    std::memcpy(text_ + n_, bytes, 4);
-    for (int k = 0; k < 4; ++k) {
-      begins_[n_ + k] = b;
-      ends_[n_ + k] = end;
-    }
-    n_ += len;
+    const size_t n = n_;
+    char* const text = text_;
+    uint32_t* const begins = begins_;
+    uint32_t* const ends = ends_;
+    const uint32_t bb[4] = {b, b, b, b};
+    const uint32_t ee[4] = {end, end, end, end};
+    std::memcpy(begins + n, bb, sizeof bb);
+    std::memcpy(ends + n, ee, sizeof ee);
+    std::memcpy(text + n, bytes, 4);
+    n_ = n + len;
     removed_ = false;
   }
 
@@ -259,7 +274,7 @@ class Run {
   std::u32string segment_in_, segment_out_;
 };
 
-void Run::Process(const Entry& e, char32_t cp, uint32_t b, uint32_t end) {
+inline void Run::Process(const Entry& e, char32_t cp, uint32_t b, uint32_t end) {
   using namespace text_internal;  // NOLINT: the enumerators of tables.h
   switch (e.action) {
     case Action::kEmit: {
@@ -346,7 +361,7 @@ void Run::Process(const Entry& e, char32_t cp, uint32_t b, uint32_t end) {
       return;
     case Action::kAmp:  // an '&' reached here opens no entity
       if (e.aux != 0) {
-        Process(table_.bmp[U','], U',', b, end);  // a separator, like other punctuation
+        ProcessOutOfLine(table_.bmp[U','], U',', b, end);  // a separator, like punctuation
         return;
       }
       FlushPending(false);
@@ -358,7 +373,7 @@ void Run::Process(const Entry& e, char32_t cp, uint32_t b, uint32_t end) {
       Entry scratch;
       for (uint32_t k = 0; k < e.len; ++k) {
         const char32_t c = table_.expansions[e.offset + k];
-        Process(EntryFor(c, &scratch), c, b, end);
+        ProcessOutOfLine(EntryFor(c, &scratch), c, b, end);
       }
       return;
     }
@@ -380,14 +395,15 @@ void Run::Slow(const uint8_t* s, size_t n, size_t i, size_t j) {
   text_internal::NormalizeSegment(table_, segment_in_.data(), segment_in_.size(), &segment_out_);
   Entry scratch;
   for (char32_t c : segment_out_) {
-    Process(EntryFor(c, &scratch), c, static_cast<uint32_t>(i), static_cast<uint32_t>(j));
+    ProcessOutOfLine(EntryFor(c, &scratch), c, static_cast<uint32_t>(i),
+                     static_cast<uint32_t>(j));
   }
 }
 
 absl::Status Run::Normalize(absl::string_view input) {
   out_->replacements = 0;
   out_->map.set_input_size(static_cast<uint32_t>(input.size()));
-  Grow(input.size() + input.size() / 4 + 16);
+  Grow(input.size() + 16);  // text and map keep their size from the last call
 
   const uint8_t* s = reinterpret_cast<const uint8_t*>(input.data());
   const size_t n = input.size();
@@ -444,7 +460,12 @@ absl::Status Run::Normalize(absl::string_view input) {
       }
     } else {
       const Entry& e = bmp[cp];
-      if (e.action == Action::kAmp) {
+      if (e.action == Action::kEmit && !(pending_ | space_) &&
+          (e.flags & text_internal::kCombining) == 0) {
+        // The common case: a character written as it is mapped.
+        Write(e.bytes, e.len, static_cast<uint32_t>(i), static_cast<uint32_t>(next));
+        in_word_ = (e.flags & text_internal::kLetter) != 0;
+      } else if (e.action == Action::kAmp) {
         if (const size_t entity = ZwnjEntityLength(s, n, i); entity != 0) {
           Process(bmp[0x200C], 0x200C, static_cast<uint32_t>(i), static_cast<uint32_t>(i + entity));
           next = i + entity;
@@ -478,10 +499,10 @@ Normalizer::Normalizer(Normalizer&&) noexcept = default;
 Normalizer& Normalizer::operator=(Normalizer&&) noexcept = default;
 
 absl::Status Normalizer::Normalize(absl::string_view input, NormalizedText* out) const {
-  out->text.clear();
-  out->map.Clear();
   out->replacements = 0;
   if (input.size() >= (uint64_t{1} << 32)) {
+    out->text.clear();
+    out->map.Clear();
     return absl::OutOfRangeError(absl::StrCat("input of ", input.size(),
                                               " bytes: the normalizer takes less than 4 GiB"));
   }

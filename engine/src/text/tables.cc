@@ -326,13 +326,7 @@ Entry ClassifyStable(const Table& table, char32_t cp) {
   return e;
 }
 
-bool ComposesBack(const Table& table, char32_t cp) {
-  if (cp < 0x10000) return (table.bmp[cp].flags & kComposesBack) != 0;
-  return !NormalizerFor(table.form).hasBoundaryBefore(static_cast<UChar32>(cp));
-}
-
-bool IsCombining(const Table& table, char32_t cp) {
-  if (cp < 0x10000) return (table.bmp[cp].flags & kCombining) != 0;
+bool NoBoundaryBeforeOutsideBmp(const Table& table, char32_t cp) {
   return !NormalizerFor(table.form).hasBoundaryBefore(static_cast<UChar32>(cp));
 }
 

@@ -94,8 +94,15 @@ Entry ClassifyStable(const Table& table, char32_t cp);
 // The table's kComposesBack and kCombining flags, computed with ICU outside
 // the BMP: whether `cp` may combine with (kComposesBack), or at least has no
 // NFKC boundary against (kCombining), the character before it.
-bool ComposesBack(const Table& table, char32_t cp);
-bool IsCombining(const Table& table, char32_t cp);
+bool NoBoundaryBeforeOutsideBmp(const Table& table, char32_t cp);
+inline bool ComposesBack(const Table& table, char32_t cp) {
+  if (cp < 0x10000) return (table.bmp[cp].flags & kComposesBack) != 0;
+  return NoBoundaryBeforeOutsideBmp(table, cp);
+}
+inline bool IsCombining(const Table& table, char32_t cp) {
+  if (cp < 0x10000) return (table.bmp[cp].flags & kCombining) != 0;
+  return NoBoundaryBeforeOutsideBmp(table, cp);
+}
 
 // NFKC (NFKC_Casefold for the match key) of a short segment, with the Kurdish
 // hamza-above rules that NFKC lacks (ی + U+0654 → ئ, ه + U+0654 → ە).
