@@ -20,8 +20,8 @@
 //      (banded Smith-Waterman: respellings, split compounds, inserted and
 //      changed words), which puts the boundaries on the right words; the
 //      pieces of a chain that the alignment leaves out are aligned again.
-//   4. A match is kept when both passages have min_words words and their
-//      word similarity reaches min_similarity. Inside one document, a passage
+//   4. A match is kept when both passages have min_words words in common
+//      and their word similarity reaches min_similarity. Inside one document, a passage
 //      is never matched with itself or with a passage that overlaps it.
 //
 // Ownership: the caller owns the document texts; results refer to documents
@@ -47,7 +47,8 @@ namespace dubare {
 
 struct PassageOptions {
   // Both passages of a match have at least this many words (of the match
-  // key). Shorter shared runs are formulaic phrases, not passages.
+  // key) in common with the other. Shorter shared runs are formulaic
+  // phrases, not passages.
   int min_words = 12;
   // Word similarity of the two passages, in [0, 1]: matched words of both
   // sides over all their words, a spelling variant counting 3/4 and a

@@ -349,7 +349,14 @@ void MatchPair(const PairContext& pair, std::vector<Anchor> anchors,
         if (piece.size() >= min_anchors) work.push_back(std::move(piece));
       }
     }
-    if (aln.a_end - aln.a_begin < min_words || aln.b_end - aln.b_begin < min_words) continue;
+    // Length counts the words the two passages have in common.
+    uint32_t common_a = 0, common_b = 0;
+    for (const Step& step : aln.steps) {
+      if (step.kind == StepKind::kChanged) continue;
+      common_a += step.a;
+      common_b += step.b;
+    }
+    if (common_a < min_words || common_b < min_words) continue;
     if (same_doc && aln.b_begin < aln.a_end) continue;
     if (Similarity(aln.steps) < options.min_similarity) continue;
     found.push_back(std::move(aln));
