@@ -19,6 +19,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -81,6 +82,9 @@ class Shingler {
 
  private:
   ShingleOptions options_;
+  // Character shingles: the hashes of code points below U+0800 (ASCII, Latin,
+  // Arabic script), computed once, so the hot loop looks them up.
+  std::shared_ptr<const std::vector<uint64_t>> char_hashes_;
 };
 
 // Sorts and deduplicates hashes in place: the set a sketch is made of.

@@ -100,7 +100,8 @@ class Roller {
 };
 
 template <bool kWantSpans>
-void ShingleImpl(const ShingleOptions& o, absl::string_view text, Shingles* out) {
+void ShingleImpl(const ShingleOptions& o, const uint64_t* char_hashes, absl::string_view text,
+                 Shingles* out) {
   const char* data = text.data();
   Roller<kWantSpans> roller(static_cast<unsigned>(o.size), out);
   if (o.kind == ShingleKind::kWord) {
@@ -109,9 +110,17 @@ void ShingleImpl(const ShingleOptions& o, absl::string_view text, Shingles* out)
                  TokenHash(data + b, e - b, o.seed));
     });
   } else {
+    const auto* s = reinterpret_cast<const unsigned char*>(data);
     sketch_internal::ForEachChar(text, o.ignore_spaces, [&](size_t b, size_t e) {
-      roller.Add(static_cast<uint32_t>(b), static_cast<uint32_t>(e),
-                 TokenHash(data + b, e - b, o.seed));
+      uint64_t h;
+      if (e - b == 1 && s[b] < 0x80) {
+        h = char_hashes[s[b]];
+      } else if (e - b == 2) {
+        h = char_hashes[(s[b] & 0x1F) << 6 | (s[b + 1] & 0x3F)];
+      } else {
+        h = TokenHash(data + b, e - b, o.seed);
+      }
+      roller.Add(static_cast<uint32_t>(b), static_cast<uint32_t>(e), h);
     });
   }
   roller.Finish();
@@ -137,6 +146,24 @@ Shingler::Shingler(const ShingleOptions& options) : options_(options) {
   // (callers are expected to have called Validate()).
   options_.size = std::clamp(options_.size, 1,
                              options_.kind == ShingleKind::kWord ? kMaxWordSize : kMaxCharSize);
+  if (options_.kind == ShingleKind::kChar) {
+    // Index = the code point, which for one- and two-byte UTF-8 is what the
+    // hot loop reassembles from the bytes.
+    auto table = std::make_shared<std::vector<uint64_t>>(0x800);
+    for (uint32_t cp = 0; cp < 0x800; ++cp) {
+      char utf8[2];
+      size_t len = 1;
+      if (cp < 0x80) {
+        utf8[0] = static_cast<char>(cp);
+      } else {
+        utf8[0] = static_cast<char>(0xC0 | (cp >> 6));
+        utf8[1] = static_cast<char>(0x80 | (cp & 0x3F));
+        len = 2;
+      }
+      (*table)[cp] = TokenHash(utf8, len, options_.seed);
+    }
+    char_hashes_ = std::move(table);
+  }
 }
 
 void Shingler::Tokenize(absl::string_view text, std::vector<Token>* out) const {
@@ -151,9 +178,9 @@ void Shingler::Tokenize(absl::string_view text, std::vector<Token>* out) const {
 void Shingler::Shingle(absl::string_view text, Shingles* out, bool want_spans) const {
   out->Clear();
   if (want_spans) {
-    ShingleImpl<true>(options_, text, out);
+    ShingleImpl<true>(options_, char_hashes_ ? char_hashes_->data() : nullptr, text, out);
   } else {
-    ShingleImpl<false>(options_, text, out);
+    ShingleImpl<false>(options_, char_hashes_ ? char_hashes_->data() : nullptr, text, out);
   }
 }
 
