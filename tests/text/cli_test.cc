@@ -34,8 +34,10 @@ std::string Slurp(const std::string& path) {
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
+// A path private to the running test (ctest runs tests in parallel).
 std::string TempPath(const std::string& name) {
-  return absl::StrCat(::testing::TempDir(), "/dubare_cli_test_", name);
+  const ::testing::TestInfo* test = ::testing::UnitTest::GetInstance()->current_test_info();
+  return absl::StrCat(::testing::TempDir(), "/dubare_cli_test_", test->name(), "_", name);
 }
 
 void WriteFile(const std::string& path, const std::string& data) {
