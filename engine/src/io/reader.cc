@@ -24,8 +24,6 @@
 namespace dubare {
 namespace {
 
-namespace od = simdjson::ondemand;
-
 constexpr absl::string_view kReasonNames[kNumRejectReasons] = {
     "none",  "malformed_json", "not_an_object", "missing_text", "text_not_string", "invalid_utf8",
     "empty", "too_large",      "binary",        "unreadable",   "directory_loop",
@@ -195,23 +193,25 @@ struct Extracted {
   std::string text_type;  // JSON type of a non-string text
 };
 
-absl::string_view JsonTypeName(od::json_type type) {
+absl::string_view JsonTypeName(simdjson::dom::element_type type) {
+  using T = simdjson::dom::element_type;
   switch (type) {
-    case od::json_type::array: return "an array";
-    case od::json_type::object: return "an object";
-    case od::json_type::number: return "a number";
-    case od::json_type::string: return "a string";
-    case od::json_type::boolean: return "a boolean";
-    case od::json_type::null: return "null";
+    case T::ARRAY: return "an array";
+    case T::OBJECT: return "an object";
+    case T::INT64:
+    case T::UINT64:
+    case T::DOUBLE: return "a number";
+    case T::STRING: return "a string";
+    case T::BOOL: return "a boolean";
+    case T::NULL_VALUE: return "null";
   }
   return "an unknown value";
 }
 
-std::string_view TrimRight(std::string_view s) {
-  while (!s.empty() && IsAsciiSpace(s.back())) s.remove_suffix(1);
-  return s;
-}
-
+// Parses JSON lines and pulls out the wanted fields. simdjson's DOM parser
+// validates the whole line (structure, UTF-8, escapes) with the widest
+// kernel the CPU has, chosen at run time; its On-Demand front end would be
+// compiled for the baseline x86-64 only and is slower here (bench/io_bench.cc).
 class JsonExtractor {
  public:
   explicit JsonExtractor(const ReaderOptions& options) {
@@ -232,31 +232,8 @@ class JsonExtractor {
     out->found.assign(num_slots_, 0);
     out->text_not_string = false;
     std::fill(seen_.begin(), seen_.end(), 0);
-    od::document doc;
-    auto error = parser_.iterate(simdjson::padded_string_view(line.data(), line.size(),
-                                                              line.size() + io::kLinePadding))
-                     .get(doc);
-    if (!error) {
-      od::json_type type;
-      error = doc.type().get(type);
-      if (!error && type != od::json_type::object) {
-        *detail = absl::StrCat("the line is ", JsonTypeName(type), ", not an object");
-        return RejectReason::kNotAnObject;
-      }
-    }
-    od::object obj;
-    if (!error) error = doc.get_object().get(obj);
-    if (!error) error = Match(obj, root_, out);
-    if (!error) {
-      // The document's extent ends before the line does if something follows
-      // the object (white space is included in the extent).
-      std::string_view extent;
-      error = doc.raw_json().get(extent);
-      if (!error && extent.data() + extent.size() < line.data() + line.size()) {
-        *detail = "characters after the end of the object";
-        return RejectReason::kMalformedJson;
-      }
-    }
+    simdjson::dom::element root;
+    const auto error = parser_.parse(line.data(), line.size(), /*realloc_if_needed=*/false).get(root);
     if (error == simdjson::UTF8_ERROR) {
       *detail = absl::StrCat("invalid UTF-8 at byte ", FindInvalidUtf8(line), " of the line");
       return RejectReason::kInvalidUtf8;
@@ -265,92 +242,64 @@ class JsonExtractor {
       *detail = simdjson::error_message(error);
       return RejectReason::kMalformedJson;
     }
+    simdjson::dom::object obj;
+    if (root.get_object().get(obj)) {
+      *detail = absl::StrCat("the line is ", JsonTypeName(root.type()), ", not an object");
+      return RejectReason::kNotAnObject;
+    }
+    Match(obj, root_, out);
     return RejectReason::kNone;
   }
 
  private:
-  // Walks every field of `obj` once, capturing wanted values (the first
-  // occurrence of a repeated key wins). Unwanted values are skipped, which
-  // still checks their structure.
-  simdjson::error_code Match(od::object& obj, const FieldNode& node, Extracted* out) {
-    for (auto field_result : obj) {
-      od::field field;
-      if (auto e = std::move(field_result).get(field)) return e;
-      std::string_view key;
-      if (auto e = field.unescaped_key().get(key)) return e;
+  // Walks the fields of `obj` once, capturing wanted values (the first
+  // occurrence of a repeated key wins).
+  void Match(simdjson::dom::object obj, const FieldNode& node, Extracted* out) {
+    for (simdjson::dom::key_value_pair field : obj) {
       const FieldNode* child = nullptr;
       for (const FieldNode& c : node.children) {
-        if (c.key == key) {
+        if (c.key == field.key) {
           child = &c;
           break;
         }
       }
       if (child == nullptr || seen_[child->id]) continue;
       seen_[child->id] = 1;
-      od::value value = field.value();
-      od::json_type type;
-      if (auto e = value.type().get(type)) return e;
-      if (!child->children.empty() && type == od::json_type::object) {
-        od::object inner;
-        if (auto e = value.get_object().get(inner)) return e;
-        if (auto e = Match(inner, *child, out)) return e;
+      simdjson::dom::object inner;
+      if (!child->children.empty() && !field.value.get_object().get(inner)) {
+        Match(inner, *child, out);
         continue;
       }
-      if (child->targets.empty()) continue;
-      if (auto e = Capture(value, type, child->targets, out)) return e;
+      if (!child->targets.empty()) Capture(field.value, child->targets, out);
     }
-    return simdjson::SUCCESS;
   }
 
-  simdjson::error_code Capture(od::value& value, od::json_type type, const std::vector<int>& targets,
-                               Extracted* out) {
+  // Strings are captured unescaped, null as absent, anything else as
+  // minified JSON.
+  void Capture(simdjson::dom::element value, const std::vector<int>& targets, Extracted* out) {
+    if (value.is_null()) return;
     std::string_view text;
-    switch (type) {
-      case od::json_type::string:
-        if (auto e = value.get_string().get(text)) return e;
-        break;
-      case od::json_type::null:
-        return simdjson::SUCCESS;  // absent
-      case od::json_type::object: {
-        od::object o;
-        if (auto e = value.get_object().get(o)) return e;
-        if (auto e = o.raw_json().get(text)) return e;
-        break;
-      }
-      case od::json_type::array: {
-        od::array a;
-        if (auto e = value.get_array().get(a)) return e;
-        if (auto e = a.raw_json().get(text)) return e;
-        break;
-      }
-      default: {
-        // Numbers and booleans are kept as spelled, after checking them.
-        text = TrimRight(value.raw_json_token());
-        if (type == od::json_type::number) {
-          double d;
-          if (auto e = value.get_double().get(d)) return e;
-        } else {
-          bool b;
-          if (auto e = value.get_bool().get(b)) return e;
-        }
-      }
+    std::string json;
+    const bool is_string = !value.get_string().get(text);
+    if (!is_string) {
+      json = simdjson::minify(value);
+      text = json;
     }
     for (int slot : targets) {
-      if (slot == kTextSlot && type != od::json_type::string) {
+      if (slot == kTextSlot && !is_string) {
         out->text_not_string = true;
-        out->text_type = std::string(JsonTypeName(type));
+        out->text_type = std::string(JsonTypeName(value.type()));
         continue;
       }
       out->slots[slot].assign(text.data(), text.size());
       out->found[slot] = 1;
     }
-    return simdjson::SUCCESS;
   }
 
   FieldNode root_;
   size_t num_slots_ = 0;
   std::vector<uint8_t> seen_;
-  od::parser parser_;
+  simdjson::dom::parser parser_;
 };
 
 }  // namespace
@@ -460,8 +409,11 @@ struct Reader::Impl {
   }
 
   // Checks a text for the reasons every format shares. `what` names the
-  // unit in messages ("the text", "the file", "the line").
-  bool CheckText(Document* doc, absl::string_view text, absl::string_view what) {
+  // unit in messages ("the text", "the file", "the line"). Text decoded by
+  // the JSON parser is known to be valid UTF-8 (the parser checks the line
+  // and refuses escaped lone surrogates).
+  bool CheckText(Document* doc, absl::string_view text, absl::string_view what,
+                 bool known_valid_utf8 = false) {
     if (text.size() > options.max_document_bytes) {
       Reject(doc, RejectReason::kTooLarge,
              absl::StrCat(what, " has ", text.size(), " bytes, over the limit of ",
@@ -474,7 +426,7 @@ struct Reader::Impl {
                           static_cast<const char*>(nul) - text.data()));
       return false;
     }
-    if (int64_t bad = FindInvalidUtf8(text); bad >= 0) {
+    if (int64_t bad = known_valid_utf8 ? -1 : FindInvalidUtf8(text); bad >= 0) {
       Reject(doc, RejectReason::kInvalidUtf8, absl::StrCat("invalid UTF-8 at byte ", bad, " of ", what));
       return false;
     }
@@ -572,9 +524,8 @@ struct Reader::Impl {
       Reject(doc, RejectReason::kMissingText, absl::StrCat("no field '", options.text_field, "'"));
       return;
     }
-    // simdjson has checked the raw bytes; an escape can still decode to NUL
-    // or to a lone surrogate, which CheckText catches.
-    if (!CheckText(doc, x.slots[kTextSlot], "the text")) return;
+    // An escape can still decode to NUL, which CheckText catches.
+    if (!CheckText(doc, x.slots[kTextSlot], "the text", /*known_valid_utf8=*/true)) return;
     doc->text.swap(x.slots[kTextSlot]);
     for (size_t k = 0; k < doc->fields.size(); ++k) {
       if (x.found[2 + k]) doc->fields[k].swap(x.slots[2 + k]);
