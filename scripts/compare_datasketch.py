@@ -19,6 +19,7 @@ with a message; the exit status is 0.
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -56,6 +57,16 @@ def match_keys(dubare, texts):
     if len(keys) != len(texts):
         sys.exit("compare_datasketch: the document separator did not survive normalization")
     return keys
+
+
+def default_ngram(dubare):
+    """The word shingle size `dubare dedup --help` shows as its default."""
+    help_text = subprocess.run([dubare, "dedup", "--help"], stdout=subprocess.PIPE,
+                               check=True).stdout.decode()
+    match = re.search(r"--shingle .*\(default: word:(\d+)\)", help_text)
+    if not match:
+        sys.exit("compare_datasketch: cannot find the default --shingle in dubare dedup --help")
+    return int(match.group(1))
 
 
 def shingles(text, n):
@@ -138,13 +149,17 @@ def main():
     parser.add_argument("--dubare", default="build/dubare", help="the dubare binary")
     parser.add_argument("--threshold", type=float, default=0.4)
     parser.add_argument("--num-perm", type=int, default=128)
-    parser.add_argument("--ngram", type=int, default=3, help="word shingle size")
+    parser.add_argument("--ngram", type=int, default=0,
+                        help="word shingle size (default: dubare's own default)")
     args = parser.parse_args()
+    if args.ngram == 0:
+        args.ngram = default_ngram(args.dubare)
 
     ids, texts = read_corpus(args.corpus)
     order = {doc_id: i for i, doc_id in enumerate(ids)}
     truth = read_truth(args.corpus)
-    print(f"corpus: {len(ids)} documents, {len(truth)} true pairs, threshold {args.threshold}")
+    print(f"corpus: {len(ids)} documents, {len(truth)} true pairs, threshold {args.threshold}, "
+          f"word {args.ngram}-grams, {args.num_perm} permutations")
 
     seconds, (p, r, f1) = run_dubare(args, order, truth)
     print(f"dubare      {seconds:8.2f} s  precision {p:.4f} recall {r:.4f} F1 {f1:.4f}")
