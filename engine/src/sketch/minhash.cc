@@ -18,6 +18,7 @@ using sketch_internal::SplitMix64;
 namespace {
 
 constexpr uint32_t kEmpty = 0xFFFFFFFFu;
+constexpr uint32_t kMaxNumPerm = 1024;
 
 // Optimal densification (Shrivastava 2017): an empty bin i takes the value of
 // the first non-empty bin in its own pseudo-random probe sequence h(i, 1),
@@ -26,16 +27,21 @@ constexpr uint32_t kEmpty = 0xFFFFFFFFu;
 // independent per bin, which removes the variance of rotation densification.
 void Densify(uint64_t probe_key, uint32_t* mins, uint32_t k) {
   // Emptiness must be judged on the original bins, not on filled ones.
-  std::vector<uint8_t> full(k);
+  uint64_t full[kMaxNumPerm / 64] = {};
   uint32_t num_full = 0;
-  for (uint32_t i = 0; i < k; ++i) num_full += full[i] = mins[i] != kEmpty;
-  if (num_full == 0 || num_full == k) return;
   for (uint32_t i = 0; i < k; ++i) {
-    if (full[i]) continue;
+    const bool f = mins[i] != kEmpty;
+    full[i / 64] |= uint64_t{f} << (i % 64);
+    num_full += f;
+  }
+  if (num_full == 0 || num_full == k) return;
+  auto is_full = [&](uint32_t i) { return (full[i / 64] >> (i % 64)) & 1; };
+  for (uint32_t i = 0; i < k; ++i) {
+    if (is_full(i)) continue;
     for (uint64_t attempt = 1;; ++attempt) {
       const uint64_t y = Mix64(probe_key ^ (uint64_t{i} << 32 | attempt));
       const uint32_t j = static_cast<uint32_t>(((y >> 32) * k) >> 32);
-      if (full[j]) {
+      if (is_full(j)) {
         mins[i] = mins[j];
         break;
       }
@@ -79,7 +85,9 @@ MinHasher::MinHasher(const SketchParams& params) : params_(params), impl_(new Im
 MinHasher::~MinHasher() = default;
 
 void MinHasher::Sketch(absl::Span<const uint64_t> hashes, absl::Span<uint32_t> out) const {
-  const uint32_t k = static_cast<uint32_t>(std::min<size_t>(out.size(), params_.num_perm));
+  // Parameters are validated by callers; clamping keeps a misuse from overrunning.
+  const uint32_t k = static_cast<uint32_t>(
+      std::min<size_t>({out.size(), params_.num_perm, kMaxNumPerm}));
   std::fill(out.begin(), out.begin() + k, kEmpty);
   if (params_.method == MinHashMethod::kClassic) {
     const ClassicTables t{impl_->alo.data(), impl_->ahi.data(), impl_->blo.data(),
