@@ -18,6 +18,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -172,11 +173,14 @@ struct Index::Impl {
   std::unique_ptr<RunStore> runs;
   std::vector<std::unique_ptr<DocumentSketcher>> sketchers;
   Stmt find_doc, insert_doc, delete_doc, insert_batch, next_batch, add_count;
+  // Reused by Match so that a lookup does not allocate.
+  std::vector<uint32_t> scratch_candidates;
+  std::vector<std::vector<uint32_t>> scratch_buckets;
 
   // Documents added by the transaction in progress, visible to later
   // documents of the same batch before their keys reach a run.
   struct Pending {
-    absl::flat_hash_map<uint64_t, std::vector<uint32_t>> key_docs;
+    absl::flat_hash_map<uint64_t, absl::InlinedVector<uint32_t, 1>> key_docs;
     absl::flat_hash_map<std::string, uint32_t> ids;
   };
 
@@ -351,10 +355,11 @@ absl::StatusOr<bool> Index::Impl::FindId(absl::string_view id, const Pending* pe
       return true;
     }
   }
-  std::vector<uint32_t> docs;
-  DUBARE_RETURN_IF_ERROR(runs->Lookup(IdKey(id), &docs));
+  const uint64_t key = IdKey(id);
+  std::vector<std::vector<uint32_t>> docs;
+  DUBARE_RETURN_IF_ERROR(runs->Lookup({&key, 1}, &docs));
   std::string found;
-  for (uint32_t d : docs) {
+  for (uint32_t d : docs[0]) {
     DUBARE_ASSIGN_OR_RETURN(bool present, FetchDoc(d, &found, nullptr));
     if (present && found == id) {
       *doc = d;
@@ -367,12 +372,15 @@ absl::StatusOr<bool> Index::Impl::FindId(absl::string_view id, const Pending* pe
 absl::Status Index::Impl::Match(absl::Span<const uint32_t> minhash,
                                 absl::Span<const uint64_t> keys, const Pending* pending,
                                 absl::string_view self_id, IndexResult* result) {
-  std::vector<uint32_t> candidates, bucket;
-  for (uint64_t key : keys) {
-    bucket.clear();
-    DUBARE_RETURN_IF_ERROR(runs->Lookup(key, &bucket));
+  std::vector<uint32_t>& candidates = scratch_candidates;
+  std::vector<std::vector<uint32_t>>& buckets = scratch_buckets;
+  candidates.clear();
+  for (std::vector<uint32_t>& bucket : buckets) bucket.clear();
+  DUBARE_RETURN_IF_ERROR(runs->Lookup(keys, &buckets));
+  for (size_t k = 0; k < keys.size(); ++k) {
+    std::vector<uint32_t>& bucket = buckets[k];
     if (pending != nullptr) {
-      auto it = pending->key_docs.find(key);
+      auto it = pending->key_docs.find(keys[k]);
       if (it != pending->key_docs.end()) bucket.insert(bucket.end(), it->second.begin(), it->second.end());
     }
     if (bucket.empty()) continue;
@@ -466,7 +474,7 @@ absl::StatusOr<AddResult> Index::Impl::AddLocked(absl::Span<const SketchedDocume
     result.added = true;
     ++out.added;
   }
-  std::sort(entries.begin(), entries.end());
+  index_internal::SortByKey(&entries);  // entries were appended in doc order
   DUBARE_RETURN_IF_ERROR(runs->Append(std::move(entries)));
   insert_batch.BindInt(1, static_cast<int64_t>(out.batch))
       .BindInt(2, static_cast<int64_t>(out.added))

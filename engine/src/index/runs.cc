@@ -41,28 +41,31 @@ BloomFilter::BloomFilter(size_t num_keys)
 namespace {
 // The block for `key` (fast range reduction of its high half) and the mixed
 // bits that choose kProbes bit positions inside it.
-inline size_t Block(uint64_t key, size_t num_blocks) {
+inline size_t BlockIndex(uint64_t key, size_t num_blocks) {
   return static_cast<size_t>(((key >> 32) * num_blocks) >> 32);
 }
 inline uint64_t Mix(uint64_t key) { return key * 0x9E3779B97F4A7C15ull; }
 }  // namespace
 
-void BloomFilter::Add(uint64_t key) {
-  uint64_t* block = &words_[8 * Block(key, words_.size() / 8)];
-  uint64_t bits = Mix(key);
-  for (int i = 0; i < kProbes; ++i, bits >>= 9) {
-    block[(bits >> 6) & 7] |= uint64_t{1} << (bits & 63);
-  }
+const uint64_t* BloomFilter::Block(uint64_t key) const {
+  return words_.empty() ? nullptr : &words_[8 * BlockIndex(key, words_.size() / 8)];
 }
 
-bool BloomFilter::MayContain(uint64_t key) const {
-  if (words_.empty()) return false;
-  const uint64_t* block = &words_[8 * Block(key, words_.size() / 8)];
+bool BloomFilter::BlockContains(const uint64_t* block, uint64_t key) {
+  if (block == nullptr) return false;
   uint64_t bits = Mix(key);
   for (int i = 0; i < kProbes; ++i, bits >>= 9) {
     if (!(block[(bits >> 6) & 7] & (uint64_t{1} << (bits & 63)))) return false;
   }
   return true;
+}
+
+void BloomFilter::Add(uint64_t key) {
+  uint64_t* block = &words_[8 * BlockIndex(key, words_.size() / 8)];
+  uint64_t bits = Mix(key);
+  for (int i = 0; i < kProbes; ++i, bits >>= 9) {
+    block[(bits >> 6) & 7] |= uint64_t{1} << (bits & 63);
+  }
 }
 
 std::string BloomFilter::Encode() const {
@@ -82,13 +85,31 @@ absl::StatusOr<BloomFilter> BloomFilter::Decode(absl::string_view bytes) {
 
 // ---- Chunks -------------------------------------------------------------------
 
-std::string EncodeChunk(absl::Span<const Entry> entries) {
-  std::string out;
-  out.reserve(4 + entries.size() * 12);
-  Store<uint32_t>(&out, static_cast<uint32_t>(entries.size()));
-  for (const Entry& e : entries) Store<uint64_t>(&out, e.key);
-  for (const Entry& e : entries) Store<uint32_t>(&out, e.doc);
-  return out;
+void SortByKey(std::vector<Entry>* entries) {
+  std::vector<Entry> buffer(entries->size());
+  std::vector<Entry>* from = entries;
+  std::vector<Entry>* to = &buffer;
+  for (int shift = 0; shift < 64; shift += 16) {
+    std::vector<uint32_t> count(65537, 0);
+    for (const Entry& e : *from) ++count[((e.key >> shift) & 0xFFFF) + 1];
+    for (size_t i = 1; i < count.size(); ++i) count[i] += count[i - 1];
+    for (const Entry& e : *from) (*to)[count[(e.key >> shift) & 0xFFFF]++] = e;
+    std::swap(from, to);
+  }
+  // Four passes: the result is back in *entries.
+}
+
+void EncodeChunk(absl::Span<const Entry> entries, std::string* out) {
+  const uint32_t n = static_cast<uint32_t>(entries.size());
+  out->resize(4 + size_t{n} * 12);
+  char* p = out->data();
+  std::memcpy(p, &n, 4);
+  char* keys = p + 4;
+  char* docs = keys + size_t{n} * 8;
+  for (uint32_t i = 0; i < n; ++i) {
+    std::memcpy(keys + size_t{i} * 8, &entries[i].key, 8);
+    std::memcpy(docs + size_t{i} * 4, &entries[i].doc, 4);
+  }
 }
 
 namespace {
@@ -96,7 +117,8 @@ namespace {
 int64_t ChunkSize(absl::string_view bytes) {
   if (bytes.size() < 4) return -1;
   const uint32_t n = Load<uint32_t>(bytes.data());
-  return bytes.size() == 4 + size_t{n} * 12 ? n : -1;
+  // int64_t{n}: with a bare `n` the conditional is unsigned and -1 turns into 2^32 - 1.
+  return bytes.size() == 4 + size_t{n} * 12 ? int64_t{n} : -1;
 }
 }  // namespace
 
@@ -187,44 +209,62 @@ absl::Status RunStore::LoadRun(int64_t id) {
   return absl::OkStatus();
 }
 
-absl::Status RunStore::Lookup(uint64_t key, std::vector<uint32_t>* docs) {
+absl::Status RunStore::Lookup(absl::Span<const uint64_t> keys,
+                              std::vector<std::vector<uint32_t>>* docs) {
+  docs->resize(keys.size());
+  std::vector<const uint64_t*> blocks(keys.size());
   for (const auto& [id, run] : runs_) {
-    if (!run.bloom.MayContain(key)) continue;
-    // The last chunk starting at or before `key`; equal keys may also end the
-    // chunks before it.
-    auto it = std::upper_bound(run.fences.begin(), run.fences.end(), key);
-    if (it == run.fences.begin()) continue;
-    size_t chunk = static_cast<size_t>(it - run.fences.begin()) - 1;
-    while (chunk > 0 && run.fences[chunk] == key) --chunk;
-    for (;; ++chunk) {
-      read_chunk_.BindInt(1, (id << kChunkShift) | int64_t(chunk));
-      DUBARE_ASSIGN_OR_RETURN(bool row, read_chunk_.Step());
-      absl::string_view bytes = row ? read_chunk_.ColumnBlob(0) : absl::string_view();
-      const int64_t n = ChunkSize(bytes);
-      if (n <= 0) {
-        read_chunk_.Reset();
-        return absl::DataLossError(
-            absl::StrCat(db_->path(), ": run ", id, " chunk ", chunk, " is missing or malformed"));
-      }
-      const char* keys = bytes.data() + 4;
-      const char* doc_bytes = keys + n * 8;
-      int64_t lo = 0, hi = n;  // first position with key >= `key`
-      while (lo < hi) {
-        const int64_t mid = (lo + hi) / 2;
-        if (Load<uint64_t>(keys + mid * 8) < key) {
-          lo = mid + 1;
-        } else {
-          hi = mid;
-        }
-      }
-      int64_t i = lo;
-      for (; i < n && Load<uint64_t>(keys + i * 8) == key; ++i) {
-        docs->push_back(Load<uint32_t>(doc_bytes + i * 4));
-      }
-      read_chunk_.Reset();
-      // The key goes on only if it also starts the next chunk.
-      if (i < n || chunk + 1 == run.chunks || run.fences[chunk + 1] != key) break;
+    // The filters of a large index do not fit in cache: fetch all blocks of
+    // this run first, then test them.
+    for (size_t i = 0; i < keys.size(); ++i) {
+      blocks[i] = run.bloom.Block(keys[i]);
+      __builtin_prefetch(blocks[i]);
     }
+    for (size_t i = 0; i < keys.size(); ++i) {
+      if (BloomFilter::BlockContains(blocks[i], keys[i])) {
+        DUBARE_RETURN_IF_ERROR(LookupInRun(id, run, keys[i], &(*docs)[i]));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RunStore::LookupInRun(int64_t id, const Run& run, uint64_t key,
+                                   std::vector<uint32_t>* docs) {
+  // The last chunk starting at or before `key`; equal keys may also end the
+  // chunks before it.
+  auto it = std::upper_bound(run.fences.begin(), run.fences.end(), key);
+  if (it == run.fences.begin()) return absl::OkStatus();
+  size_t chunk = static_cast<size_t>(it - run.fences.begin()) - 1;
+  while (chunk > 0 && run.fences[chunk] == key) --chunk;
+  for (;; ++chunk) {
+    read_chunk_.BindInt(1, (id << kChunkShift) | int64_t(chunk));
+    DUBARE_ASSIGN_OR_RETURN(bool row, read_chunk_.Step());
+    absl::string_view bytes = row ? read_chunk_.ColumnBlob(0) : absl::string_view();
+    const int64_t n = ChunkSize(bytes);
+    if (n <= 0) {
+      read_chunk_.Reset();
+      return absl::DataLossError(
+          absl::StrCat(db_->path(), ": run ", id, " chunk ", chunk, " is missing or malformed"));
+    }
+    const char* keys = bytes.data() + 4;
+    const char* doc_bytes = keys + n * 8;
+    int64_t lo = 0, hi = n;  // first position with key >= `key`
+    while (lo < hi) {
+      const int64_t mid = (lo + hi) / 2;
+      if (Load<uint64_t>(keys + mid * 8) < key) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    int64_t i = lo;
+    for (; i < n && Load<uint64_t>(keys + i * 8) == key; ++i) {
+      docs->push_back(Load<uint32_t>(doc_bytes + i * 4));
+    }
+    read_chunk_.Reset();
+    // The key goes on only if it also starts the next chunk.
+    if (i < n || chunk + 1 == run.chunks || run.fences[chunk + 1] != key) break;
   }
   return absl::OkStatus();
 }
@@ -277,8 +317,8 @@ absl::Status RunStore::WriteRun(absl::Span<const Entry> entries) {
   DUBARE_RETURN_IF_ERROR(insert_run_.Run());
   const int64_t id = db_->LastInsertRowid();
   for (uint32_t c = 0; c < run.chunks; ++c) {
-    const std::string data = EncodeChunk(entries.subspan(size_t{c} * kChunkEntries, kChunkEntries));
-    insert_chunk_.BindInt(1, (id << kChunkShift) | c).BindBlob(2, data);
+    EncodeChunk(entries.subspan(size_t{c} * kChunkEntries, kChunkEntries), &chunk_buffer_);
+    insert_chunk_.BindInt(1, (id << kChunkShift) | c).BindBlob(2, chunk_buffer_);
     DUBARE_RETURN_IF_ERROR(insert_chunk_.Run());
   }
   runs_[id] = std::move(run);
@@ -295,27 +335,45 @@ absl::Status RunStore::DeleteRun(int64_t id) {
   return absl::OkStatus();
 }
 
+namespace {
+int Level(uint64_t entries) { return (std::bit_width(entries) - 1) / 2; }  // floor(log4)
+}  // namespace
+
+absl::Status RunStore::MergeNewest(size_t count) {
+  std::vector<int64_t> ids;
+  std::vector<Entry> merged;
+  std::vector<size_t> bounds = {0};
+  for (auto it = std::prev(runs_.end(), count); it != runs_.end(); ++it) {
+    ids.push_back(it->first);
+    DUBARE_RETURN_IF_ERROR(ReadRun(it->first, it->second, &merged));
+    bounds.push_back(merged.size());
+  }
+  for (size_t i = 2; i < bounds.size(); ++i) {
+    std::inplace_merge(merged.begin(), merged.begin() + bounds[i - 1], merged.begin() + bounds[i]);
+  }
+  for (int64_t id : ids) DUBARE_RETURN_IF_ERROR(DeleteRun(id));
+  return WriteRun(merged);
+}
+
 absl::Status RunStore::Append(std::vector<Entry> entries) {
   DUBARE_RETURN_IF_ERROR(Prepare());
   if (entries.empty()) return absl::OkStatus();
   DUBARE_RETURN_IF_ERROR(WriteRun(entries));
-  // Merge the two newest runs while the newer is at least half the older.
   while (runs_.size() >= 2) {
-    auto newer = std::prev(runs_.end());
-    auto older = std::prev(newer);
-    if (newer->second.entries * 2 < older->second.entries) break;
-    std::vector<Entry> a, b;
-    a.reserve(older->second.entries);
-    b.reserve(newer->second.entries);
-    DUBARE_RETURN_IF_ERROR(ReadRun(older->first, older->second, &a));
-    DUBARE_RETURN_IF_ERROR(ReadRun(newer->first, newer->second, &b));
-    std::vector<Entry> merged;
-    merged.reserve(a.size() + b.size());
-    std::merge(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(merged));
-    const int64_t older_id = older->first, newer_id = newer->first;
-    DUBARE_RETURN_IF_ERROR(DeleteRun(older_id));
-    DUBARE_RETURN_IF_ERROR(DeleteRun(newer_id));
-    DUBARE_RETURN_IF_ERROR(WriteRun(merged));
+    auto newest = std::prev(runs_.end());
+    const int level = Level(newest->second.entries);
+    // A run of a higher level than the one before it joins it, so levels
+    // never increase towards the newest run.
+    if (level > Level(std::prev(newest)->second.entries)) {
+      DUBARE_RETURN_IF_ERROR(MergeNewest(2));
+      continue;
+    }
+    size_t same = 1;  // newest runs at this level
+    for (auto it = newest; same < kMergeFanout && it != runs_.begin(); ++same) {
+      if (Level((--it)->second.entries) != level) break;
+    }
+    if (same < kMergeFanout) break;
+    DUBARE_RETURN_IF_ERROR(MergeNewest(kMergeFanout));
   }
   return absl::OkStatus();
 }

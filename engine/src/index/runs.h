@@ -14,10 +14,12 @@
 // where the filter says the key may be.
 //
 // Runs are immutable and identified by AUTOINCREMENT ids, so a reader that
-// cached a run can keep it until the run disappears. After a run is written,
-// the two newest runs are merged while the newer holds at least half as many
-// entries as the older: there are at most log2(entries / batch) + 1 runs and
-// each entry is rewritten O(log n) times, by a sequential write.
+// cached a run can keep it until the run disappears. Runs are merged by size
+// tiers (level = floor(log4(entries))): when the kMergeFanout newest runs
+// share a level they become one run of a higher level, and a run larger than
+// the one before it is merged into it. Each entry is rewritten about
+// log4(n / batch) times, always by a sequential write, and there are at most
+// (kMergeFanout - 1) runs per level.
 //
 // Ownership: a RunStore borrows the Db it is given and owns its cached
 // filters and fences. Thread safety: thread-compatible.
@@ -50,11 +52,15 @@ struct Entry {
 // so a probe touches one cache line. Keys must already be uniform hashes.
 class BloomFilter {
  public:
-  static constexpr int kBitsPerKey = 10;
+  static constexpr int kBitsPerKey = 16;  // ~0.2% false positives
   BloomFilter() = default;
   explicit BloomFilter(size_t num_keys);
   void Add(uint64_t key);
-  bool MayContain(uint64_t key) const;
+  bool MayContain(uint64_t key) const { return BlockContains(Block(key), key); }
+  // The two halves of MayContain, so that a caller can prefetch the blocks
+  // of many keys before testing them.
+  const uint64_t* Block(uint64_t key) const;
+  static bool BlockContains(const uint64_t* block, uint64_t key);
   std::string Encode() const;
   static absl::StatusOr<BloomFilter> Decode(absl::string_view bytes);
   size_t bytes() const { return words_.size() * sizeof(uint64_t); }
@@ -66,8 +72,14 @@ class BloomFilter {
 
 // Entries per chunk: 4 + 12 * 320 bytes fit one 4 KiB table-leaf page.
 inline constexpr uint32_t kChunkEntries = 320;
+inline constexpr size_t kMergeFanout = 4;
 
-std::string EncodeChunk(absl::Span<const Entry> entries);
+// Sorts entries by (key, doc) when they arrive in non-decreasing doc order
+// (as a batch appends them): a stable LSD radix sort on the key.
+void SortByKey(std::vector<Entry>* entries);
+
+// Encodes into *out (replacing its contents).
+void EncodeChunk(absl::Span<const Entry> entries, std::string* out);
 // Appends the chunk's entries to *out; kDataLoss on a malformed chunk.
 absl::Status DecodeChunk(absl::string_view bytes, std::vector<Entry>* out);
 
@@ -83,8 +95,8 @@ class RunStore {
   // Forgets the cache, e.g. after a rolled-back transaction.
   void Invalidate() { runs_.clear(); }
 
-  // Appends the documents of every entry with this key, in run order.
-  absl::Status Lookup(uint64_t key, std::vector<uint32_t>* docs);
+  // Appends to (*docs)[i] the documents of every entry with key keys[i].
+  absl::Status Lookup(absl::Span<const uint64_t> keys, std::vector<std::vector<uint32_t>>* docs);
 
   // Writes `entries` (sorted) as a new run and merges runs as described
   // above. Call inside a write transaction.
@@ -107,11 +119,15 @@ class RunStore {
   absl::Status ReadRun(int64_t id, const Run& run, std::vector<Entry>* out);
   absl::Status WriteRun(absl::Span<const Entry> entries);
   absl::Status DeleteRun(int64_t id);
+  absl::Status LookupInRun(int64_t id, const Run& run, uint64_t key, std::vector<uint32_t>* docs);
+  // Merges the newest `count` runs into one.
+  absl::Status MergeNewest(size_t count);
   absl::Status Prepare();
 
   Db* db_;
   std::map<int64_t, Run> runs_;  // by id: oldest first
   bool prepared_ = false;
+  std::string chunk_buffer_;
   Stmt list_runs_, load_run_, read_chunk_, read_run_chunks_, insert_run_, insert_chunk_,
       delete_run_, delete_chunks_;
 };
