@@ -15,6 +15,7 @@
 #include "dubare/file.h"
 #include "dubare/normalize.h"
 #include "gtest/gtest.h"
+#include "text/normalize_internal.h"
 #include "text/test_util.h"
 #include "unicode/normalizer2.h"
 #include "unicode/unistr.h"
@@ -220,6 +221,36 @@ TEST(NormalizeProperties, OffsetMapRoundTripOnRandomText) {
         std::string in = RandomText(rng, 60);
         in += "x";  // never empty output
         CheckRoundTrip(in, options, rng, 20);
+      }
+    }
+  }
+}
+
+// The fast path (runs of characters settled by their successor) against the
+// general state machine alone, on random text and on the press reports.
+TEST(NormalizeProperties, FastPathEqualsGeneralPath) {
+  std::mt19937 rng(Seed(5));
+  std::vector<std::string> inputs;
+  for (int round = 0; round < 500; ++round) inputs.push_back(RandomText(rng, 1 + round % 80));
+  for (const std::string& file :
+       ::dubare::testing::TextFilesUnder(DUBARE_SOURCE_DIR "/corpus/press")) {
+    absl::StatusOr<std::string> text = ReadFile(file);
+    ASSERT_TRUE(text.ok());
+    inputs.push_back(*text);
+  }
+  for (const NormalizeOptions& base : AllVariants()) {
+    for (bool keep_spaces : {true, false}) {
+      NormalizeOptions options = base;
+      options.keep_spaces = keep_spaces;
+      SCOPED_TRACE(Describe(options) + (keep_spaces ? "" : " no-spaces"));
+      const Normalizer n(options);
+      NormalizedText fast, general;
+      for (const std::string& in : inputs) {
+        ASSERT_TRUE(text_internal::NormalizerPeer::Run(n, in, &fast, true).ok());
+        ASSERT_TRUE(text_internal::NormalizerPeer::Run(n, in, &general, false).ok());
+        ASSERT_EQ(fast.text, general.text) << "input: " << absl::CEscape(in);
+        ASSERT_EQ(fast.map.begins(), general.map.begins()) << "input: " << absl::CEscape(in);
+        ASSERT_EQ(fast.map.ends(), general.map.ends()) << "input: " << absl::CEscape(in);
       }
     }
   }

@@ -137,6 +137,10 @@ struct NormalizedText {
   size_t replacements = 0;  // invalid UTF-8 sequences replaced (kReplace only)
 };
 
+namespace text_internal {
+class NormalizerPeer;
+}  // namespace text_internal
+
 class Normalizer {
  public:
   explicit Normalizer(const NormalizeOptions& options = NormalizeOptions());
@@ -154,6 +158,7 @@ class Normalizer {
   absl::StatusOr<NormalizedText> Normalize(absl::string_view input) const;
 
  private:
+  friend class text_internal::NormalizerPeer;  // runs it with the fast path off, for tests
   struct Tables;
   NormalizeOptions options_;
   std::unique_ptr<const Tables> tables_;

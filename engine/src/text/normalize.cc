@@ -22,6 +22,7 @@
 #include "absl/strings/str_cat.h"
 #include "dubare/normalize.h"
 #include "dubare/status.h"
+#include "text/normalize_internal.h"
 #include "text/tables.h"
 
 namespace dubare {
@@ -134,9 +135,10 @@ constexpr char kLamVAlef[4] = {'\xDA', '\xB5', '\xD8', '\xA7'};  // ڵا
 // One call of Normalize: the state machine and the output being written.
 class Run {
  public:
-  Run(const Table& table, const NormalizeOptions& options, NormalizedText* out)
+  Run(const Table& table, const NormalizeOptions& options, NormalizedText* out, bool fast_runs)
       : table_(table),
         out_(out),
+        fast_runs_(fast_runs),
         emit_spaces_(options.form == NormalForm::kCanonical || options.keep_spaces),
         paragraphs_(options.form == NormalForm::kCanonical && options.keep_paragraphs),
         replace_invalid_(options.on_invalid == InvalidUtf8Policy::kReplace) {}
@@ -159,6 +161,7 @@ class Run {
     Process(e, cp, b, end);
   }
   void Slow(const uint8_t* s, size_t n, size_t i, size_t j);
+  size_t FastRun(const uint8_t* s, size_t n, size_t i);
 
   ABSL_ATTRIBUTE_NOINLINE void Grow(size_t need) {
     size_t cap = std::max(need, cap_ * 2);
@@ -247,6 +250,7 @@ class Run {
 
   const Table& table_;
   NormalizedText* out_;
+  const bool fast_runs_;
   const bool emit_spaces_;
   const bool paragraphs_;
   const bool replace_invalid_;
@@ -382,6 +386,90 @@ inline void Run::Process(const Entry& e, char32_t cp, uint32_t b, uint32_t end) 
   }
 }
 
+// The fast path: from input[i], writes characters whose output is decided by
+// themselves and their successor alone (kPlain: mapped letters, digits,
+// punctuation, and pending letters whose successor settles them) and single
+// ASCII spaces, with the output state in local variables.
+// Stops before the first character that needs the general rules, or whose
+// successor does (a mark, ZWNJ, white-space run, '&', invalid UTF-8, a
+// character outside the BMP). Requires nothing pending. Returns the new i.
+size_t Run::FastRun(const uint8_t* s, size_t n, size_t i) {
+  using namespace text_internal;  // NOLINT: the enumerators of tables.h
+  const Entry* const bmp = table_.bmp.data();
+  char* const text = text_;
+  uint32_t* const begins = begins_;
+  uint32_t* const ends = ends_;
+  const size_t cap = cap_;
+  const bool emit_spaces = emit_spaces_;
+  size_t out = n_;
+  bool in_word = in_word_;
+  bool removed = removed_;
+  char32_t c;
+  int len = Decode(s, n, i, &c);
+  while (len > 0 && c < 0x10000 && out + 4 <= cap) {
+    const size_t next = i + len;
+    if (next >= n) break;
+    char32_t nc;
+    const int next_len = Decode(s, n, next, &nc);
+    if (next_len <= 0 || nc >= 0x10000) break;
+    const Entry& ne = bmp[nc];
+    // The successor settles c: a plain character, or one space after c (a
+    // run of spaces goes to the general path, which collapses it).
+    if ((ne.flags & kPlain) == 0 && (nc != U' ' || c == U' ')) break;
+    const Entry& e = bmp[c];
+    const char* bytes = e.bytes;
+    int out_len = e.len;
+    if ((e.flags & kPlain) != 0) {
+      if (e.action == Action::kPendable) {
+        switch (e.aux) {
+          case kHeh:
+            if ((ne.flags & kLetter) == 0) bytes = kAe;
+            break;
+          case kKnottedHeh:
+            bytes = (ne.flags & kLetter) != 0 ? kHehB : kKnottedHehB;
+            break;
+          case kReh:
+            if (!in_word) bytes = kRehV;
+            break;
+          case kLam:
+            if (ne.action == Action::kPendable && ne.aux == kAlef) goto done;  // لا + a mark?
+            break;
+          default:
+            break;
+        }
+      }
+      in_word = (e.flags & kLetter) != 0;
+    } else if (c == U' ') {
+      in_word = false;
+      bytes = " \0\0";
+      out_len = 1;
+      if (!emit_spaces || out == 0) {
+        removed = !emit_spaces;
+        i = next, c = nc, len = next_len;
+        continue;
+      }
+    } else {
+      break;
+    }
+    {
+      const uint32_t b = static_cast<uint32_t>(i), end = static_cast<uint32_t>(next);
+      const uint32_t bb[4] = {b, b, b, b};
+      const uint32_t ee[4] = {end, end, end, end};
+      std::memcpy(begins + out, bb, sizeof bb);
+      std::memcpy(ends + out, ee, sizeof ee);
+      std::memcpy(text + out, bytes, 4);
+      out += out_len;
+      removed = false;
+    }
+    i = next, c = nc, len = next_len;
+  }
+done:
+  n_ = out;
+  in_word_ = in_word;
+  removed_ = removed;
+  return i;
+}
+
 // Normalizes input[i, j) through ICU: a starter and the characters that
 // compose with it.
 void Run::Slow(const uint8_t* s, size_t n, size_t i, size_t j) {
@@ -413,6 +501,14 @@ absl::Status Run::Normalize(absl::string_view input) {
   char32_t cp = 0;
   int len = n > 0 ? Decode(s, n, 0, &cp) : 0;
   while (i < n) {
+    if (fast_runs_ && !(pending_ | space_) && i >= scanned_until) {
+      const size_t j = FastRun(s, n, i);
+      if (j != i) {
+        i = j;
+        if (i == n) break;
+        len = Decode(s, n, i, &cp);
+      }
+    }
     const bool invalid = len < 0;
     if (invalid) {
       if (!replace_invalid_) {
@@ -506,7 +602,14 @@ absl::Status Normalizer::Normalize(absl::string_view input, NormalizedText* out)
     return absl::OutOfRangeError(absl::StrCat("input of ", input.size(),
                                               " bytes: the normalizer takes less than 4 GiB"));
   }
-  Run run(*tables_->table, options_, out);
+  return text_internal::NormalizerPeer::Run(*this, input, out, /*fast_runs=*/true);
+}
+
+namespace text_internal {
+
+absl::Status NormalizerPeer::Run(const Normalizer& normalizer, absl::string_view input,
+                                 NormalizedText* out, bool fast_runs) {
+  dubare::Run run(*normalizer.tables_->table, normalizer.options_, out, fast_runs);
   absl::Status status = run.Normalize(input);
   if (!status.ok()) {
     out->text.clear();
@@ -514,6 +617,8 @@ absl::Status Normalizer::Normalize(absl::string_view input, NormalizedText* out)
   }
   return status;
 }
+
+}  // namespace text_internal
 
 absl::StatusOr<NormalizedText> Normalizer::Normalize(absl::string_view input) const {
   NormalizedText out;

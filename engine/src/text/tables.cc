@@ -277,6 +277,10 @@ void BuildTable(Table* t) {
     if (!invisible && !nfkc.hasBoundaryBefore(static_cast<UChar32>(c))) {
       e.flags |= fast_mark ? kCombining : kCombining | kComposesBack;
     }
+    if ((e.action == Action::kEmit && (e.flags & kCombining) == 0) ||
+        e.action == Action::kPendable) {
+      e.flags |= kPlain;
+    }
     t->bmp[c] = e;
   }
 }

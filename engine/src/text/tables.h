@@ -62,6 +62,7 @@ enum EntryFlags : uint8_t {
   kComposesBack = 2,   // may compose or reorder with the preceding character under NFKC
   kWordInitialR = 4,   // canonical Sorani ر: becomes ڕ at the start of a word
   kCombining = 8,      // has no NFKC boundary before it: combining marks, and kComposesBack
+  kPlain = 16,         // kEmit and not kCombining, or kPendable: the fast path may take it
 };
 
 struct Entry {
