@@ -2,62 +2,81 @@
 
 #include "dubare/json_writer.h"
 
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
 #include "io/utf8.h"
+#include "simdjson.h"
 
 namespace dubare {
 namespace {
 
-// 1 for bytes that need attention: '"', '\\', controls and non-ASCII (which
-// must be checked for validity).
-constexpr bool NeedsCare(unsigned char c) { return c < 0x20 || c == '"' || c == '\\' || c >= 0x80; }
+// Bytes JSON requires escaped: '"', '\\' and controls.
+constexpr std::array<bool, 256> kNeedsEscape = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0; c < 0x20; ++c) t[c] = true;
+  t['"'] = t['\\'] = true;
+  return t;
+}();
+
+void AppendEscape(unsigned char c, std::string* out) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  switch (c) {
+    case '"': out->append("\\\""); break;
+    case '\\': out->append("\\\\"); break;
+    case '\n': out->append("\\n"); break;
+    case '\r': out->append("\\r"); break;
+    case '\t': out->append("\\t"); break;
+    case '\b': out->append("\\b"); break;
+    case '\f': out->append("\\f"); break;
+    default: {
+      const char esc[] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
+      out->append(esc, sizeof esc);
+    }
+  }
+}
 
 }  // namespace
 
 void AppendJsonString(absl::string_view text, std::string* out) {
-  static constexpr char kHex[] = "0123456789abcdef";
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   const size_t n = text.size();
   out->reserve(out->size() + n + 2);
   out->push_back('"');
   size_t run = 0;  // start of the pending run of bytes copied verbatim
-  size_t i = 0;
-  while (i < n) {
-    const unsigned char c = p[i];
-    if (!NeedsCare(c)) {
-      ++i;
-      continue;
+  if (simdjson::validate_utf8(text.data(), n)) {
+    // The usual case, checked at SIMD speed: only ASCII needs escaping.
+    for (size_t i = 0; i < n; ++i) {
+      if (!kNeedsEscape[p[i]]) continue;
+      out->append(text.data() + run, i - run);
+      AppendEscape(p[i], out);
+      run = i + 1;
     }
-    if (c >= 0x80) {
-      size_t len = io::ValidSequenceLength(p + i, n - i);
-      if (len > 0) {
-        i += len;
+  } else {
+    size_t i = 0;
+    while (i < n) {
+      const unsigned char c = p[i];
+      if (c >= 0x80) {
+        const size_t len = io::ValidSequenceLength(p + i, n - i);
+        if (len > 0) {
+          i += len;
+          continue;
+        }
+      } else if (!kNeedsEscape[c]) {
+        ++i;
         continue;
       }
+      out->append(text.data() + run, i - run);
+      if (c >= 0x80) {
+        out->append("\xEF\xBF\xBD");  // U+FFFD for an invalid byte
+      } else {
+        AppendEscape(c, out);
+      }
+      run = ++i;
     }
-    out->append(text.data() + run, i - run);
-    switch (c) {
-      case '"': out->append("\\\""); break;
-      case '\\': out->append("\\\\"); break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      case '\t': out->append("\\t"); break;
-      case '\b': out->append("\\b"); break;
-      case '\f': out->append("\\f"); break;
-      default:
-        if (c < 0x20) {
-          const char esc[] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
-          out->append(esc, sizeof esc);
-        } else {
-          out->append("\xEF\xBF\xBD");  // U+FFFD for an invalid byte
-        }
-    }
-    ++i;
-    run = i;
   }
   out->append(text.data() + run, n - run);
   out->push_back('"');
