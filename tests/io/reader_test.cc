@@ -192,19 +192,26 @@ TEST(ReaderJsonlTest, DocumentOverTheSizeLimitIsRejected) {
 TEST(ReaderJsonlTest, HugeLineOverTheLimitIsSkipped) {
   TempDir dir;
   const size_t huge = (size_t{3} << 20) + 123;  // spans several buffer refills
+  // A long line that fits the buffer takes the other path.
   std::string data = absl::StrCat("{\"text\":\"", std::string(huge, 'a'), "\"}\n",
-                                  "{\"id\":\"after\",\"text\":\"b\"}\n");
+                                  "{\"id\":\"after\",\"text\":\"b\"}\n",
+                                  "{\"text\":\"", std::string(1500, 'c'), "\"}\n",
+                                  "{\"id\":\"last\",\"text\":\"d\"}");
   std::string path = dir.Write("a.jsonl", data);
   ReaderOptions options;
   options.max_line_bytes = 1000;
   for (const std::string& p : {path, dir.Write("a.jsonl.gz", Gzip(data))}) {
     std::vector<Document> docs = ReadOk({p}, options);
-    ASSERT_EQ(docs.size(), 2u);
+    ASSERT_EQ(docs.size(), 4u);
     EXPECT_EQ(docs[0].reject, RejectReason::kTooLarge);
     EXPECT_THAT(docs[0].detail, HasSubstr(absl::StrCat(huge + 11, " bytes")));
     EXPECT_EQ(docs[1].id, "after");
     EXPECT_EQ(docs[1].line, 2u);
     EXPECT_EQ(docs[1].offset, huge + 12);
+    EXPECT_EQ(docs[2].reject, RejectReason::kTooLarge);
+    EXPECT_THAT(docs[2].detail, HasSubstr("1511 bytes"));
+    EXPECT_EQ(docs[3].id, "last");
+    EXPECT_EQ(docs[3].line, 4u);
   }
 }
 
