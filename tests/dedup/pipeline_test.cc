@@ -1,0 +1,470 @@
+// Copyright 2026 The Dubare Authors.
+//
+// RunDedup end to end: accuracy against the generator's truth, determinism
+// across thread counts, exactly-once accounting, keep policies, containment,
+// file and line inputs, strict mode and the CLI.
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "dubare/dedup.h"
+#include "dubare/file.h"
+#include "dubare/json_writer.h"
+#include "gen/corpus_gen.h"
+#include "gtest/gtest.h"
+#include "zlib.h"
+
+namespace dubare {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string NewDir(const std::string& name) {
+  std::string dir = absl::StrCat(testing::TempDir(), "/dedup_", name, "_", ::getpid());
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+void Write(const std::string& path, const std::string& data) {
+  ASSERT_TRUE(WriteFileAtomically(path, data).ok()) << path;
+}
+
+std::string Read(const std::string& path) {
+  absl::StatusOr<std::string> s = ReadFile(path);
+  EXPECT_TRUE(s.ok()) << s.status();
+  return s.ok() ? *s : "";
+}
+
+// Rows of a TSV file without its header.
+std::vector<std::vector<std::string>> Rows(const std::string& path) {
+  std::vector<std::vector<std::string>> rows;
+  bool header = true;
+  for (absl::string_view line : absl::StrSplit(Read(path), '\n', absl::SkipEmpty())) {
+    if (std::exchange(header, false)) continue;
+    rows.push_back(absl::StrSplit(line, '\t'));
+  }
+  return rows;
+}
+
+std::vector<std::string> Lines(const std::string& path) {
+  if (!fs::exists(path)) return {};
+  return absl::StrSplit(Read(path), '\n', absl::SkipEmpty());
+}
+
+// Words of random letters: unrelated texts share no word shingles.
+std::string RandomText(uint32_t seed, int words) {
+  std::mt19937 rng(seed);
+  std::string text;
+  for (int i = 0; i < words; ++i) {
+    if (i > 0) text += ' ';
+    const int len = 3 + rng() % 6;
+    for (int j = 0; j < len; ++j) text += static_cast<char>('a' + rng() % 26);
+  }
+  return text;
+}
+
+std::string JsonLine(const std::string& id, const std::string& text, const std::string& date = "") {
+  std::string line;
+  JsonObjectWriter w(&line);
+  w.Field("id", id).Field("text", text);
+  if (!date.empty()) w.Field("date", date);
+  w.Close();
+  return line;
+}
+
+DedupOptions Options(const std::string& out, int threads = 2) {
+  DedupOptions o;
+  o.out_dir = out;
+  o.threads = threads;
+  o.progress = false;
+  return o;
+}
+
+// ---- Accuracy and determinism on the generated corpus ------------------------
+
+struct GeneratedFixture {
+  std::string jsonl;
+  std::vector<std::string> ids;
+  std::set<std::pair<std::string, std::string>> truth;
+};
+
+GeneratedFixture MakeGenerated(const std::string& dir, size_t docs) {
+  gen::CorpusOptions options;
+  options.num_docs = docs;
+  options.seed = 17;
+  absl::StatusOr<gen::Corpus> corpus = gen::GenerateCorpus(options, 2);
+  EXPECT_TRUE(corpus.ok()) << corpus.status();
+  GeneratedFixture f;
+  if (!corpus.ok()) return f;
+  std::string data;
+  for (const gen::GeneratedDoc& d : corpus->docs) {
+    absl::StrAppend(&data, JsonLine(d.id, d.text, d.date), "\n");
+    f.ids.push_back(d.id);
+  }
+  for (const gen::TruthPair& p : corpus->pairs) {
+    f.truth.insert({f.ids[p.a], f.ids[p.b]});
+  }
+  f.jsonl = dir + "/corpus.jsonl";
+  Write(f.jsonl, data);
+  return f;
+}
+
+// Pairs of documents put in one cluster, ids ordered by input position.
+std::set<std::pair<std::string, std::string>> PredictedPairs(const std::string& out,
+                                                             const std::vector<std::string>& ids) {
+  std::map<std::string, size_t> position;
+  for (size_t i = 0; i < ids.size(); ++i) position[ids[i]] = i;
+  std::map<std::string, std::vector<std::string>> clusters;  // cluster id -> members
+  for (const auto& row : Rows(out + "/duplicates.tsv")) {
+    auto& members = clusters[row[1]];
+    if (members.empty()) members.push_back(row[2]);  // the representative
+    members.push_back(row[0]);
+  }
+  std::set<std::pair<std::string, std::string>> pairs;
+  for (auto& [cluster, members] : clusters) {
+    for (size_t i = 0; i < members.size(); ++i) {
+      for (size_t j = i + 1; j < members.size(); ++j) {
+        std::string a = members[i], b = members[j];
+        if (position[a] > position[b]) std::swap(a, b);
+        pairs.insert({a, b});
+      }
+    }
+  }
+  return pairs;
+}
+
+TEST(RunDedupTest, FindsGeneratedNearDuplicatesWithHighF1) {
+  const std::string dir = NewDir("f1");
+  GeneratedFixture f = MakeGenerated(dir, 3000);
+  ASSERT_FALSE(f.truth.empty());
+  absl::StatusOr<DedupSummary> s = RunDedup({f.jsonl}, Options(dir + "/out"));
+  ASSERT_TRUE(s.ok()) << s.status();
+  const auto predicted = PredictedPairs(dir + "/out", f.ids);
+  size_t hits = 0;
+  for (const auto& p : predicted) hits += f.truth.count(p);
+  const double precision = predicted.empty() ? 0 : double(hits) / predicted.size();
+  const double recall = double(hits) / f.truth.size();
+  const double f1 = 2 * precision * recall / (precision + recall + 1e-12);
+  std::printf("precision %.4f recall %.4f F1 %.4f (%zu truth pairs)\n", precision, recall, f1,
+              f.truth.size());
+  EXPECT_GE(f1, 0.9);
+  EXPECT_EQ(s->documents, 3000u);
+  EXPECT_EQ(s->kept + s->duplicates, s->documents);
+}
+
+TEST(RunDedupTest, OutputIsByteIdenticalForOneAndFourThreads) {
+  const std::string dir = NewDir("threads");
+  GeneratedFixture f = MakeGenerated(dir, 1500);
+  // Some rejections too, at the end of the input.
+  std::string extra = "{not json\n" + JsonLine("e1", "   ") + "\n";
+  Write(dir + "/extra.jsonl", extra);
+  for (DedupMethod method : {DedupMethod::kMinHash, DedupMethod::kSimHash}) {
+    std::vector<std::string> outs;
+    for (int threads : {1, 4}) {
+      DedupOptions o = Options(absl::StrCat(dir, "/out", threads, DedupMethodName(method)), threads);
+      o.method = method;
+      o.hamming = 6;
+      ASSERT_TRUE(RunDedup({f.jsonl, dir + "/extra.jsonl"}, o).ok());
+      outs.push_back(o.out_dir);
+    }
+    for (const char* name : {"clusters.jsonl", "pairs.tsv", "duplicates.tsv", "kept.jsonl",
+                             "rejected.tsv"}) {
+      EXPECT_EQ(Read(outs[0] + "/" + name), Read(outs[1] + "/" + name))
+          << name << " " << DedupMethodName(method);
+    }
+    EXPECT_GT(Lines(outs[0] + "/pairs.tsv").size(), 10u) << DedupMethodName(method);
+  }
+}
+
+// ---- Accounting -------------------------------------------------------------
+
+// A JSONL file whose lines are documents, near-duplicates and bad records.
+// Returns the number of lines.
+size_t WriteMixedJsonl(const std::string& path) {
+  std::vector<std::string> lines;
+  for (int i = 0; i < 30; ++i) {
+    const std::string base = RandomText(100 + i, 120);
+    lines.push_back(JsonLine(absl::StrCat("doc", i), base));
+    if (i % 3 == 0) lines.push_back(JsonLine(absl::StrCat("copy", i), base + " extra words here"));
+  }
+  lines.insert(lines.begin() + 5, "{\"id\": \"broken\", \"text\": ");   // malformed
+  lines.insert(lines.begin() + 9, "{\"id\": \"notext\"}");              // missing text
+  lines.insert(lines.begin() + 12, JsonLine("blank", "  \n "));         // empty
+  lines.insert(lines.begin() + 14, "{\"id\": \"bad\", \"text\": \"ab\xff\xfe cd\"}");  // UTF-8
+  lines.insert(lines.begin() + 20, JsonLine("punct", "... !!! ???"));   // no words
+  lines.insert(lines.begin() + 22, "[1, 2]");                            // not an object
+  std::string data;
+  for (const std::string& l : lines) absl::StrAppend(&data, l, "\n");
+  Write(path, data);
+  return lines.size();
+}
+
+TEST(RunDedupTest, EveryInputLineIsKeptDuplicateOrRejectedExactlyOnce) {
+  const std::string dir = NewDir("once");
+  const std::string input = dir + "/mixed.jsonl";
+  const size_t num_lines = WriteMixedJsonl(input);
+  const std::vector<std::string> input_lines = Lines(input);
+  for (VerifyMode verify : {VerifyMode::kEstimate, VerifyMode::kExact}) {
+    DedupOptions o = Options(absl::StrCat(dir, "/out_", VerifyModeName(verify)));
+    o.verify = verify;
+    absl::StatusOr<DedupSummary> s = RunDedup({input}, o);
+    ASSERT_TRUE(s.ok()) << s.status();
+    std::map<size_t, int> seen;  // line number -> times accounted for
+    std::map<std::string, size_t> line_of_raw, line_of_id;
+    for (size_t i = 0; i < input_lines.size(); ++i) line_of_raw[input_lines[i]] = i + 1;
+    for (const auto& [raw, line] : line_of_raw) {
+      // Ids of the well-formed lines: {"id":"ID",...
+      if (raw.rfind("{\"id\":\"", 0) == 0) line_of_id[raw.substr(7, raw.find('"', 7) - 7)] = line;
+    }
+    for (const std::string& kept : Lines(o.out_dir + "/kept.jsonl")) {
+      ASSERT_TRUE(line_of_raw.count(kept)) << "kept line is not an input line: " << kept;
+      ++seen[line_of_raw[kept]];
+    }
+    for (const auto& row : Rows(o.out_dir + "/duplicates.tsv")) ++seen[line_of_id.at(row[0])];
+    std::set<std::string> reasons;
+    for (const auto& row : Rows(o.out_dir + "/rejected.tsv")) {
+      const std::string where = row[0];
+      ++seen[std::stoul(where.substr(where.rfind(':') + 1))];
+      reasons.insert(row[2]);
+    }
+    EXPECT_EQ(seen.size(), num_lines);
+    for (const auto& [line, times] : seen) EXPECT_EQ(times, 1) << "line " << line;
+    EXPECT_EQ(reasons, (std::set<std::string>{"malformed_json", "missing_text", "empty",
+                                              "invalid_utf8", "no_words", "not_an_object"}));
+    EXPECT_EQ(s->inputs, num_lines);
+    EXPECT_EQ(s->rejected, 6u);
+    EXPECT_EQ(s->duplicates, 10u);
+    EXPECT_EQ(s->clusters, 10u);
+    EXPECT_EQ(s->kept + s->duplicates + s->rejected, num_lines);
+  }
+}
+
+TEST(RunDedupTest, StrictStopsAtTheFirstRejectionWithItsLocation) {
+  const std::string dir = NewDir("strict");
+  const std::string input = dir + "/mixed.jsonl";
+  WriteMixedJsonl(input);
+  DedupOptions o = Options(dir + "/out");
+  o.reader.strict = true;
+  absl::StatusOr<DedupSummary> s = RunDedup({input}, o);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.status().message().find("mixed.jsonl:6"), absl::string_view::npos) << s.status();
+  // A rejection only the sketch stage sees (no words) is fatal as well.
+  Write(input, JsonLine("a", RandomText(1, 50)) + "\n" + JsonLine("p", "!!! ...") + "\n");
+  s = RunDedup({input}, o);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.status().message().find("mixed.jsonl:2: no_words"), absl::string_view::npos)
+      << s.status();
+}
+
+// ---- Keep policies -----------------------------------------------------------
+
+TEST(RunDedupTest, KeepPolicyChoosesTheRepresentative) {
+  const std::string dir = NewDir("keep");
+  const std::string base = RandomText(5, 200);
+  std::string data = JsonLine("z-first", base + " tail words", "2024-05-02") + "\n" +
+                     JsonLine("m-longest", base + " a longer tail of some more words", "2024-05-03") +
+                     "\n" + JsonLine("b-early", base, "2024-05-01") + "\n" +
+                     JsonLine("a-early", base + " tail", "2024-05-01") + "\n" +
+                     JsonLine("other", RandomText(6, 200), "2020-01-01") + "\n";
+  Write(dir + "/in.jsonl", data);
+  for (auto [policy, want] : {std::pair{"first", "z-first"}, {"longest", "m-longest"},
+                              {"earliest:date", "a-early"}}) {
+    DedupOptions o = Options(dir + "/out_" + std::string(policy).substr(0, 5));
+    o.keep = *KeepPolicy::Parse(policy);
+    absl::StatusOr<DedupSummary> s = RunDedup({dir + "/in.jsonl"}, o);
+    ASSERT_TRUE(s.ok()) << s.status();
+    EXPECT_EQ(s->clusters, 1u);
+    const auto rows = Rows(o.out_dir + "/duplicates.tsv");
+    ASSERT_EQ(rows.size(), 3u) << policy;
+    for (const auto& row : rows) EXPECT_EQ(row[2], want) << policy;
+    const std::vector<std::string> kept = Lines(o.out_dir + "/kept.jsonl");
+    ASSERT_EQ(kept.size(), 2u);
+    EXPECT_NE(kept[0].find(want), std::string::npos) << policy;  // input order kept
+  }
+}
+
+// ---- Containment ---------------------------------------------------------------
+
+TEST(RunDedupTest, ContainmentFindsAShortArticleReprintedInALongOne) {
+  const std::string dir = NewDir("containment");
+  const std::string short_text = RandomText(21, 80);
+  const std::string long_text = RandomText(22, 150) + " " + short_text + " " + RandomText(23, 150);
+  Write(dir + "/in.jsonl", JsonLine("long", long_text) + "\n" + JsonLine("short", short_text) +
+                               "\n" + JsonLine("other", RandomText(24, 300)) + "\n");
+  DedupOptions exact = Options(dir + "/exact");
+  exact.verify = VerifyMode::kExact;
+  exact.threshold = 0.8;
+  ASSERT_EQ(RunDedup({dir + "/in.jsonl"}, exact)->duplicates, 0u);  // Jaccard about 0.2
+  DedupOptions contained = Options(dir + "/contained");
+  contained.verify = VerifyMode::kContainment;
+  contained.threshold = 0.8;
+  contained.keep = *KeepPolicy::Parse("longest");
+  absl::StatusOr<DedupSummary> s = RunDedup({dir + "/in.jsonl"}, contained);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->duplicates, 1u);
+  const auto rows = Rows(contained.out_dir + "/duplicates.tsv");
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0][0], "short");
+  EXPECT_EQ(rows[0][2], "long");
+  EXPECT_EQ(rows[0][3], "1.0000");
+}
+
+// ---- Other input formats -----------------------------------------------------------
+
+TEST(RunDedupTest, FileInputsAreListedAndCopied) {
+  const std::string dir = NewDir("files");
+  fs::create_directories(dir + "/in/sub");
+  const std::string base = RandomText(31, 150);
+  Write(dir + "/in/a.txt", base);
+  Write(dir + "/in/sub/b.txt", base + " and a few words more");
+  Write(dir + "/in/c.txt", RandomText(32, 150));
+  Write(dir + "/in/empty.txt", "");
+  Write(dir + "/in/skip.md", base);
+  DedupOptions o = Options(dir + "/out");
+  o.reader.glob = "*.txt";
+  o.copy_files = true;
+  absl::StatusOr<DedupSummary> s = RunDedup({dir + "/in"}, o);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->inputs, 4u);
+  EXPECT_EQ(s->rejected, 1u);
+  EXPECT_EQ(s->duplicates, 1u);
+  const std::vector<std::string> kept = Lines(o.out_dir + "/kept_files.txt");
+  ASSERT_EQ(kept.size(), 2u);
+  EXPECT_EQ(kept[0], dir + "/in/a.txt");
+  EXPECT_EQ(kept[1], dir + "/in/c.txt");
+  EXPECT_EQ(Read(o.out_dir + "/files/" + fs::path(kept[0]).relative_path().string()), base);
+  EXPECT_EQ(Rows(o.out_dir + "/rejected.tsv")[0][2], "empty");
+}
+
+TEST(RunDedupTest, LineInputKeepsLinesInOrder) {
+  const std::string dir = NewDir("lines");
+  const std::string a = RandomText(41, 60), b = RandomText(42, 60);
+  Write(dir + "/in.txt", a + "\n" + b + "\n" + a + " x\n" + b + "\n");
+  DedupOptions o = Options(dir + "/out");
+  o.reader.format = InputFormat::kLines;
+  absl::StatusOr<DedupSummary> s = RunDedup({dir + "/in.txt"}, o);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(Lines(o.out_dir + "/kept_lines.txt"), (std::vector<std::string>{a, b}));
+}
+
+TEST(RunDedupTest, KeptRecordsComeBackWholeFromPlainCompressedAndBomInputs) {
+  const std::string dir = NewDir("raw");
+  std::string data;
+  for (int i = 0; i < 40; ++i) {
+    const std::string text = RandomText(60 + i / 2, 80);  // pairs of equal texts
+    absl::StrAppend(&data, "{ \"text\" : ", JsonString(text), ", \"id\": \"r", i, "\" }\n");
+  }
+  Write(dir + "/plain.jsonl", data);
+  Write(dir + "/bom.jsonl", "\xEF\xBB\xBF" + data);
+  gzFile gz = gzopen((dir + "/packed.jsonl.gz").c_str(), "wb");
+  ASSERT_NE(gz, nullptr);
+  ASSERT_EQ(gzwrite(gz, data.data(), data.size()), static_cast<int>(data.size()));
+  ASSERT_EQ(gzclose(gz), Z_OK);
+  std::vector<std::string> want;
+  for (size_t i = 0; i < 40; i += 2) want.push_back(Lines(dir + "/plain.jsonl")[i]);
+  for (const char* name : {"plain.jsonl", "bom.jsonl", "packed.jsonl.gz"}) {
+    DedupOptions o = Options(dir + "/out_" + std::string(name).substr(0, 4));
+    absl::StatusOr<DedupSummary> s = RunDedup({dir + "/" + name}, o);
+    ASSERT_TRUE(s.ok()) << s.status();
+    EXPECT_EQ(s->duplicates, 20u) << name;
+    EXPECT_EQ(Lines(o.out_dir + "/kept.jsonl"), want) << name;
+  }
+}
+
+TEST(RunDedupTest, RejectsBadOptions) {
+  DedupOptions o = Options("");
+  EXPECT_FALSE(RunDedup({"x"}, o).ok());  // no out dir
+  o = Options(NewDir("badopts"));
+  o.bands = 4;  // rows missing
+  EXPECT_FALSE(RunDedup({"x"}, o).ok());
+  o.rows = 64;  // 4 * 64 > 128
+  EXPECT_FALSE(RunDedup({"x"}, o).ok());
+  o = Options(NewDir("badopts2"));
+  EXPECT_FALSE(RunDedup({"/nonexistent/input.jsonl"}, o).ok());
+}
+
+// ---- Real text -----------------------------------------------------------------------
+
+// The cluster id of every document of a run, by file name relative to blark.
+std::map<std::string, std::string> ClusterOfFile(const std::string& out, const std::string& root) {
+  std::map<std::string, std::string> cluster;
+  for (const auto& row : Rows(out + "/duplicates.tsv")) {
+    cluster[row[0].substr(root.size() + 1)] = row[1];
+    cluster[row[2].substr(root.size() + 1)] = row[1];
+  }
+  return cluster;
+}
+
+TEST(RunDedupTest, FindsTheKnownNearDuplicatesOfBlark) {
+  const std::string blark = DUBARE_SOURCE_DIR "/../shared/corpus/blark";
+  if (!fs::exists(blark)) GTEST_SKIP() << "the shared corpus is not at " << blark;
+  const std::string dir = NewDir("blark");
+  DedupOptions o = Options(dir + "/jaccard");
+  o.reader.glob = "*.txt";
+  ASSERT_TRUE(RunDedup({blark}, o).ok());
+  auto cluster = ClusterOfFile(o.out_dir, blark);
+  // st3 and st4 differ only in blank lines; the physics chapters are 77-83% alike.
+  EXPECT_TRUE(cluster.count("data/SoraniPA/st3.txt"));
+  EXPECT_EQ(cluster["data/SoraniPA/st3.txt"], cluster["data/SoraniPA/st4.txt"]);
+  EXPECT_TRUE(cluster.count("KTC/physics/01i-ch00-2018.txt"));
+  EXPECT_EQ(cluster["KTC/physics/01i-ch00-2018.txt"], cluster["KTC/physics/02i-ch00-2018.txt"]);
+  EXPECT_EQ(cluster["KTC/physics/01i-ch00-2018.txt"], cluster["KTC/physics/03i-ch00-2018.txt"]);
+
+  // 08s-ch00 is contained in 08s-ch22.
+  DedupOptions c = Options(dir + "/containment");
+  c.reader.glob = "*.txt";
+  c.verify = VerifyMode::kContainment;
+  c.threshold = 0.8;
+  ASSERT_TRUE(RunDedup({blark}, c).ok());
+  cluster = ClusterOfFile(c.out_dir, blark);
+  EXPECT_TRUE(cluster.count("KTC/kurdish/08s-ch00-2015.txt"));
+  EXPECT_EQ(cluster["KTC/kurdish/08s-ch00-2015.txt"], cluster["KTC/kurdish/08s-ch22-2015.txt"]);
+}
+
+// ---- CLI ---------------------------------------------------------------------------
+
+TEST(DedupCliTest, HelpShowsDefaultsAndARunPrintsASummary) {
+  const char* bin = std::getenv("DUBARE_BIN");
+  if (bin == nullptr) GTEST_SKIP() << "DUBARE_BIN is not set (run through ctest)";
+  const std::string dir = NewDir("cli");
+  auto run = [](const std::string& cmd) {
+    std::string out;
+    FILE* p = ::popen(cmd.c_str(), "r");
+    char buf[4096];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+    const int rc = ::pclose(p);
+    return std::pair{WEXITSTATUS(rc), out};
+  };
+  auto [rc, help] = run(std::string(bin) + " dedup --help");
+  EXPECT_EQ(rc, 0);
+  for (const char* want : {"--threshold X", "(default: 0.4)", "--num-perm", "(default: 128)",
+                           "--shingle", "(default: word:2)", "--keep", "(default: first)",
+                           "--verify", "(default: estimate)", "--method", "(default: minhash)"}) {
+    EXPECT_NE(help.find(want), std::string::npos) << want << "\n" << help;
+  }
+  const std::string text = RandomText(51, 100);
+  Write(dir + "/in.jsonl", JsonLine("a", text) + "\n" + JsonLine("b", text) + "\n");
+  auto [rc2, summary] =
+      run(absl::StrCat(bin, " dedup --threads 2 --out ", dir, "/out ", dir, "/in.jsonl"));
+  EXPECT_EQ(rc2, 0) << summary;
+  EXPECT_NE(summary.find("1 duplicates in 1 clusters"), std::string::npos) << summary;
+  auto [rc3, err] = run(absl::StrCat(bin, " dedup ", dir, "/in.jsonl 2>&1"));
+  EXPECT_EQ(rc3, 2) << err;  // no --out
+}
+
+}  // namespace
+}  // namespace dubare
