@@ -80,6 +80,33 @@ BENCHMARK(BM_Normalize_Canonical)->Apply(Sizes);
 void BM_Normalize_MatchKey(benchmark::State& state) { Run(state, NormalForm::kMatchKey); }
 BENCHMARK(BM_Normalize_MatchKey)->Apply(Sizes);
 
+// Old-style Sorani (Arabic kaf and yeh, heh+ZWNJ on most words), where the
+// context rules fire far more often: a BLARK file, when ../shared is present.
+void BM_Normalize_OldStyle(benchmark::State& state) {
+  static const std::string text = [] {
+    std::ifstream in(std::filesystem::path(__FILE__).parent_path().parent_path() /
+                     "../shared/corpus/blark/data/SoraniPA/st41.txt");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  }();
+  if (text.empty()) {
+    state.SkipWithError("../shared/corpus/blark not found");
+    return;
+  }
+  NormalizeOptions options;
+  options.form = state.range(0) == 0 ? NormalForm::kCanonical : NormalForm::kMatchKey;
+  const Normalizer normalizer(options);
+  NormalizedText out;
+  for (auto _ : state) {
+    if (!normalizer.Normalize(text, &out).ok()) state.SkipWithError("normalize failed");
+    benchmark::DoNotOptimize(out.text.data());
+  }
+  state.SetLabel(state.range(0) == 0 ? "canonical" : "match");
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * text.size()));
+}
+BENCHMARK(BM_Normalize_OldStyle)->Arg(0)->Arg(1);
+
 // The naive reference: NFKC_Casefold over the whole string with ICU, then a
 // replace-all pass per Sorani rule, then white space collapsed. It computes
 // no offset map and skips the context rules, so it does less work than the

@@ -231,7 +231,7 @@ TEST(NormalizeProperties, OffsetMapRoundTripOnRandomText) {
 TEST(NormalizeProperties, FastPathEqualsGeneralPath) {
   std::mt19937 rng(Seed(5));
   std::vector<std::string> inputs;
-  for (int round = 0; round < 500; ++round) inputs.push_back(RandomText(rng, 1 + round % 80));
+  for (int round = 0; round < 3000; ++round) inputs.push_back(RandomText(rng, 1 + round % 80));
   for (const std::string& file :
        ::dubare::testing::TextFilesUnder(DUBARE_SOURCE_DIR "/corpus/press")) {
     absl::StatusOr<std::string> text = ReadFile(file);

@@ -388,8 +388,9 @@ inline void Run::Process(const Entry& e, char32_t cp, uint32_t b, uint32_t end) 
 
 // The fast path: from input[i], writes characters whose output is decided by
 // themselves and their successor alone (kPlain: mapped letters, digits,
-// punctuation, and pending letters whose successor settles them) and single
-// ASCII spaces, with the output state in local variables.
+// punctuation, and pending letters whose successor settles them), single
+// ASCII spaces and invisible characters, with the output state in local
+// variables.
 // Stops before the first character that needs the general rules, or whose
 // successor does (a mark, ZWNJ, white-space run, '&', invalid UTF-8, a
 // character outside the BMP). Requires nothing pending. Returns the new i.
@@ -413,10 +414,15 @@ size_t Run::FastRun(const uint8_t* s, size_t n, size_t i) {
     const int next_len = Decode(s, n, next, &nc);
     if (next_len <= 0 || nc >= 0x10000) break;
     const Entry& ne = bmp[nc];
-    // The successor settles c: a plain character, or one space after c (a
-    // run of spaces goes to the general path, which collapses it).
-    if ((ne.flags & kPlain) == 0 && (nc != U' ' || c == U' ')) break;
     const Entry& e = bmp[c];
+    // The successor settles c: a plain character; or, unless c is a space
+    // (runs of white space go to the general path, which collapses them), a
+    // space or an invisible character that cannot change c.
+    if ((ne.flags & kPlain) == 0 &&
+        (c == U' ' ||
+         (nc != U' ' && ((ne.flags & kTransparent) == 0 || e.action == Action::kPendable)))) {
+      break;
+    }
     const char* bytes = e.bytes;
     int out_len = e.len;
     if ((e.flags & kPlain) != 0) {
@@ -439,6 +445,10 @@ size_t Run::FastRun(const uint8_t* s, size_t n, size_t i) {
         }
       }
       in_word = (e.flags & kLetter) != 0;
+    } else if ((e.flags & kTransparent) != 0) {
+      removed = true;
+      i = next, c = nc, len = next_len;
+      continue;
     } else if (c == U' ') {
       in_word = false;
       bytes = " \0\0";

@@ -281,6 +281,9 @@ void BuildTable(Table* t) {
         e.action == Action::kPendable) {
       e.flags |= kPlain;
     }
+    if ((e.action == Action::kDrop || e.action == Action::kZwnj) && (e.flags & kCombining) == 0) {
+      e.flags |= kTransparent;
+    }
     t->bmp[c] = e;
   }
 }

@@ -63,6 +63,7 @@ enum EntryFlags : uint8_t {
   kWordInitialR = 4,   // canonical Sorani ر: becomes ڕ at the start of a word
   kCombining = 8,      // has no NFKC boundary before it: combining marks, and kComposesBack
   kPlain = 16,         // kEmit and not kCombining, or kPendable: the fast path may take it
+  kTransparent = 32,   // kDrop or kZwnj and not kCombining: removed, changing nothing after it
 };
 
 struct Entry {
