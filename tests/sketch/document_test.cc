@@ -109,6 +109,10 @@ TEST(FormatSketchJsonTest, CarriesIdParamsAndDecodableSignature) {
   absl::StatusOr<std::vector<uint32_t>> values = DecodeValues(bytes, p.num_perm);
   ASSERT_TRUE(values.ok());
   EXPECT_EQ(*values, s.minhash);
+  // Control characters are escaped; a file name that is not UTF-8 still gives valid UTF-8.
+  EXPECT_EQ(FormatSketchJson("a\tb\x01\xFF" "c\u0647", s, p, SignatureKind::kMinHash)
+                .rfind("{\"id\":\"a\\tb\\u0001\ufffdc\u0647\",", 0),
+            0u);
   const std::string sim = FormatSketchJson("x", s, p, SignatureKind::kSimHash);
   char hex[17];
   std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(s.simhash));

@@ -7,15 +7,29 @@
 #include "absl/strings/str_format.h"
 #include "dubare/sketch.h"
 #include "dubare/status.h"
+#include "sketch/text_scan.h"
 
 namespace dubare {
 namespace {
 
-// A JSON string literal; bytes that are not valid UTF-8 are the caller's
-// problem only in the sense that they are escaped as \\u00XX of the byte.
+// A JSON string literal. File names need not be UTF-8; an invalid byte
+// becomes U+FFFD so that the line stays valid JSON.
 void AppendJsonString(absl::string_view s, std::string* out) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   out->push_back('"');
-  for (unsigned char c : s) {
+  for (size_t i = 0; i < s.size();) {
+    const unsigned char c = p[i];
+    if (c >= 0x80) {
+      uint32_t cp;
+      const size_t len = sketch_internal::DecodeUtf8(p, i, s.size(), &cp);
+      if (len == 1) {
+        out->append("\ufffd");
+      } else {
+        out->append(s.data() + i, len);
+      }
+      i += len;
+      continue;
+    }
     switch (c) {
       case '"': out->append("\\\""); break;
       case '\\': out->append("\\\\"); break;
@@ -29,6 +43,7 @@ void AppendJsonString(absl::string_view s, std::string* out) {
           out->push_back(static_cast<char>(c));
         }
     }
+    ++i;
   }
   out->push_back('"');
 }
