@@ -11,7 +11,8 @@
 // Downstream stages (MinHash, SimHash, exact Jaccard, LSH) take
 // absl::Span<const uint64_t> of hashes, never strings.
 //
-// Ownership: Shingles owns its vectors; Shingler holds only options.
+// Ownership: Shingles owns its vectors; Shingler holds its options and, for
+// character shingles, an immutable table shared between copies.
 // Thread safety: a const Shingler may be used from many threads at once.
 
 #ifndef DUBARE_SHINGLE_H_

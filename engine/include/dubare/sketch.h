@@ -70,7 +70,7 @@ struct SketchParams {
   // kFailedPrecondition naming the first field that differs.
   absl::Status CheckCompatible(const SketchParams& other) const;
   // A stable one-line text form, e.g.
-  // "v1 norm1 keep_spaces=1 word:3 shingle_seed=... minhash=classic k=128 seed=1".
+  // "v1 norm1 keep_spaces=1 word:2 shingle_seed=0x... minhash=classic k=128 seed=1".
   std::string ToString() const;
   static absl::StatusOr<SketchParams> Parse(absl::string_view text);
   friend bool operator==(const SketchParams&, const SketchParams&) = default;
@@ -168,7 +168,7 @@ struct DocumentComparison {
 };
 
 // Sketches both texts under `params` and compares them. Errors name which
-// input failed ("a: invalid UTF-8 at byte 17").
+// input failed ("first document: invalid UTF-8 at byte offset 17").
 absl::StatusOr<DocumentComparison> CompareDocuments(absl::string_view a, absl::string_view b,
                                                     const SketchParams& params,
                                                     double threshold = kDefaultJaccardThreshold);
