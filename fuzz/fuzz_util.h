@@ -1,0 +1,51 @@
+// Copyright 2026 The Dubare Authors.
+//
+// fuzz_util.h: small helpers shared by the libFuzzer targets in fuzz/.
+//
+// A target takes its options from the first bytes of the input (so the fuzzer
+// explores options and text together) and checks its invariants with
+// FUZZ_CHECK, which aborts with a message: libFuzzer then saves the input as a
+// crash file.
+
+#ifndef DUBARE_FUZZ_FUZZ_UTIL_H_
+#define DUBARE_FUZZ_FUZZ_UTIL_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+
+#include "absl/strings/string_view.h"
+
+#define FUZZ_CHECK(cond)                                                         \
+  do {                                                                           \
+    if (!(cond)) {                                                               \
+      std::fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
+      std::abort();                                                              \
+    }                                                                            \
+  } while (false)
+
+namespace dubare::fuzz {
+
+// Consumes bytes from the front of the fuzzer's input.
+class Input {
+ public:
+  Input(const uint8_t* data, size_t size)
+      : rest_(reinterpret_cast<const char*>(data), size) {}
+
+  // The next byte, or 0 once the input is used up.
+  uint8_t Byte() {
+    if (rest_.empty()) return 0;
+    const uint8_t b = static_cast<uint8_t>(rest_.front());
+    rest_.remove_prefix(1);
+    return b;
+  }
+  absl::string_view rest() const { return rest_; }
+
+ private:
+  absl::string_view rest_;
+};
+
+}  // namespace dubare::fuzz
+
+#endif  // DUBARE_FUZZ_FUZZ_UTIL_H_
