@@ -69,6 +69,59 @@ TEST(NormalizeCorpus, PressFixturesNormalizeWithoutErrorValidMapIdempotent) {
   CheckFiles(files);
 }
 
+// The seeds in corpus/press: both ر/ڕ spellings of one word, tatweel before a
+// suffix, Arabic kaf and yeh, and compounds written joined and split.
+TEST(NormalizeCorpus, PressSeedsFoldTogether) {
+  std::string all;
+  for (const std::string& file : TextFilesUnder(DUBARE_SOURCE_DIR "/corpus/press")) {
+    absl::StatusOr<std::string> text = ReadFile(file);
+    ASSERT_TRUE(text.ok());
+    all += *text + "\n";
+  }
+  auto count = [](const std::string& text, const std::string& word) {
+    size_t n = 0;
+    for (size_t p = text.find(word); p != std::string::npos; p = text.find(word, p + 1)) ++n;
+    return n;
+  };
+  const std::string flap = "رووبەڕووبوونەوەی", trill = "ڕووبەڕووبوونەوەی";
+  ASSERT_GT(count(all, flap), 0u);
+  ASSERT_GT(count(all, trill), 0u);
+  ASSERT_GT(count(all, "١٧ ـیەم"), 0u);
+  ASSERT_GT(count(all, "\u0643") + count(all, "\u064A"), 0u);
+
+  NormalizeOptions match_options;
+  match_options.form = NormalForm::kMatchKey;
+  const Normalizer match(match_options);
+  absl::StatusOr<NormalizedText> key = match.Normalize(all);
+  ASSERT_TRUE(key.ok());
+  absl::StatusOr<NormalizedText> flap_key = match.Normalize(flap);
+  absl::StatusOr<NormalizedText> trill_key = match.Normalize(trill);
+  ASSERT_TRUE(flap_key.ok() && trill_key.ok());
+  EXPECT_EQ(flap_key->text, trill_key->text);
+  EXPECT_EQ(count(key->text, flap_key->text), count(all, flap) + count(all, trill));
+
+  absl::StatusOr<NormalizedText> canonical = Normalizer().Normalize(all);
+  ASSERT_TRUE(canonical.ok());
+  EXPECT_EQ(count(canonical->text, flap), 0u);  // word-initial ر is ڕ
+  EXPECT_EQ(count(canonical->text, trill), count(all, flap) + count(all, trill));
+  EXPECT_GT(count(canonical->text, "17 یەم"), 0u);
+  EXPECT_EQ(count(canonical->text, "\u0640") + count(canonical->text, "\u0643") +
+                count(canonical->text, "\u064A"),
+            0u);
+
+  // Split and joined compounds give one key once spaces go.
+  match_options.keep_spaces = false;
+  const Normalizer joined(match_options);
+  for (const auto& [split, whole] : {std::pair<std::string, std::string>{"لە سەر", "لەسەر"},
+                                     {"لە گەڵ", "لەگەڵ"}}) {
+    ASSERT_GT(count(all, split), 0u) << split;
+    ASSERT_GT(count(all, whole), 0u) << whole;
+    absl::StatusOr<NormalizedText> a = joined.Normalize(split), b = joined.Normalize(whole);
+    ASSERT_TRUE(a.ok() && b.ok());
+    EXPECT_EQ(a->text, b->text);
+  }
+}
+
 TEST(NormalizeCorpus, OldStyleBlarkTextLosesHehZwnjAndArabicLetters) {
   // A whole-corpus check that the rules fire on real text: after canonical
   // normalization no Sorani file has heh+ZWNJ, Arabic kaf/yeh or tatweel left.

@@ -245,6 +245,39 @@ TEST(NormalizeErrors, EmptyInputIsEmptyOutput) {
   EXPECT_EQ(out->map.size(), 0u);
 }
 
+TEST(NormalizeErrors, FourGibInputIsRefusedBeforeReading) {
+  static const char kByte = 'a';
+  // Only the size is looked at: the normalizer refuses before reading.
+  const absl::string_view huge(&kByte, size_t{1} << 32);
+  absl::StatusOr<NormalizedText> out = Normalizer().Normalize(huge);
+  ASSERT_FALSE(out.ok());
+  EXPECT_EQ(out.status().code(), absl::StatusCode::kOutOfRange);
+}
+
+// ------------------------------------------------------------ scripts
+
+TEST(NormalizeScripts, EachScriptOnlyGetsItsOwnRules) {
+  EXPECT_EQ(Canon("كه é", Script::kAuto), "کە ê");
+  EXPECT_EQ(Canon("كه é", Script::kSorani), "کە é");
+  EXPECT_EQ(Canon("كه é", Script::kKurmanji), "كه ê");
+  // Digits, quotes and white space have one form in every script.
+  EXPECT_EQ(Canon("«١»\u00A0 x", Script::kKurmanji), "\"1\" x");
+}
+
+TEST(NormalizeSpaces, UnicodeLineAndParagraphSeparators) {
+  EXPECT_EQ(Canon("a\u2029b\u2028c\u0085d"), "a\n\nb c d");
+}
+
+TEST(NormalizeOffsets, EmptyRangesMapToEmptySpans) {
+  const std::string in = " ab ";
+  absl::StatusOr<NormalizedText> out = Normalizer().Normalize(in);
+  ASSERT_TRUE(out.ok());
+  ASSERT_EQ(out->text, "ab");
+  EXPECT_EQ(out->map.ToInput(1, 1), (ByteSpan{2, 2}));
+  EXPECT_EQ(out->map.ToInput(2, 2), (ByteSpan{4, 4}));  // the end maps to the input's end
+  EXPECT_EQ(out->map.ToInput(0, 2), (ByteSpan{1, 3}));
+}
+
 // ------------------------------------------------------------ offset map
 
 TEST(NormalizeOffsets, MapsOutputBytesBackToInput) {
