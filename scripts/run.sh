@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Sets up and builds (scripts/setup.sh), then runs the main job on corpus/:
-# the normalized text of every document, written to out/.
+# the repeated-passage report, written to out/passages.html (for a browser)
+# and out/passages.txt (for a terminal; also printed here).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 build_dir="${DUBARE_BUILD_DIR:-build}"
-mkdir -p out/normalized
-for f in corpus/press/*.txt; do
-  "$build_dir/dubare" normalize "$f" > "out/normalized/$(basename "$f")"
-done
-echo "run: normalized text of corpus/press/ written to out/normalized/"
+mkdir -p out
+"$build_dir/dubare" passages corpus/ --format html --title "Repeated passages in corpus/" \
+  --out out/passages.html
+"$build_dir/dubare" passages corpus/ --format text --color never --out out/passages.txt
+cat out/passages.txt
+echo
+echo "run: repeated-passage report of corpus/ written to out/passages.html (open it in a browser)"
+echo "     and out/passages.txt (the text above); JSON Lines: $build_dir/dubare passages corpus/ --format json"

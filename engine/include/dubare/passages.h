@@ -68,7 +68,8 @@ struct PassageOptions {
   // Half-width, in words, of the alignment band around a chain; it bounds
   // the drift between the two copies (inserted or deleted words).
   int band_words = 8;
-  // A chain needs this many anchors to be aligned.
+  // A chain needs this many anchors (over at least half of min_words words)
+  // to be aligned.
   int min_chain_anchors = 3;
 
   // Worker threads; 0 = one per hardware thread.
@@ -119,9 +120,14 @@ struct PassageStats {
   uint64_t words = 0;          // match-key words in all documents
   uint64_t fingerprints = 0;   // winnowed anchors kept
   uint64_t anchor_pairs = 0;   // shared fingerprints between two positions
-  uint64_t doc_pairs = 0;      // document pairs with an anchor pair
+  uint64_t doc_pairs = 0;      // document pairs with a chain worth aligning
   uint64_t chains = 0;         // chains aligned
   uint64_t cells = 0;          // alignment cells evaluated
+  // Wall time of the stages, in seconds.
+  double fingerprint_seconds = 0;  // normalize, k-grams, winnow
+  double posting_seconds = 0;      // sort, anchor pairs, boilerplate
+  double words_seconds = 0;        // word keys of the documents that take part
+  double align_seconds = 0;        // chains, alignments, diffs
 };
 
 struct PassageResult {

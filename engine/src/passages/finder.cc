@@ -13,6 +13,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "dubare/passages.h"
 #include "dubare/status.h"
 #include "passages/align.h"
@@ -299,18 +300,14 @@ struct PairContext {
   absl::string_view a_text, b_text;
 };
 
-// Chains and aligns the anchors of one document pair into matches.
-void MatchPair(const PairContext& pair, std::vector<Anchor> anchors,
+// Aligns the chains of one document pair into matches.
+void MatchPair(const PairContext& pair, std::vector<std::vector<Anchor>> work,
                const PassageOptions& options, Aligner* aligner, PassageStats* stats,
                std::vector<PassageMatch>* out) {
   const bool same_doc = pair.a_doc == pair.b_doc;
   const int margin = options.band_words + 4;
   const auto min_words = static_cast<uint32_t>(options.min_words);
   const auto min_anchors = static_cast<size_t>(options.min_chain_anchors);
-  std::vector<std::vector<Anchor>> work;
-  for (auto& chain : ChainAnchors(anchors, options.max_gap_words, options.band_words)) {
-    if (chain.size() >= min_anchors) work.push_back(std::move(chain));
-  }
   std::vector<Alignment> found;
   std::vector<std::vector<Anchor>> rest;
   while (!work.empty()) {
@@ -416,6 +413,13 @@ absl::StatusOr<PassageResult> FindPassages(absl::Span<const absl::string_view> t
   PassageResult result;
   result.stats.documents = n;
 
+  absl::Time stage = absl::Now();
+  auto lap = [&stage](double* seconds) {
+    const absl::Time now = absl::Now();
+    *seconds = absl::ToDoubleSeconds(now - stage);
+    stage = now;
+  };
+
   // 1. Fingerprints of every document, then one sorted posting table.
   std::vector<std::vector<Fingerprint>> prints(n);
   std::vector<uint32_t> word_counts(n);
@@ -446,17 +450,52 @@ absl::StatusOr<PassageResult> FindPassages(absl::Span<const absl::string_view> t
     std::vector<Fingerprint>().swap(prints[i]);
   }
   result.stats.fingerprints = postings.size();
+  lap(&result.stats.fingerprint_seconds);
   SortPostings(&postings, workers);
 
   // 2. Anchor pairs and boilerplate.
   Anchors anchors = ReadPostings(postings, options);
   std::vector<Posting>().swap(postings);
-  std::sort(anchors.pairs.begin(), anchors.pairs.end(), AnchorPairLess);
+  ParallelSort(&anchors.pairs, workers, AnchorPairLess);
   result.stats.anchor_pairs = anchors.pairs.size();
+  lap(&result.stats.posting_seconds);
 
-  // 3. The words of the documents that take part.
+  // 3. Chains, and the words of the documents that take part. Most pairs
+  // share a k-gram or two by chance; only a chain of min_chain_anchors
+  // anchors over half of min_words words is worth an alignment.
+  struct PairTask {
+    size_t begin, end;  // anchors.pairs[begin, end)
+    std::vector<std::vector<Anchor>> chains;
+  };
+  std::vector<PairTask> tasks;
+  for (size_t t0 = 0, t1; t0 < anchors.pairs.size(); t0 = t1) {
+    t1 = t0 + 1;
+    while (t1 < anchors.pairs.size() && anchors.pairs[t1].a_doc == anchors.pairs[t0].a_doc &&
+           anchors.pairs[t1].b_doc == anchors.pairs[t0].b_doc) {
+      ++t1;
+    }
+    if (t1 - t0 >= static_cast<size_t>(options.min_chain_anchors)) tasks.push_back({t0, t1, {}});
+  }
+  const auto min_anchors = static_cast<size_t>(options.min_chain_anchors);
+  const auto min_extent = static_cast<uint32_t>((options.min_words + 1) / 2);
+  ParallelFor(tasks.size(), workers, [&](size_t t, int) {
+    PairTask& task = tasks[t];
+    std::vector<Anchor> at;
+    at.reserve(task.end - task.begin);
+    for (size_t i = task.begin; i < task.end; ++i) at.push_back(anchors.pairs[i].at);
+    for (auto& chain : ChainAnchors(at, options.max_gap_words, options.band_words)) {
+      // A k-gram reaches a word or two past the word it starts in.
+      if (chain.size() >= min_anchors && chain.back().a + 2 - chain.front().a >= min_extent) {
+        task.chains.push_back(std::move(chain));
+      }
+    }
+  });
+  std::erase_if(tasks, [](const PairTask& t) { return t.chains.empty(); });
+  result.stats.doc_pairs = tasks.size();
   std::vector<char> involved(n, 0);
-  for (const AnchorPair& p : anchors.pairs) involved[p.a_doc] = involved[p.b_doc] = 1;
+  for (const PairTask& t : tasks) {
+    involved[anchors.pairs[t.begin].a_doc] = involved[anchors.pairs[t.begin].b_doc] = 1;
+  }
   for (const WordRange& r : anchors.boilerplate_spans) involved[r.doc] = 1;
   std::vector<uint32_t> docs;
   for (uint32_t i = 0; i < n; ++i) {
@@ -483,29 +522,17 @@ absl::StatusOr<PassageResult> FindPassages(absl::Span<const absl::string_view> t
     if (involved[r.doc]) MaskWords(r.doc, r, &words[r.doc]);
   }
 
+  lap(&result.stats.words_seconds);
+
   // 4. Chains and alignments, one document pair at a time.
-  std::vector<std::pair<size_t, size_t>> tasks;
-  for (size_t t0 = 0, t1; t0 < anchors.pairs.size(); t0 = t1) {
-    t1 = t0 + 1;
-    while (t1 < anchors.pairs.size() && anchors.pairs[t1].a_doc == anchors.pairs[t0].a_doc &&
-           anchors.pairs[t1].b_doc == anchors.pairs[t0].b_doc) {
-      ++t1;
-    }
-    tasks.emplace_back(t0, t1);
-  }
-  result.stats.doc_pairs = tasks.size();
   std::vector<std::vector<PassageMatch>> per_task(tasks.size());
   std::vector<Aligner> aligners(workers);
   std::vector<PassageStats> stats(workers);
   ParallelFor(tasks.size(), workers, [&](size_t t, int w) {
-    const auto [t0, t1] = tasks[t];
-    const AnchorPair& first = anchors.pairs[t0];
+    const AnchorPair& first = anchors.pairs[tasks[t].begin];
     PairContext pair{first.a_doc, first.b_doc, &words[first.a_doc], &words[first.b_doc],
                      texts[first.a_doc], texts[first.b_doc]};
-    std::vector<Anchor> pair_anchors;
-    pair_anchors.reserve(t1 - t0);
-    for (size_t i = t0; i < t1; ++i) pair_anchors.push_back(anchors.pairs[i].at);
-    MatchPair(pair, std::move(pair_anchors), options, &aligners[w], &stats[w], &per_task[t]);
+    MatchPair(pair, std::move(tasks[t].chains), options, &aligners[w], &stats[w], &per_task[t]);
   });
   for (const PassageStats& s : stats) {
     result.stats.chains += s.chains;
@@ -515,6 +542,7 @@ absl::StatusOr<PassageResult> FindPassages(absl::Span<const absl::string_view> t
     for (PassageMatch& m : matches) result.matches.push_back(std::move(m));
   }
   result.boilerplate = std::move(anchors.boilerplate);
+  lap(&result.stats.align_seconds);
   std::stable_sort(result.boilerplate.begin(), result.boilerplate.end(),
                    [](const Boilerplate& x, const Boilerplate& y) {
                      return x.documents > y.documents;

@@ -48,6 +48,28 @@ void ParallelFor(size_t n, int workers, Fn&& fn) {
   for (std::thread& t : pool) t.join();
 }
 
+// Sorts *v with `less` on `workers` threads: equal slices sorted in
+// parallel, then merged pairwise, also in parallel.
+template <typename T, typename Less>
+void ParallelSort(std::vector<T>* v, int workers, Less less) {
+  size_t slices = 1;
+  while (slices < static_cast<size_t>(std::max(workers, 1)) && slices * 2 * 4096 <= v->size()) {
+    slices *= 2;
+  }
+  std::vector<size_t> cut(slices + 1);
+  for (size_t i = 0; i <= slices; ++i) cut[i] = v->size() * i / slices;
+  ParallelFor(slices, workers, [&](size_t i, int) {
+    std::sort(v->begin() + cut[i], v->begin() + cut[i + 1], less);
+  });
+  for (size_t width = 1; width < slices; width *= 2) {
+    ParallelFor(slices / (2 * width), workers, [&](size_t k, int) {
+      const size_t lo = 2 * width * k;
+      std::inplace_merge(v->begin() + cut[lo], v->begin() + cut[lo + width],
+                         v->begin() + cut[lo + 2 * width], less);
+    });
+  }
+}
+
 }  // namespace dubare::passages_internal
 
 #endif  // DUBARE_PASSAGES_PARALLEL_H_

@@ -71,31 +71,44 @@ uint32_t SkeletonLetter(uint32_t cp) {
 
 }  // namespace
 
-std::string Skeleton(absl::string_view word) {
-  std::string out;
+void AppendSkeleton(absl::string_view word, std::string* out) {
   uint32_t last = 0;
   for (size_t i = 0; i < word.size();) {
     uint32_t cp;
     i += Decode(word, i, &cp);
     const uint32_t letter = SkeletonLetter(cp);
     if (letter == 0 || letter == last) continue;
-    AppendUtf8(letter, &out);
+    AppendUtf8(letter, out);
     last = letter;
   }
+}
+
+std::string Skeleton(absl::string_view word) {
+  std::string out;
+  AppendSkeleton(word, &out);
   return out;
 }
 
-WordKey MakeWordKey(absl::string_view word, absl::string_view next) {
+WordKey MakeWordKey(absl::string_view word, absl::string_view next, KeyScratch* scratch) {
   WordKey key;
   key.exact = Hash32(word);
-  key.fuzzy = Hash32(Skeleton(word));
+  scratch->skeleton.clear();
+  AppendSkeleton(word, &scratch->skeleton);
+  key.fuzzy = Hash32(scratch->skeleton);
   if (!next.empty()) {
-    std::string joined(word);
-    joined.append(next.data(), next.size());
-    key.join = Hash32(joined);
-    key.join_fuzzy = Hash32(Skeleton(joined));
+    scratch->joined.assign(word.data(), word.size());
+    scratch->joined.append(next.data(), next.size());
+    key.join = Hash32(scratch->joined);
+    scratch->skeleton.clear();
+    AppendSkeleton(scratch->joined, &scratch->skeleton);
+    key.join_fuzzy = Hash32(scratch->skeleton);
   }
   return key;
+}
+
+WordKey MakeWordKey(absl::string_view word, absl::string_view next) {
+  KeyScratch scratch;
+  return MakeWordKey(word, next, &scratch);
 }
 
 DocumentScanner::DocumentScanner(const PassageOptions& options)
@@ -152,7 +165,7 @@ absl::Status DocumentScanner::Words(absl::string_view text, DocWords* out) {
     if (i + 1 < tokens_.size()) {
       next = norm.substr(tokens_[i + 1].span.begin, tokens_[i + 1].span.size());
     }
-    out->keys.push_back(MakeWordKey(norm.substr(s.begin, s.size()), next));
+    out->keys.push_back(MakeWordKey(norm.substr(s.begin, s.size()), next, &scratch_));
     out->original.push_back(norm_.map.ToInput(s.begin, s.end));
   }
   return absl::OkStatus();

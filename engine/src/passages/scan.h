@@ -45,6 +45,11 @@ std::string Skeleton(absl::string_view word);
 
 // Keys of `word` followed by `next` (empty for the last word).
 WordKey MakeWordKey(absl::string_view word, absl::string_view next);
+// The same with reused buffers, for loops over words.
+struct KeyScratch {
+  std::string joined, skeleton;
+};
+WordKey MakeWordKey(absl::string_view word, absl::string_view next, KeyScratch* scratch);
 
 class DocumentScanner {
  public:
@@ -68,6 +73,7 @@ class DocumentScanner {
   Shingles shingles_;
   std::vector<Token> tokens_;
   std::vector<uint32_t> kept_;
+  KeyScratch scratch_;
 };
 
 }  // namespace dubare::passages_internal
