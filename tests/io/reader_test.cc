@@ -89,6 +89,48 @@ TEST(ReaderJsonlTest, MissingIdBecomesFileAndLine) {
   EXPECT_THAT(Ids(docs), ElementsAre(path + ":1", path + ":2"));
 }
 
+// Next() reuses the caller's Document: nothing of one record may leak into
+// the next (a missing field, a rejection's detail, a raw line).
+TEST(ReaderJsonlTest, ReusedDocumentCarriesNothingOver) {
+  TempDir dir;
+  std::string path = dir.Write(
+      "a.jsonl",
+      "{\"id\":\"a\",\"text\":\"x\",\"date\":\"d1\"}\n{\"text\":\"y\"}\n[1]\n{\"id\":\"c\",\"text\":\"z\"}\n");
+  ReaderOptions options;
+  options.extra_fields = {"date"};
+  std::unique_ptr<Reader> reader = *Reader::Open({path}, options);
+  Document doc;
+  ASSERT_TRUE(*reader->Next(&doc));
+  EXPECT_EQ(doc.fields[0], "d1");
+  ASSERT_TRUE(*reader->Next(&doc));
+  EXPECT_EQ(doc.id, path + ":2");
+  EXPECT_EQ(doc.text, "y");
+  EXPECT_EQ(doc.fields[0], "");
+  EXPECT_EQ(doc.raw, "{\"text\":\"y\"}");
+  ASSERT_TRUE(*reader->Next(&doc));
+  EXPECT_EQ(doc.reject, RejectReason::kNotAnObject);
+  EXPECT_TRUE(doc.text.empty());
+  EXPECT_TRUE(doc.raw.empty());
+  ASSERT_TRUE(*reader->Next(&doc));
+  EXPECT_TRUE(doc.ok());
+  EXPECT_TRUE(doc.detail.empty());
+  EXPECT_EQ(doc.id, "c");
+  EXPECT_EQ(doc.fields[0], "");
+  EXPECT_FALSE(*reader->Next(&doc));
+}
+
+TEST(ReaderJsonlTest, RawIsKeptOnlyWhenAsked) {
+  TempDir dir;
+  std::string jsonl = dir.Write("a.jsonl", "{\"text\":\"x\"}\n");
+  std::string lines = dir.Write("a.txt", "one line\n");
+  ReaderOptions options;
+  options.keep_raw = false;
+  EXPECT_TRUE(ReadOk({jsonl}, options)[0].raw.empty());
+  options.keep_raw = true;
+  options.format = InputFormat::kLines;
+  EXPECT_EQ(ReadOk({lines}, options)[0].raw, "one line");
+}
+
 TEST(ReaderJsonlTest, FirstOfRepeatedKeysWins) {
   TempDir dir;
   std::string path = dir.Write("a.jsonl", R"({"text":"first","text":"second"})");
