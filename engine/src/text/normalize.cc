@@ -4,17 +4,19 @@
 // in the rule table (text/tables.h) and handed to a small state machine that
 // applies the rules which need context:
 //   * a pending letter that a following mark or ZWNJ may still change
-//     (ه+ZWNJ → ە, یَ → ێ, رِ → ڕ, ...), in canonical Sorani only;
+//     (ه+ZWNJ → ە, یَ → ێ, رِ → ڕ, word-final ه → ە), in canonical Sorani;
 //   * whether the previous output letter ends a word (ر → ڕ at word start);
 //   * a pending run of white space, written as one space or a paragraph break
-//     once the next visible character arrives (so runs at either end vanish).
-// A code point followed by one that composes with it under NFKC (combining
-// accents, hamza above, characters outside the BMP) is normalized together
-// with that run through ICU; all its output maps to the whole run.
+//     once the next visible character arrives (so runs at either end vanish);
+//   * whether the previous character was removed (a mark after it goes too).
+// Most text never reaches the state machine: Run::FastRun writes runs of
+// characters whose output their successor settles, keeping the output state
+// in registers. A code point followed by one that composes or reorders with
+// it under NFKC (combining accents, hamza above), or one outside the BMP, is
+// normalized with that run through ICU; all its output maps to the whole run.
 
 #include <algorithm>
 #include <cstring>
-#include <limits>
 #include <string>
 
 #include "absl/base/attributes.h"
@@ -381,8 +383,6 @@ inline void Run::Process(const Entry& e, char32_t cp, uint32_t b, uint32_t end) 
       }
       return;
     }
-    case Action::kSlow:
-      return;
   }
 }
 

@@ -32,10 +32,9 @@ enum class Action : uint8_t {
   kCr,         // '\r': one newline, none when '\n' follows (CRLF)
   kSeparator,  // match key: punctuation, which separates words like a space
   kZwnj,       // ZWNJ: a pending ه becomes ە; then removed
-  kPendable,   // canonical Sorani: a letter that a following mark or ZWNJ can change
+  kPendable,   // canonical Sorani: a letter that a following mark, ZWNJ or word end can change
   kMark,       // canonical Sorani: an Arabic mark that may change the pending letter
   kAmp,        // '&': may open an HTML entity for ZWNJ
-  kSlow,       // not in the table (never stored; returned for code points >= 0x10000)
 };
 
 // Entry::aux for kPendable: which letter; for kMark: which letters it changes.
