@@ -3,9 +3,11 @@
 // dubare index: a persistent near-duplicate index in one SQLite file
 // (index.h): create, add, query, remove, stats, check.
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -39,7 +41,9 @@ void AddOpenFlags(FlagSet& flags, IndexOptions* options) {
 
 void AddInputFlags(FlagSet& flags, IndexOptions* options, IndexInputOptions* input) {
   AddOpenFlags(flags, options);
-  flags.Int("threads", &options->threads, 1, 256, "sketching threads");
+  options->threads = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 256u));
+  flags.Int("threads", &options->threads, 1, 256,
+            "sketching threads (default: all cores); the database work uses one");
   flags.Custom("batch", "N", absl::StrCat(input->batch_size),
                [input](absl::string_view v) -> absl::Status {
                  int64_t n;
