@@ -38,13 +38,15 @@ run_one() {
      "$OLDPWD/$build_dir/$t" -max_total_time="$seconds" -max_len="$(max_len "$t")" -timeout=25 \
      -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=./ corpus "$OLDPWD/fuzz/seeds/$t" \
      >"$(basename "$log")" 2>&1) || rc=$?
-  local execs corpus
+  local execs corpus files
   execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo "?")
-  corpus=$(find "$dir/corpus" -type f | wc -l)
+  # libFuzzer's corpus (units/size) at the end, and the files kept in the corpus directory.
+  corpus=$(grep -o 'corp: [0-9]*/[0-9]*[a-zA-Z]*' "$log" | tail -1 | cut -d' ' -f2 || echo "?")
+  files=$(find "$dir/corpus" -type f | wc -l)
   local outcome="no finding"
   ((rc == 0)) || outcome="FINDING (exit $rc; see $dir/crash-*, $log)"
-  printf '%-20s %5ss  executions %-10s corpus %-6s %s\n' "$t" "$((SECONDS - start))" "$execs" \
-    "$corpus" "$outcome"
+  printf '%-20s %5ss  executions %-10s corpus %-12s files %-6s %s\n' "$t" "$((SECONDS - start))" \
+    "$execs" "$corpus" "$files" "$outcome"
   return "$rc"
 }
 
