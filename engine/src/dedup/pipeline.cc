@@ -3,7 +3,6 @@
 // RunDedup: the stages of dedup.h wired together, and the output files.
 
 #include <sys/resource.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
