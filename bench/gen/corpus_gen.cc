@@ -12,13 +12,10 @@
 
 #include "gen/corpus_gen.h"
 
-#include <sys/stat.h>
-
 #include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <thread>
 #include <utility>
@@ -353,7 +350,7 @@ struct Model {
   // Compounds: joined id → split (a, b), indexed by token id; kNoToken if none.
   std::vector<std::pair<uint32_t, uint32_t>> split_of;
   std::vector<uint8_t> preposition;  // may attach to the next word
-  uint32_t period = 0, comma = 0;
+  uint32_t period = 0;
 
   uint32_t Intern(absl::string_view w) {
     auto [it, inserted] = ids.try_emplace(std::string(w), static_cast<uint32_t>(words.size()));
@@ -432,7 +429,6 @@ absl::StatusOr<Model> BuildModel(const std::vector<std::string>& paths) {
   DUBARE_RETURN_IF_ERROR(ReadTraining(paths, &text));
   Model m;
   m.period = m.Intern(".");
-  m.comma = m.Intern("،");
   std::vector<uint32_t> tokens;
   TokenizeTraining(text, &m, &tokens);
   size_t words = 0;
@@ -456,8 +452,8 @@ absl::StatusOr<Model> BuildModel(const std::vector<std::string>& paths) {
     at_start = m.sentence_end[t];
     if (i + 1 < tokens.size()) m.next[t].push_back(tokens[i + 1]);
   }
-  // Function words: the most frequent fifth of the training occurrences'
-  // types, never fewer than the obvious particles.
+  // Function words: the 60 most frequent training types (particles,
+  // prepositions, the names every article repeats) are kept as they are.
   std::vector<uint32_t> order(trained);
   for (uint32_t i = 0; i < trained; ++i) order[i] = i;
   std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
