@@ -296,6 +296,52 @@ TEST(RunDedupTest, KeepPolicyChoosesTheRepresentative) {
   }
 }
 
+// ---- Large buckets and explicit parameters -----------------------------------
+
+TEST(RunDedupTest, HundredsOfCopiesFormOneClusterThroughCappedBuckets) {
+  const std::string dir = NewDir("capped");
+  const std::string boilerplate = RandomText(77, 60);
+  std::string data;
+  for (int i = 0; i < 700; ++i) absl::StrAppend(&data, JsonLine(absl::StrCat("b", i), boilerplate), "\n");
+  absl::StrAppend(&data, JsonLine("other", RandomText(78, 60)), "\n");
+  Write(dir + "/in.jsonl", data);
+  DedupOptions o = Options(dir + "/out");
+  o.max_bucket_size = 100;
+  absl::StatusOr<DedupSummary> s = RunDedup({dir + "/in.jsonl"}, o);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_GT(s->capped_buckets, 0u);
+  EXPECT_EQ(s->clusters, 1u);
+  EXPECT_EQ(s->duplicates, 699u);
+  // A star per band, not 700·699/2 pairs.
+  EXPECT_EQ(s->verified_pairs, 699u);
+  EXPECT_EQ(Lines(o.out_dir + "/kept.jsonl").size(), 2u);
+}
+
+TEST(RunDedupTest, ExplicitBandsAndSimHashWithExactVerification) {
+  const std::string dir = NewDir("explicit");
+  const std::string input = dir + "/mixed.jsonl";
+  WriteMixedJsonl(input);
+  DedupOptions banded = Options(dir + "/banded");
+  banded.bands = 16;
+  banded.rows = 8;
+  absl::StatusOr<DedupSummary> s = RunDedup({input}, banded);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->bands, 16u);
+  EXPECT_EQ(s->rows, 8u);
+  EXPECT_EQ(s->duplicates, 10u);
+
+  // The copies add three words to 120: a few SimHash bits, Jaccard ~0.97.
+  DedupOptions simhash = Options(dir + "/simhash");
+  simhash.method = DedupMethod::kSimHash;
+  simhash.hamming = 8;
+  simhash.verify = VerifyMode::kExact;
+  simhash.threshold = 0.9;
+  s = RunDedup({input}, simhash);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->duplicates, 10u);
+  for (const auto& row : Rows(simhash.out_dir + "/pairs.tsv")) EXPECT_GE(std::stod(row[2]), 0.9);
+}
+
 // ---- Containment ---------------------------------------------------------------
 
 TEST(RunDedupTest, ContainmentFindsAShortArticleReprintedInALongOne) {
