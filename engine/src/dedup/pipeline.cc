@@ -56,19 +56,27 @@ std::string EscapeTsv(absl::string_view s) {
 
 std::string FormatScore(double score) { return absl::StrFormat("%.4f", score); }
 
-// One line on stderr, rewritten in place at most ten times a second, and only
-// when stderr is a terminal.
+// A progress bar on stderr, redrawn at most ten times a second, and only when
+// stderr is a terminal: "[=====>    ]  52% reading and sketching: 10400 documents".
 class Progress {
  public:
   explicit Progress(bool wanted) : enabled_(wanted && ::isatty(STDERR_FILENO)) {}
   ~Progress() { Done(); }
-  void Update(absl::string_view stage, uint64_t done, uint64_t total = 0) {
+  // `done` of `total` units of work (bytes, documents) drive the bar; a total
+  // of 0 shows the stage alone.
+  void Update(absl::string_view stage, uint64_t count, uint64_t done = 0, uint64_t total = 0) {
     if (!enabled_) return;
     const Clock::time_point now = Clock::now();
     if (now - last_ < std::chrono::milliseconds(100)) return;
     last_ = now;
-    std::string line = absl::StrCat("\r\x1b[K", stage, " ", done);
-    if (total > 0) absl::StrAppend(&line, "/", total, absl::StrFormat(" (%.0f%%)", 100.0 * done / total));
+    constexpr int kWidth = 30;
+    // Compressed input decodes to more bytes than its files hold: stop at 99%.
+    const double fraction = total == 0 ? 0 : std::min(0.99, static_cast<double>(done) / total);
+    const int filled = static_cast<int>(fraction * kWidth);
+    std::string line = absl::StrCat("\r\x1b[K[", std::string(filled, '='), filled < kWidth ? ">" : "",
+                                    std::string(kWidth - std::min(kWidth, filled + 1), ' '), "] ",
+                                    absl::StrFormat("%3.0f%% ", 100 * fraction), stage);
+    if (count > 0) absl::StrAppend(&line, ": ", count, " documents");
     std::fputs(line.c_str(), stderr);
     shown_ = true;
   }
@@ -294,6 +302,13 @@ absl::Status Pipeline::ReadAndSketch(const std::vector<std::string>& inputs) {
     queue.Push(std::move(batch));
     batch = Batch();
   };
+  // Input size for the progress bar; stdin and unreadable paths count 0.
+  uint64_t input_bytes = 0;
+  for (size_t i = 0; i < reader_->num_sources(); ++i) {
+    std::error_code ec;
+    const uintmax_t size = std::filesystem::file_size(reader_->source_path(i), ec);
+    if (!ec) input_bytes += size;
+  }
   Document doc;
   for (;;) {
     absl::StatusOr<bool> more = reader_->Next(&doc);
@@ -302,7 +317,7 @@ absl::Status Pipeline::ReadAndSketch(const std::vector<std::string>& inputs) {
       break;
     }
     if (!*more) break;
-    progress_.Update("reading and sketching", input_order);
+    progress_.Update("reading and sketching", input_order, reader_->stats().bytes, input_bytes);
     if (!doc.ok()) {
       rejections_.push_back({input_order++, reader_->Location(doc), doc.id,
                              std::string(RejectReasonName(doc.reject)), doc.detail});
@@ -510,7 +525,7 @@ absl::Status Pipeline::WriteKept(const std::vector<bool>& kept) {
     }
     DUBARE_RETURN_IF_ERROR((*out)->Append(raw));
     DUBARE_RETURN_IF_ERROR((*out)->Append("\n"));
-    progress_.Update("writing", d, docs_.size());
+    progress_.Update("writing the kept corpus", 0, d, docs_.size());
   }
   for (auto* out : {&jsonl, &lines, &files}) {
     if (*out != nullptr) DUBARE_RETURN_IF_ERROR((*out)->Commit());
@@ -619,12 +634,12 @@ absl::StatusOr<DedupSummary> Pipeline::Run(const std::vector<std::string>& input
   summary_.inputs = docs_.size() + reader_->stats().rejected;
 
   Clock::time_point t = Clock::now();
-  progress_.Update("grouping", 0);
+  progress_.Update("grouping", summary_.documents);
   DUBARE_ASSIGN_OR_RETURN(std::vector<CandidatePair> candidates, Group());
   summary_.group_seconds = SecondsSince(t);
 
   t = Clock::now();
-  progress_.Update("verifying", 0);
+  progress_.Update("verifying", summary_.documents);
   std::vector<ScoredPair> pairs = Verify(candidates);
   std::vector<CandidatePair>().swap(candidates);
   summary_.verified_pairs = pairs.size();
