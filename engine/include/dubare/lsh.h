@@ -55,7 +55,7 @@ struct LshParams {
   uint32_t band_key_version = kBandKeyVersion;
   uint32_t bands = 0;
   uint32_t rows = 0;
-  uint64_t seed = 0x6473686c;  // "lshd": seeds the band key hash
+  uint64_t seed = 0x6473686c;  // seeds the band key hash (any fixed value)
 
   // kInvalidArgument unless bands, rows >= 1, bands * rows <= num_perm and the
   // version is known.
@@ -75,8 +75,8 @@ struct LshWeights {
 // Probability that a pair with Jaccard similarity s shares at least one band.
 double CandidateProbability(double s, uint32_t bands, uint32_t rows);
 
-// ∫_0^t P(s) ds and ∫_t^1 (1 - P(s)) ds, by composite Simpson's rule
-// (absolute error below 1e-7 for K <= 1024).
+// ∫_0^t P(s) ds and ∫_t^1 (1 - P(s)) ds, by adaptive Simpson quadrature
+// (tested to 1e-6 against the midpoint rule with 20,000 steps).
 double FalsePositiveArea(double threshold, uint32_t bands, uint32_t rows);
 double FalseNegativeArea(double threshold, uint32_t bands, uint32_t rows);
 
