@@ -111,7 +111,8 @@ struct Anchors {
 // fingerprints chain with those of the group's first run, in order and along
 // one diagonal, over min_words words: the same footer or byline gathers one
 // group, while texts that merely share common phrases do not. Groups found
-// in boilerplate_min_docs documents or more are boilerplate.
+// in boilerplate_min_docs documents or more are boilerplate. Candidate groups
+// come from a min-hash key of each run, so the work stays linear.
 void FindBoilerplate(std::vector<Posting> hits, const PassageOptions& options, Anchors* out) {
   std::sort(hits.begin(), hits.end(), [](const Posting& x, const Posting& y) {
     return x.doc != y.doc ? x.doc < y.doc : x.word_extent < y.word_extent;
@@ -135,12 +136,15 @@ void FindBoilerplate(std::vector<Posting> hits, const PassageOptions& options, A
 
   struct Group {
     uint32_t representative;
-    absl::flat_hash_map<uint64_t, uint32_t> word_of;  // its fingerprints → word
+    absl::flat_hash_map<uint64_t, uint32_t> word_of;  // its fingerprints → word (lazily)
     uint32_t documents = 0, occurrences = 0, last_doc = UINT32_MAX;
   };
   // Whether run `r` repeats the representative of `g` over min_words words.
   std::vector<Anchor> anchors;
-  auto same_passage = [&](const Run& r, const Group& g) {
+  auto same_passage = [&](const Run& r, Group& g) {
+    if (g.word_of.empty()) {
+      for (const Posting& p : runs[g.representative].prints) g.word_of.try_emplace(p.hash, p.word());
+    }
     anchors.clear();
     for (const Posting& p : r.prints) {
       auto it = g.word_of.find(p.hash);
@@ -155,43 +159,38 @@ void FindBoilerplate(std::vector<Posting> hits, const PassageOptions& options, A
     }
     return false;
   };
-  // A fingerprint in more groups than this does not tell groups apart.
-  constexpr size_t kMaxGroupsPerHash = 64;
+  // Candidate groups come from the two smallest fingerprints of a run (a
+  // min-hash sketch: copies of one text share them with high probability),
+  // so each run is checked against a handful of groups.
+  constexpr size_t kMaxCandidates = 4;
   std::vector<Group> groups;
   std::vector<uint32_t> group_of(runs.size());
-  absl::flat_hash_map<uint64_t, std::vector<uint32_t>> groups_with;
-  absl::flat_hash_map<uint32_t, uint32_t> shared;
-  std::vector<std::pair<uint32_t, uint32_t>> candidates;  // (-count, group) order
+  absl::flat_hash_map<uint64_t, std::vector<uint32_t>> groups_by_key;
   for (uint32_t r = 0; r < runs.size(); ++r) {
-    shared.clear();
+    uint64_t keys[2] = {UINT64_MAX, UINT64_MAX};
     for (const Posting& p : runs[r].prints) {
-      auto it = groups_with.find(p.hash);
-      if (it == groups_with.end() || it->second.size() > kMaxGroupsPerHash) continue;
-      for (uint32_t g : it->second) ++shared[g];
-    }
-    candidates.clear();
-    for (const auto& [g, count] : shared) {
-      if (count >= 2) candidates.emplace_back(count, g);
-    }
-    std::sort(candidates.begin(), candidates.end(), [](const auto& x, const auto& y) {
-      return x.first != y.first ? x.first > y.first : x.second < y.second;
-    });
-    uint32_t found = UINT32_MAX;
-    for (const auto& [count, g] : candidates) {
-      if (same_passage(runs[r], groups[g])) {
-        found = g;
-        break;
+      if (p.hash < keys[0]) {
+        keys[1] = keys[0];
+        keys[0] = p.hash;
+      } else if (p.hash < keys[1] && p.hash != keys[0]) {
+        keys[1] = p.hash;
       }
+    }
+    uint32_t found = UINT32_MAX;
+    for (uint64_t key : keys) {
+      auto it = groups_by_key.find(key);
+      if (it == groups_by_key.end()) continue;
+      for (size_t k = 0; k < it->second.size() && k < kMaxCandidates && found == UINT32_MAX; ++k) {
+        if (same_passage(runs[r], groups[it->second[k]])) found = it->second[k];
+      }
+      if (found != UINT32_MAX) break;
     }
     if (found == UINT32_MAX) {
       found = static_cast<uint32_t>(groups.size());
-      Group g{r};
-      for (const Posting& p : runs[r].prints) {
-        g.word_of.try_emplace(p.hash, p.word());
-        std::vector<uint32_t>& with = groups_with[p.hash];
-        if (with.empty() || with.back() != found) with.push_back(found);
+      groups.push_back(Group{r});
+      for (uint64_t key : keys) {
+        if (key != UINT64_MAX) groups_by_key[key].push_back(found);
       }
-      groups.push_back(std::move(g));
     }
     group_of[r] = found;
     Group& g = groups[found];
