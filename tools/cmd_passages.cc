@@ -30,7 +30,7 @@ int RunPassages(int argc, char** argv) {
         return absl::OkStatus();
       },
       "text for a terminal, json for programs (JSON Lines), html for a browser");
-  flags.String("out", &job.out, "write the report to this file (default: standard output)");
+  flags.String("out", &job.out, "write the report to this file instead of standard output");
   flags.Custom(
       "color", "auto|always|never", "auto",
       [&](absl::string_view v) -> absl::Status {
@@ -43,7 +43,7 @@ int RunPassages(int argc, char** argv) {
       "text report: ANSI colours (auto: when standard output is a terminal)");
   flags.String("title", &job.report.title, "title of the report");
   flags.Int("min-words", &job.passages.min_words, 1, 1 << 20,
-            "shortest passage, in words on each side");
+            "shortest passage: words the two copies have in common");
   flags.Double("min-similarity", &job.passages.min_similarity, 0, 1,
                "lowest word similarity of the two passages of a match");
   flags.Int("boilerplate-docs", &job.passages.boilerplate_min_docs, 2, 1 << 30,
