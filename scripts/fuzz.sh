@@ -19,6 +19,10 @@ all_targets=()
 for f in fuzz/*_fuzz.cc; do all_targets+=("$(basename "$f" .cc)"); done
 if [[ "$target" == all ]]; then targets=("${all_targets[@]}"); else targets=("$target"); fi
 
+if ! command -v clang++ >/dev/null; then
+  echo "fuzz: needs clang++ and libFuzzer (Debian: apt-get install clang libclang-rt-14-dev)" >&2
+  exit 2
+fi
 if [[ ! -f "$build_dir/build.ninja" ]]; then
   CC=clang CXX=clang++ cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DDUBARE_FUZZ=ON >/dev/null

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Builds and runs the test suite under sanitizers (GCC, like the normal build:
+# Debian's Abseil and GoogleTest are built with GCC).
+#   scripts/sanitize.sh asan   the whole suite with AddressSanitizer + UBSan (build-asan/)
+#   scripts/sanitize.sh tsan   the parallel pipeline tests (dedup, index) with
+#                              ThreadSanitizer (build-tsan/)
+#   scripts/sanitize.sh all    both (default)
+# Any sanitizer report fails the run (halt_on_error / -fno-sanitize-recover).
+#   DUBARE_ASAN_BUILD_DIR, DUBARE_TSAN_BUILD_DIR  build directories
+set -euo pipefail
+cd "$(dirname "$0")/.."
+what="${1:-all}"
+jobs="$(nproc)"
+
+run_asan() {
+  local dir="${DUBARE_ASAN_BUILD_DIR:-build-asan}"
+  cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDUBARE_SANITIZE=ON \
+    -DDUBARE_BUILD_BENCH=OFF >/dev/null
+  cmake --build "$dir" --parallel "$jobs"
+  # detect_leaks: on; the suite must not leak.
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1 \
+  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    ctest --test-dir "$dir" --output-on-failure --parallel "$jobs" --timeout 900
+}
+
+run_tsan() {
+  local dir="${DUBARE_TSAN_BUILD_DIR:-build-tsan}"
+  cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDUBARE_TSAN=ON \
+    -DDUBARE_BUILD_BENCH=OFF >/dev/null
+  cmake --build "$dir" --parallel "$jobs" --target dedup_test index_test dubare_cli
+  # The test executables are run directly: ctest would run the whole suite.
+  local t
+  for t in dedup_test index_test; do
+    echo "sanitize: $t under ThreadSanitizer"
+    TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 DUBARE_BIN="$PWD/$dir/dubare" \
+      "$dir/$t" --gtest_brief=1
+  done
+}
+
+case "$what" in
+  asan) run_asan ;;
+  tsan) run_tsan ;;
+  all) run_asan; run_tsan ;;
+  *) echo "usage: scripts/sanitize.sh [asan|tsan|all]" >&2; exit 2 ;;
+esac
