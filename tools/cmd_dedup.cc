@@ -84,19 +84,7 @@ int RunDedup(int argc, char** argv) {
       },
       "which member of a cluster is kept; ties go to the smaller id");
   flags.Int("threads", &options.threads, 0, 1024, "worker threads (0 = all cores)");
-  flags.String("id-field", &options.reader.id_field, "JSON Lines: id field (dotted path)");
-  flags.String("text-field", &options.reader.text_field, "JSON Lines: text field (dotted path)");
-  flags.Custom(
-      "format", "auto|jsonl|lines|file", std::string(InputFormatName(options.reader.format)),
-      [&](absl::string_view v) -> absl::Status {
-        absl::StatusOr<InputFormat> f = ParseInputFormat(v);
-        if (!f.ok()) return f.status();
-        options.reader.format = *f;
-        return absl::OkStatus();
-      },
-      "input format (auto: by extension; stdin by its first byte)");
-  flags.String("glob", &options.reader.glob, "directories: only files whose name matches");
-  flags.Bool("strict", &options.reader.strict, "stop at the first rejected input");
+  AddReaderFlags(flags, &options.reader);
   flags.Bool("copy-files", &options.copy_files, "whole-file inputs: copy kept files to DIR/files/");
   flags.Uint("max-bucket", &options.max_bucket_size, 2, 1u << 30,
              "LSH buckets larger than this are linked as a star, not all pairs");

@@ -57,19 +57,7 @@ void AddInputFlags(FlagSet& flags, IndexOptions* options, IndexInputOptions* inp
                "documents per transaction");
   flags.Uint("max-bucket", &options->max_bucket_size, 2, 1u << 30,
              "a band key shared by more documents makes only the earliest a candidate");
-  flags.String("id-field", &input->reader.id_field, "JSON Lines: id field (dotted path)");
-  flags.String("text-field", &input->reader.text_field, "JSON Lines: text field (dotted path)");
-  flags.Custom(
-      "format", "auto|jsonl|lines|file", std::string(InputFormatName(input->reader.format)),
-      [input](absl::string_view v) -> absl::Status {
-        absl::StatusOr<InputFormat> f = ParseInputFormat(v);
-        if (!f.ok()) return f.status();
-        input->reader.format = *f;
-        return absl::OkStatus();
-      },
-      "input format (auto: by extension; stdin by its first byte)");
-  flags.String("glob", &input->reader.glob, "directories: only files whose name matches");
-  flags.Bool("strict", &input->reader.strict, "stop at the first rejected input");
+  AddReaderFlags(flags, &input->reader);
   flags.List("meta", &input->metadata_fields,
              "JSON Lines field stored as metadata (repeatable), e.g. --meta date --meta source");
 }

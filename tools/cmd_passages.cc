@@ -55,19 +55,7 @@ int RunPassages(int argc, char** argv) {
   flags.Int("band-words", &job.passages.band_words, 1, 1024,
             "alignment band half-width in words (tolerated drift between copies)");
   flags.Int("threads", &job.passages.threads, 0, 1024, "worker threads (0 = all cores)");
-  flags.String("id-field", &job.reader.id_field, "JSON Lines: id field (dotted path)");
-  flags.String("text-field", &job.reader.text_field, "JSON Lines: text field (dotted path)");
-  flags.Custom(
-      "input-format", "auto|jsonl|lines|file", std::string(InputFormatName(job.reader.format)),
-      [&](absl::string_view v) -> absl::Status {
-        absl::StatusOr<InputFormat> f = ParseInputFormat(v);
-        if (!f.ok()) return f.status();
-        job.reader.format = *f;
-        return absl::OkStatus();
-      },
-      "input format (auto: by extension; stdin by its first byte)");
-  flags.String("glob", &job.reader.glob, "directories: only files whose name matches");
-  flags.Bool("strict", &job.reader.strict, "stop at the first refused input");
+  AddReaderFlags(flags, &job.reader);
 
   int exit_code = kExitOk;
   if (!ParseOrExit(flags, argc, argv, &job.inputs, &exit_code)) return exit_code;

@@ -8,6 +8,7 @@
 #define DUBARE_TOOLS_COMMANDS_H_
 
 namespace dubare {
+struct ReaderOptions;
 struct SketchParams;
 }  // namespace dubare
 
@@ -17,6 +18,10 @@ class FlagSet;
 // Registers the sketch-parameter flags that sketch and compare share
 // (defined in cmd_sketch.cc).
 void AddSketchFlags(FlagSet& flags, SketchParams* params);
+// Registers the input flags that dedup, passages and index share
+// (--input-format, --id-field, --text-field, --glob, limits, --strict;
+// defined in reader_flags.cc).
+void AddReaderFlags(FlagSet& flags, ReaderOptions* reader);
 
 int RunNormalize(int argc, char** argv);
 int RunSketch(int argc, char** argv);

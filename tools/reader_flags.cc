@@ -1,0 +1,55 @@
+// Copyright 2026 The Dubare Authors.
+
+#include <cstdint>
+#include <string>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "commands.h"
+#include "dubare/reader.h"
+#include "flags.h"
+
+namespace dubare::tools {
+namespace {
+
+void AddByteLimit(FlagSet& flags, const std::string& name, size_t* target,
+                  const std::string& help) {
+  flags.Custom(
+      name, "BYTES", absl::StrCat(*target),
+      [name, target](absl::string_view v) -> absl::Status {
+        uint64_t n;
+        if (!absl::SimpleAtoi(v, &n) || n < 1 || n > (uint64_t{1} << 32)) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("--", name, ": '", v, "' is not an integer in [1, 4294967296]"));
+        }
+        *target = static_cast<size_t>(n);
+        return absl::OkStatus();
+      },
+      help);
+}
+
+}  // namespace
+
+void AddReaderFlags(FlagSet& flags, ReaderOptions* reader) {
+  flags.Custom(
+      "input-format", "auto|jsonl|lines|file", std::string(InputFormatName(reader->format)),
+      [reader](absl::string_view v) -> absl::Status {
+        absl::StatusOr<InputFormat> f = ParseInputFormat(v);
+        if (!f.ok()) return f.status();
+        reader->format = *f;
+        return absl::OkStatus();
+      },
+      "input format (auto: by extension; stdin by its first byte)");
+  flags.String("id-field", &reader->id_field, "JSON Lines: id field (dotted path)");
+  flags.String("text-field", &reader->text_field, "JSON Lines: text field (dotted path)");
+  flags.String("glob", &reader->glob, "directories: only files whose name matches");
+  flags.Bool("follow-symlinks", &reader->follow_symlinks,
+             "directories: follow symbolic links (loops are detected and rejected)");
+  AddByteLimit(flags, "max-document-bytes", &reader->max_document_bytes,
+               "a larger document is rejected as too_large");
+  AddByteLimit(flags, "max-line-bytes", &reader->max_line_bytes,
+               "a longer input line is rejected as too_large");
+  flags.Bool("strict", &reader->strict, "stop at the first rejected input");
+}
+
+}  // namespace dubare::tools
