@@ -5,50 +5,11 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "dubare/json_writer.h"
 #include "dubare/sketch.h"
 #include "dubare/status.h"
-#include "sketch/text_scan.h"
 
 namespace dubare {
-namespace {
-
-// A JSON string literal. File names need not be UTF-8; an invalid byte
-// becomes U+FFFD so that the line stays valid JSON.
-void AppendJsonString(absl::string_view s, std::string* out) {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  out->push_back('"');
-  for (size_t i = 0; i < s.size();) {
-    const unsigned char c = p[i];
-    if (c >= 0x80) {
-      uint32_t cp;
-      const size_t len = sketch_internal::DecodeUtf8(p, i, s.size(), &cp);
-      if (len == 1) {
-        out->append("\ufffd");
-      } else {
-        out->append(s.data() + i, len);
-      }
-      i += len;
-      continue;
-    }
-    switch (c) {
-      case '"': out->append("\\\""); break;
-      case '\\': out->append("\\\\"); break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      case '\t': out->append("\\t"); break;
-      default:
-        if (c < 0x20) {
-          absl::StrAppendFormat(out, "\\u%04x", c);
-        } else {
-          out->push_back(static_cast<char>(c));
-        }
-    }
-    ++i;
-  }
-  out->push_back('"');
-}
-
-}  // namespace
 
 absl::StatusOr<DocumentComparison> CompareDocuments(absl::string_view a, absl::string_view b,
                                                     const SketchParams& params,
