@@ -82,14 +82,15 @@ absl::string_view RejectReasonName(RejectReason reason);
 struct ReaderOptions {
   InputFormat format = InputFormat::kAuto;
   // JSON Lines: where the id and the text are. A dotted path ("meta.url")
-  // descends into nested objects. A record without an id gets "FILE:LINE";
-  // a non-string id (a number, say) is used in its JSON spelling.
+  // descends into nested objects. A record without an id (or with a null
+  // one) gets "FILE:LINE"; a non-string id (a number, say) is used as
+  // compact JSON.
   std::string id_field = "id";
   std::string text_field = "text";
   // JSON Lines: more fields to capture into Document::fields, in this order
   // (dotted paths too), e.g. {"date"} for `--keep earliest:date`. A string
-  // is captured unescaped, any other value in its JSON spelling, an absent
-  // field (or null) as "".
+  // is captured unescaped, any other value as compact JSON (1.5e3 becomes
+  // 1500.0), an absent field (or null) as "".
   std::vector<std::string> extra_fields;
   // Directory walks only: fnmatch(3) pattern on the file name ("*.txt");
   // empty matches every file. Files named explicitly are always read.
