@@ -122,7 +122,7 @@ TEST_P(InvalidUtf8, DedupRejectsOnlyThatLineWithItsOffset) {
   DUBARE_REQUIRE_CLI();
   TempDir dir;
   dir.Write("in.txt", absl::StrCat(kGoodA, "\n", kGoodB, "\n", GetParam().bytes));
-  DedupRun run = RunDedup(dir, {"in.txt"}, {"--format", "lines"});
+  DedupRun run = RunDedup(dir, {"in.txt"}, {"--input-format", "lines"});
   ASSERT_EQ(run.cli.exit_code, 0) << run.cli.err;
   ASSERT_EQ(run.rejected.size(), 1u);
   EXPECT_EQ(run.rejected[0].where, "in.txt:3");
@@ -155,7 +155,7 @@ TEST(NulBytes, TextWithNulIsRejectedAsBinaryWithItsOffset) {
   dir.Write("in.jsonl", absl::StrCat("{\"id\":\"z\",\"text\":\"ab\\u0000c\"}\n",
                                      "{\"id\":\"g\",\"text\":\"", kGoodA, "\"}\n"));
   dir.Write("in.txt", absl::StrCat("x", std::string(1, '\0'), "y\n", kGoodB, "\n"));
-  DedupRun run = RunDedup(dir, {"in.jsonl", "in.txt"}, {"--format", "auto"});
+  DedupRun run = RunDedup(dir, {"in.jsonl", "in.txt"}, {"--input-format", "auto"});
   ASSERT_EQ(run.cli.exit_code, 0) << run.cli.err;
   ASSERT_NE(run.Find("in.jsonl:1"), nullptr);
   EXPECT_EQ(run.Find("in.jsonl:1")->reason, "binary");

@@ -1,9 +1,10 @@
 // Copyright 2026 The Dubare Authors.
 //
-// Size limits: ReaderOptions::max_line_bytes and max_document_bytes are
-// explicit, have safe defaults, and exceeding one is a counted kTooLarge
-// rejection that does not stop the read -- checked through the library with
-// small limits, and through the CLI with the default limit and a 200 MB line.
+// Size limits: ReaderOptions::max_line_bytes and max_document_bytes
+// (--max-line-bytes, --max-document-bytes) are explicit, have safe defaults,
+// and exceeding one is a counted kTooLarge rejection that does not stop the
+// read -- checked through the library and the CLI with small limits, and with
+// the default limit and a 200 MB line.
 
 #include <sys/resource.h>
 
@@ -85,6 +86,37 @@ TEST(ReaderLimits, ZeroLimitsAreRefusedAsOptions) {
   }
 }
 
+TEST(CliLimits, MaxLineAndDocumentBytesFlagsMakeCountedRejections) {
+  DUBARE_REQUIRE_CLI();
+  TempDir dir;
+  dir.Write("in.jsonl", absl::StrCat("{\"id\":\"long\",\"text\":\"", std::string(300, 'x'),
+                                     "\"}\n{\"id\":\"mid\",\"text\":\"", std::string(80, 'y'),
+                                     "\"}\n{\"id\":\"ok\",\"text\":\"short text\"}\n"));
+  DedupRun run = RunDedup(dir, {"in.jsonl"},
+                          {"--max-line-bytes", "200", "--max-document-bytes", "50"});
+  ASSERT_EQ(run.cli.exit_code, 0) << run.cli.err;
+  ASSERT_EQ(run.rejected.size(), 2u);
+  EXPECT_EQ(run.Find("in.jsonl:1")->reason, "too_large");
+  EXPECT_THAT(run.Find("in.jsonl:1")->detail, HasSubstr("over the limit of 200"));
+  EXPECT_EQ(run.Find("in.jsonl:2")->reason, "too_large");
+  EXPECT_THAT(run.Find("in.jsonl:2")->detail, HasSubstr("over the limit of 50"));
+  EXPECT_EQ(run.Count("rejected"), 2);
+  EXPECT_EQ(ReadLines(run.out_dir + "/kept.jsonl").size(), 1u);
+}
+
+TEST(CliLimits, ZeroOrHugeLimitsAreUsageErrors) {
+  DUBARE_REQUIRE_CLI();
+  TempDir dir;
+  dir.Write("in.txt", "text");
+  for (const char* flag : {"--max-line-bytes", "--max-document-bytes"}) {
+    for (const char* value : {"0", "-5", "99999999999"}) {
+      DedupRun run = RunDedup(dir, {"in.txt"}, {flag, value});
+      EXPECT_EQ(run.cli.exit_code, 2) << flag << " " << value;
+      EXPECT_THAT(run.cli.err, HasSubstr("is not an integer in [1, 4294967296]"));
+    }
+  }
+}
+
 // The issue's 200 MB single line, against the default 64 MiB line limit.
 TEST(HugeLine, A200MegabyteLineIsRejectedAsTooLargeWithoutHoldingItAndTheNextLineIsKept) {
   DUBARE_REQUIRE_CLI();
@@ -101,7 +133,7 @@ TEST(HugeLine, A200MegabyteLineIsRejectedAsTooLargeWithoutHoldingItAndTheNextLin
     ASSERT_EQ(std::fwrite(tail.data(), 1, tail.size(), f), tail.size());
     ASSERT_EQ(std::fclose(f), 0);
   }
-  DedupRun run = RunDedup(dir, {"huge.txt"}, {"--format", "lines", "--threads", "1"});
+  DedupRun run = RunDedup(dir, {"huge.txt"}, {"--input-format", "lines", "--threads", "1"});
   ASSERT_EQ(run.cli.exit_code, 0) << run.cli.err;
   ASSERT_EQ(run.rejected.size(), 1u);
   EXPECT_EQ(run.rejected[0].where, "huge.txt:1");
