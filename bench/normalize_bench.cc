@@ -19,50 +19,16 @@
 #include "unicode/normalizer2.h"
 #include "unicode/unistr.h"
 
+#include "press_text.h"
+
 namespace dubare {
 namespace {
 
-// The press reports, concatenated and cut or repeated to `words` words.
-std::string PressWords(int words) {
-  static const std::string all = [] {
-    const auto dir = std::filesystem::path(__FILE__).parent_path().parent_path() / "corpus/press";
-    std::vector<std::filesystem::path> files;
-    for (const auto& e : std::filesystem::directory_iterator(dir)) files.push_back(e.path());
-    std::sort(files.begin(), files.end());
-    std::string s;
-    for (const auto& f : files) {
-      std::ifstream in(f);
-      std::stringstream ss;
-      ss << in.rdbuf();
-      s += ss.str();
-      s += "\n\n";
-    }
-    return s;
-  }();
-  std::string out;
-  int n = 0;
-  while (n < words) {
-    for (size_t i = 0; i < all.size() && n < words;) {
-      const size_t sp = all.find_first_of(" \n", i);
-      const size_t end = sp == std::string::npos ? all.size() : sp + 1;
-      out.append(all, i, end - i);
-      if (end - i > 1) ++n;
-      i = end;
-    }
-  }
-  return out;
-}
-
-const std::string& Text(int64_t words) {
-  static const std::string paragraph = PressWords(50), article = PressWords(400),
-                           chapter = PressWords(20000);
-  return words <= 50 ? paragraph : words <= 400 ? article : chapter;
-}
-
-void Sizes(benchmark::internal::Benchmark* b) { b->Arg(50)->Arg(400)->Arg(20000); }
+using bench::TextOfSize;
+using bench::TextSizes;
 
 void Run(benchmark::State& state, NormalForm form) {
-  const std::string& text = Text(state.range(0));
+  const std::string& text = TextOfSize(state.range(0));
   NormalizeOptions options;
   options.form = form;
   const Normalizer normalizer(options);
@@ -75,10 +41,10 @@ void Run(benchmark::State& state, NormalForm form) {
 }
 
 void BM_Normalize_Canonical(benchmark::State& state) { Run(state, NormalForm::kCanonical); }
-BENCHMARK(BM_Normalize_Canonical)->Apply(Sizes);
+BENCHMARK(BM_Normalize_Canonical)->Apply(TextSizes);
 
 void BM_Normalize_MatchKey(benchmark::State& state) { Run(state, NormalForm::kMatchKey); }
-BENCHMARK(BM_Normalize_MatchKey)->Apply(Sizes);
+BENCHMARK(BM_Normalize_MatchKey)->Apply(TextSizes);
 
 // Old-style Sorani (Arabic kaf and yeh, heh+ZWNJ on most words), where the
 // context rules fire far more often: a BLARK file, when ../shared is present.
@@ -147,16 +113,16 @@ std::string NaiveMatchKey(const std::string& text) {
 }
 
 void BM_Normalize_NaiveIcuReplace(benchmark::State& state) {
-  const std::string& text = Text(state.range(0));
+  const std::string& text = TextOfSize(state.range(0));
   for (auto _ : state) benchmark::DoNotOptimize(NaiveMatchKey(text));
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * text.size()));
 }
-BENCHMARK(BM_Normalize_NaiveIcuReplace)->Apply(Sizes);
+BENCHMARK(BM_Normalize_NaiveIcuReplace)->Apply(TextSizes);
 
 // ICU's NFKC alone over the whole string, with no Kurdish rule and no map:
 // the floor a naive design starts from.
 void BM_Normalize_IcuNfkcOnly(benchmark::State& state) {
-  const std::string& text = Text(state.range(0));
+  const std::string& text = TextOfSize(state.range(0));
   UErrorCode status = U_ZERO_ERROR;
   const icu::Normalizer2* nfkc = icu::Normalizer2::getNFKCInstance(status);
   std::string s;
@@ -167,7 +133,7 @@ void BM_Normalize_IcuNfkcOnly(benchmark::State& state) {
   }
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * text.size()));
 }
-BENCHMARK(BM_Normalize_IcuNfkcOnly)->Apply(Sizes);
+BENCHMARK(BM_Normalize_IcuNfkcOnly)->Apply(TextSizes);
 
 }  // namespace
 }  // namespace dubare

@@ -21,49 +21,15 @@
 #include "dubare/sketch.h"
 #include "sketch/kernels.h"
 
+#include "press_text.h"
+
 namespace dubare {
 namespace {
 
 using sketch_internal::Isa;
 
-// Sorani press texts, concatenated and cut or repeated to `words` words.
-std::string PressText(int words) {
-  static const std::string all = [] {
-    const auto dir = std::filesystem::path(__FILE__).parent_path().parent_path() / "corpus/press";
-    std::vector<std::filesystem::path> files;
-    for (const auto& e : std::filesystem::directory_iterator(dir)) files.push_back(e.path());
-    std::sort(files.begin(), files.end());
-    std::string s;
-    for (const auto& f : files) {
-      std::ifstream in(f);
-      std::stringstream ss;
-      ss << in.rdbuf();
-      s += ss.str();
-      s += "\n\n";
-    }
-    return s;
-  }();
-  std::string out;
-  int n = 0;
-  while (n < words) {
-    for (size_t i = 0; i < all.size() && n < words;) {
-      const size_t sp = all.find_first_of(" \n", i);
-      const size_t end = sp == std::string::npos ? all.size() : sp + 1;
-      out.append(all, i, end - i);
-      if (end - i > 1) ++n;
-      i = end;
-    }
-  }
-  return out;
-}
-
-const std::string& TextOfSize(int64_t words) {
-  static const std::string paragraph = PressText(50), article = PressText(400),
-                           chapter = PressText(20000);
-  return words <= 50 ? paragraph : words <= 400 ? article : chapter;
-}
-
-void TextSizes(benchmark::internal::Benchmark* b) { b->Arg(50)->Arg(400)->Arg(20000); }
+using bench::TextOfSize;
+using bench::TextSizes;
 
 std::vector<uint64_t> RandomHashes(size_t n, uint64_t seed = 1) {
   std::mt19937_64 rng(seed);
