@@ -470,6 +470,11 @@ TEST(ReaderCompressionTest, TruncatedOrCorruptStreamIsUnreadableAtItsLine) {
     EXPECT_EQ(last.reject, RejectReason::kUnreadable);
     EXPECT_THAT(last.detail, HasSubstr("truncated"));
     EXPECT_EQ(last.line, docs.size());
+    // The failing line's offset in the decompressed stream: where it starts.
+    size_t start = 0;
+    for (size_t i = 1; i < last.line; ++i) start = data.find('\n', start) + 1;
+    EXPECT_EQ(last.offset, start);
+    EXPECT_GT(last.offset, 0u);
     for (size_t i = 0; i + 1 < docs.size(); ++i) ASSERT_TRUE(docs[i].ok());
   }
   std::string corrupt = gz;

@@ -93,6 +93,8 @@ absl::StatusOr<uint64_t> LineReader::SkipRestOfLine(uint64_t already) {
 
 absl::StatusOr<bool> LineReader::Next(Line* line) {
   size_t searched = 0;  // bytes after begin_ known to hold no '\n'
+  current_number_ = line_number_ + 1;
+  current_offset_ = consumed_;
   for (;;) {
     const char* start = buf_ ? buf_.get() + begin_ : nullptr;
     const size_t avail = end_ - begin_;

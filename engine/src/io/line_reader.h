@@ -47,6 +47,10 @@ class LineReader {
 
   uint64_t bytes_read() const { return bytes_read_; }
   uint64_t line_number() const { return line_number_; }
+  // Where the line that the last Next() returned, or failed in the middle of,
+  // starts: what an error from Next() is reported at.
+  uint64_t current_line_number() const { return current_number_; }
+  uint64_t current_line_offset() const { return current_offset_; }
 
  private:
   // Reads more data after end_, compacting and growing the buffer first.
@@ -65,6 +69,7 @@ class LineReader {
   uint64_t bytes_read_ = 0;
   uint64_t consumed_ = 0;  // stream offset of buf_[begin_]
   uint64_t line_number_ = 0;
+  uint64_t current_number_ = 0, current_offset_ = 0;
 };
 
 }  // namespace dubare::io

@@ -591,8 +591,8 @@ struct Reader::Impl {
       bytes_counted = lines->bytes_read();
       if (!got.ok()) {
         // A read or decompression error ends the source at this line.
-        const uint64_t number = lines->line_number() + 1;
-        Begin(doc, current, current_format, number, 0);
+        const uint64_t number = lines->current_line_number();
+        Begin(doc, current, current_format, number, lines->current_line_offset());
         doc->id = LineId(current, number);
         Reject(doc, RejectReason::kUnreadable, std::string(got.status().message()), got.status().code());
         CloseSource();
