@@ -99,6 +99,7 @@ int RunDedup(int argc, char** argv) {
                  flags.Help().c_str());
     return kExitUsage;
   }
+  if (absl::Status s = options.Validate(); !s.ok()) return UsageFail("dedup", s);
   absl::StatusOr<DedupSummary> summary = RunDedup(inputs, options);
   if (!summary.ok()) return Fail("dedup", summary.status());
   std::fputs(summary->ToText().c_str(), stdout);

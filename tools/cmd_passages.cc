@@ -63,6 +63,8 @@ int RunPassages(int argc, char** argv) {
     std::fprintf(stderr, "dubare passages: no INPUT given\n\n%s", flags.Help().c_str());
     return kExitUsage;
   }
+  if (absl::Status s = job.passages.Validate(); !s.ok()) return UsageFail("passages", s);
+  if (absl::Status s = job.reader.Validate(); !s.ok()) return UsageFail("passages", s);
   absl::StatusOr<PassageJobSummary> summary = RunPassageJob(job);
   if (!summary.ok()) return Fail("passages", summary.status());
   if (!job.out.empty() && job.out != "-") {

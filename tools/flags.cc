@@ -228,4 +228,10 @@ int Fail(absl::string_view command, const absl::Status& status) {
   return kExitError;
 }
 
+int UsageFail(absl::string_view command, const absl::Status& status) {
+  std::fprintf(stderr, "dubare %s: %s (see dubare %s --help)\n", std::string(command).c_str(),
+               std::string(status.message()).c_str(), std::string(command).c_str());
+  return kExitUsage;
+}
+
 }  // namespace dubare::tools

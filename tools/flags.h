@@ -82,6 +82,9 @@ bool ParseOrExit(FlagSet& flags, int argc, char** argv, std::vector<std::string>
 
 // Prints "dubare: <status message>" to stderr and returns kExitError.
 int Fail(absl::string_view command, const absl::Status& status);
+// Prints "dubare <command>: <status message>" and a pointer to --help, and
+// returns kExitUsage: for flags that parse one by one but not together.
+int UsageFail(absl::string_view command, const absl::Status& status);
 
 }  // namespace dubare::tools
 

@@ -2,8 +2,8 @@
 //
 // Numbers and options out of range, through the CLI: each is refused before
 // any work with a message naming the flag and the accepted range or values.
-// Flag errors exit 2 (usage); settings that are each in range but do not fit
-// together are refused by the library's validation and exit 1.
+// All exit 2 (usage), also settings that are each in range but do not fit
+// together (the library's Options::Validate refuses them).
 
 #include <filesystem>
 #include <string>
@@ -45,8 +45,10 @@ INSTANTIATE_TEST_SUITE_P(
         BadFlags{{"dedup", "IN", "--out", "OUT", "--no-such-flag"}, 2,
                  "unknown option '--no-such-flag'"},
         BadFlags{{"dedup", "IN"}, 2, "--out DIR is required"},
-        BadFlags{{"dedup", "IN", "--out", "OUT", "--bands", "40", "--rows", "8"}, 1,
-                 "bands * rows <= 128"},
+        BadFlags{{"dedup", "IN", "--out", "OUT", "--bands", "40", "--rows", "8"}, 2,
+                 "bands 40 x rows 8 exceeds num_perm 128"},
+        BadFlags{{"dedup", "IN", "--out", "OUT", "--bands", "4"}, 2,
+                 "give both bands and rows, or neither"},
         BadFlags{{"normalize", "IN", "--form", "pretty"}, 2,
                  "unknown form 'pretty' (accepted: canonical, match)"},
         BadFlags{{"normalize", "IN", "--on-invalid", "ignore"}, 2, "ignore"},

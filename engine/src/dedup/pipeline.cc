@@ -676,6 +676,10 @@ absl::Status DedupOptions::Validate() const {
   if ((bands == 0) != (rows == 0)) {
     return absl::InvalidArgumentError("give both bands and rows, or neither");
   }
+  if (uint64_t{bands} * rows > num_perm) {
+    return absl::InvalidArgumentError(absl::StrCat("bands ", bands, " x rows ", rows,
+                                                   " exceeds num_perm ", num_perm));
+  }
   if (method == DedupMethod::kSimHash && (hamming < 0 || hamming > 31)) {
     return absl::InvalidArgumentError(absl::StrCat("hamming ", hamming, " is not in [0, 31]"));
   }
