@@ -30,6 +30,7 @@
 #include "dubare/file.h"
 #include "dubare/json_writer.h"
 #include "dubare/status.h"
+#include "unicode/utf8.h"
 
 namespace dubare::gen {
 namespace {
@@ -200,21 +201,10 @@ uint32_t Decode(absl::string_view s, size_t i, int* len) {
 }
 
 void AppendUtf8(uint32_t cp, std::string* out) {
-  if (cp < 0x80) {
-    out->push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
+  uint8_t buf[U8_MAX_LENGTH];
+  int32_t n = 0;
+  U8_APPEND_UNSAFE(buf, n, cp);
+  out->append(reinterpret_cast<const char*>(buf), n);
 }
 
 bool IsArabicLetter(uint32_t cp) { return (cp >= 0x0620 && cp <= 0x064A) || (cp >= 0x066E && cp <= 0x06D5); }
