@@ -1,7 +1,7 @@
 // Copyright 2026 The Dubare Authors.
 //
 // dubare index: a persistent near-duplicate index in one SQLite file
-// (index.h): create, add, query, remove, stats, check.
+// (index.h): create, add, query, remove, stats, check, compact.
 
 #include <algorithm>
 #include <cstdio>
@@ -29,7 +29,8 @@ constexpr char kUsage[] =
     "  query PATH INPUT.. the same report without adding\n"
     "  remove PATH ID.. remove documents by id\n"
     "  stats PATH       sizes, counts and settings\n"
-    "  check PATH       full integrity check (SQLite's and the index's own)\n\n"
+    "  check PATH       full integrity check (SQLite's and the index's own)\n"
+    "  compact PATH     merge all band-key runs into one, dropping removed documents\n\n"
     "'dubare index SUBCOMMAND --help' shows its options.\n";
 
 void AddOpenFlags(FlagSet& flags, IndexOptions* options) {
@@ -37,6 +38,13 @@ void AddOpenFlags(FlagSet& flags, IndexOptions* options) {
   flags.Int("busy-timeout-ms", &options->busy_timeout_ms, 0, 1 << 30,
             "wait this long for another writer");
   flags.Bool("quick-check", &options->quick_check, "run PRAGMA quick_check when opening");
+}
+
+void AddMergeFlags(FlagSet& flags, IndexOptions* options) {
+  flags.Uint("merge-step", &options->merge_step_chunks, 1, 1u << 24,
+             "chunks (320 band-key entries each) per merge transaction");
+  flags.Uint("merge-work", &options->merge_work, 0, 1u << 20,
+             "merge budget of each batch, in multiples of its own entries (0 = merge at the end)");
 }
 
 void AddInputFlags(FlagSet& flags, IndexOptions* options, IndexInputOptions* input) {
@@ -132,6 +140,7 @@ int AddOrQuery(int argc, char** argv, bool add) {
                "report near-duplicates but do not add them");
     flags.Bool("sync-full", &options.sync_full,
                "fsync at every commit (durable against power loss, slower)");
+    AddMergeFlags(flags, &options);
   }
   std::vector<std::string> args;
   int exit_code = kExitOk;
@@ -207,6 +216,29 @@ int StatsOrCheck(int argc, char** argv, bool check) {
   return kExitOk;
 }
 
+int Compact(int argc, char** argv) {
+  IndexOptions options;
+  FlagSet flags("index compact PATH [options]",
+                "Merges all band-key runs into one and drops the entries of removed documents\n"
+                "(like VACUUM for the band keys); prints the entry counts before and after.");
+  AddOpenFlags(flags, &options);
+  flags.Uint("merge-step", &options.merge_step_chunks, 1, 1u << 24,
+             "chunks (320 band-key entries each) per merge transaction");
+  std::vector<std::string> args;
+  int exit_code = kExitOk;
+  if (!ParseOrExit(flags, argc, argv, &args, &exit_code)) return exit_code;
+  if (args.size() != 1) {
+    std::fprintf(stderr, "dubare index compact: expected one PATH\n\n%s", flags.Help().c_str());
+    return kExitUsage;
+  }
+  absl::StatusOr<std::unique_ptr<Index>> index = Index::Open(args[0], options);
+  if (!index.ok()) return Fail("index compact", index.status());
+  absl::StatusOr<CompactResult> result = (*index)->Compact();
+  if (!result.ok()) return Fail("index compact", result.status());
+  std::fputs(result->ToText().c_str(), stdout);
+  return kExitOk;
+}
+
 }  // namespace
 
 int RunIndex(int argc, char** argv) {
@@ -215,13 +247,20 @@ int RunIndex(int argc, char** argv) {
     return argc < 2 ? kExitUsage : kExitOk;
   }
   const std::string sub = argv[1];
-  // Each subcommand sees argv[0] = its own name, as the top-level table does.
-  if (sub == "create") return Create(argc - 1, argv + 1);
-  if (sub == "add") return AddOrQuery(argc - 1, argv + 1, /*add=*/true);
-  if (sub == "query") return AddOrQuery(argc - 1, argv + 1, /*add=*/false);
-  if (sub == "remove") return Remove(argc - 1, argv + 1);
-  if (sub == "stats") return StatsOrCheck(argc - 1, argv + 1, /*check=*/false);
-  if (sub == "check") return StatsOrCheck(argc - 1, argv + 1, /*check=*/true);
+  // Each subcommand sees argv[0] = "index SUB", the name its usage errors
+  // are prefixed with ("dubare index create: ...").
+  std::string name = "index " + sub;
+  std::vector<char*> sub_argv(argv + 1, argv + argc);
+  sub_argv[0] = name.data();
+  const int sub_argc = argc - 1;
+  char** args = sub_argv.data();
+  if (sub == "create") return Create(sub_argc, args);
+  if (sub == "add") return AddOrQuery(sub_argc, args, /*add=*/true);
+  if (sub == "query") return AddOrQuery(sub_argc, args, /*add=*/false);
+  if (sub == "remove") return Remove(sub_argc, args);
+  if (sub == "stats") return StatsOrCheck(sub_argc, args, /*check=*/false);
+  if (sub == "check") return StatsOrCheck(sub_argc, args, /*check=*/true);
+  if (sub == "compact") return Compact(sub_argc, args);
   std::fprintf(stderr, "dubare index: unknown subcommand '%s'\n\n%s", sub.c_str(), kUsage);
   return kExitUsage;
 }

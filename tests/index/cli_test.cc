@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
@@ -101,14 +102,46 @@ TEST(IndexCliTest, CreateAddQueryRemoveStats) {
   r = RunCli(absl::StrCat("index check ", idx));
   EXPECT_EQ(r.exit_code, 0) << r.out;
 
+  // Compact drops the removed document's entries (one per band and its id).
+  r = RunCli(absl::StrCat("index compact ", idx, " --merge-step 1"));
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("runs_after: 1\n"));
+  uint64_t before = 0, after = 0;
+  for (absl::string_view line : absl::StrSplit(r.out, '\n')) {
+    if (absl::ConsumePrefix(&line, "band_entries_before: ")) ASSERT_TRUE(absl::SimpleAtoi(line, &before));
+    if (absl::ConsumePrefix(&line, "band_entries_after: ")) ASSERT_TRUE(absl::SimpleAtoi(line, &after));
+  }
+  EXPECT_EQ(before, after / 120 * 121) << r.out;
+  r = RunCli(absl::StrCat("index stats ", idx));
+  EXPECT_THAT(r.out, HasSubstr("removed_documents: 0\n"));
+  EXPECT_THAT(r.out, HasSubstr("runs: 1\n"));
+  r = RunCli(absl::StrCat("index check ", idx));
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+
   r = RunCli(absl::StrCat("index stats ", dir, "/in.jsonl"));
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.out, HasSubstr(absl::StrCat(dir, "/in.jsonl: not a Dubare index")));
 
   r = RunCli("index add");
   EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.out, HasSubstr("dubare index add: expected PATH"));
   r = RunCli("index frobnicate x");
   EXPECT_EQ(r.exit_code, 2);
+}
+
+// Usage errors of every subcommand name it as "dubare index SUB:".
+TEST(IndexCliTest, UsageErrorsNameTheSubcommand) {
+  if (std::getenv("DUBARE_BIN") == nullptr) GTEST_SKIP() << "DUBARE_BIN is not set (run via ctest)";
+  const std::string dir = index_test::NewDir("cli_usage");
+  for (const char* sub : {"create", "add", "query", "remove", "stats", "check", "compact"}) {
+    Result r = RunCli(absl::StrCat("index ", sub, " ", dir, "/x.idx --no-such-flag"));
+    EXPECT_EQ(r.exit_code, 2) << sub;
+    EXPECT_THAT(r.out, HasSubstr(absl::StrCat("dubare index ", sub, ": "))) << r.out;
+  }
+  Result r = RunCli(absl::StrCat("index create ", dir, "/x.idx --threshold 7"));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.out, HasSubstr("dubare index create: ")) << r.out;
+  EXPECT_THAT(r.out, ::testing::Not(HasSubstr("dubare create:")));
 }
 
 }  // namespace

@@ -5,6 +5,8 @@
 // brute-force reference, refusal of other settings, newer schemas, foreign,
 // corrupt and truncated files, and readers running beside a writer.
 
+#include <sqlite3.h>
+
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
@@ -28,6 +30,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "index/index_test_util.h"
+#include "index/runs.h"
 
 namespace dubare {
 namespace {
@@ -322,7 +325,9 @@ TEST(IndexTest, FindsTheSamePairsAsDedupAndBruteForce) {
   EXPECT_EQ(keys_of(index_pairs), keys_of(dedup_pairs));
   for (const auto& [pair, score] : index_pairs) {
     auto it = dedup_pairs.find(pair);
-    if (it != dedup_pairs.end()) EXPECT_NEAR(score, it->second, 1e-3) << pair.first;
+    if (it != dedup_pairs.end()) {
+      EXPECT_NEAR(score, it->second, 1e-3) << pair.first;
+    }
   }
 }
 
@@ -531,6 +536,199 @@ TEST(IndexTest, BadDocumentsAreRejectedWithTheirId) {
   ASSERT_TRUE(stats.ok());
   EXPECT_EQ(stats->documents, 0u);
   EXPECT_EQ(stats->batches, 0u);
+}
+
+// Pre-sketched documents with random signatures (no near-duplicates).
+std::vector<SketchedDocument> RandomSketches(const std::string& prefix, size_t n, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::vector<SketchedDocument> docs(n);
+  for (size_t i = 0; i < n; ++i) {
+    docs[i].id = absl::StrCat(prefix, i);
+    docs[i].length = 100;
+    docs[i].minhash.resize(IndexSettings().sketch.num_perm);
+    for (uint32_t& v : docs[i].minhash) v = static_cast<uint32_t>(rng());
+  }
+  return docs;
+}
+
+int64_t QueryFile(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr), SQLITE_OK) << sql;
+  const int64_t value = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : -1;
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return value;
+}
+
+TEST(IndexTest, ABatchTransactionWritesOnlyItsOwnRunAndMergesHappenOutsideIt) {
+  const std::string dir = NewDir("ownrun");
+  const std::string path = dir + "/i.db";
+  IndexOptions options;
+  options.merge_step_chunks = 2;  // merges take many transactions
+  std::unique_ptr<Index> index = CreateOrDie(path, options);
+  ASSERT_NE(index, nullptr);
+  const uint64_t per_doc = index->settings().lsh.bands + 1;
+  constexpr size_t kDocs = 50;
+  uint64_t merged = 0, max_runs = 0;
+  for (int batch = 0; batch < 140; ++batch) {
+    absl::StatusOr<AddResult> added =
+        index->AddSketched(RandomSketches(absl::StrCat("b", batch, "-"), kDocs, batch));
+    ASSERT_TRUE(added.ok()) << added.status();
+    ASSERT_EQ(added->added, kDocs);
+    merged += added->merged_entries;
+    // The newest complete run is this batch's: its transaction wrote it and
+    // no merge output (a merge finishing inside it would be newer and larger).
+    ASSERT_EQ(QueryFile(path, "SELECT entries FROM runs WHERE state = 0 ORDER BY run DESC LIMIT 1"),
+              int64_t(kDocs * per_doc))
+        << batch;
+    absl::StatusOr<IndexStats> stats = index->Stats();
+    ASSERT_TRUE(stats.ok());
+    max_runs = std::max(max_runs, stats->runs);
+  }
+  // Merges did happen (140 batches of 1,650 entries need two levels of them),
+  // and kept the number of runs bounded.
+  EXPECT_GT(merged, 140 * kDocs * per_doc);
+  EXPECT_LT(max_runs, 40u);
+  ASSERT_TRUE(index->FinishMerges().ok());
+  absl::StatusOr<IndexStats> stats = index->Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->merging_runs, 0u);
+  EXPECT_EQ(stats->band_entries, 140 * kDocs * per_doc);
+  EXPECT_LT(stats->runs, 2 * index_internal::kMergeFanout);
+  EXPECT_TRUE(index->CheckIntegrity().ok());
+}
+
+TEST(IndexTest, AMergeCutShortIsInvisibleAndTheNextWriterDeletesIt) {
+  const std::string dir = NewDir("cutshort");
+  const std::string path = dir + "/i.db";
+  IndexOptions options;
+  options.merge_step_chunks = 1;
+  options.merge_work = 1;  // merges fall behind: one is under way at the end
+  std::vector<SketchedDocument> docs = RandomSketches("d", 2000, 1);
+  {
+    std::unique_ptr<Index> index = CreateOrDie(path, options);
+    ASSERT_NE(index, nullptr);
+    for (size_t i = 0; i < docs.size(); i += 100) {
+      ASSERT_TRUE(index->AddSketched(absl::MakeConstSpan(docs).subspan(i, 100)).ok());
+    }
+    absl::StatusOr<IndexStats> stats = index->Stats();
+    ASSERT_TRUE(stats.ok());
+    ASSERT_GE(stats->merging_runs, 1u);
+  }  // gone without finishing, as if killed
+  const int64_t orphan_chunks = QueryFile(
+      path, "SELECT count(*) FROM chunks WHERE chunk >> 24 IN (SELECT run FROM runs WHERE state = 1)");
+  EXPECT_GT(orphan_chunks, 0);
+
+  IndexOptions read_only;
+  read_only.read_only = true;
+  std::unique_ptr<Index> reader = OpenOrDie(path, read_only);
+  ASSERT_NE(reader, nullptr);
+  EXPECT_TRUE(reader->CheckIntegrity().ok());
+  absl::StatusOr<std::vector<IndexResult>> before = reader->QuerySketched(docs);
+  ASSERT_TRUE(before.ok());
+  for (const IndexResult& r : *before) ASSERT_EQ(r.status, IndexStatus::kExists);
+
+  std::unique_ptr<Index> writer = OpenOrDie(path);
+  ASSERT_NE(writer, nullptr);
+  ASSERT_TRUE(writer->FinishMerges().ok());
+  EXPECT_EQ(QueryFile(path, "SELECT count(*) FROM runs WHERE state = 1"), 0);
+  absl::StatusOr<IndexStats> stats = writer->Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->band_entries, docs.size() * (writer->settings().lsh.bands + 1));
+  EXPECT_TRUE(writer->CheckIntegrity().ok());
+  absl::StatusOr<std::vector<IndexResult>> after = reader->QuerySketched(docs);
+  ASSERT_TRUE(after.ok());
+  for (const IndexResult& r : *after) EXPECT_EQ(r.status, IndexStatus::kExists);
+}
+
+TEST(IndexTest, CompactAfterRemovingHalfHalvesTheEntriesAndKeepsTheAnswers) {
+  const std::string dir = NewDir("compact");
+  index_test::TestCorpus corpus = MakeCorpus(600, 80);
+  const std::vector<IndexDocument>& docs = corpus.docs;
+  std::unique_ptr<Index> index = CreateOrDie(dir + "/i.db");
+  ASSERT_NE(index, nullptr);
+  AddAll(index.get(), docs, 50);
+  std::vector<std::string> gone;
+  std::set<std::string> gone_set;
+  for (size_t i = 1; i < docs.size(); i += 2) {
+    gone.push_back(docs[i].id);
+    gone_set.insert(docs[i].id);
+  }
+  ASSERT_TRUE(index->Remove(gone).ok());
+  absl::StatusOr<std::vector<IndexResult>> before = index->Query(docs);
+  ASSERT_TRUE(before.ok());
+  absl::StatusOr<IndexStats> stats = index->Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->removed_documents, gone.size());
+  const uint64_t per_doc = index->settings().lsh.bands + 1;
+  ASSERT_EQ(stats->band_entries, docs.size() * per_doc);  // removal keeps the entries
+
+  absl::StatusOr<CompactResult> compacted = index->Compact();
+  ASSERT_TRUE(compacted.ok()) << compacted.status();
+  EXPECT_EQ(compacted->entries_before, docs.size() * per_doc);
+  EXPECT_EQ(compacted->entries_after, compacted->entries_before / 2);
+  EXPECT_EQ(compacted->runs_after, 1u);
+  stats = index->Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->removed_documents, 0u);
+  EXPECT_EQ(stats->band_entries, (docs.size() - gone.size()) * per_doc);
+  EXPECT_TRUE(index->CheckIntegrity().ok());
+
+  // Every document gets the same answer as before the compaction.
+  absl::StatusOr<std::vector<IndexResult>> after = index->Query(docs);
+  ASSERT_TRUE(after.ok());
+  int matched = 0;
+  for (size_t i = 0; i < docs.size(); ++i) {
+    EXPECT_EQ((*after)[i].status, (*before)[i].status) << docs[i].id;
+    EXPECT_EQ((*after)[i].status == IndexStatus::kExists, !gone_set.contains(docs[i].id));
+    ASSERT_EQ((*after)[i].matches.size(), (*before)[i].matches.size()) << docs[i].id;
+    for (size_t m = 0; m < (*after)[i].matches.size(); ++m) {
+      EXPECT_EQ((*after)[i].matches[m].id, (*before)[i].matches[m].id);
+      EXPECT_FALSE(gone_set.contains((*after)[i].matches[m].id));
+    }
+    matched += !(*after)[i].matches.empty();
+  }
+  EXPECT_GT(matched, 10);
+}
+
+TEST(IndexTest, ASchema1FileIsUpgradedWhenOpenedForWriting) {
+  const std::string dir = NewDir("upgrade");
+  const std::string path = dir + "/i.db";
+  std::vector<SketchedDocument> docs = RandomSketches("d", 300, 2);
+  {
+    std::unique_ptr<Index> index = CreateOrDie(path);
+    ASSERT_NE(index, nullptr);
+    ASSERT_TRUE(index->AddSketched(docs).ok());
+    ASSERT_TRUE(index->Remove({"d3", "d7", "d299"}).ok());
+  }
+  // Back to schema 1: no runs.state, no removed table.
+  index_test::ExecSql(path,
+                      "ALTER TABLE runs DROP COLUMN state; DROP TABLE removed;"
+                      "UPDATE meta SET value = '1' WHERE key = 'schema_version';"
+                      "PRAGMA user_version = 1;");
+  IndexOptions read_only;
+  read_only.read_only = true;
+  absl::StatusOr<std::unique_ptr<Index>> refused = Index::Open(path, read_only);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(refused.status().message(), HasSubstr("schema version 1 is older"));
+  EXPECT_THAT(refused.status().message(), HasSubstr(path));
+
+  std::unique_ptr<Index> index = OpenOrDie(path);
+  ASSERT_NE(index, nullptr);
+  EXPECT_EQ(QueryFile(path, "SELECT value FROM meta WHERE key = 'schema_version'"),
+            kIndexSchemaVersion);
+  EXPECT_EQ(QueryFile(path, "PRAGMA user_version"), kIndexSchemaVersion);
+  EXPECT_TRUE(index->CheckIntegrity().ok());
+  absl::StatusOr<IndexStats> stats = index->Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->removed_documents, 3u);  // found from the gaps in doc numbers
+  absl::StatusOr<CompactResult> compacted = index->Compact();
+  ASSERT_TRUE(compacted.ok()) << compacted.status();
+  EXPECT_EQ(compacted->entries_after, (docs.size() - 3) * (index->settings().lsh.bands + 1));
+  EXPECT_TRUE(index->CheckIntegrity().ok());
+  EXPECT_TRUE(OpenOrDie(path, read_only) != nullptr);
 }
 
 }  // namespace

@@ -2,12 +2,19 @@
 //
 // The band-key run store against a plain multimap: lookups after many
 // appends and merges (including keys repeated across chunk boundaries), the
-// bound on the number of runs, chunk encoding, and the Bloom filter (no false
-// negatives, a false-positive rate near its design).
+// bound on the number of runs, appends that write only their own run and
+// merges in bounded transactions, interrupted merges and their cleanup, two
+// writers merging at once, removed documents, chunk encoding, and the Bloom
+// filter (no false negatives, a false-positive rate near its design).
+
+#include <sqlite3.h>
 
 #include <algorithm>
 #include <map>
+#include <memory>
 #include <random>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -61,20 +68,97 @@ TEST(SortByKeyTest, EqualsStdSortForEntriesInDocOrder) {
   EXPECT_EQ(entries, expected);
 }
 
+// Counts, per committed transaction of a connection, the chunk rows it
+// inserted (SQLite's update and commit hooks).
+class ChunkWriteCounter {
+ public:
+  explicit ChunkWriteCounter(Db* db) : db_(db) {
+    sqlite3_update_hook(db_->handle(), &ChunkWriteCounter::OnUpdate, this);
+    sqlite3_commit_hook(db_->handle(), &ChunkWriteCounter::OnCommit, this);
+  }
+  ~ChunkWriteCounter() {
+    sqlite3_update_hook(db_->handle(), nullptr, nullptr);
+    sqlite3_commit_hook(db_->handle(), nullptr, nullptr);
+  }
+  // Chunks inserted by each transaction committed since the last call.
+  std::vector<int> Take() { return std::exchange(committed_, {}); }
+
+ private:
+  static void OnUpdate(void* self, int op, const char*, const char* table, sqlite3_int64) {
+    auto* counter = static_cast<ChunkWriteCounter*>(self);
+    if (op == SQLITE_INSERT && std::string(table) == "chunks") ++counter->current_;
+  }
+  static int OnCommit(void* self) {
+    auto* counter = static_cast<ChunkWriteCounter*>(self);
+    counter->committed_.push_back(std::exchange(counter->current_, 0));
+    return 0;
+  }
+  Db* db_;
+  int current_ = 0;
+  std::vector<int> committed_;
+};
+
+std::unique_ptr<Db> NewStoreDb(const std::string& path) {
+  absl::StatusOr<std::unique_ptr<Db>> db = Db::Open(path, true, false);
+  EXPECT_TRUE(db.ok()) << db.status();
+  if (!db.ok()) return nullptr;
+  EXPECT_TRUE((*db)->Exec("PRAGMA journal_mode=WAL; BEGIN").ok());
+  EXPECT_TRUE(RunStore::CreateSchema(db->get()).ok());
+  EXPECT_TRUE((*db)->Exec("COMMIT").ok());
+  return *std::move(db);
+}
+
+// Appends `entries` (sorted here) as one transaction, as a batch does.
+void AppendBatch(Db* db, RunStore* store, std::vector<Entry> entries) {
+  std::sort(entries.begin(), entries.end());
+  ASSERT_TRUE(db->Exec("BEGIN IMMEDIATE").ok());
+  ASSERT_TRUE(store->Sync().ok());
+  ASSERT_TRUE(store->Append(entries).ok());
+  ASSERT_TRUE(db->Exec("COMMIT").ok());
+}
+
+// The store's answers for `probe` equal the multimap's.
+void ExpectSameLookups(Db* db, RunStore* store, const std::multimap<uint64_t, uint32_t>& reference,
+                       const std::vector<uint64_t>& probe) {
+  ASSERT_TRUE(db->Exec("BEGIN").ok());
+  ASSERT_TRUE(store->Sync().ok());
+  std::vector<std::vector<uint32_t>> found;
+  ASSERT_TRUE(store->Lookup(probe, &found).ok());
+  ASSERT_TRUE(db->Exec("COMMIT").ok());
+  for (size_t i = 0; i < probe.size(); ++i) {
+    std::vector<uint32_t> expected;
+    auto [lo, hi] = reference.equal_range(probe[i]);
+    for (auto it = lo; it != hi; ++it) expected.push_back(it->second);
+    std::sort(expected.begin(), expected.end());
+    std::sort(found[i].begin(), found[i].end());
+    ASSERT_EQ(found[i], expected) << "key " << probe[i];
+  }
+}
+
+int64_t CountRows(Db* db, const char* sql) {
+  absl::StatusOr<int64_t> n = db->QueryInt(sql);
+  EXPECT_TRUE(n.ok()) << n.status();
+  return n.value_or(-1);
+}
+
+// Chunks of runs being written by a merge (state 1).
+constexpr char kMergingChunks[] =
+    "SELECT count(*) FROM chunks WHERE chunk >> 24 IN (SELECT run FROM runs WHERE state = 1)";
+
 TEST(RunStoreTest, LookupsMatchAMultimapThroughMerges) {
   const std::string dir = index_test::NewDir("runs");
-  absl::StatusOr<std::unique_ptr<Db>> db = Db::Open(dir + "/r.db", true, false);
-  ASSERT_TRUE(db.ok()) << db.status();
-  ASSERT_TRUE((*db)->Exec("BEGIN").ok());
-  ASSERT_TRUE(RunStore::CreateSchema(db->get()).ok());
-  RunStore store(db->get());
-  ASSERT_TRUE(store.Sync().ok());
+  std::unique_ptr<Db> db = NewStoreDb(dir + "/r.db");
+  ASSERT_NE(db, nullptr);
+  constexpr uint32_t kStep = 3;
+  RunStore store(db.get(), kStep);
+  ChunkWriteCounter counter(db.get());
 
   std::mt19937_64 rng(9);
   std::multimap<uint64_t, uint32_t> reference;
   std::vector<uint64_t> hot = {42, 43, ~uint64_t{0} - 1};  // keys shared by many documents
   uint32_t doc = 0;
-  for (int batch = 0; batch < 300; ++batch) {
+  uint64_t merged = 0;
+  for (int batch = 0; batch < 400; ++batch) {
     // Batches of varying size, so that levels mix.
     const int docs = batch % 7 == 0 ? 3 : 40 + batch % 13;
     std::vector<Entry> entries;
@@ -83,40 +167,178 @@ TEST(RunStoreTest, LookupsMatchAMultimapThroughMerges) {
       if (doc % 3 == 0) entries.push_back({hot[(doc / 3) % hot.size()], doc});
     }
     for (const Entry& e : entries) reference.emplace(e.key, e.doc);
-    std::sort(entries.begin(), entries.end());
-    ASSERT_TRUE(store.Append(entries).ok());
-    // Tiers: at most kMergeFanout - 1 runs per level.
-    ASSERT_LE(store.num_runs(), (kMergeFanout - 1) * 12) << batch;
+    const size_t own_chunks = (entries.size() + kChunkEntries - 1) / kChunkEntries;
+    AppendBatch(db.get(), &store, std::move(entries));
+    // The batch's transaction wrote its own run and nothing else, however
+    // many merges were due.
+    std::vector<int> commits = counter.Take();
+    ASSERT_EQ(commits.size(), 1u);
+    ASSERT_EQ(commits[0], int(own_chunks)) << batch;
+    // Merges, outside it: transactions of at most kStep chunks.
+    absl::StatusOr<uint64_t> written = store.Merge(8 * own_chunks * kChunkEntries);
+    ASSERT_TRUE(written.ok()) << written.status();
+    merged += *written;
+    for (int chunks : counter.Take()) ASSERT_LE(chunks, int(kStep));
+    // Tiers: at most kMergeFanout - 1 idle runs per level, plus the inputs of
+    // the merges under way.
+    ASSERT_LE(store.num_runs(), (kMergeFanout - 1) * 6 + kMergeFanout * store.merges_in_progress())
+        << batch;
   }
+  EXPECT_GT(merged, reference.size());  // entries were rewritten by merges
+  ASSERT_TRUE(store.Merge(UINT64_MAX).ok());
+  EXPECT_EQ(store.merges_in_progress(), 0u);
   EXPECT_EQ(store.num_entries(), reference.size());
-  EXPECT_LT(store.num_runs(), 20u);
+  EXPECT_LT(store.num_runs(), 3 * kMergeFanout);
+  EXPECT_EQ(CountRows(db.get(), "SELECT count(*) FROM runs WHERE state = 1"), 0);
 
   std::vector<uint64_t> probe = hot;
   for (int i = 0; i < 2000; ++i) probe.push_back(rng() % 100000);
-  // Reopened from the database, the store must answer the same.
-  for (bool reload : {false, true}) {
-    if (reload) {
-      store.Invalidate();
-      ASSERT_TRUE(store.Sync().ok());
-    }
-    std::vector<std::vector<uint32_t>> found;
-    ASSERT_TRUE(store.Lookup(probe, &found).ok());
-    for (size_t i = 0; i < probe.size(); ++i) {
-      std::vector<uint32_t> expected;
-      auto [lo, hi] = reference.equal_range(probe[i]);
-      for (auto it = lo; it != hi; ++it) expected.push_back(it->second);
-      std::sort(expected.begin(), expected.end());
-      std::sort(found[i].begin(), found[i].end());
-      ASSERT_EQ(found[i], expected) << "key " << probe[i];
-    }
-  }
+  ExpectSameLookups(db.get(), &store, reference, probe);
   // The hot keys span many chunks of the largest run.
   EXPECT_GT(reference.count(42), 2 * kChunkEntries);
+  // Reopened from the database, a store answers the same.
+  RunStore reopened(db.get());
+  ExpectSameLookups(db.get(), &reopened, reference, probe);
 
-  absl::StatusOr<std::vector<Entry>> all = store.ReadAll();
+  ASSERT_TRUE(db->Exec("BEGIN").ok());
+  absl::StatusOr<std::vector<Entry>> all = reopened.ReadAll();
+  ASSERT_TRUE(db->Exec("COMMIT").ok());
   ASSERT_TRUE(all.ok()) << all.status();
   EXPECT_EQ(all->size(), reference.size());
-  ASSERT_TRUE((*db)->Exec("COMMIT").ok());
+}
+
+TEST(RunStoreTest, AnInterruptedMergeIsInvisibleAndItsChunksAreDeletedByTheNextWriter) {
+  const std::string dir = index_test::NewDir("orphans");
+  std::unique_ptr<Db> db = NewStoreDb(dir + "/r.db");
+  ASSERT_NE(db, nullptr);
+  std::mt19937_64 rng(4);
+  std::multimap<uint64_t, uint32_t> reference;
+  std::vector<uint64_t> probe;
+  uint32_t doc = 0;
+  {
+    RunStore writer(db.get(), /*step_chunks=*/1);
+    for (size_t batch = 0; batch < kMergeFanout; ++batch) {
+      std::vector<Entry> entries;
+      for (int i = 0; i < 1000; ++i, ++doc) entries.push_back({rng(), doc});
+      for (const Entry& e : entries) reference.emplace(e.key, e.doc);
+      probe.push_back(entries[0].key);
+      AppendBatch(db.get(), &writer, std::move(entries));
+    }
+    // Three one-chunk steps of the merge of the kMergeFanout runs, then the
+    // writer goes away as if killed.
+    ASSERT_TRUE(writer.Merge(3 * kChunkEntries).ok());
+    ASSERT_EQ(writer.merges_in_progress(), 1u);
+  }
+  EXPECT_EQ(CountRows(db.get(), "SELECT count(*) FROM runs WHERE state = 1"), 1);
+  EXPECT_EQ(CountRows(db.get(), kMergingChunks), 3);
+  for (int i = 0; i < 100; ++i) probe.push_back(rng());
+
+  // A reader sees the complete runs only, and the same answers.
+  RunStore reader(db.get());
+  ExpectSameLookups(db.get(), &reader, reference, probe);
+  EXPECT_EQ(reader.num_runs(), kMergeFanout);
+
+  // The next writer deletes the orphan at its first merge step and redoes
+  // the merge.
+  RunStore next(db.get());
+  ASSERT_TRUE(next.Merge(UINT64_MAX).ok());
+  EXPECT_EQ(CountRows(db.get(), "SELECT count(*) FROM runs WHERE state = 1"), 0);
+  EXPECT_EQ(next.num_runs(), 1u);
+  ExpectSameLookups(db.get(), &reader, reference, probe);
+  ASSERT_TRUE(db->Exec("BEGIN").ok());
+  absl::StatusOr<std::vector<Entry>> all = next.ReadAll();  // also: no chunk without a run
+  ASSERT_TRUE(db->Exec("COMMIT").ok());
+  ASSERT_TRUE(all.ok()) << all.status();
+  EXPECT_EQ(all->size(), reference.size());
+}
+
+TEST(RunStoreTest, TwoWritersMergingTheSameRunsAgreeOnTheResult) {
+  const std::string dir = index_test::NewDir("twowriters");
+  std::unique_ptr<Db> db_a = NewStoreDb(dir + "/r.db");
+  ASSERT_NE(db_a, nullptr);
+  absl::StatusOr<std::unique_ptr<Db>> db_b = Db::Open(dir + "/r.db", false, false);
+  ASSERT_TRUE(db_b.ok());
+  RunStore a(db_a.get(), 2), b(db_b->get(), 2);
+  std::mt19937_64 rng(6);
+  std::multimap<uint64_t, uint32_t> reference;
+  uint32_t doc = 0;
+  for (int batch = 0; batch < 60; ++batch) {
+    std::vector<Entry> entries;
+    for (int i = 0; i < 700; ++i, ++doc) entries.push_back({rng() % 50000, doc});
+    for (const Entry& e : entries) reference.emplace(e.key, e.doc);
+    AppendBatch(batch % 2 ? db_a.get() : db_b->get(), batch % 2 ? &a : &b, std::move(entries));
+    // Both merge in small steps, interleaved.
+    ASSERT_TRUE(a.Merge(3 * kChunkEntries).ok());
+    ASSERT_TRUE(b.Merge(2 * kChunkEntries).ok());
+  }
+  ASSERT_TRUE(a.Merge(UINT64_MAX).ok());
+  ASSERT_TRUE(b.Merge(UINT64_MAX).ok());
+  EXPECT_EQ(CountRows(db_a.get(), "SELECT count(*) FROM runs WHERE state = 1"), 0);
+  RunStore reader(db_a.get());
+  std::vector<uint64_t> probe;
+  for (int i = 0; i < 3000; ++i) probe.push_back(rng() % 50000);
+  ExpectSameLookups(db_a.get(), &reader, reference, probe);
+  ASSERT_TRUE(db_a->Exec("BEGIN").ok());
+  absl::StatusOr<std::vector<Entry>> all = reader.ReadAll();
+  ASSERT_TRUE(db_a->Exec("COMMIT").ok());
+  ASSERT_TRUE(all.ok()) << all.status();
+  EXPECT_EQ(all->size(), reference.size());  // nothing lost, nothing twice
+}
+
+TEST(RunStoreTest, MergesDropRemovedDocumentsAndCompactPurgesThem) {
+  const std::string dir = index_test::NewDir("removed");
+  std::unique_ptr<Db> db = NewStoreDb(dir + "/r.db");
+  ASSERT_NE(db, nullptr);
+  RunStore store(db.get(), 4);
+  std::mt19937_64 rng(12);
+  std::multimap<uint64_t, uint32_t> live;
+  std::vector<uint64_t> probe;
+  uint32_t doc = 0;
+  for (int batch = 0; batch < 20; ++batch) {
+    std::vector<Entry> entries;
+    for (int d = 0; d < 50; ++d, ++doc) {
+      for (int k = 0; k < 6; ++k) entries.push_back({rng() % 20000, doc});
+    }
+    for (const Entry& e : entries) {
+      if (e.doc % 2 == 0) live.emplace(e.key, e.doc);
+      probe.push_back(e.key);
+    }
+    AppendBatch(db.get(), &store, std::move(entries));
+    // Odd documents are removed some batches later.
+    if (batch >= 2) {
+      ASSERT_TRUE(db->Exec("BEGIN IMMEDIATE").ok());
+      for (uint32_t d = (batch - 2) * 50 + 1; d < (batch - 1) * 50; d += 2) {
+        ASSERT_TRUE(store.MarkRemoved(d).ok());
+      }
+      ASSERT_TRUE(db->Exec("COMMIT").ok());
+    }
+    ASSERT_TRUE(store.Merge(2000).ok());
+  }
+  ASSERT_TRUE(db->Exec("BEGIN IMMEDIATE").ok());
+  for (uint32_t d = 18 * 50 + 1; d < doc; d += 2) ASSERT_TRUE(store.MarkRemoved(d).ok());
+  ASSERT_TRUE(db->Exec("COMMIT").ok());
+  absl::StatusOr<RunStore::CompactStats> stats = store.Compact();
+  ASSERT_TRUE(stats.ok()) << stats.status();
+  EXPECT_EQ(stats->runs_after, 1u);
+  EXPECT_EQ(stats->entries_after, live.size());
+  EXPECT_GT(stats->entries_before, stats->entries_after);
+  EXPECT_EQ(CountRows(db.get(), "SELECT count(*) FROM removed"), 0);
+  EXPECT_EQ(CountRows(db.get(), "SELECT count(*) FROM runs WHERE state = 1"), 0);
+  ExpectSameLookups(db.get(), &store, live, probe);
+  // Compacting a compact store changes nothing.
+  absl::StatusOr<RunStore::CompactStats> again = store.Compact();
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->entries_before, again->entries_after);
+  EXPECT_EQ(again->runs_after, 1u);
+}
+
+TEST(RunLevelTest, IsTheFloorOfTheLogarithmToTheFanout) {
+  uint64_t power = 1;
+  for (int level = 0; level < 10; ++level, power *= kMergeFanout) {
+    EXPECT_EQ(RunLevel(power), level);
+    EXPECT_EQ(RunLevel(power * kMergeFanout - 1), level);
+  }
+  EXPECT_EQ(RunLevel(0), 0);
 }
 
 }  // namespace

@@ -20,16 +20,25 @@
 // makes every commit wait for fsync. Readers (Query) see committed data and
 // run while one writer adds, in other processes or on other Index objects.
 //
+// Band keys are kept as sorted runs that are merged in the background of the
+// writes, LSM-style: never inside a batch's transaction, but in short
+// transactions of their own that Add() runs, with a bounded budget, before
+// its batch's transaction (so the previous batch was already returned).
+// FinishMerges() completes the merges that are due; Compact() merges
+// everything into one run and drops the entries of removed documents.
+//
 // The file is versioned with its settings: Open fails with
 // kFailedPrecondition when the schema is newer than this build or when
 // IndexOptions::check_settings and the settings differ, and with kDataLoss
 // (naming the path) for a file that is not an index, or is corrupt or
-// truncated. The schema and the storage of band keys as merged sorted runs
-// are described in docs/index.md.
+// truncated. A schema-1 file is upgraded in place when opened for writing.
+// The schema and the storage of band keys as merged sorted runs are
+// described in docs/index.md.
 //
-// Ownership: an Index owns its SQLite connection and the in-memory filters of
-// the band-key runs. Thread safety: thread-compatible; use one Index per
-// thread (they may share the file).
+// Ownership: an Index owns its SQLite connection, the in-memory filters of
+// the band-key runs and the state of its merges in progress. Thread safety:
+// thread-compatible; use one Index per thread (they may share the file).
+// Merges run on the calling thread, inside Add/FinishMerges/Compact.
 
 #ifndef DUBARE_INDEX_H_
 #define DUBARE_INDEX_H_
@@ -52,8 +61,9 @@
 
 namespace dubare {
 
-// Version of the tables; an index written by a newer schema is refused.
-inline constexpr uint32_t kIndexSchemaVersion = 1;
+// Version of the tables; an index written by a newer schema is refused, one
+// of schema 1 is upgraded when opened for writing (docs/index.md).
+inline constexpr uint32_t kIndexSchemaVersion = 2;
 
 // What an index is made with; stored in the file, fixed at creation.
 struct IndexSettings {
@@ -83,6 +93,12 @@ struct IndexOptions {
   int busy_timeout_ms = 10000;  // wait this long for another writer's lock
   int cache_mb = 256;           // SQLite page cache
   int threads = 1;              // sketching threads for Add/Query of texts
+  // Merging of band-key runs: Add() first spends up to merge_work times its
+  // batch's entries on due merges, in transactions of at most
+  // merge_step_chunks chunks (320 entries each). 0 = Add never merges
+  // (FinishMerges or Compact do).
+  uint32_t merge_work = 16;
+  uint32_t merge_step_chunks = 1024;
   // A band key shared by more documents than this (boilerplate) makes only
   // its earliest document a candidate, like dedup's max_bucket_size.
   uint32_t max_bucket_size = 512;
@@ -129,6 +145,8 @@ struct IndexResult {
 struct AddResult {
   uint64_t batch = 0;  // the batch number of this transaction (1, 2, ...)
   uint64_t added = 0;
+  // Band-key entries written by merge transactions before this batch's.
+  uint64_t merged_entries = 0;
   std::vector<IndexResult> results;  // one per input document, in order
 };
 
@@ -136,8 +154,11 @@ struct IndexStats {
   IndexSettings settings;
   uint64_t documents = 0;
   uint64_t batches = 0;
-  uint64_t runs = 0;          // sorted runs of band keys
-  uint64_t band_entries = 0;  // (key, document) entries in the runs
+  uint64_t runs = 0;          // complete sorted runs of band keys
+  uint64_t merging_runs = 0;  // runs being written by merges (not yet visible)
+  uint64_t band_entries = 0;  // (key, document) entries in the complete runs
+  // Removed documents whose entries may still be in runs (until merged).
+  uint64_t removed_documents = 0;
   uint64_t file_bytes = 0;    // the database file, including free pages
   uint64_t free_bytes = 0;
   uint64_t wal_bytes = 0;
@@ -145,6 +166,12 @@ struct IndexStats {
   int64_t created_at = 0;            // Unix seconds
   int64_t last_batch_at = 0;
 
+  std::string ToText() const;  // "key: value" lines
+};
+
+struct CompactResult {
+  uint64_t runs_before = 0, runs_after = 0;
+  uint64_t entries_before = 0, entries_after = 0;  // band-key entries
   std::string ToText() const;  // "key: value" lines
 };
 
@@ -177,6 +204,15 @@ class Index {
   absl::StatusOr<std::vector<bool>> Remove(absl::Span<const std::string> ids);
 
   absl::StatusOr<IndexStats> Stats();
+
+  // Runs the merges of band-key runs that are due to completion, each step
+  // a short transaction of its own. AddInputs calls it after its last batch,
+  // so that a long merge is not abandoned when the process ends (an
+  // abandoned merge is deleted and redone by the next writer).
+  absl::Status FinishMerges();
+  // Merges every run into one and drops the entries of removed documents
+  // (the band-key equivalent of VACUUM), in short transactions.
+  absl::StatusOr<CompactResult> Compact();
 
   // PRAGMA integrity_check and the index's own invariants (runs sorted,
   // filters complete, every document's keys present, counts consistent).

@@ -133,8 +133,9 @@ absl::Status IndexOptions::Validate() const {
   if (threads < 1 || threads > 256) {
     return absl::InvalidArgumentError(absl::StrCat("threads ", threads, " is not in [1, 256]"));
   }
-  if (cache_mb < 1 || busy_timeout_ms < 0 || max_bucket_size < 1) {
-    return absl::InvalidArgumentError("cache_mb, max_bucket_size must be >= 1, busy_timeout_ms >= 0");
+  if (cache_mb < 1 || busy_timeout_ms < 0 || max_bucket_size < 1 || merge_step_chunks < 1) {
+    return absl::InvalidArgumentError(
+        "cache_mb, max_bucket_size, merge_step_chunks must be >= 1, busy_timeout_ms >= 0");
   }
   return absl::OkStatus();
 }
@@ -155,11 +156,18 @@ std::string IndexStats::ToText() const {
   const double per_doc = documents ? double(file_bytes) / documents : 0.0;
   return absl::StrFormat(
       "sketch: %s\nlsh: %s\nthreshold: %g\ndocuments: %d\nbatches: %d\nruns: %d\n"
-      "band_entries: %d\nfile_bytes: %d\nfree_bytes: %d\nwal_bytes: %d\nbytes_per_document: %.0f\n"
-      "filter_memory_bytes: %d\ncreated_at: %d\nlast_batch_at: %d\n",
+      "merging_runs: %d\nband_entries: %d\nremoved_documents: %d\nfile_bytes: %d\n"
+      "free_bytes: %d\nwal_bytes: %d\nbytes_per_document: %.0f\nfilter_memory_bytes: %d\n"
+      "created_at: %d\nlast_batch_at: %d\n",
       settings.sketch.ToString(), settings.lsh.ToString(), settings.threshold, documents, batches,
-      runs, band_entries, file_bytes, free_bytes, wal_bytes, per_doc, filter_memory_bytes,
-      created_at, last_batch_at);
+      runs, merging_runs, band_entries, removed_documents, file_bytes, free_bytes, wal_bytes,
+      per_doc, filter_memory_bytes, created_at, last_batch_at);
+}
+
+std::string CompactResult::ToText() const {
+  return absl::StrFormat("runs_before: %d\nruns_after: %d\nband_entries_before: %d\n"
+                         "band_entries_after: %d\n",
+                         runs_before, runs_after, entries_before, entries_after);
 }
 
 // ---- Impl ---------------------------------------------------------------------------
@@ -184,6 +192,7 @@ struct Index::Impl {
 
   absl::Status Init();
   absl::Status ReadSettings();
+  absl::Status UpgradeFrom1();
   absl::Status Begin(bool write);
   absl::Status Commit();
   void Rollback();
@@ -226,7 +235,7 @@ absl::Status Index::Impl::Init() {
                           db->Prepare("SELECT coalesce(max(batch), 0) + 1 FROM batches"));
   DUBARE_ASSIGN_OR_RETURN(
       add_count, db->Prepare("UPDATE meta SET value = value + ? WHERE key = 'documents'"));
-  runs = std::make_unique<RunStore>(db.get());
+  runs = std::make_unique<RunStore>(db.get(), options.merge_step_chunks);
   for (int i = 0; i < options.threads; ++i) {
     sketchers.push_back(std::make_unique<DocumentSketcher>(settings.sketch, options.on_invalid));
   }
@@ -267,7 +276,14 @@ absl::Status Index::Impl::ReadSettings() {
                      " is newer than this build of dubare supports (", kIndexSchemaVersion,
                      "); use a newer dubare"));
   }
-  if (version < kIndexSchemaVersion) {
+  if (version == 1 && options.read_only) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        path, ": index schema version 1 is older than this build's (", kIndexSchemaVersion,
+        "); open it for writing once to upgrade it (e.g. dubare index compact)"));
+  }
+  if (version == 1) {
+    DUBARE_RETURN_IF_ERROR(UpgradeFrom1());
+  } else if (version < kIndexSchemaVersion) {
     return absl::FailedPreconditionError(absl::StrCat(
         path, ": index schema version ", version, " is older than this build's (",
         kIndexSchemaVersion, ") and cannot be upgraded in place; rebuild the index"));
@@ -295,6 +311,33 @@ absl::Status Index::Impl::ReadSettings() {
     if (absl::Status s = options.settings.CheckSame(file); !s.ok()) return Annotate(s, path);
   }
   settings = file;
+  return absl::OkStatus();
+}
+
+// Schema 2 adds runs.state (merges in progress) and the removed table. The
+// documents a schema-1 index removed are the gaps in its doc numbers (they
+// are never reused).
+absl::Status Index::Impl::UpgradeFrom1() {
+  DUBARE_RETURN_IF_ERROR(db->Exec("BEGIN IMMEDIATE"));
+  absl::Status s = [&]() -> absl::Status {
+    DUBARE_ASSIGN_OR_RETURN(
+        std::string version, db->QueryText("SELECT value FROM meta WHERE key = 'schema_version'"));
+    if (version != "1") return absl::OkStatus();  // another process upgraded it
+    DUBARE_RETURN_IF_ERROR(RunStore::UpgradeSchemaFrom1(db.get()));
+    DUBARE_RETURN_IF_ERROR(db->Exec(
+        "WITH RECURSIVE n(doc) AS (SELECT 1 UNION ALL SELECT doc + 1 FROM n WHERE doc <"
+        " (SELECT coalesce(max(seq), 0) FROM sqlite_sequence WHERE name = 'documents'))"
+        " INSERT INTO removed(doc) SELECT doc FROM n WHERE doc NOT IN (SELECT doc FROM documents)"));
+    return db->Exec(absl::StrCat("UPDATE meta SET value = '", kIndexSchemaVersion,
+                                 "' WHERE key = 'schema_version'; PRAGMA user_version = ",
+                                 kIndexSchemaVersion)
+                        .c_str());
+  }();
+  if (s.ok()) s = db->Exec("COMMIT");
+  if (!s.ok()) {
+    sqlite3_exec(db->handle(), "ROLLBACK", 0, 0, 0);
+    return Annotate(s, absl::StrCat(db->path(), ": upgrading schema 1 to ", kIndexSchemaVersion));
+  }
   return absl::OkStatus();
 }
 
@@ -473,7 +516,7 @@ absl::StatusOr<AddResult> Index::Impl::AddLocked(absl::Span<const SketchedDocume
     ++out.added;
   }
   index_internal::SortByKey(&entries);  // entries were appended in doc order
-  DUBARE_RETURN_IF_ERROR(runs->Append(std::move(entries)));
+  DUBARE_RETURN_IF_ERROR(runs->Append(entries));
   insert_batch.BindInt(1, static_cast<int64_t>(out.batch))
       .BindInt(2, static_cast<int64_t>(out.added))
       .BindInt(3, now);
@@ -507,10 +550,11 @@ absl::StatusOr<std::vector<bool>> Index::Impl::RemoveLocked(absl::Span<const std
     uint32_t doc;
     DUBARE_ASSIGN_OR_RETURN(bool exists, FindId(ids[i], nullptr, &doc));
     if (!exists) continue;
-    // The document's band entries stay in their runs until a merge; lookups
-    // skip documents that no longer exist.
+    // The document's band entries stay in their runs until a merge drops
+    // them; lookups skip documents that no longer exist.
     delete_doc.BindInt(1, doc);
     DUBARE_RETURN_IF_ERROR(delete_doc.Run());
+    DUBARE_RETURN_IF_ERROR(runs->MarkRemoved(doc));
     removed[i] = true;
     ++count;
   }
@@ -628,6 +672,13 @@ absl::StatusOr<AddResult> Index::Add(absl::Span<const IndexDocument> docs) {
 }
 
 absl::StatusOr<AddResult> Index::AddSketched(absl::Span<const SketchedDocument> docs) {
+  // Merge work for earlier batches, in transactions of its own: this batch's
+  // transaction below only appends its own run.
+  uint64_t merged = 0;
+  if (!impl_->options.read_only && impl_->options.merge_work > 0) {
+    const uint64_t entries = docs.size() * (uint64_t{impl_->settings.lsh.bands} + 1);
+    DUBARE_ASSIGN_OR_RETURN(merged, impl_->runs->Merge(entries * impl_->options.merge_work));
+  }
   DUBARE_RETURN_IF_ERROR(impl_->Begin(true));
   absl::StatusOr<AddResult> result = impl_->AddLocked(docs);
   if (!result.ok()) {
@@ -635,6 +686,27 @@ absl::StatusOr<AddResult> Index::AddSketched(absl::Span<const SketchedDocument> 
     return result.status();
   }
   DUBARE_RETURN_IF_ERROR(impl_->Commit());
+  result->merged_entries = merged;
+  return result;
+}
+
+absl::Status Index::FinishMerges() {
+  if (impl_->options.read_only) {
+    return absl::FailedPreconditionError(absl::StrCat(path(), ": opened read-only"));
+  }
+  return impl_->runs->Merge(UINT64_MAX).status();
+}
+
+absl::StatusOr<CompactResult> Index::Compact() {
+  if (impl_->options.read_only) {
+    return absl::FailedPreconditionError(absl::StrCat(path(), ": opened read-only"));
+  }
+  DUBARE_ASSIGN_OR_RETURN(RunStore::CompactStats stats, impl_->runs->Compact());
+  CompactResult result;
+  result.runs_before = stats.runs_before;
+  result.runs_after = stats.runs_after;
+  result.entries_before = stats.entries_before;
+  result.entries_after = stats.entries_after;
   return result;
 }
 
@@ -677,6 +749,11 @@ absl::StatusOr<IndexStats> Index::Stats() {
     stats.documents = docs;
     DUBARE_ASSIGN_OR_RETURN(int64_t batches, db.QueryInt("SELECT count(*) FROM batches"));
     stats.batches = batches;
+    DUBARE_ASSIGN_OR_RETURN(int64_t merging,
+                            db.QueryInt("SELECT count(*) FROM runs WHERE state = 1"));
+    stats.merging_runs = merging;
+    DUBARE_ASSIGN_OR_RETURN(int64_t removed, db.QueryInt("SELECT count(*) FROM removed"));
+    stats.removed_documents = removed;
     DUBARE_ASSIGN_OR_RETURN(stats.created_at,
                             db.QueryInt("SELECT value FROM meta WHERE key = 'created_at'"));
     DUBARE_ASSIGN_OR_RETURN(stats.last_batch_at,
@@ -742,6 +819,28 @@ absl::Status Index::CheckIntegrity() {
     if (n != counted) {
       return absl::DataLossError(absl::StrCat(path, ": meta counts ", counted,
                                               " documents, the table holds ", n));
+    }
+    // Every entry belongs to a stored or a removed document, never both.
+    DUBARE_ASSIGN_OR_RETURN(
+        int64_t both, db.QueryInt("SELECT count(*) FROM removed JOIN documents USING (doc)"));
+    if (both > 0) {
+      return absl::DataLossError(
+          absl::StrCat(path, ": ", both, " documents are both stored and removed"));
+    }
+    DUBARE_ASSIGN_OR_RETURN(Stmt known,
+                            db.Prepare("SELECT doc FROM documents UNION SELECT doc FROM removed"
+                                       " ORDER BY 1"));
+    std::vector<uint32_t> docs_known;
+    while (true) {
+      DUBARE_ASSIGN_OR_RETURN(bool row, known.Step());
+      if (!row) break;
+      docs_known.push_back(static_cast<uint32_t>(known.ColumnInt(0)));
+    }
+    for (const Entry& e : entries) {
+      if (!std::binary_search(docs_known.begin(), docs_known.end(), e.doc)) {
+        return absl::DataLossError(absl::StrCat(
+            path, ": a band-key entry names document ", e.doc, ", neither stored nor removed"));
+      }
     }
     return absl::OkStatus();
   }();

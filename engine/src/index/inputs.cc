@@ -119,6 +119,8 @@ absl::StatusOr<IndexInputSummary> Run(Index* index, const std::vector<std::strin
     if (!pending.valid()) break;
     next = pending.get();
   }
+  // A merge left unfinished would be deleted and redone by the next writer.
+  if (add) DUBARE_RETURN_IF_ERROR(index->FinishMerges());
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return summary;
 }

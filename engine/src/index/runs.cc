@@ -135,18 +135,39 @@ absl::Status DecodeChunk(absl::string_view bytes, std::vector<Entry>* out) {
 
 // ---- RunStore -----------------------------------------------------------------
 
+namespace {
+constexpr int64_t kChunkMask = (int64_t{1} << kChunkShift) - 1;
+constexpr int64_t kComplete = 0, kWriting = 1;  // runs.state
+}  // namespace
+
+int RunLevel(uint64_t entries) {
+  int level = 0;
+  for (; entries >= kMergeFanout; entries /= kMergeFanout) ++level;
+  return level;
+}
+
 absl::Status RunStore::CreateSchema(Db* db) {
   return db->Exec(
       "CREATE TABLE runs(run INTEGER PRIMARY KEY AUTOINCREMENT, entries INTEGER NOT NULL,"
-      " chunks INTEGER NOT NULL, fences BLOB NOT NULL, bloom BLOB NOT NULL);"
-      "CREATE TABLE chunks(chunk INTEGER PRIMARY KEY, data BLOB NOT NULL);");
+      " chunks INTEGER NOT NULL, fences BLOB NOT NULL, bloom BLOB NOT NULL,"
+      " state INTEGER NOT NULL DEFAULT 0);"
+      "CREATE TABLE chunks(chunk INTEGER PRIMARY KEY, data BLOB NOT NULL);"
+      "CREATE TABLE removed(doc INTEGER PRIMARY KEY);");
+}
+
+absl::Status RunStore::UpgradeSchemaFrom1(Db* db) {
+  return db->Exec(
+      "ALTER TABLE runs ADD COLUMN state INTEGER NOT NULL DEFAULT 0;"
+      "CREATE TABLE removed(doc INTEGER PRIMARY KEY);");
 }
 
 absl::Status RunStore::Prepare() {
   if (prepared_) return absl::OkStatus();
-  DUBARE_ASSIGN_OR_RETURN(list_runs_, db_->Prepare("SELECT run FROM runs ORDER BY run"));
+  DUBARE_ASSIGN_OR_RETURN(list_runs_,
+                          db_->Prepare("SELECT run FROM runs WHERE state = 0 ORDER BY run"));
   DUBARE_ASSIGN_OR_RETURN(
-      load_run_, db_->Prepare("SELECT entries, chunks, fences, bloom FROM runs WHERE run = ?"));
+      load_run_,
+      db_->Prepare("SELECT entries, chunks, fences, bloom FROM runs WHERE run = ? AND state = 0"));
   DUBARE_ASSIGN_OR_RETURN(read_chunk_, db_->Prepare("SELECT data FROM chunks WHERE chunk = ?"));
   DUBARE_ASSIGN_OR_RETURN(
       read_run_chunks_,
@@ -159,6 +180,16 @@ absl::Status RunStore::Prepare() {
   DUBARE_ASSIGN_OR_RETURN(delete_run_, db_->Prepare("DELETE FROM runs WHERE run = ?"));
   DUBARE_ASSIGN_OR_RETURN(delete_chunks_,
                           db_->Prepare("DELETE FROM chunks WHERE chunk BETWEEN ? AND ?"));
+  DUBARE_ASSIGN_OR_RETURN(
+      reserve_run_,
+      db_->Prepare("INSERT INTO runs(entries, chunks, fences, bloom, state) VALUES(0, 0, '', '', 1)"));
+  DUBARE_ASSIGN_OR_RETURN(
+      finish_run_, db_->Prepare("UPDATE runs SET entries = ?, chunks = ?, fences = ?, bloom = ?,"
+                                " state = 0 WHERE run = ? AND state = 1"));
+  DUBARE_ASSIGN_OR_RETURN(run_state_, db_->Prepare("SELECT state FROM runs WHERE run = ?"));
+  DUBARE_ASSIGN_OR_RETURN(insert_removed_,
+                          db_->Prepare("INSERT OR IGNORE INTO removed(doc) VALUES(?)"));
+  DUBARE_ASSIGN_OR_RETURN(clear_removed_, db_->Prepare("DELETE FROM removed WHERE doc = ?"));
   prepared_ = true;
   return absl::OkStatus();
 }
@@ -270,7 +301,7 @@ absl::Status RunStore::LookupInRun(int64_t id, const Run& run, uint64_t key,
 }
 
 absl::Status RunStore::ReadRun(int64_t id, const Run& run, std::vector<Entry>* out) {
-  read_run_chunks_.BindInt(1, id << kChunkShift).BindInt(2, (id << kChunkShift) | (run.chunks - 1));
+  read_run_chunks_.BindInt(1, id << kChunkShift).BindInt(2, (id << kChunkShift) | kChunkMask);
   const size_t first = out->size();
   int64_t expected = id << kChunkShift;
   while (true) {
@@ -282,27 +313,49 @@ absl::Status RunStore::ReadRun(int64_t id, const Run& run, std::vector<Entry>* o
     if (!status.ok()) {
       read_run_chunks_.Reset();
       return Annotate(status, absl::StrCat(db_->path(), ": run ", id, " chunk ",
-                                           expected & ((int64_t{1} << kChunkShift) - 1)));
+                                           expected & kChunkMask));
     }
     ++expected;
   }
   read_run_chunks_.Reset();
-  if (out->size() - first != run.entries || !std::is_sorted(out->begin() + first, out->end())) {
-    return absl::DataLossError(absl::StrCat(db_->path(), ": run ", id, " holds ",
-                                            out->size() - first, " entries (expected ",
-                                            run.entries, ", sorted)"));
+  if ((expected & kChunkMask) != run.chunks || out->size() - first != run.entries ||
+      !std::is_sorted(out->begin() + first, out->end())) {
+    return absl::DataLossError(absl::StrCat(
+        db_->path(), ": run ", id, " holds ", expected & kChunkMask, " chunks and ",
+        out->size() - first, " entries (expected ", run.chunks, " and ", run.entries, ", sorted)"));
   }
   return absl::OkStatus();
 }
 
-absl::Status RunStore::WriteRun(absl::Span<const Entry> entries) {
+absl::Status RunStore::ReadChunk(int64_t run, uint32_t chunk, std::vector<Entry>* out) {
+  read_chunk_.BindInt(1, (run << kChunkShift) | chunk);
+  absl::StatusOr<bool> row = read_chunk_.Step();
+  absl::Status status = !row.ok() ? row.status()
+                        : *row    ? DecodeChunk(read_chunk_.ColumnBlob(0), out)
+                                  : absl::DataLossError("missing");
+  read_chunk_.Reset();
+  if (!status.ok()) {
+    return Annotate(status, absl::StrCat(db_->path(), ": run ", run, " chunk ", chunk));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RunStore::WriteChunk(int64_t run, uint32_t chunk, absl::Span<const Entry> entries) {
+  if (chunk > kChunkMask) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat(db_->path(), ": run ", run, " would exceed ", kChunkMask, " chunks"));
+  }
+  EncodeChunk(entries, &chunk_buffer_);
+  insert_chunk_.BindInt(1, (run << kChunkShift) | chunk).BindBlob(2, chunk_buffer_);
+  return insert_chunk_.Run();
+}
+
+absl::Status RunStore::Append(absl::Span<const Entry> entries) {
+  DUBARE_RETURN_IF_ERROR(Prepare());
+  if (entries.empty()) return absl::OkStatus();
   Run run;
   run.entries = entries.size();
   run.chunks = static_cast<uint32_t>((entries.size() + kChunkEntries - 1) / kChunkEntries);
-  if (run.chunks >= (uint32_t{1} << kChunkShift)) {
-    return absl::ResourceExhaustedError(
-        absl::StrCat(db_->path(), ": a run of ", entries.size(), " entries is too large"));
-  }
   run.bloom = BloomFilter(entries.size());
   std::string fences;
   for (size_t i = 0; i < entries.size(); ++i) {
@@ -317,65 +370,288 @@ absl::Status RunStore::WriteRun(absl::Span<const Entry> entries) {
   DUBARE_RETURN_IF_ERROR(insert_run_.Run());
   const int64_t id = db_->LastInsertRowid();
   for (uint32_t c = 0; c < run.chunks; ++c) {
-    EncodeChunk(entries.subspan(size_t{c} * kChunkEntries, kChunkEntries), &chunk_buffer_);
-    insert_chunk_.BindInt(1, (id << kChunkShift) | c).BindBlob(2, chunk_buffer_);
-    DUBARE_RETURN_IF_ERROR(insert_chunk_.Run());
+    DUBARE_RETURN_IF_ERROR(
+        WriteChunk(id, c, entries.subspan(size_t{c} * kChunkEntries, kChunkEntries)));
   }
   runs_[id] = std::move(run);
   return absl::OkStatus();
 }
 
+absl::Status RunStore::MarkRemoved(uint32_t doc) {
+  DUBARE_RETURN_IF_ERROR(Prepare());
+  insert_removed_.BindInt(1, doc);
+  return insert_removed_.Run();
+}
+
 absl::Status RunStore::DeleteRun(int64_t id) {
   delete_run_.BindInt(1, id);
   DUBARE_RETURN_IF_ERROR(delete_run_.Run());
-  delete_chunks_.BindInt(1, id << kChunkShift)
-      .BindInt(2, (id << kChunkShift) | ((int64_t{1} << kChunkShift) - 1));
+  delete_chunks_.BindInt(1, id << kChunkShift).BindInt(2, (id << kChunkShift) | kChunkMask);
   DUBARE_RETURN_IF_ERROR(delete_chunks_.Run());
   runs_.erase(id);
   return absl::OkStatus();
 }
 
-namespace {
-int Level(uint64_t entries) { return (std::bit_width(entries) - 1) / 2; }  // floor(log4)
-}  // namespace
+// ---- Merging ------------------------------------------------------------------
 
-absl::Status RunStore::MergeNewest(size_t count) {
-  std::vector<int64_t> ids;
-  std::vector<Entry> merged;
-  std::vector<size_t> bounds = {0};
-  for (auto it = std::prev(runs_.end(), count); it != runs_.end(); ++it) {
-    ids.push_back(it->first);
-    DUBARE_RETURN_IF_ERROR(ReadRun(it->first, it->second, &merged));
-    bounds.push_back(merged.size());
+absl::Status RunStore::StartMerge(std::vector<int64_t> inputs) {
+  MergeState merge;
+  merge.all_runs = inputs.size() == runs_.size();
+  DUBARE_RETURN_IF_ERROR(reserve_run_.Run());
+  merge.output = db_->LastInsertRowid();
+  DUBARE_ASSIGN_OR_RETURN(Stmt removed, db_->Prepare("SELECT doc FROM removed"));
+  while (true) {
+    DUBARE_ASSIGN_OR_RETURN(bool row, removed.Step());
+    if (!row) break;
+    const uint32_t doc = static_cast<uint32_t>(removed.ColumnInt(0));
+    merge.removed_docs.push_back(doc);
+    if (doc / 64 >= merge.removed_bits.size()) merge.removed_bits.resize(doc / 64 + 1);
+    merge.removed_bits[doc / 64] |= uint64_t{1} << (doc % 64);
   }
-  for (size_t i = 2; i < bounds.size(); ++i) {
-    std::inplace_merge(merged.begin(), merged.begin() + bounds[i - 1], merged.begin() + bounds[i]);
+  for (int64_t id : inputs) {
+    const Run& run = runs_.at(id);
+    MergeState::Cursor& cursor = merge.cursors.emplace_back();
+    cursor.run = id;
+    cursor.chunks = run.chunks;
+    merge.input_entries += run.entries;
   }
-  for (int64_t id : ids) DUBARE_RETURN_IF_ERROR(DeleteRun(id));
-  return WriteRun(merged);
+  merge.inputs = std::move(inputs);
+  merge.out.bloom = BloomFilter(merge.input_entries);
+  merges_.push_back(std::move(merge));
+  return absl::OkStatus();
 }
 
-absl::Status RunStore::Append(std::vector<Entry> entries) {
-  DUBARE_RETURN_IF_ERROR(Prepare());
-  if (entries.empty()) return absl::OkStatus();
-  DUBARE_RETURN_IF_ERROR(WriteRun(entries));
-  while (runs_.size() >= 2) {
-    auto newest = std::prev(runs_.end());
-    const int level = Level(newest->second.entries);
-    // A run of a higher level than the one before it joins it, so levels
-    // never increase towards the newest run.
-    if (level > Level(std::prev(newest)->second.entries)) {
-      DUBARE_RETURN_IF_ERROR(MergeNewest(2));
-      continue;
+absl::Status RunStore::StartDueMerges() {
+  // Complete runs that no merge of ours reads, by level, oldest first.
+  std::map<int, std::vector<int64_t>> idle;
+  for (const auto& [id, run] : runs_) {
+    const bool busy = std::any_of(merges_.begin(), merges_.end(), [&](const MergeState& m) {
+      return std::find(m.inputs.begin(), m.inputs.end(), id) != m.inputs.end();
+    });
+    if (!busy) idle[RunLevel(run.entries)].push_back(id);
+  }
+  for (auto& [level, ids] : idle) {
+    for (size_t i = 0; i + kMergeFanout <= ids.size(); i += kMergeFanout) {
+      DUBARE_RETURN_IF_ERROR(
+          StartMerge(std::vector<int64_t>(ids.begin() + i, ids.begin() + i + kMergeFanout)));
     }
-    size_t same = 1;  // newest runs at this level
-    for (auto it = newest; same < kMergeFanout && it != runs_.begin(); ++same) {
-      if (Level((--it)->second.entries) != level) break;
-    }
-    if (same < kMergeFanout) break;
-    DUBARE_RETURN_IF_ERROR(MergeNewest(kMergeFanout));
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<bool> RunStore::StillValid(const MergeState& merge) {
+  for (int64_t id : merge.inputs) {
+    if (!runs_.contains(id)) return false;
+  }
+  run_state_.BindInt(1, merge.output);
+  absl::StatusOr<bool> row = run_state_.Step();
+  const bool writing = row.ok() && *row && run_state_.ColumnInt(0) == kWriting;
+  run_state_.Reset();
+  if (!row.ok()) return row.status();
+  return writing;
+}
+
+absl::StatusOr<uint64_t> RunStore::Advance(MergeState* merge, uint32_t max_chunks, bool* done) {
+  uint64_t written = 0;
+  uint32_t chunks = 0;
+  auto emit_chunk = [&]() -> absl::Status {
+    Run& out = merge->out;
+    const size_t n = merge->pending.size();
+    DUBARE_RETURN_IF_ERROR(WriteChunk(merge->output, out.chunks, merge->pending));
+    out.fences.push_back(merge->pending[0].key);
+    Store<uint64_t>(&merge->fences, merge->pending[0].key);
+    ++out.chunks;
+    out.entries += n;
+    written += n;
+    ++chunks;
+    merge->pending.clear();
+    return absl::OkStatus();
+  };
+  const std::vector<uint64_t>& removed = merge->removed_bits;
+  auto dead = [&](uint32_t doc) {
+    return doc / 64 < removed.size() && (removed[doc / 64] >> (doc % 64)) & 1;
+  };
+  while (chunks < max_chunks) {
+    // Refill the cursors whose chunk is used up; drop the exhausted ones.
+    for (size_t c = 0; c < merge->cursors.size();) {
+      MergeState::Cursor& cursor = merge->cursors[c];
+      if (cursor.pos == cursor.entries.size()) {
+        cursor.entries.clear();
+        cursor.pos = 0;
+        if (cursor.next_chunk == cursor.chunks) {
+          merge->cursors.erase(merge->cursors.begin() + c);
+          continue;
+        }
+        DUBARE_RETURN_IF_ERROR(ReadChunk(cursor.run, cursor.next_chunk++, &cursor.entries));
+      }
+      ++c;
+    }
+    if (merge->cursors.empty()) break;
+    // Merge until some cursor's chunk is used up or a chunk is full.
+    while (merge->pending.size() < kChunkEntries) {
+      MergeState::Cursor* min = &merge->cursors[0];
+      for (MergeState::Cursor& cursor : merge->cursors) {
+        if (cursor.entries[cursor.pos] < min->entries[min->pos]) min = &cursor;
+      }
+      const Entry& e = min->entries[min->pos++];
+      if (!dead(e.doc)) {
+        merge->out.bloom.Add(e.key);
+        merge->pending.push_back(e);
+      }
+      if (min->pos == min->entries.size()) break;
+    }
+    if (merge->pending.size() >= kChunkEntries) DUBARE_RETURN_IF_ERROR(emit_chunk());
+  }
+  *done = merge->cursors.empty();
+  if (*done && !merge->pending.empty()) DUBARE_RETURN_IF_ERROR(emit_chunk());
+  return written;
+}
+
+absl::Status RunStore::Finish(MergeState* merge) {
+  Run& out = merge->out;
+  if (out.entries == 0) {  // every entry was a removed document's
+    DUBARE_RETURN_IF_ERROR(DeleteRun(merge->output));
+  } else {
+    const std::string bloom = out.bloom.Encode();
+    finish_run_.BindInt(1, out.entries)
+        .BindInt(2, out.chunks)
+        .BindBlob(3, merge->fences)
+        .BindBlob(4, bloom)
+        .BindInt(5, merge->output);
+    DUBARE_RETURN_IF_ERROR(finish_run_.Run());
+  }
+  for (int64_t id : merge->inputs) DUBARE_RETURN_IF_ERROR(DeleteRun(id));
+  if (merge->all_runs) {
+    // No other run holds entries of these documents: they are purged.
+    for (uint32_t doc : merge->removed_docs) {
+      clear_removed_.BindInt(1, doc);
+      DUBARE_RETURN_IF_ERROR(clear_removed_.Run());
+    }
+  }
+  if (out.entries > 0) runs_[merge->output] = std::move(out);
+  last_finished_ = merge->output;
+  return absl::OkStatus();
+}
+
+void RunStore::AbandonAll() {
+  for (const MergeState& merge : merges_) abandoned_.push_back(merge.output);
+  merges_.clear();
+}
+
+void RunStore::RollbackAndAbandon() {
+  if (!sqlite3_get_autocommit(db_->handle())) sqlite3_exec(db_->handle(), "ROLLBACK", 0, 0, 0);
+  AbandonAll();
+  Invalidate();  // the cache may hold runs of the rolled-back transaction
+}
+
+absl::StatusOr<uint64_t> RunStore::MergeStep(uint32_t max_chunks) {
+  DUBARE_RETURN_IF_ERROR(Prepare());
+  DUBARE_RETURN_IF_ERROR(db_->Exec("BEGIN IMMEDIATE"));
+  absl::StatusOr<uint64_t> written = [&]() -> absl::StatusOr<uint64_t> {
+    DUBARE_RETURN_IF_ERROR(Sync());
+    // Outputs of merges that died with their writer, or that we gave up.
+    std::vector<int64_t> orphans = std::move(abandoned_);
+    abandoned_.clear();
+    if (!swept_orphans_) {
+      DUBARE_ASSIGN_OR_RETURN(Stmt flagged, db_->Prepare("SELECT run FROM runs WHERE state = 1"));
+      while (true) {
+        DUBARE_ASSIGN_OR_RETURN(bool row, flagged.Step());
+        if (!row) break;
+        const int64_t id = flagged.ColumnInt(0);
+        if (std::none_of(merges_.begin(), merges_.end(),
+                         [&](const MergeState& m) { return m.output == id; })) {
+          orphans.push_back(id);
+        }
+      }
+    }
+    for (int64_t id : orphans) DUBARE_RETURN_IF_ERROR(DeleteRun(id));
+    for (size_t i = 0; i < merges_.size();) {
+      DUBARE_ASSIGN_OR_RETURN(bool valid, StillValid(merges_[i]));
+      if (valid) {
+        ++i;
+        continue;
+      }
+      // Another writer merged an input first.
+      DUBARE_RETURN_IF_ERROR(DeleteRun(merges_[i].output));
+      merges_.erase(merges_.begin() + i);
+    }
+    DUBARE_RETURN_IF_ERROR(StartDueMerges());
+    if (merges_.empty()) return 0;
+    // The smallest merge first, so that small runs do not pile up behind a
+    // large merge.
+    auto merge = std::min_element(merges_.begin(), merges_.end(),
+                                  [](const MergeState& a, const MergeState& b) {
+                                    return a.input_entries < b.input_entries;
+                                  });
+    bool done = false;
+    DUBARE_ASSIGN_OR_RETURN(uint64_t n, Advance(&*merge, max_chunks, &done));
+    if (done) {
+      DUBARE_RETURN_IF_ERROR(Finish(&*merge));
+      merges_.erase(merge);
+    }
+    return std::max<uint64_t>(n, 1);  // a step that only finished still made progress
+  }();
+  if (written.ok()) {
+    absl::Status committed = db_->Exec("COMMIT");
+    if (committed.ok()) {
+      swept_orphans_ = true;
+      return written;
+    }
+    written = committed;
+  }
+  RollbackAndAbandon();
+  return written.status();
+}
+
+absl::StatusOr<uint64_t> RunStore::Merge(uint64_t budget) {
+  uint64_t written = 0;
+  while (written < budget) {
+    const uint64_t left_chunks = (budget - written + kChunkEntries - 1) / kChunkEntries;
+    DUBARE_ASSIGN_OR_RETURN(
+        uint64_t n, MergeStep(static_cast<uint32_t>(std::min<uint64_t>(step_chunks_, left_chunks))));
+    if (n == 0) break;
+    written += n;
+  }
+  return written;
+}
+
+absl::StatusOr<RunStore::CompactStats> RunStore::Compact() {
+  DUBARE_RETURN_IF_ERROR(Prepare());
+  AbandonAll();  // our merges in progress would only be redone by the compaction
+  CompactStats stats;
+  // Another writer may merge some of the inputs first; then start over.
+  for (int attempt = 0; attempt < 4; ++attempt) {
+    int64_t output = 0;
+    DUBARE_RETURN_IF_ERROR(db_->Exec("BEGIN IMMEDIATE"));
+    absl::Status s = [&]() -> absl::Status {
+      DUBARE_RETURN_IF_ERROR(Sync());
+      DUBARE_ASSIGN_OR_RETURN(int64_t removed, db_->QueryInt("SELECT count(*) FROM removed"));
+      if (attempt == 0) {
+        stats.runs_before = runs_.size();
+        stats.entries_before = num_entries();
+      }
+      if (runs_.size() <= 1 && (removed == 0 || runs_.empty())) return absl::OkStatus();
+      std::vector<int64_t> inputs;
+      for (const auto& [id, run] : runs_) inputs.push_back(id);
+      DUBARE_RETURN_IF_ERROR(StartMerge(std::move(inputs)));
+      output = merges_.back().output;
+      return absl::OkStatus();
+    }();
+    if (s.ok()) s = db_->Exec("COMMIT");
+    if (!s.ok()) {
+      RollbackAndAbandon();
+      return s;
+    }
+    if (output == 0) break;
+    while (std::any_of(merges_.begin(), merges_.end(),
+                       [&](const MergeState& m) { return m.output == output; })) {
+      DUBARE_RETURN_IF_ERROR(MergeStep(step_chunks_).status());
+    }
+    if (last_finished_ == output) break;
+  }
+  stats.runs_after = runs_.size();
+  stats.entries_after = num_entries();
+  return stats;
 }
 
 uint64_t RunStore::num_entries() const {
@@ -407,6 +683,13 @@ absl::StatusOr<std::vector<Entry>> RunStore::ReadAll() {
             absl::StrCat(db_->path(), ": run ", id, " Bloom filter misses a key"));
       }
     }
+  }
+  DUBARE_ASSIGN_OR_RETURN(
+      int64_t strays,
+      db_->QueryInt("SELECT count(*) FROM chunks WHERE chunk >> 24 NOT IN (SELECT run FROM runs)"));
+  if (strays > 0) {
+    return absl::DataLossError(
+        absl::StrCat(db_->path(), ": ", strays, " chunks belong to no run"));
   }
   return all;
 }

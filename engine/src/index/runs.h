@@ -15,18 +15,35 @@
 //
 // Runs are immutable and identified by AUTOINCREMENT ids, so a reader that
 // cached a run can keep it until the run disappears. Runs are merged by size
-// tiers (level = floor(log4(entries))): when the kMergeFanout newest runs
-// share a level they become one run of a higher level, and a run larger than
-// the one before it is merged into it. Each entry is rewritten about
-// log4(n / batch) times, always by a sequential write, and there are at most
-// (kMergeFanout - 1) runs per level.
+// tiers (level = floor(log_F(entries)), F = kMergeFanout): F complete runs of
+// one level become one run of the next. Each entry is rewritten about
+// log_F(n / batch) times, always by a sequential write, and there are at most
+// F - 1 idle runs per level.
+//
+// A merge never runs inside the transaction that appends a batch. It is a
+// streaming k-way merge written in steps, each its own short transaction of
+// at most `step_chunks` chunks, into a run whose `runs` row is flagged as
+// being written (state 1): readers list complete runs only, so they never see
+// a half-written run. The last step writes the run's fences and filter,
+// flags it complete and deletes its inputs, in one transaction. A merge that
+// dies with its process leaves a flagged row and its chunks; the next writer
+// deletes them (chunk rowids of run r are the range [r << 24, (r + 1) << 24)).
+// Two writers on one file may merge the same inputs; the first to finish
+// wins and the other notices at its next step (an input vanished) and drops
+// its output.
+//
+// Removed documents are listed in the `removed` table; merges drop their
+// entries, and a merge of every complete run (Compact) also clears the
+// removed documents it has purged.
 //
 // Ownership: a RunStore borrows the Db it is given and owns its cached
-// filters and fences. Thread safety: thread-compatible.
+// filters and fences and the state of its merges in progress. Thread safety:
+// thread-compatible.
 
 #ifndef DUBARE_SRC_INDEX_RUNS_H_
 #define DUBARE_SRC_INDEX_RUNS_H_
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -72,7 +89,12 @@ class BloomFilter {
 
 // Entries per chunk: 4 + 12 * 320 bytes fit one 4 KiB table-leaf page.
 inline constexpr uint32_t kChunkEntries = 320;
-inline constexpr size_t kMergeFanout = 4;
+inline constexpr size_t kMergeFanout = 8;
+// Chunks written by one merge transaction unless told otherwise (~4 MB).
+inline constexpr uint32_t kDefaultStepChunks = 1024;
+
+// floor(log_F(entries)), F = kMergeFanout.
+int RunLevel(uint64_t entries);
 
 // Sorts entries by (key, doc) when they arrive in non-decreasing doc order
 // (as a batch appends them): a stable LSD radix sort on the key.
@@ -87,10 +109,15 @@ class RunStore {
  public:
   // Creates the tables (inside the caller's transaction).
   static absl::Status CreateSchema(Db* db);
-  explicit RunStore(Db* db) : db_(db) {}
+  // Schema 1 -> 2: the state column of runs and the removed table (inside the
+  // caller's transaction; the caller fills `removed`).
+  static absl::Status UpgradeSchemaFrom1(Db* db);
 
-  // Brings the cached run list up to date with the database (call inside a
-  // transaction). Cheap when nothing changed.
+  explicit RunStore(Db* db, uint32_t step_chunks = kDefaultStepChunks)
+      : db_(db), step_chunks_(std::max<uint32_t>(1, step_chunks)) {}
+
+  // Brings the cached list of complete runs up to date with the database
+  // (call inside a transaction). Cheap when nothing changed.
   absl::Status Sync();
   // Forgets the cache, e.g. after a rolled-back transaction.
   void Invalidate() { runs_.clear(); }
@@ -98,14 +125,32 @@ class RunStore {
   // Appends to (*docs)[i] the documents of every entry with key keys[i].
   absl::Status Lookup(absl::Span<const uint64_t> keys, std::vector<std::vector<uint32_t>>* docs);
 
-  // Writes `entries` (sorted) as a new run and merges runs as described
-  // above. Call inside a write transaction.
-  absl::Status Append(std::vector<Entry> entries);
+  // Writes `entries` (sorted) as one new complete run, and nothing else.
+  // Call inside a write transaction.
+  absl::Status Append(absl::Span<const Entry> entries);
+  // Records a removed document, whose entries merges then drop. Call inside
+  // a write transaction.
+  absl::Status MarkRemoved(uint32_t doc);
 
-  size_t num_runs() const { return runs_.size(); }
+  // Merge work; call outside any transaction: every step is a transaction of
+  // its own. Runs steps until about `budget` entries were written or no
+  // merge is due; returns the entries written.
+  absl::StatusOr<uint64_t> Merge(uint64_t budget);
+  struct CompactStats {
+    uint64_t runs_before = 0, runs_after = 0;
+    uint64_t entries_before = 0, entries_after = 0;
+  };
+  // Merges every complete run into one, dropping the entries of removed
+  // documents, and clears `removed` of them. Outside any transaction.
+  absl::StatusOr<CompactStats> Compact();
+
+  size_t num_runs() const { return runs_.size(); }  // complete runs
+  size_t merges_in_progress() const { return merges_.size(); }
   uint64_t num_entries() const;
   size_t memory_bytes() const;
-  // Every entry of every run, checked to be sorted (for integrity checks).
+  // Every entry of every complete run, checked to be sorted and to match
+  // the runs' fences and filters, and that every chunk belongs to a run (for
+  // integrity checks; call inside a transaction).
   absl::StatusOr<std::vector<Entry>> ReadAll();
 
  private:
@@ -115,21 +160,63 @@ class RunStore {
     std::vector<uint64_t> fences;  // first key of each chunk
     BloomFilter bloom;
   };
+  // A merge in progress: cursors over its inputs and the output so far.
+  struct MergeState {
+    int64_t output = 0;  // the flagged runs row
+    std::vector<int64_t> inputs;
+    bool all_runs = false;  // the inputs were every complete run
+    // Removed documents when the merge started: a bitmap, and the list that
+    // a merge of all runs clears from `removed`.
+    std::vector<uint64_t> removed_bits;
+    std::vector<uint32_t> removed_docs;
+    struct Cursor {
+      int64_t run = 0;
+      uint32_t next_chunk = 0, chunks = 0;
+      std::vector<Entry> entries;  // the current chunk, decoded
+      size_t pos = 0;
+    };
+    std::vector<Cursor> cursors;
+    uint64_t input_entries = 0;
+    Run out;
+    std::string fences;
+    std::vector<Entry> pending;  // output entries not yet in a chunk
+  };
+
+  absl::Status Prepare();
   absl::Status LoadRun(int64_t id);
   absl::Status ReadRun(int64_t id, const Run& run, std::vector<Entry>* out);
-  absl::Status WriteRun(absl::Span<const Entry> entries);
+  absl::Status ReadChunk(int64_t run, uint32_t chunk, std::vector<Entry>* out);
+  absl::Status WriteChunk(int64_t run, uint32_t chunk, absl::Span<const Entry> entries);
   absl::Status DeleteRun(int64_t id);
   absl::Status LookupInRun(int64_t id, const Run& run, uint64_t key, std::vector<uint32_t>* docs);
-  // Merges the newest `count` runs into one.
-  absl::Status MergeNewest(size_t count);
-  absl::Status Prepare();
+
+  // One merge transaction: drops merges whose output or inputs vanished,
+  // starts the merges that are due, and advances the smallest one by up to
+  // `max_chunks` chunks, finishing it when its inputs are exhausted. Returns
+  // the entries written; 0 when no merge is due.
+  absl::StatusOr<uint64_t> MergeStep(uint32_t max_chunks);
+  absl::Status StartMerge(std::vector<int64_t> inputs);
+  absl::Status StartDueMerges();
+  absl::StatusOr<bool> StillValid(const MergeState& merge);
+  absl::StatusOr<uint64_t> Advance(MergeState* merge, uint32_t max_chunks, bool* done);
+  absl::Status Finish(MergeState* merge);
+  // Drops every merge in progress; the next step deletes their outputs.
+  void AbandonAll();
+  // After a failed transaction: rolls back and abandons.
+  void RollbackAndAbandon();
 
   Db* db_;
-  std::map<int64_t, Run> runs_;  // by id: oldest first
+  uint32_t step_chunks_;
+  std::map<int64_t, Run> runs_;  // complete runs, by id
+  std::vector<MergeState> merges_;
+  std::vector<int64_t> abandoned_;   // outputs to delete at the next step
+  bool swept_orphans_ = false;       // flagged runs of dead writers deleted
+  int64_t last_finished_ = 0;        // output of the last merge finished
   bool prepared_ = false;
   std::string chunk_buffer_;
   Stmt list_runs_, load_run_, read_chunk_, read_run_chunks_, insert_run_, insert_chunk_,
-      delete_run_, delete_chunks_;
+      delete_run_, delete_chunks_, reserve_run_, finish_run_, run_state_, insert_removed_,
+      clear_removed_;
 };
 
 }  // namespace dubare::index_internal
