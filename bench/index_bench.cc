@@ -7,7 +7,8 @@
 //
 //   BM_Index_Build/N            0 -> N documents, pre-sketched, batches of
 //                               1000: the amortized rate including every
-//                               merge of band-key runs, and bytes/document
+//                               merge of band-key runs, bytes/document, and
+//                               the longest single AddSketched call
 //   BM_Index_AddSketched/N      batches of 1000 new pre-sketched documents
 //                               (10% near-copies of indexed ones) into an
 //                               index of N: the database side of `add`
@@ -107,24 +108,35 @@ std::vector<SketchedDocument> SyntheticBatch(uint64_t stream, uint64_t first, si
 
 std::string BasePath(size_t n) { return absl::StrCat(BenchDir(), "/base_", n, ".db"); }
 
-// Builds the base index of n synthetic documents (stream 0); returns seconds.
-double BuildBase(const std::string& path, size_t n) {
+struct BuildTimes {
+  double seconds = 0;
+  double max_batch_seconds = 0;  // the longest AddSketched call (merges included)
+};
+
+// Builds the base index of n synthetic documents (stream 0).
+BuildTimes BuildBase(const std::string& path, size_t n) {
   for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(path + suffix);
   absl::StatusOr<std::unique_ptr<Index>> index = Index::Create(path, IndexOptions());
   if (!index.ok()) {
     std::fprintf(stderr, "%s\n", index.status().ToString().c_str());
     std::abort();
   }
+  BuildTimes times;
   const auto start = std::chrono::steady_clock::now();
   for (size_t i = 0; i < n; i += kBatch) {
-    absl::StatusOr<AddResult> added =
-        (*index)->AddSketched(SyntheticBatch(0, i, std::min(kBatch, n - i), i));
+    const std::vector<SketchedDocument> batch = SyntheticBatch(0, i, std::min(kBatch, n - i), i);
+    const auto batch_start = std::chrono::steady_clock::now();
+    absl::StatusOr<AddResult> added = (*index)->AddSketched(batch);
     if (!added.ok()) {
       std::fprintf(stderr, "%s\n", added.status().ToString().c_str());
       std::abort();
     }
+    times.max_batch_seconds = std::max(
+        times.max_batch_seconds,
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - batch_start).count());
   }
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  times.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return times;
 }
 
 // The base index of n documents, built on first use.
@@ -167,11 +179,12 @@ uint64_t FileBytes(const std::string& path) {
 void BM_Index_Build(benchmark::State& state) {
   const size_t n = state.range(0);
   const std::string path = BasePath(n);
-  double seconds = 0;
+  BuildTimes times;
   const double cpu = ProcessCpuSeconds();
-  for (auto _ : state) seconds = BuildBase(path, n);
+  for (auto _ : state) times = BuildBase(path, n);
   state.SetItemsProcessed(static_cast<int64_t>(n) * state.iterations());
-  state.counters["docs_per_s"] = n / seconds;
+  state.counters["docs_per_s"] = n / times.seconds;
+  state.counters["max_batch_ms"] = times.max_batch_seconds * 1e3;
   state.counters["cpu_us_per_doc"] = (ProcessCpuSeconds() - cpu) * 1e6 / n;
   state.counters["bytes_per_doc"] = double(FileBytes(path)) / n;
 }
@@ -183,14 +196,17 @@ void BM_Index_AddSketched(benchmark::State& state) {
   absl::StatusOr<std::unique_ptr<Index>> index = Index::Open(path, IndexOptions());
   if (!index.ok()) return state.SkipWithError(index.status().ToString().c_str());
   uint64_t next = 0, duplicates = 0;
-  double cpu = 0;
+  double cpu = 0, max_batch = 0;
   for (auto _ : state) {
     state.PauseTiming();
     std::vector<SketchedDocument> batch = SyntheticBatch(1, next, kBatch, n);
     next += kBatch;
     state.ResumeTiming();
     const double before = ProcessCpuSeconds();
+    const auto start = std::chrono::steady_clock::now();
     absl::StatusOr<AddResult> added = (*index)->AddSketched(batch);
+    max_batch = std::max(
+        max_batch, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     cpu += ProcessCpuSeconds() - before;
     if (!added.ok()) return state.SkipWithError(added.status().ToString().c_str());
     for (const IndexResult& r : added->results) duplicates += r.status == IndexStatus::kDuplicate;
@@ -199,6 +215,7 @@ void BM_Index_AddSketched(benchmark::State& state) {
   state.counters["dup_fraction"] = double(duplicates) / (state.iterations() * kBatch);
   state.counters["bytes_per_doc"] = double(FileBytes(path)) / (n + next);
   state.counters["cpu_us_per_doc"] = cpu * 1e6 / next;
+  state.counters["max_batch_ms"] = max_batch * 1e3;
 }
 BENCHMARK(BM_Index_AddSketched)->Arg(100000)->Arg(1000000)->Iterations(200)->Unit(benchmark::kMillisecond)->UseRealTime();
 

@@ -703,11 +703,48 @@ TEST(IndexTest, ASchema1FileIsUpgradedWhenOpenedForWriting) {
     ASSERT_TRUE(index->AddSketched(docs).ok());
     ASSERT_TRUE(index->Remove({"d3", "d7", "d299"}).ok());
   }
-  // Back to schema 1: no runs.state, no removed table.
-  index_test::ExecSql(path,
-                      "ALTER TABLE runs DROP COLUMN state; DROP TABLE removed;"
-                      "UPDATE meta SET value = '1' WHERE key = 'schema_version';"
-                      "PRAGMA user_version = 1;");
+  // Back to schema 1: each run's filter in a blob of its row, no runs.state,
+  // no removed table.
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, "ALTER TABLE runs ADD COLUMN bloom BLOB NOT NULL DEFAULT x''",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_stmt *runs, *pieces, *set;
+    sqlite3_prepare_v2(db, "SELECT run FROM runs", -1, &runs, nullptr);
+    sqlite3_prepare_v2(db, "SELECT data FROM chunks WHERE chunk BETWEEN ? AND ? ORDER BY chunk",
+                       -1, &pieces, nullptr);
+    sqlite3_prepare_v2(db, "UPDATE runs SET bloom = ? WHERE run = ?", -1, &set, nullptr);
+    std::vector<int64_t> ids;
+    while (sqlite3_step(runs) == SQLITE_ROW) ids.push_back(sqlite3_column_int64(runs, 0));
+    for (int64_t run : ids) {
+      const int64_t first = (run << index_internal::kChunkShift) | index_internal::kBloomFirstRow;
+      sqlite3_bind_int64(pieces, 1, first);
+      sqlite3_bind_int64(pieces, 2, ((run + 1) << index_internal::kChunkShift) - 1);
+      std::string bloom;
+      while (sqlite3_step(pieces) == SQLITE_ROW) {
+        bloom.append(static_cast<const char*>(sqlite3_column_blob(pieces, 0)),
+                     sqlite3_column_bytes(pieces, 0));
+      }
+      sqlite3_reset(pieces);
+      ASSERT_GT(bloom.size(), 0u);
+      sqlite3_bind_blob(set, 1, bloom.data(), bloom.size(), SQLITE_TRANSIENT);
+      sqlite3_bind_int64(set, 2, run);
+      ASSERT_EQ(sqlite3_step(set), SQLITE_DONE);
+      sqlite3_reset(set);
+    }
+    sqlite3_finalize(runs);
+    sqlite3_finalize(pieces);
+    sqlite3_finalize(set);
+    ASSERT_EQ(sqlite3_close(db), SQLITE_OK);
+  }
+  index_test::ExecSql(
+      path, absl::StrCat("DELETE FROM chunks WHERE chunk & ", (1 << index_internal::kChunkShift) - 1,
+                         " >= ", index_internal::kBloomFirstRow, ";"
+                         "ALTER TABLE runs DROP COLUMN state; ALTER TABLE runs DROP COLUMN bloom_bytes;"
+                         "DROP TABLE removed; UPDATE meta SET value = '1' WHERE key = 'schema_version';"
+                         "PRAGMA user_version = 1;"));
   IndexOptions read_only;
   read_only.read_only = true;
   absl::StatusOr<std::unique_ptr<Index>> refused = Index::Open(path, read_only);

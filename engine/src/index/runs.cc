@@ -17,8 +17,6 @@ namespace {
 static_assert(std::endian::native == std::endian::little,
               "index chunks, fences and filters are stored in host (little-endian) order");
 
-constexpr int kChunkShift = 24;  // chunk rowid = run << 24 | chunk number
-
 template <typename T>
 T Load(const char* p) {
   T v;
@@ -39,16 +37,17 @@ BloomFilter::BloomFilter(size_t num_keys)
     : words_(8 * std::max<size_t>(1, (num_keys * kBitsPerKey + 511) / 512)) {}
 
 namespace {
-// The block for `key` (fast range reduction of its high half) and the mixed
-// bits that choose kProbes bit positions inside it.
-inline size_t BlockIndex(uint64_t key, size_t num_blocks) {
-  return static_cast<size_t>(((key >> 32) * num_blocks) >> 32);
-}
+// The mixed bits that choose kProbes bit positions inside a block.
 inline uint64_t Mix(uint64_t key) { return key * 0x9E3779B97F4A7C15ull; }
 }  // namespace
 
+// Fast range reduction of the key's high half.
+size_t BloomFilter::BlockIndex(uint64_t key) const {
+  return static_cast<size_t>(((key >> 32) * (words_.size() / 8)) >> 32);
+}
+
 const uint64_t* BloomFilter::Block(uint64_t key) const {
-  return words_.empty() ? nullptr : &words_[8 * BlockIndex(key, words_.size() / 8)];
+  return words_.empty() ? nullptr : &words_[8 * BlockIndex(key)];
 }
 
 bool BloomFilter::BlockContains(const uint64_t* block, uint64_t key) {
@@ -61,25 +60,25 @@ bool BloomFilter::BlockContains(const uint64_t* block, uint64_t key) {
 }
 
 void BloomFilter::Add(uint64_t key) {
-  uint64_t* block = &words_[8 * BlockIndex(key, words_.size() / 8)];
+  uint64_t* block = &words_[8 * BlockIndex(key)];
   uint64_t bits = Mix(key);
   for (int i = 0; i < kProbes; ++i, bits >>= 9) {
     block[(bits >> 6) & 7] |= uint64_t{1} << (bits & 63);
   }
 }
 
-std::string BloomFilter::Encode() const {
-  return std::string(reinterpret_cast<const char*>(words_.data()), bytes());
+absl::string_view BloomFilter::Bytes(size_t offset, size_t n) const {
+  return absl::string_view(reinterpret_cast<const char*>(words_.data()), bytes()).substr(offset, n);
 }
 
-absl::StatusOr<BloomFilter> BloomFilter::Decode(absl::string_view bytes) {
-  if (bytes.empty() || bytes.size() % 64 != 0) {
+absl::StatusOr<BloomFilter> BloomFilter::OfBytes(uint64_t bytes) {
+  // The cap only refuses absurd sizes from a damaged file (16 GiB).
+  if (bytes == 0 || bytes % kBlockBytes != 0 || bytes > (uint64_t{1} << 34)) {
     return absl::DataLossError(
-        absl::StrCat("Bloom filter of ", bytes.size(), " bytes is not a whole number of blocks"));
+        absl::StrCat("Bloom filter of ", bytes, " bytes is not a whole number of blocks"));
   }
   BloomFilter filter;
-  filter.words_.resize(bytes.size() / 8);
-  std::memcpy(filter.words_.data(), bytes.data(), bytes.size());
+  filter.words_.resize(bytes / 8);
   return filter;
 }
 
@@ -149,16 +148,36 @@ int RunLevel(uint64_t entries) {
 absl::Status RunStore::CreateSchema(Db* db) {
   return db->Exec(
       "CREATE TABLE runs(run INTEGER PRIMARY KEY AUTOINCREMENT, entries INTEGER NOT NULL,"
-      " chunks INTEGER NOT NULL, fences BLOB NOT NULL, bloom BLOB NOT NULL,"
+      " chunks INTEGER NOT NULL, fences BLOB NOT NULL, bloom_bytes INTEGER NOT NULL,"
       " state INTEGER NOT NULL DEFAULT 0);"
       "CREATE TABLE chunks(chunk INTEGER PRIMARY KEY, data BLOB NOT NULL);"
       "CREATE TABLE removed(doc INTEGER PRIMARY KEY);");
 }
 
 absl::Status RunStore::UpgradeSchemaFrom1(Db* db) {
-  return db->Exec(
-      "ALTER TABLE runs ADD COLUMN state INTEGER NOT NULL DEFAULT 0;"
-      "CREATE TABLE removed(doc INTEGER PRIMARY KEY);");
+  DUBARE_RETURN_IF_ERROR(
+      db->Exec("ALTER TABLE runs ADD COLUMN bloom_bytes INTEGER NOT NULL DEFAULT 0;"
+               "ALTER TABLE runs ADD COLUMN state INTEGER NOT NULL DEFAULT 0;"
+               "CREATE TABLE removed(doc INTEGER PRIMARY KEY);"));
+  // Schema 1 kept each filter in a blob of the runs row: move it to pieces.
+  RunStore store(db);
+  DUBARE_RETURN_IF_ERROR(store.Prepare());
+  DUBARE_ASSIGN_OR_RETURN(Stmt runs, db->Prepare("SELECT run, bloom FROM runs"));
+  DUBARE_ASSIGN_OR_RETURN(Stmt set_bytes,
+                          db->Prepare("UPDATE runs SET bloom_bytes = ? WHERE run = ?"));
+  while (true) {
+    DUBARE_ASSIGN_OR_RETURN(bool row, runs.Step());
+    if (!row) break;
+    const int64_t run = runs.ColumnInt(0);
+    absl::string_view blob = runs.ColumnBlob(1);
+    DUBARE_ASSIGN_OR_RETURN(BloomFilter bloom, BloomFilter::OfBytes(blob.size()));
+    std::memcpy(bloom.mutable_bytes(), blob.data(), blob.size());
+    size_t piece = 0;
+    DUBARE_RETURN_IF_ERROR(store.WriteBloomPieces(run, bloom, bloom.bytes(), &piece));
+    set_bytes.BindInt(1, static_cast<int64_t>(bloom.bytes())).BindInt(2, run);
+    DUBARE_RETURN_IF_ERROR(set_bytes.Run());
+  }
+  return db->Exec("ALTER TABLE runs DROP COLUMN bloom");
 }
 
 absl::Status RunStore::Prepare() {
@@ -166,26 +185,32 @@ absl::Status RunStore::Prepare() {
   DUBARE_ASSIGN_OR_RETURN(list_runs_,
                           db_->Prepare("SELECT run FROM runs WHERE state = 0 ORDER BY run"));
   DUBARE_ASSIGN_OR_RETURN(
-      load_run_,
-      db_->Prepare("SELECT entries, chunks, fences, bloom FROM runs WHERE run = ? AND state = 0"));
+      load_run_, db_->Prepare("SELECT entries, chunks, fences, bloom_bytes FROM runs"
+                              " WHERE run = ? AND state = 0"));
   DUBARE_ASSIGN_OR_RETURN(read_chunk_, db_->Prepare("SELECT data FROM chunks WHERE chunk = ?"));
   DUBARE_ASSIGN_OR_RETURN(
       read_run_chunks_,
       db_->Prepare("SELECT chunk, data FROM chunks WHERE chunk BETWEEN ? AND ? ORDER BY chunk"));
   DUBARE_ASSIGN_OR_RETURN(
       insert_run_,
-      db_->Prepare("INSERT INTO runs(entries, chunks, fences, bloom) VALUES(?, ?, ?, ?)"));
+      db_->Prepare("INSERT INTO runs(entries, chunks, fences, bloom_bytes) VALUES(?, ?, ?, ?)"));
   DUBARE_ASSIGN_OR_RETURN(insert_chunk_,
                           db_->Prepare("INSERT INTO chunks(chunk, data) VALUES(?, ?)"));
   DUBARE_ASSIGN_OR_RETURN(delete_run_, db_->Prepare("DELETE FROM runs WHERE run = ?"));
-  DUBARE_ASSIGN_OR_RETURN(delete_chunks_,
-                          db_->Prepare("DELETE FROM chunks WHERE chunk BETWEEN ? AND ?"));
   DUBARE_ASSIGN_OR_RETURN(
       reserve_run_,
-      db_->Prepare("INSERT INTO runs(entries, chunks, fences, bloom, state) VALUES(0, 0, '', '', 1)"));
+      db_->Prepare(
+          "INSERT INTO runs(entries, chunks, fences, bloom_bytes, state) VALUES(0, 0, '', 0, 1)"));
   DUBARE_ASSIGN_OR_RETURN(
-      finish_run_, db_->Prepare("UPDATE runs SET entries = ?, chunks = ?, fences = ?, bloom = ?,"
-                                " state = 0 WHERE run = ? AND state = 1"));
+      finish_run_, db_->Prepare("UPDATE runs SET entries = ?, chunks = ?, fences = ?,"
+                                " bloom_bytes = ?, state = 0 WHERE run = ? AND state = 1"));
+  DUBARE_ASSIGN_OR_RETURN(obsolete_run_, db_->Prepare("UPDATE runs SET state = 2 WHERE run = ?"));
+  DUBARE_ASSIGN_OR_RETURN(next_obsolete_,
+                          db_->Prepare("SELECT run FROM runs WHERE state = 2 ORDER BY run LIMIT 1"));
+  DUBARE_ASSIGN_OR_RETURN(
+      delete_some_chunks_,
+      db_->Prepare("DELETE FROM chunks WHERE chunk IN"
+                   " (SELECT chunk FROM chunks WHERE chunk BETWEEN ? AND ? LIMIT ?)"));
   DUBARE_ASSIGN_OR_RETURN(run_state_, db_->Prepare("SELECT state FROM runs WHERE run = ?"));
   DUBARE_ASSIGN_OR_RETURN(insert_removed_,
                           db_->Prepare("INSERT OR IGNORE INTO removed(doc) VALUES(?)"));
@@ -225,18 +250,51 @@ absl::Status RunStore::LoadRun(int64_t id) {
   const int64_t chunks = load_run_.ColumnInt(1);
   absl::string_view fences = load_run_.ColumnBlob(2);
   if (entries <= 0 || chunks != (entries + kChunkEntries - 1) / kChunkEntries ||
-      chunks >= (int64_t{1} << kChunkShift) || fences.size() != size_t(chunks) * 8) {
+      chunks >= kBloomFirstRow || fences.size() != size_t(chunks) * 8) {
     return bad("inconsistent sizes");
   }
   run.entries = entries;
   run.chunks = static_cast<uint32_t>(chunks);
   run.fences.resize(chunks);
   std::memcpy(run.fences.data(), fences.data(), fences.size());
-  absl::StatusOr<BloomFilter> bloom = BloomFilter::Decode(load_run_.ColumnBlob(3));
+  absl::StatusOr<BloomFilter> bloom = BloomFilter::OfBytes(load_run_.ColumnInt(3));
   if (!bloom.ok()) return bad(bloom.status().message());
   run.bloom = *std::move(bloom);
   load_run_.Reset();
+  // The filter's pieces, in order.
+  const size_t pieces = (run.bloom.bytes() + kBloomPieceBytes - 1) / kBloomPieceBytes;
+  const int64_t first = (id << kChunkShift) | kBloomFirstRow;
+  read_run_chunks_.BindInt(1, first).BindInt(2, first + int64_t(pieces) - 1);
+  size_t piece = 0;
+  bool well_formed = true;
+  while (well_formed) {
+    DUBARE_ASSIGN_OR_RETURN(bool row, read_run_chunks_.Step());
+    if (!row) break;
+    const size_t offset = piece * kBloomPieceBytes;
+    absl::string_view bytes = read_run_chunks_.ColumnBlob(1);
+    well_formed = read_run_chunks_.ColumnInt(0) == first + int64_t(piece) &&
+                  bytes.size() == std::min(kBloomPieceBytes, run.bloom.bytes() - offset);
+    if (well_formed) std::memcpy(run.bloom.mutable_bytes() + offset, bytes.data(), bytes.size());
+    ++piece;
+  }
+  read_run_chunks_.Reset();
+  if (!well_formed || piece != pieces) return bad("Bloom filter pieces missing or malformed");
   runs_[id] = std::move(run);
+  return absl::OkStatus();
+}
+
+absl::Status RunStore::WriteBloomPieces(int64_t run, const BloomFilter& bloom, size_t end,
+                                        size_t* piece) {
+  while (true) {
+    const size_t offset = *piece * kBloomPieceBytes;
+    if (offset >= bloom.bytes()) break;
+    const size_t n = std::min(kBloomPieceBytes, bloom.bytes() - offset);
+    if (offset + n > end) break;
+    insert_chunk_.BindInt(1, (run << kChunkShift) | (kBloomFirstRow + *piece))
+        .BindBlob(2, bloom.Bytes(offset, n));
+    DUBARE_RETURN_IF_ERROR(insert_chunk_.Run());
+    ++*piece;
+  }
   return absl::OkStatus();
 }
 
@@ -301,7 +359,8 @@ absl::Status RunStore::LookupInRun(int64_t id, const Run& run, uint64_t key,
 }
 
 absl::Status RunStore::ReadRun(int64_t id, const Run& run, std::vector<Entry>* out) {
-  read_run_chunks_.BindInt(1, id << kChunkShift).BindInt(2, (id << kChunkShift) | kChunkMask);
+  read_run_chunks_.BindInt(1, id << kChunkShift)
+      .BindInt(2, (id << kChunkShift) | (kBloomFirstRow - 1));
   const size_t first = out->size();
   int64_t expected = id << kChunkShift;
   while (true) {
@@ -341,9 +400,9 @@ absl::Status RunStore::ReadChunk(int64_t run, uint32_t chunk, std::vector<Entry>
 }
 
 absl::Status RunStore::WriteChunk(int64_t run, uint32_t chunk, absl::Span<const Entry> entries) {
-  if (chunk > kChunkMask) {
+  if (chunk >= kBloomFirstRow) {
     return absl::ResourceExhaustedError(
-        absl::StrCat(db_->path(), ": run ", run, " would exceed ", kChunkMask, " chunks"));
+        absl::StrCat(db_->path(), ": run ", run, " would exceed ", kBloomFirstRow, " chunks"));
   }
   EncodeChunk(entries, &chunk_buffer_);
   insert_chunk_.BindInt(1, (run << kChunkShift) | chunk).BindBlob(2, chunk_buffer_);
@@ -365,14 +424,18 @@ absl::Status RunStore::Append(absl::Span<const Entry> entries) {
       Store<uint64_t>(&fences, entries[i].key);
     }
   }
-  const std::string bloom = run.bloom.Encode();
-  insert_run_.BindInt(1, run.entries).BindInt(2, run.chunks).BindBlob(3, fences).BindBlob(4, bloom);
+  insert_run_.BindInt(1, run.entries)
+      .BindInt(2, run.chunks)
+      .BindBlob(3, fences)
+      .BindInt(4, static_cast<int64_t>(run.bloom.bytes()));
   DUBARE_RETURN_IF_ERROR(insert_run_.Run());
   const int64_t id = db_->LastInsertRowid();
   for (uint32_t c = 0; c < run.chunks; ++c) {
     DUBARE_RETURN_IF_ERROR(
         WriteChunk(id, c, entries.subspan(size_t{c} * kChunkEntries, kChunkEntries)));
   }
+  size_t piece = 0;
+  DUBARE_RETURN_IF_ERROR(WriteBloomPieces(id, run.bloom, run.bloom.bytes(), &piece));
   runs_[id] = std::move(run);
   return absl::OkStatus();
 }
@@ -383,13 +446,34 @@ absl::Status RunStore::MarkRemoved(uint32_t doc) {
   return insert_removed_.Run();
 }
 
-absl::Status RunStore::DeleteRun(int64_t id) {
-  delete_run_.BindInt(1, id);
-  DUBARE_RETURN_IF_ERROR(delete_run_.Run());
-  delete_chunks_.BindInt(1, id << kChunkShift).BindInt(2, (id << kChunkShift) | kChunkMask);
-  DUBARE_RETURN_IF_ERROR(delete_chunks_.Run());
+absl::Status RunStore::MarkObsolete(int64_t id) {
+  obsolete_run_.BindInt(1, id);
+  DUBARE_RETURN_IF_ERROR(obsolete_run_.Run());
   runs_.erase(id);
   return absl::OkStatus();
+}
+
+absl::StatusOr<uint64_t> RunStore::DeleteObsolete(uint32_t max_rows) {
+  uint64_t deleted = 0;
+  while (deleted < max_rows) {
+    DUBARE_ASSIGN_OR_RETURN(bool row, next_obsolete_.Step());
+    const int64_t id = row ? next_obsolete_.ColumnInt(0) : 0;
+    next_obsolete_.Reset();
+    if (!row) break;
+    const uint64_t limit = max_rows - deleted;
+    delete_some_chunks_.BindInt(1, id << kChunkShift)
+        .BindInt(2, (id << kChunkShift) | kChunkMask)
+        .BindInt(3, static_cast<int64_t>(limit));
+    DUBARE_RETURN_IF_ERROR(delete_some_chunks_.Run());
+    const uint64_t n = sqlite3_changes(db_->handle());
+    deleted += n;
+    if (n < limit) {  // its last rows are gone
+      delete_run_.BindInt(1, id);
+      DUBARE_RETURN_IF_ERROR(delete_run_.Run());
+      ++deleted;
+    }
+  }
+  return deleted;
 }
 
 // ---- Merging ------------------------------------------------------------------
@@ -464,8 +548,10 @@ absl::StatusOr<uint64_t> RunStore::Advance(MergeState* merge, uint32_t max_chunk
     out.entries += n;
     written += n;
     ++chunks;
+    // Later keys map to this block or later ones: the filter is final below.
+    const size_t final_bytes = out.bloom.BlockIndex(merge->pending.back().key) * BloomFilter::kBlockBytes;
     merge->pending.clear();
-    return absl::OkStatus();
+    return WriteBloomPieces(merge->output, out.bloom, final_bytes, &merge->bloom_pieces);
   };
   const std::vector<uint64_t>& removed = merge->removed_bits;
   auto dead = [&](uint32_t doc) {
@@ -510,17 +596,18 @@ absl::StatusOr<uint64_t> RunStore::Advance(MergeState* merge, uint32_t max_chunk
 absl::Status RunStore::Finish(MergeState* merge) {
   Run& out = merge->out;
   if (out.entries == 0) {  // every entry was a removed document's
-    DUBARE_RETURN_IF_ERROR(DeleteRun(merge->output));
+    DUBARE_RETURN_IF_ERROR(MarkObsolete(merge->output));
   } else {
-    const std::string bloom = out.bloom.Encode();
+    DUBARE_RETURN_IF_ERROR(
+        WriteBloomPieces(merge->output, out.bloom, out.bloom.bytes(), &merge->bloom_pieces));
     finish_run_.BindInt(1, out.entries)
         .BindInt(2, out.chunks)
         .BindBlob(3, merge->fences)
-        .BindBlob(4, bloom)
+        .BindInt(4, static_cast<int64_t>(out.bloom.bytes()))
         .BindInt(5, merge->output);
     DUBARE_RETURN_IF_ERROR(finish_run_.Run());
   }
-  for (int64_t id : merge->inputs) DUBARE_RETURN_IF_ERROR(DeleteRun(id));
+  for (int64_t id : merge->inputs) DUBARE_RETURN_IF_ERROR(MarkObsolete(id));
   if (merge->all_runs) {
     // No other run holds entries of these documents: they are purged.
     for (uint32_t doc : merge->removed_docs) {
@@ -549,6 +636,8 @@ absl::StatusOr<uint64_t> RunStore::MergeStep(uint32_t max_chunks) {
   DUBARE_RETURN_IF_ERROR(db_->Exec("BEGIN IMMEDIATE"));
   absl::StatusOr<uint64_t> written = [&]() -> absl::StatusOr<uint64_t> {
     DUBARE_RETURN_IF_ERROR(Sync());
+    DUBARE_ASSIGN_OR_RETURN(uint64_t deleted, DeleteObsolete(max_chunks));
+    uint64_t work = deleted * kChunkEntries;
     // Outputs of merges that died with their writer, or that we gave up.
     std::vector<int64_t> orphans = std::move(abandoned_);
     abandoned_.clear();
@@ -564,7 +653,7 @@ absl::StatusOr<uint64_t> RunStore::MergeStep(uint32_t max_chunks) {
         }
       }
     }
-    for (int64_t id : orphans) DUBARE_RETURN_IF_ERROR(DeleteRun(id));
+    for (int64_t id : orphans) DUBARE_RETURN_IF_ERROR(MarkObsolete(id));
     for (size_t i = 0; i < merges_.size();) {
       DUBARE_ASSIGN_OR_RETURN(bool valid, StillValid(merges_[i]));
       if (valid) {
@@ -572,11 +661,11 @@ absl::StatusOr<uint64_t> RunStore::MergeStep(uint32_t max_chunks) {
         continue;
       }
       // Another writer merged an input first.
-      DUBARE_RETURN_IF_ERROR(DeleteRun(merges_[i].output));
+      DUBARE_RETURN_IF_ERROR(MarkObsolete(merges_[i].output));
       merges_.erase(merges_.begin() + i);
     }
     DUBARE_RETURN_IF_ERROR(StartDueMerges());
-    if (merges_.empty()) return 0;
+    if (merges_.empty()) return work;
     // The smallest merge first, so that small runs do not pile up behind a
     // large merge.
     auto merge = std::min_element(merges_.begin(), merges_.end(),
@@ -589,7 +678,7 @@ absl::StatusOr<uint64_t> RunStore::MergeStep(uint32_t max_chunks) {
       DUBARE_RETURN_IF_ERROR(Finish(&*merge));
       merges_.erase(merge);
     }
-    return std::max<uint64_t>(n, 1);  // a step that only finished still made progress
+    return work + std::max<uint64_t>(n, 1);  // a step that only finished made progress too
   }();
   if (written.ok()) {
     absl::Status committed = db_->Exec("COMMIT");
@@ -649,6 +738,7 @@ absl::StatusOr<RunStore::CompactStats> RunStore::Compact() {
     }
     if (last_finished_ == output) break;
   }
+  DUBARE_RETURN_IF_ERROR(Merge(UINT64_MAX).status());  // deletes the obsolete runs
   stats.runs_after = runs_.size();
   stats.entries_after = num_entries();
   return stats;

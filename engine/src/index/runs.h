@@ -9,9 +9,10 @@
 // entry, and at a million documents such inserts ran at ~2,600 documents/s
 // (docs/index.md). A run is stored as chunks of kChunkEntries entries (one
 // page each, rowid = run << 24 | chunk number) plus, in the `runs` row, the
-// first key of every chunk (fences) and a blocked Bloom filter. Both are held
-// in memory, so a lookup probes each run's filter and reads one chunk only
-// where the filter says the key may be.
+// first key of every chunk (fences); its blocked Bloom filter is stored in
+// pieces of one page in the same rowid range. Both are held in memory, so a
+// lookup probes each run's filter and reads one chunk only where the filter
+// says the key may be.
 //
 // Runs are immutable and identified by AUTOINCREMENT ids, so a reader that
 // cached a run can keep it until the run disappears. Runs are merged by size
@@ -24,10 +25,13 @@
 // streaming k-way merge written in steps, each its own short transaction of
 // at most `step_chunks` chunks, into a run whose `runs` row is flagged as
 // being written (state 1): readers list complete runs only, so they never see
-// a half-written run. The last step writes the run's fences and filter,
-// flags it complete and deletes its inputs, in one transaction. A merge that
-// dies with its process leaves a flagged row and its chunks; the next writer
-// deletes them (chunk rowids of run r are the range [r << 24, (r + 1) << 24)).
+// a half-written run. The filter is written as the merge goes (it is filled
+// in key order). The last step writes the run's fences and the rest of its
+// filter, flags it complete and its inputs obsolete (state 2), in one
+// transaction; later steps delete obsolete runs, step_chunks rows at a time.
+// A merge that dies with its process leaves a flagged row and its chunks;
+// the next writer flags them obsolete, and so deletes them (the rows of run
+// r are the rowid range [r << 24, (r + 1) << 24)).
 // Two writers on one file may merge the same inputs; the first to finish
 // wins and the other notices at its next step (an input vanished) and drops
 // its output.
@@ -78,9 +82,18 @@ class BloomFilter {
   // of many keys before testing them.
   const uint64_t* Block(uint64_t key) const;
   static bool BlockContains(const uint64_t* block, uint64_t key);
-  std::string Encode() const;
-  static absl::StatusOr<BloomFilter> Decode(absl::string_view bytes);
+  // The block a key maps to; non-decreasing in the key, so a filter filled
+  // in key order is final below the block of the last key added.
+  size_t BlockIndex(uint64_t key) const;
+
+  // The raw bytes (kBlockBytes per block), for storing a filter in pieces.
+  static constexpr size_t kBlockBytes = 64;
   size_t bytes() const { return words_.size() * sizeof(uint64_t); }
+  absl::string_view Bytes(size_t offset, size_t n) const;
+  // A filter of `bytes` zero bytes to read stored pieces into; kDataLoss
+  // unless a positive multiple of kBlockBytes.
+  static absl::StatusOr<BloomFilter> OfBytes(uint64_t bytes);
+  char* mutable_bytes() { return reinterpret_cast<char*>(words_.data()); }
 
  private:
   static constexpr int kProbes = 7;
@@ -89,6 +102,11 @@ class BloomFilter {
 
 // Entries per chunk: 4 + 12 * 320 bytes fit one 4 KiB table-leaf page.
 inline constexpr uint32_t kChunkEntries = 320;
+// The rows of run r are r << 24 | n: data chunks from n = 0, then the
+// pieces of its Bloom filter (kBloomPieceBytes each) from n = kBloomFirstRow.
+inline constexpr int kChunkShift = 24;
+inline constexpr uint32_t kBloomFirstRow = 1u << 23;
+inline constexpr size_t kBloomPieceBytes = 63 * BloomFilter::kBlockBytes;  // fits a page
 inline constexpr size_t kMergeFanout = 8;
 // Chunks written by one merge transaction unless told otherwise (~4 MB).
 inline constexpr uint32_t kDefaultStepChunks = 1024;
@@ -180,6 +198,7 @@ class RunStore {
     Run out;
     std::string fences;
     std::vector<Entry> pending;  // output entries not yet in a chunk
+    size_t bloom_pieces = 0;     // filter pieces written
   };
 
   absl::Status Prepare();
@@ -187,14 +206,20 @@ class RunStore {
   absl::Status ReadRun(int64_t id, const Run& run, std::vector<Entry>* out);
   absl::Status ReadChunk(int64_t run, uint32_t chunk, std::vector<Entry>* out);
   absl::Status WriteChunk(int64_t run, uint32_t chunk, absl::Span<const Entry> entries);
-  absl::Status DeleteRun(int64_t id);
+  // Flags a run obsolete (invisible; DeleteObsolete deletes its rows).
+  absl::Status MarkObsolete(int64_t id);
   absl::Status LookupInRun(int64_t id, const Run& run, uint64_t key, std::vector<uint32_t>* docs);
 
-  // One merge transaction: drops merges whose output or inputs vanished,
-  // starts the merges that are due, and advances the smallest one by up to
-  // `max_chunks` chunks, finishing it when its inputs are exhausted. Returns
-  // the entries written; 0 when no merge is due.
+  // One merge transaction: deletes up to `max_chunks` rows of obsolete runs,
+  // drops merges whose output or inputs vanished, starts the merges that are
+  // due, and advances the smallest one by up to `max_chunks` chunks,
+  // finishing it when its inputs are exhausted. Returns the work done
+  // (entries written, kChunkEntries per row deleted); 0 when there was none.
   absl::StatusOr<uint64_t> MergeStep(uint32_t max_chunks);
+  absl::StatusOr<uint64_t> DeleteObsolete(uint32_t max_rows);
+  // Writes the pieces of `bloom` from *piece on that lie wholly below byte
+  // `end` (all the rest when end == bloom.bytes()), advancing *piece.
+  absl::Status WriteBloomPieces(int64_t run, const BloomFilter& bloom, size_t end, size_t* piece);
   absl::Status StartMerge(std::vector<int64_t> inputs);
   absl::Status StartDueMerges();
   absl::StatusOr<bool> StillValid(const MergeState& merge);
@@ -215,8 +240,8 @@ class RunStore {
   bool prepared_ = false;
   std::string chunk_buffer_;
   Stmt list_runs_, load_run_, read_chunk_, read_run_chunks_, insert_run_, insert_chunk_,
-      delete_run_, delete_chunks_, reserve_run_, finish_run_, run_state_, insert_removed_,
-      clear_removed_;
+      delete_run_, reserve_run_, finish_run_, run_state_, insert_removed_,
+      clear_removed_, obsolete_run_, delete_some_chunks_, next_obsolete_;
 };
 
 }  // namespace dubare::index_internal
