@@ -179,9 +179,15 @@ struct Index::Impl {
   std::unique_ptr<RunStore> runs;
   std::vector<std::unique_ptr<DocumentSketcher>> sketchers;
   Stmt find_doc, insert_doc, delete_doc, insert_batch, next_batch, add_count;
-  // Reused by Match so that a lookup does not allocate.
+  // The keys of a batch and what the runs hold for them, looked up at once
+  // (so that the probes of the runs' filters overlap): per document its
+  // bands' keys, then its id key.
+  struct BatchKeys {
+    std::vector<uint64_t> keys;
+    std::vector<std::vector<uint32_t>> found;
+  };
+  BatchKeys batch_keys;  // reused, so that lookups do not allocate
   std::vector<uint32_t> scratch_candidates;
-  std::vector<std::vector<uint32_t>> scratch_buckets;
 
   // Documents added by the transaction in progress, visible to later
   // documents of the same batch before their keys reach a run.
@@ -197,9 +203,15 @@ struct Index::Impl {
   absl::Status Commit();
   void Rollback();
   absl::StatusOr<bool> FetchDoc(uint32_t doc, std::string* id, std::vector<uint32_t>* minhash);
-  absl::StatusOr<bool> FindId(absl::string_view id, const Pending* pending, uint32_t* doc);
+  // Checks `docs` and looks up all their keys into batch_keys.
+  absl::Status LookupBatch(absl::Span<const SketchedDocument> docs);
+  // Whether `id` is stored, given what the runs hold for its id key.
+  absl::StatusOr<bool> FindId(absl::string_view id, absl::Span<const uint32_t> in_runs,
+                              const Pending* pending, uint32_t* doc);
+  // The verified matches of a document, given what the runs hold for its
+  // band keys.
   absl::Status Match(absl::Span<const uint32_t> minhash, absl::Span<const uint64_t> keys,
-                     const Pending* pending, absl::string_view self_id, IndexResult* result);
+                     absl::Span<const std::vector<uint32_t>> in_runs, const Pending* pending, absl::string_view self_id, IndexResult* result);
   absl::Status CheckMinHash(const SketchedDocument& doc) const;
   absl::StatusOr<AddResult> AddLocked(absl::Span<const SketchedDocument> docs);
   absl::StatusOr<std::vector<IndexResult>> QueryLocked(absl::Span<const SketchedDocument> docs);
@@ -387,8 +399,21 @@ absl::StatusOr<bool> Index::Impl::FetchDoc(uint32_t doc, std::string* id,
   return row;
 }
 
-absl::StatusOr<bool> Index::Impl::FindId(absl::string_view id, const Pending* pending,
-                                         uint32_t* doc) {
+absl::Status Index::Impl::LookupBatch(absl::Span<const SketchedDocument> docs) {
+  const uint32_t bands = settings.lsh.bands;
+  batch_keys.keys.resize(docs.size() * (bands + 1));
+  for (size_t i = 0; i < docs.size(); ++i) {
+    DUBARE_RETURN_IF_ERROR(CheckMinHash(docs[i]));
+    uint64_t* keys = &batch_keys.keys[i * (bands + 1)];
+    BandKeys(docs[i].minhash, settings.lsh, absl::MakeSpan(keys, bands));
+    keys[bands] = IdKey(docs[i].id);
+  }
+  for (std::vector<uint32_t>& found : batch_keys.found) found.clear();
+  return runs->Lookup(batch_keys.keys, &batch_keys.found);
+}
+
+absl::StatusOr<bool> Index::Impl::FindId(absl::string_view id, absl::Span<const uint32_t> in_runs,
+                                         const Pending* pending, uint32_t* doc) {
   if (pending != nullptr) {
     auto it = pending->ids.find(id);
     if (it != pending->ids.end()) {
@@ -396,11 +421,8 @@ absl::StatusOr<bool> Index::Impl::FindId(absl::string_view id, const Pending* pe
       return true;
     }
   }
-  const uint64_t key = IdKey(id);
-  std::vector<std::vector<uint32_t>> docs;
-  DUBARE_RETURN_IF_ERROR(runs->Lookup({&key, 1}, &docs));
   std::string found;
-  for (uint32_t d : docs[0]) {
+  for (uint32_t d : in_runs) {
     DUBARE_ASSIGN_OR_RETURN(bool present, FetchDoc(d, &found, nullptr));
     if (present && found == id) {
       *doc = d;
@@ -411,26 +433,31 @@ absl::StatusOr<bool> Index::Impl::FindId(absl::string_view id, const Pending* pe
 }
 
 absl::Status Index::Impl::Match(absl::Span<const uint32_t> minhash,
-                                absl::Span<const uint64_t> keys, const Pending* pending,
-                                absl::string_view self_id, IndexResult* result) {
+                                absl::Span<const uint64_t> keys,
+                                absl::Span<const std::vector<uint32_t>> in_runs,
+                                const Pending* pending, absl::string_view self_id,
+                                IndexResult* result) {
   std::vector<uint32_t>& candidates = scratch_candidates;
-  std::vector<std::vector<uint32_t>>& buckets = scratch_buckets;
   candidates.clear();
-  for (std::vector<uint32_t>& bucket : buckets) bucket.clear();
-  DUBARE_RETURN_IF_ERROR(runs->Lookup(keys, &buckets));
   for (size_t k = 0; k < keys.size(); ++k) {
-    std::vector<uint32_t>& bucket = buckets[k];
+    // The key's bucket: documents in the runs, then those of this batch.
+    absl::Span<const uint32_t> batch;
     if (pending != nullptr) {
       auto it = pending->key_docs.find(keys[k]);
-      if (it != pending->key_docs.end()) bucket.insert(bucket.end(), it->second.begin(), it->second.end());
+      if (it != pending->key_docs.end()) batch = it->second;
     }
-    if (bucket.empty()) continue;
+    const size_t size = in_runs[k].size() + batch.size();
+    if (size == 0) continue;
     // The bucket with the new document in it is over the cap: like dedup's
     // star, only its earliest member is a candidate.
-    if (bucket.size() + 1 > options.max_bucket_size) {
-      candidates.push_back(*std::min_element(bucket.begin(), bucket.end()));
+    if (size + 1 > options.max_bucket_size) {
+      uint32_t earliest = UINT32_MAX;
+      for (uint32_t d : in_runs[k]) earliest = std::min(earliest, d);
+      for (uint32_t d : batch) earliest = std::min(earliest, d);
+      candidates.push_back(earliest);
     } else {
-      candidates.insert(candidates.end(), bucket.begin(), bucket.end());
+      candidates.insert(candidates.end(), in_runs[k].begin(), in_runs[k].end());
+      candidates.insert(candidates.end(), batch.begin(), batch.end());
     }
   }
   std::sort(candidates.begin(), candidates.end());
@@ -473,23 +500,26 @@ absl::StatusOr<AddResult> Index::Impl::AddLocked(absl::Span<const SketchedDocume
   next_batch.Reset();
   const int64_t now = NowSeconds();
   const uint32_t bands = settings.lsh.bands;
+  DUBARE_RETURN_IF_ERROR(LookupBatch(docs));
   Pending pending;
+  pending.key_docs.reserve(docs.size() * bands);
+  pending.ids.reserve(docs.size());
   std::vector<Entry> entries;
   entries.reserve(docs.size() * (bands + 1));
-  std::vector<uint64_t> keys(bands);
   out.results.resize(docs.size());
   for (size_t i = 0; i < docs.size(); ++i) {
     const SketchedDocument& doc = docs[i];
     IndexResult& result = out.results[i];
-    DUBARE_RETURN_IF_ERROR(CheckMinHash(doc));
+    absl::Span<const uint64_t> keys(&batch_keys.keys[i * (bands + 1)], bands);
+    absl::Span<const std::vector<uint32_t>> found(&batch_keys.found[i * (bands + 1)], bands + 1);
     uint32_t existing;
-    DUBARE_ASSIGN_OR_RETURN(bool exists, FindId(doc.id, &pending, &existing));
+    DUBARE_ASSIGN_OR_RETURN(bool exists, FindId(doc.id, found[bands], &pending, &existing));
     if (exists) {
       result.status = IndexStatus::kExists;
       continue;
     }
-    BandKeys(doc.minhash, settings.lsh, absl::MakeSpan(keys));
-    DUBARE_RETURN_IF_ERROR(Match(doc.minhash, keys, &pending, doc.id, &result));
+    DUBARE_RETURN_IF_ERROR(
+        Match(doc.minhash, keys, found.subspan(0, bands), &pending, doc.id, &result));
     result.status = result.matches.empty() ? IndexStatus::kNew : IndexStatus::kDuplicate;
     if (result.status == IndexStatus::kDuplicate && options.skip_duplicates) continue;
     const std::string minhash = EncodeValues(doc.minhash);
@@ -510,7 +540,7 @@ absl::StatusOr<AddResult> Index::Impl::AddLocked(absl::Span<const SketchedDocume
       pending.key_docs[key].push_back(docno);
       entries.push_back({key, docno});
     }
-    entries.push_back({IdKey(doc.id), docno});
+    entries.push_back({batch_keys.keys[i * (bands + 1) + bands], docno});
     pending.ids.emplace(doc.id, docno);
     result.added = true;
     ++out.added;
@@ -529,13 +559,15 @@ absl::StatusOr<AddResult> Index::Impl::AddLocked(absl::Span<const SketchedDocume
 absl::StatusOr<std::vector<IndexResult>> Index::Impl::QueryLocked(
     absl::Span<const SketchedDocument> docs) {
   std::vector<IndexResult> results(docs.size());
-  std::vector<uint64_t> keys(settings.lsh.bands);
+  const uint32_t bands = settings.lsh.bands;
+  DUBARE_RETURN_IF_ERROR(LookupBatch(docs));
   for (size_t i = 0; i < docs.size(); ++i) {
-    DUBARE_RETURN_IF_ERROR(CheckMinHash(docs[i]));
+    absl::Span<const uint64_t> keys(&batch_keys.keys[i * (bands + 1)], bands);
+    absl::Span<const std::vector<uint32_t>> found(&batch_keys.found[i * (bands + 1)], bands + 1);
     uint32_t existing;
-    DUBARE_ASSIGN_OR_RETURN(bool exists, FindId(docs[i].id, nullptr, &existing));
-    BandKeys(docs[i].minhash, settings.lsh, absl::MakeSpan(keys));
-    DUBARE_RETURN_IF_ERROR(Match(docs[i].minhash, keys, nullptr, docs[i].id, &results[i]));
+    DUBARE_ASSIGN_OR_RETURN(bool exists, FindId(docs[i].id, found[bands], nullptr, &existing));
+    DUBARE_RETURN_IF_ERROR(
+        Match(docs[i].minhash, keys, found.subspan(0, bands), nullptr, docs[i].id, &results[i]));
     results[i].status = exists                      ? IndexStatus::kExists
                         : results[i].matches.empty() ? IndexStatus::kNew
                                                      : IndexStatus::kDuplicate;
@@ -547,8 +579,11 @@ absl::StatusOr<std::vector<bool>> Index::Impl::RemoveLocked(absl::Span<const std
   std::vector<bool> removed(ids.size());
   int64_t count = 0;
   for (size_t i = 0; i < ids.size(); ++i) {
+    const uint64_t key = IdKey(ids[i]);
+    std::vector<std::vector<uint32_t>> found;
+    DUBARE_RETURN_IF_ERROR(runs->Lookup({&key, 1}, &found));
     uint32_t doc;
-    DUBARE_ASSIGN_OR_RETURN(bool exists, FindId(ids[i], nullptr, &doc));
+    DUBARE_ASSIGN_OR_RETURN(bool exists, FindId(ids[i], found[0], nullptr, &doc));
     if (!exists) continue;
     // The document's band entries stay in their runs until a merge drops
     // them; lookups skip documents that no longer exist.

@@ -85,6 +85,8 @@ absl::StatusOr<BloomFilter> BloomFilter::OfBytes(uint64_t bytes) {
 // ---- Chunks -------------------------------------------------------------------
 
 void SortByKey(std::vector<Entry>* entries) {
+  // The radix sort's counters cost more than sorting a few entries.
+  if (entries->size() < 4096) return std::sort(entries->begin(), entries->end());
   std::vector<Entry> buffer(entries->size());
   std::vector<Entry>* from = entries;
   std::vector<Entry>* to = &buffer;
@@ -301,17 +303,24 @@ absl::Status RunStore::WriteBloomPieces(int64_t run, const BloomFilter& bloom, s
 absl::Status RunStore::Lookup(absl::Span<const uint64_t> keys,
                               std::vector<std::vector<uint32_t>>* docs) {
   docs->resize(keys.size());
-  std::vector<const uint64_t*> blocks(keys.size());
+  // The keys in increasing order (doc = position in `keys`): a filter's
+  // blocks and a run's chunks are then visited in address order.
+  std::vector<Entry>& sorted = lookup_order_;
+  sorted.resize(keys.size());
+  for (size_t i = 0; i < keys.size(); ++i) sorted[i] = {keys[i], static_cast<uint32_t>(i)};
+  SortByKey(&sorted);
+  // The filters of a large index do not fit in cache: each block is fetched
+  // kAhead keys before it is tested, so that the misses overlap.
+  constexpr size_t kAhead = 16;
   for (const auto& [id, run] : runs_) {
-    // The filters of a large index do not fit in cache: fetch all blocks of
-    // this run first, then test them.
-    for (size_t i = 0; i < keys.size(); ++i) {
-      blocks[i] = run.bloom.Block(keys[i]);
-      __builtin_prefetch(blocks[i]);
+    for (size_t i = 0; i < std::min(kAhead, sorted.size()); ++i) {
+      __builtin_prefetch(run.bloom.Block(sorted[i].key));
     }
-    for (size_t i = 0; i < keys.size(); ++i) {
-      if (BloomFilter::BlockContains(blocks[i], keys[i])) {
-        DUBARE_RETURN_IF_ERROR(LookupInRun(id, run, keys[i], &(*docs)[i]));
+    for (size_t i = 0; i < sorted.size(); ++i) {
+      if (i + kAhead < sorted.size()) __builtin_prefetch(run.bloom.Block(sorted[i + kAhead].key));
+      const uint64_t key = sorted[i].key;
+      if (BloomFilter::BlockContains(run.bloom.Block(key), key)) {
+        DUBARE_RETURN_IF_ERROR(LookupInRun(id, run, key, &(*docs)[sorted[i].doc]));
       }
     }
   }

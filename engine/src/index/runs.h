@@ -239,6 +239,7 @@ class RunStore {
   int64_t last_finished_ = 0;        // output of the last merge finished
   bool prepared_ = false;
   std::string chunk_buffer_;
+  std::vector<Entry> lookup_order_;
   Stmt list_runs_, load_run_, read_chunk_, read_run_chunks_, insert_run_, insert_chunk_,
       delete_run_, reserve_run_, finish_run_, run_state_, insert_removed_,
       clear_removed_, obsolete_run_, delete_some_chunks_, next_obsolete_;
