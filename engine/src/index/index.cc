@@ -624,9 +624,11 @@ absl::StatusOr<std::unique_ptr<Index>> Index::Create(const std::string& path,
   {
     DUBARE_ASSIGN_OR_RETURN(std::unique_ptr<Db> db, Db::Open(path, /*create=*/true, false));
     // Written before WAL is switched on, so the header and schema are in the
-    // main file from the start.
+    // main file from the start. 16 KiB pages hold four chunks: a quarter of
+    // the pages, and of the system calls per WAL frame and checkpoint, of
+    // 4 KiB pages, for the same bytes (~10% less CPU per document at 1M).
     absl::Status s = db->Exec(
-        absl::StrCat("PRAGMA page_size=4096; PRAGMA application_id=", kApplicationId,
+        absl::StrCat("PRAGMA page_size=16384; PRAGMA application_id=", kApplicationId,
                      "; PRAGMA user_version=", kIndexSchemaVersion,
                      "; BEGIN;"
                      " CREATE TABLE meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;"

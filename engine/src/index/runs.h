@@ -10,7 +10,7 @@
 // (docs/index.md). A run is stored as chunks of kChunkEntries entries (one
 // page each, rowid = run << 24 | chunk number) plus, in the `runs` row, the
 // first key of every chunk (fences); its blocked Bloom filter is stored in
-// pieces of one page in the same rowid range. Both are held in memory, so a
+// pieces of the same size in the same rowid range. Both are held in memory, so a
 // lookup probes each run's filter and reads one chunk only where the filter
 // says the key may be.
 //
@@ -100,7 +100,8 @@ class BloomFilter {
   std::vector<uint64_t> words_;  // 8 words per block
 };
 
-// Entries per chunk: 4 + 12 * 320 bytes fit one 4 KiB table-leaf page.
+// Entries per chunk: 4 + 12 * 320 bytes fit a 4 KiB table-leaf page (a
+// schema-1 file's page size; new files have 16 KiB pages, four chunks each).
 inline constexpr uint32_t kChunkEntries = 320;
 // The rows of run r are r << 24 | n: data chunks from n = 0, then the
 // pieces of its Bloom filter (kBloomPieceBytes each) from n = kBloomFirstRow.
