@@ -82,7 +82,9 @@ inline void ExpectValidResult(const std::vector<absl::string_view>& texts,
       EXPECT_TRUE(WordCharAt(text, s->bytes.end, true));
       EXPECT_GE(s->words, static_cast<uint32_t>(options.min_words));
     }
-    if (m.a.doc == m.b.doc) EXPECT_LE(m.a.bytes.end, m.b.bytes.begin) << "self-overlap";
+    if (m.a.doc == m.b.doc) {
+      EXPECT_LE(m.a.bytes.end, m.b.bytes.begin) << "self-overlap";
+    }
     EXPECT_GE(m.similarity, options.min_similarity);
     EXPECT_LE(m.similarity, 1.0);
     // Diff segments tile the spans in order.

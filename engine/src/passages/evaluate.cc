@@ -6,6 +6,7 @@
 #include <random>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -125,7 +126,8 @@ void EditPassage(std::string* text, ByteSpan* span, uint64_t seed, const EditRat
       }
       if (w.size() > 2 * std::string(prefix).size() && absl::StartsWith(w, prefix) &&
           chance(rng) < rates.compound / 8) {
-        w.insert(std::string(prefix).size(), " ");
+        w = absl::StrCat(w.substr(0, std::string(prefix).size()), " ",
+                         w.substr(std::string(prefix).size()));
         break;
       }
     }

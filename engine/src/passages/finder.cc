@@ -135,8 +135,8 @@ void FindBoilerplate(std::vector<Posting> hits, const PassageOptions& options, A
   std::erase_if(runs, [&](const Run& r) { return r.words.end - r.words.begin < min_words; });
 
   struct Group {
-    uint32_t representative;
-    absl::flat_hash_map<uint64_t, uint32_t> word_of;  // its fingerprints → word (lazily)
+    uint32_t representative = 0;
+    absl::flat_hash_map<uint64_t, uint32_t> word_of = {};  // its fingerprints → word (lazily)
     uint32_t documents = 0, occurrences = 0, last_doc = UINT32_MAX;
   };
   // Whether run `r` repeats the representative of `g` over min_words words.
@@ -187,7 +187,7 @@ void FindBoilerplate(std::vector<Posting> hits, const PassageOptions& options, A
     }
     if (found == UINT32_MAX) {
       found = static_cast<uint32_t>(groups.size());
-      groups.push_back(Group{r});
+      groups.push_back(Group{.representative = r});
       for (uint64_t key : keys) {
         if (key != UINT64_MAX) groups_by_key[key].push_back(found);
       }
