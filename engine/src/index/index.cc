@@ -184,13 +184,16 @@ struct Index::Impl {
   // bands' keys, then its id key.
   struct BatchKeys {
     std::vector<uint64_t> keys;
+    std::vector<Entry> sorted;     // (key, position in `keys`), by key
+    std::vector<uint8_t> shared;   // another key of the batch is equal
     std::vector<std::vector<uint32_t>> found;
   };
   BatchKeys batch_keys;  // reused, so that lookups do not allocate
   std::vector<uint32_t> scratch_candidates;
 
   // Documents added by the transaction in progress, visible to later
-  // documents of the same batch before their keys reach a run.
+  // documents of the same batch before their keys reach a run. Only keys
+  // that occur more than once in the batch are kept.
   struct Pending {
     absl::flat_hash_map<uint64_t, absl::InlinedVector<uint32_t, 1>> key_docs;
     absl::flat_hash_map<std::string, uint32_t> ids;
@@ -209,9 +212,10 @@ struct Index::Impl {
   absl::StatusOr<bool> FindId(absl::string_view id, absl::Span<const uint32_t> in_runs,
                               const Pending* pending, uint32_t* doc);
   // The verified matches of a document, given what the runs hold for its
-  // band keys.
+  // band keys and which of them other documents of the batch share.
   absl::Status Match(absl::Span<const uint32_t> minhash, absl::Span<const uint64_t> keys,
-                     absl::Span<const std::vector<uint32_t>> in_runs, const Pending* pending, absl::string_view self_id, IndexResult* result);
+                     absl::Span<const std::vector<uint32_t>> in_runs,
+                     absl::Span<const uint8_t> shared, const Pending* pending, absl::string_view self_id, IndexResult* result);
   absl::Status CheckMinHash(const SketchedDocument& doc) const;
   absl::StatusOr<AddResult> AddLocked(absl::Span<const SketchedDocument> docs);
   absl::StatusOr<std::vector<IndexResult>> QueryLocked(absl::Span<const SketchedDocument> docs);
@@ -408,8 +412,21 @@ absl::Status Index::Impl::LookupBatch(absl::Span<const SketchedDocument> docs) {
     BandKeys(docs[i].minhash, settings.lsh, absl::MakeSpan(keys, bands));
     keys[bands] = IdKey(docs[i].id);
   }
+  std::vector<Entry>& sorted = batch_keys.sorted;
+  sorted.resize(batch_keys.keys.size());
+  for (size_t i = 0; i < sorted.size(); ++i) {
+    sorted[i] = {batch_keys.keys[i], static_cast<uint32_t>(i)};
+  }
+  index_internal::SortByKey(&sorted);
+  batch_keys.shared.assign(sorted.size(), 0);
+  for (size_t i = 1; i < sorted.size(); ++i) {
+    if (sorted[i].key == sorted[i - 1].key) {
+      batch_keys.shared[sorted[i].doc] = batch_keys.shared[sorted[i - 1].doc] = 1;
+    }
+  }
+  batch_keys.found.resize(sorted.size());
   for (std::vector<uint32_t>& found : batch_keys.found) found.clear();
-  return runs->Lookup(batch_keys.keys, &batch_keys.found);
+  return runs->LookupSorted(sorted, &batch_keys.found);
 }
 
 absl::StatusOr<bool> Index::Impl::FindId(absl::string_view id, absl::Span<const uint32_t> in_runs,
@@ -435,14 +452,14 @@ absl::StatusOr<bool> Index::Impl::FindId(absl::string_view id, absl::Span<const 
 absl::Status Index::Impl::Match(absl::Span<const uint32_t> minhash,
                                 absl::Span<const uint64_t> keys,
                                 absl::Span<const std::vector<uint32_t>> in_runs,
-                                const Pending* pending, absl::string_view self_id,
-                                IndexResult* result) {
+                                absl::Span<const uint8_t> shared, const Pending* pending,
+                                absl::string_view self_id, IndexResult* result) {
   std::vector<uint32_t>& candidates = scratch_candidates;
   candidates.clear();
   for (size_t k = 0; k < keys.size(); ++k) {
     // The key's bucket: documents in the runs, then those of this batch.
     absl::Span<const uint32_t> batch;
-    if (pending != nullptr) {
+    if (pending != nullptr && shared[k]) {
       auto it = pending->key_docs.find(keys[k]);
       if (it != pending->key_docs.end()) batch = it->second;
     }
@@ -502,16 +519,15 @@ absl::StatusOr<AddResult> Index::Impl::AddLocked(absl::Span<const SketchedDocume
   const uint32_t bands = settings.lsh.bands;
   DUBARE_RETURN_IF_ERROR(LookupBatch(docs));
   Pending pending;
-  pending.key_docs.reserve(docs.size() * bands);
   pending.ids.reserve(docs.size());
-  std::vector<Entry> entries;
-  entries.reserve(docs.size() * (bands + 1));
+  std::vector<uint32_t> docnos(docs.size(), 0);  // 0: not added
   out.results.resize(docs.size());
   for (size_t i = 0; i < docs.size(); ++i) {
     const SketchedDocument& doc = docs[i];
     IndexResult& result = out.results[i];
     absl::Span<const uint64_t> keys(&batch_keys.keys[i * (bands + 1)], bands);
     absl::Span<const std::vector<uint32_t>> found(&batch_keys.found[i * (bands + 1)], bands + 1);
+    absl::Span<const uint8_t> shared(&batch_keys.shared[i * (bands + 1)], bands);
     uint32_t existing;
     DUBARE_ASSIGN_OR_RETURN(bool exists, FindId(doc.id, found[bands], &pending, &existing));
     if (exists) {
@@ -519,7 +535,7 @@ absl::StatusOr<AddResult> Index::Impl::AddLocked(absl::Span<const SketchedDocume
       continue;
     }
     DUBARE_RETURN_IF_ERROR(
-        Match(doc.minhash, keys, found.subspan(0, bands), &pending, doc.id, &result));
+        Match(doc.minhash, keys, found.subspan(0, bands), shared, &pending, doc.id, &result));
     result.status = result.matches.empty() ? IndexStatus::kNew : IndexStatus::kDuplicate;
     if (result.status == IndexStatus::kDuplicate && options.skip_duplicates) continue;
     const std::string minhash = EncodeValues(doc.minhash);
@@ -536,16 +552,22 @@ absl::StatusOr<AddResult> Index::Impl::AddLocked(absl::Span<const SketchedDocume
           absl::StrCat(db->path(), ": more than 2^32 documents were ever added"));
     }
     const uint32_t docno = static_cast<uint32_t>(rowid);
-    for (uint64_t key : keys) {
-      pending.key_docs[key].push_back(docno);
-      entries.push_back({key, docno});
+    for (uint32_t b = 0; b < bands; ++b) {
+      if (shared[b]) pending.key_docs[keys[b]].push_back(docno);
     }
-    entries.push_back({batch_keys.keys[i * (bands + 1) + bands], docno});
+    docnos[i] = docno;
     pending.ids.emplace(doc.id, docno);
     result.added = true;
     ++out.added;
   }
-  index_internal::SortByKey(&entries);  // entries were appended in doc order
+  // The added documents' keys, already sorted: docnos increase with the
+  // position in the batch, so (key, position) order is (key, docno) order.
+  std::vector<Entry> entries;
+  entries.reserve(out.added * (bands + 1));
+  for (const Entry& e : batch_keys.sorted) {
+    const uint32_t docno = docnos[e.doc / (bands + 1)];
+    if (docno != 0) entries.push_back({e.key, docno});
+  }
   DUBARE_RETURN_IF_ERROR(runs->Append(entries));
   insert_batch.BindInt(1, static_cast<int64_t>(out.batch))
       .BindInt(2, static_cast<int64_t>(out.added))
@@ -566,8 +588,8 @@ absl::StatusOr<std::vector<IndexResult>> Index::Impl::QueryLocked(
     absl::Span<const std::vector<uint32_t>> found(&batch_keys.found[i * (bands + 1)], bands + 1);
     uint32_t existing;
     DUBARE_ASSIGN_OR_RETURN(bool exists, FindId(docs[i].id, found[bands], nullptr, &existing));
-    DUBARE_RETURN_IF_ERROR(
-        Match(docs[i].minhash, keys, found.subspan(0, bands), nullptr, docs[i].id, &results[i]));
+    DUBARE_RETURN_IF_ERROR(Match(docs[i].minhash, keys, found.subspan(0, bands), {}, nullptr,
+                                 docs[i].id, &results[i]));
     results[i].status = exists                      ? IndexStatus::kExists
                         : results[i].matches.empty() ? IndexStatus::kNew
                                                      : IndexStatus::kDuplicate;

@@ -303,14 +303,17 @@ absl::Status RunStore::WriteBloomPieces(int64_t run, const BloomFilter& bloom, s
 absl::Status RunStore::Lookup(absl::Span<const uint64_t> keys,
                               std::vector<std::vector<uint32_t>>* docs) {
   docs->resize(keys.size());
-  // The keys in increasing order (doc = position in `keys`): a filter's
-  // blocks and a run's chunks are then visited in address order.
-  std::vector<Entry>& sorted = lookup_order_;
-  sorted.resize(keys.size());
+  std::vector<Entry> sorted(keys.size());
   for (size_t i = 0; i < keys.size(); ++i) sorted[i] = {keys[i], static_cast<uint32_t>(i)};
   SortByKey(&sorted);
-  // The filters of a large index do not fit in cache: each block is fetched
-  // kAhead keys before it is tested, so that the misses overlap.
+  return LookupSorted(sorted, docs);
+}
+
+absl::Status RunStore::LookupSorted(absl::Span<const Entry> sorted,
+                                    std::vector<std::vector<uint32_t>>* docs) {
+  // In key order, a filter's blocks and a run's chunks are visited in
+  // address order. The filters of a large index do not fit in cache: each
+  // block is fetched kAhead keys before it is tested, so that misses overlap.
   constexpr size_t kAhead = 16;
   for (const auto& [id, run] : runs_) {
     for (size_t i = 0; i < std::min(kAhead, sorted.size()); ++i) {

@@ -143,6 +143,10 @@ class RunStore {
 
   // Appends to (*docs)[i] the documents of every entry with key keys[i].
   absl::Status Lookup(absl::Span<const uint64_t> keys, std::vector<std::vector<uint32_t>>* docs);
+  // The same for keys sorted by key, appending to (*docs)[sorted[j].doc]
+  // (docs must be large enough): a batch sorts its keys once.
+  absl::Status LookupSorted(absl::Span<const Entry> sorted,
+                            std::vector<std::vector<uint32_t>>* docs);
 
   // Writes `entries` (sorted) as one new complete run, and nothing else.
   // Call inside a write transaction.
@@ -240,7 +244,6 @@ class RunStore {
   int64_t last_finished_ = 0;        // output of the last merge finished
   bool prepared_ = false;
   std::string chunk_buffer_;
-  std::vector<Entry> lookup_order_;
   Stmt list_runs_, load_run_, read_chunk_, read_run_chunks_, insert_run_, insert_chunk_,
       delete_run_, reserve_run_, finish_run_, run_state_, insert_removed_,
       clear_removed_, obsolete_run_, delete_some_chunks_, next_obsolete_;
