@@ -20,10 +20,10 @@
 // makes every commit wait for fsync. Readers (Query) see committed data and
 // run while one writer adds, in other processes or on other Index objects.
 //
-// Band keys are kept as sorted runs that are merged in the background of the
-// writes, LSM-style: never inside a batch's transaction, but in short
-// transactions of their own that Add() runs, with a bounded budget, before
-// its batch's transaction (so the previous batch was already returned).
+// Band keys are kept as sorted runs that are merged as writes go on,
+// LSM-style: never inside a batch's transaction, but in short transactions
+// of their own that Add() runs, with a bounded budget, before its batch's
+// transaction (so the previous batch was already returned).
 // FinishMerges() completes the merges that are due; Compact() merges
 // everything into one run and drops the entries of removed documents.
 //
