@@ -108,8 +108,12 @@ TEST(IndexCliTest, CreateAddQueryRemoveStats) {
   EXPECT_THAT(r.out, HasSubstr("runs_after: 1\n"));
   uint64_t before = 0, after = 0;
   for (absl::string_view line : absl::StrSplit(r.out, '\n')) {
-    if (absl::ConsumePrefix(&line, "band_entries_before: ")) ASSERT_TRUE(absl::SimpleAtoi(line, &before));
-    if (absl::ConsumePrefix(&line, "band_entries_after: ")) ASSERT_TRUE(absl::SimpleAtoi(line, &after));
+    if (absl::ConsumePrefix(&line, "band_entries_before: ")) {
+      ASSERT_TRUE(absl::SimpleAtoi(line, &before));
+    }
+    if (absl::ConsumePrefix(&line, "band_entries_after: ")) {
+      ASSERT_TRUE(absl::SimpleAtoi(line, &after));
+    }
   }
   EXPECT_EQ(before, after / 120 * 121) << r.out;
   r = RunCli(absl::StrCat("index stats ", idx));

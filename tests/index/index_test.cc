@@ -617,8 +617,10 @@ TEST(IndexTest, AMergeCutShortIsInvisibleAndTheNextWriterDeletesIt) {
     ASSERT_TRUE(stats.ok());
     ASSERT_GE(stats->merging_runs, 1u);
   }  // gone without finishing, as if killed
-  const int64_t orphan_chunks = QueryFile(
-      path, "SELECT count(*) FROM chunks WHERE chunk >> 24 IN (SELECT run FROM runs WHERE state = 1)");
+  const int64_t orphan_chunks =
+      QueryFile(path,
+                "SELECT count(*) FROM chunks WHERE chunk >> 24 IN"
+                " (SELECT run FROM runs WHERE state = 1)");
   EXPECT_GT(orphan_chunks, 0);
 
   IndexOptions read_only;
@@ -740,11 +742,12 @@ TEST(IndexTest, ASchema1FileIsUpgradedWhenOpenedForWriting) {
     ASSERT_EQ(sqlite3_close(db), SQLITE_OK);
   }
   index_test::ExecSql(
-      path, absl::StrCat("DELETE FROM chunks WHERE chunk & ", (1 << index_internal::kChunkShift) - 1,
-                         " >= ", index_internal::kBloomFirstRow, ";"
-                         "ALTER TABLE runs DROP COLUMN state; ALTER TABLE runs DROP COLUMN bloom_bytes;"
-                         "DROP TABLE removed; UPDATE meta SET value = '1' WHERE key = 'schema_version';"
-                         "PRAGMA user_version = 1;"));
+      path, absl::StrCat("DELETE FROM chunks WHERE chunk & ",
+                         (1 << index_internal::kChunkShift) - 1, " >= ", index_internal::kBloomFirstRow,
+                         "; ALTER TABLE runs DROP COLUMN state;"
+                         " ALTER TABLE runs DROP COLUMN bloom_bytes; DROP TABLE removed;"
+                         " UPDATE meta SET value = '1' WHERE key = 'schema_version';"
+                         " PRAGMA user_version = 1;"));
   IndexOptions read_only;
   read_only.read_only = true;
   absl::StatusOr<std::unique_ptr<Index>> refused = Index::Open(path, read_only);

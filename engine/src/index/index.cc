@@ -215,7 +215,8 @@ struct Index::Impl {
   // band keys and which of them other documents of the batch share.
   absl::Status Match(absl::Span<const uint32_t> minhash, absl::Span<const uint64_t> keys,
                      absl::Span<const std::vector<uint32_t>> in_runs,
-                     absl::Span<const uint8_t> shared, const Pending* pending, absl::string_view self_id, IndexResult* result);
+                     absl::Span<const uint8_t> shared, const Pending* pending,
+                     absl::string_view self_id, IndexResult* result);
   absl::Status CheckMinHash(const SketchedDocument& doc) const;
   absl::StatusOr<AddResult> AddLocked(absl::Span<const SketchedDocument> docs);
   absl::StatusOr<std::vector<IndexResult>> QueryLocked(absl::Span<const SketchedDocument> docs);
@@ -229,9 +230,15 @@ absl::Status Index::Impl::Init() {
                                                "; PRAGMA synchronous=",
                                                options.sync_full ? "FULL" : "NORMAL",
                                                "; PRAGMA temp_store=MEMORY;"
-                                               " PRAGMA wal_autocheckpoint=8192;"
                                                " PRAGMA journal_size_limit=67108864;")
                                       .c_str()));
+  // Checkpoint the WAL every 32 MB whatever the page size (schema-1 files
+  // have 4 KiB pages): a checkpoint runs inside some commit, so its size
+  // bounds the pause it causes.
+  DUBARE_ASSIGN_OR_RETURN(int64_t page_size, db->QueryInt("PRAGMA page_size"));
+  const int64_t checkpoint_pages = (int64_t{32} << 20) / std::max<int64_t>(page_size, 512);
+  DUBARE_RETURN_IF_ERROR(
+      db->Exec(absl::StrCat("PRAGMA wal_autocheckpoint=", checkpoint_pages).c_str()));
   DUBARE_RETURN_IF_ERROR(ReadSettings());
   if (options.quick_check) {
     DUBARE_ASSIGN_OR_RETURN(std::string result, db->QueryText("PRAGMA quick_check"));

@@ -561,7 +561,8 @@ absl::StatusOr<uint64_t> RunStore::Advance(MergeState* merge, uint32_t max_chunk
     written += n;
     ++chunks;
     // Later keys map to this block or later ones: the filter is final below.
-    const size_t final_bytes = out.bloom.BlockIndex(merge->pending.back().key) * BloomFilter::kBlockBytes;
+    const size_t final_bytes =
+        out.bloom.BlockIndex(merge->pending.back().key) * BloomFilter::kBlockBytes;
     merge->pending.clear();
     return WriteBloomPieces(merge->output, out.bloom, final_bytes, &merge->bloom_pieces);
   };
@@ -708,8 +709,8 @@ absl::StatusOr<uint64_t> RunStore::Merge(uint64_t budget) {
   uint64_t written = 0;
   while (written < budget) {
     const uint64_t left_chunks = (budget - written + kChunkEntries - 1) / kChunkEntries;
-    DUBARE_ASSIGN_OR_RETURN(
-        uint64_t n, MergeStep(static_cast<uint32_t>(std::min<uint64_t>(step_chunks_, left_chunks))));
+    const uint32_t step = static_cast<uint32_t>(std::min<uint64_t>(step_chunks_, left_chunks));
+    DUBARE_ASSIGN_OR_RETURN(uint64_t n, MergeStep(step));
     if (n == 0) break;
     written += n;
   }
