@@ -600,6 +600,29 @@ TEST(IndexTest, ABatchTransactionWritesOnlyItsOwnRunAndMergesHappenOutsideIt) {
   EXPECT_TRUE(index->CheckIntegrity().ok());
 }
 
+TEST(IndexTest, MergesKeepUpWithOneDocumentBatches) {
+  const std::string dir = NewDir("tinybatches");
+  const std::string path = dir + "/i.db";
+  std::unique_ptr<Index> index = CreateOrDie(path);
+  ASSERT_NE(index, nullptr);
+  std::vector<SketchedDocument> docs = RandomSketches("d", 1500, 5);
+  uint64_t max_runs = 0;
+  int64_t max_obsolete = 0;
+  for (size_t i = 0; i < docs.size(); ++i) {
+    ASSERT_TRUE(index->AddSketched({docs[i]}).ok());
+    if (i % 50 != 49) continue;
+    absl::StatusOr<IndexStats> stats = index->Stats();
+    ASSERT_TRUE(stats.ok());
+    max_runs = std::max(max_runs, stats->runs + stats->merging_runs);
+    max_obsolete =
+        std::max(max_obsolete, QueryFile(path, "SELECT count(*) FROM runs WHERE state = 2"));
+  }
+  // Without FinishMerges: merges and the deletion of merged runs keep up.
+  EXPECT_LT(max_runs, 40u);
+  EXPECT_LT(max_obsolete, 2 * int64_t(index_internal::kMergeFanout));
+  EXPECT_TRUE(index->CheckIntegrity().ok());
+}
+
 TEST(IndexTest, AMergeCutShortIsInvisibleAndTheNextWriterDeletesIt) {
   const std::string dir = NewDir("cutshort");
   const std::string path = dir + "/i.db";

@@ -649,8 +649,11 @@ absl::StatusOr<uint64_t> RunStore::MergeStep(uint32_t max_chunks) {
   DUBARE_RETURN_IF_ERROR(db_->Exec("BEGIN IMMEDIATE"));
   absl::StatusOr<uint64_t> written = [&]() -> absl::StatusOr<uint64_t> {
     DUBARE_RETURN_IF_ERROR(Sync());
-    DUBARE_ASSIGN_OR_RETURN(uint64_t deleted, DeleteObsolete(max_chunks));
-    uint64_t work = deleted * kChunkEntries;
+    // Deletion gets a whole step whatever the budget, so that it keeps up
+    // with small batches. Deleting a row costs about a quarter of writing a
+    // chunk.
+    DUBARE_ASSIGN_OR_RETURN(uint64_t deleted, DeleteObsolete(step_chunks_));
+    uint64_t work = deleted * (kChunkEntries / 4);
     // Outputs of merges that died with their writer, or that we gave up.
     std::vector<int64_t> orphans = std::move(abandoned_);
     abandoned_.clear();

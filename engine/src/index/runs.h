@@ -215,11 +215,12 @@ class RunStore {
   absl::Status MarkObsolete(int64_t id);
   absl::Status LookupInRun(int64_t id, const Run& run, uint64_t key, std::vector<uint32_t>* docs);
 
-  // One merge transaction: deletes up to `max_chunks` rows of obsolete runs,
+  // One merge transaction: deletes up to step_chunks_ rows of obsolete runs,
   // drops merges whose output or inputs vanished, starts the merges that are
   // due, and advances the smallest one by up to `max_chunks` chunks,
   // finishing it when its inputs are exhausted. Returns the work done
-  // (entries written, kChunkEntries per row deleted); 0 when there was none.
+  // (entries written, kChunkEntries / 4 per row deleted); 0 when there was
+  // none.
   absl::StatusOr<uint64_t> MergeStep(uint32_t max_chunks);
   absl::StatusOr<uint64_t> DeleteObsolete(uint32_t max_rows);
   // Writes the pieces of `bloom` from *piece on that lie wholly below byte
