@@ -157,6 +157,21 @@ TEST(ReaderJsonlTest, ByteOrderMarkIsSkipped) {
   EXPECT_TRUE(docs[0].ok()) << docs[0].detail;
 }
 
+// Found by jsonl_reader_fuzz: the mark belongs to no line, so a file holding
+// only a mark has no line at all, and one with a mark and "\n" has one empty line.
+TEST(ReaderJsonlTest, AFileOfOnlyAByteOrderMarkHasNoLines) {
+  TempDir dir;
+  for (InputFormat format : {InputFormat::kJsonl, InputFormat::kLines}) {
+    ReaderOptions options;
+    options.format = format;
+    EXPECT_TRUE(ReadOk({dir.Write("bom", "\xEF\xBB\xBF")}, options).empty());
+    std::vector<Document> docs = ReadOk({dir.Write("bom_nl", "\xEF\xBB\xBF\n")}, options);
+    ASSERT_EQ(docs.size(), 1u);
+    EXPECT_EQ(docs[0].line, 1u);
+    EXPECT_EQ(docs[0].reject, RejectReason::kEmpty);
+  }
+}
+
 // Every kind of bad line yields exactly one rejection, at its line, and the
 // good lines around it still come through.
 TEST(ReaderJsonlTest, EveryBadLineIsRejectedWithItsLineAndReason) {

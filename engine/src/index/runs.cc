@@ -138,7 +138,7 @@ absl::Status DecodeChunk(absl::string_view bytes, std::vector<Entry>* out) {
 
 namespace {
 constexpr int64_t kChunkMask = (int64_t{1} << kChunkShift) - 1;
-constexpr int64_t kComplete = 0, kWriting = 1;  // runs.state
+constexpr int64_t kWriting = 1;  // runs.state: 0 complete, 1 being written, 2 obsolete
 }  // namespace
 
 int RunLevel(uint64_t entries) {
@@ -521,8 +521,10 @@ absl::Status RunStore::StartDueMerges() {
   // Complete runs that no merge of ours reads, by level, oldest first.
   std::map<int, std::vector<int64_t>> idle;
   for (const auto& [id, run] : runs_) {
+    // A named copy: clang 14 cannot capture a structured binding (fuzz builds).
+    const int64_t run_id = id;
     const bool busy = std::any_of(merges_.begin(), merges_.end(), [&](const MergeState& m) {
-      return std::find(m.inputs.begin(), m.inputs.end(), id) != m.inputs.end();
+      return std::find(m.inputs.begin(), m.inputs.end(), run_id) != m.inputs.end();
     });
     if (!busy) idle[RunLevel(run.entries)].push_back(id);
   }
