@@ -13,6 +13,7 @@
 #include <zstd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -60,6 +61,17 @@ struct Fixture {
   size_t bytes = 0;  // uncompressed
 };
 
+// The fixture files live for the whole run and are removed at exit.
+void RemoveAtExit(const std::string& path) {
+  static auto* paths = new std::vector<std::string>;
+  if (paths->empty()) {
+    std::atexit([] {
+      for (const std::string& p : *paths) std::remove(p.c_str());
+    });
+  }
+  paths->push_back(path);
+}
+
 const Fixture& CorpusFile(size_t docs, Codec codec) {
   static std::map<std::pair<size_t, int>, Fixture>* cache = new std::map<std::pair<size_t, int>, Fixture>;
   auto it = cache->find({docs, codec});
@@ -80,6 +92,7 @@ const Fixture& CorpusFile(size_t docs, Codec codec) {
                .string();
   f.bytes = data.size();
   std::ofstream(f.path, std::ios::binary) << Compress(data, codec);
+  RemoveAtExit(f.path);
   return cache->emplace(std::make_pair(docs, static_cast<int>(codec)), f).first->second;
 }
 

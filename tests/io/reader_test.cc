@@ -82,11 +82,14 @@ TEST(ReaderJsonlTest, DottedPathsDescendIntoObjects) {
   EXPECT_THAT(docs[0].fields, ElementsAre(R"(["a","b"])", "1.5", ""));
 }
 
-TEST(ReaderJsonlTest, MissingIdBecomesFileAndLine) {
+// An empty id was found by jsonl_reader_fuzz: it named nothing, and two such
+// records would share one id (the index would call the second one `exists`).
+TEST(ReaderJsonlTest, MissingNullOrEmptyIdBecomesFileAndLine) {
   TempDir dir;
-  std::string path = dir.Write("a.jsonl", "{\"text\":\"x\"}\n{\"text\":\"y\"}");
+  std::string path = dir.Write(
+      "a.jsonl", "{\"text\":\"x\"}\n{\"id\":null,\"text\":\"y\"}\n{\"id\":\"\",\"text\":\"z\"}");
   std::vector<Document> docs = ReadOk({path});
-  EXPECT_THAT(Ids(docs), ElementsAre(path + ":1", path + ":2"));
+  EXPECT_THAT(Ids(docs), ElementsAre(path + ":1", path + ":2", path + ":3"));
 }
 
 // Next() reuses the caller's Document: nothing of one record may leak into

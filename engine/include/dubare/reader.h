@@ -83,8 +83,8 @@ struct ReaderOptions {
   InputFormat format = InputFormat::kAuto;
   // JSON Lines: where the id and the text are. A dotted path ("meta.url")
   // descends into nested objects. A record without an id (or with a null
-  // one) gets "FILE:LINE"; a non-string id (a number, say) is used as
-  // compact JSON.
+  // or empty one) gets "FILE:LINE"; a non-string id (a number, say) is used
+  // as compact JSON.
   std::string id_field = "id";
   std::string text_field = "text";
   // JSON Lines: more fields to capture into Document::fields, in this order

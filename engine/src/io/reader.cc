@@ -505,7 +505,7 @@ struct Reader::Impl {
     }
     Extracted& x = extracted;
     RejectReason reason = extractor.Extract(line.text, &x, &doc->detail);
-    if (x.found[kIdSlot]) {
+    if (x.found[kIdSlot] && !x.slots[kIdSlot].empty()) {  // "" names nothing
       doc->id.swap(x.slots[kIdSlot]);
     } else {
       doc->id = LineId(current, line.number);
