@@ -538,6 +538,38 @@ TEST(IndexTest, BadDocumentsAreRejectedWithTheirId) {
   EXPECT_EQ(stats->batches, 0u);
 }
 
+// Sketching workers take documents as they come free; whichever finishes
+// first, the error names the first bad document in input order, and the
+// sketches of a good batch are in input order.
+TEST(IndexTest, ParallelSketchingReportsTheFirstBadDocumentAndKeepsTheOrder) {
+  const std::string dir = NewDir("parallel");
+  IndexOptions options;
+  options.threads = 4;
+  std::unique_ptr<Index> index = CreateOrDie(dir + "/i.db", options);
+  ASSERT_NE(index, nullptr);
+  std::vector<IndexDocument> docs;
+  for (int i = 0; i < 300; ++i) {
+    docs.push_back({absl::StrCat("d", i), absl::StrCat("وشەی ", i, " و ", i * 7, " لە دەقێکدا"), ""});
+  }
+  absl::StatusOr<std::vector<SketchedDocument>> sketched = index->Sketch(docs);
+  ASSERT_TRUE(sketched.ok()) << sketched.status();
+  DocumentSketcher one(index->settings().sketch);
+  for (size_t i = 0; i < docs.size(); ++i) {
+    DocumentSketch want;
+    ASSERT_TRUE(one.Sketch(docs[i].text, &want).ok());
+    ASSERT_EQ((*sketched)[i].id, docs[i].id);
+    ASSERT_EQ((*sketched)[i].length, docs[i].text.size());
+    ASSERT_EQ((*sketched)[i].minhash, want.minhash) << i;
+  }
+  docs[290].text = "late \xff";
+  docs[131].text = "early \xfe";
+  for (int round = 0; round < 20; ++round) {
+    sketched = index->Sketch(docs);
+    ASSERT_FALSE(sketched.ok());
+    EXPECT_THAT(sketched.status().message(), HasSubstr("document 'd131'"));
+  }
+}
+
 // Pre-sketched documents with random signatures (no near-duplicates).
 std::vector<SketchedDocument> RandomSketches(const std::string& prefix, size_t n, uint64_t seed) {
   std::mt19937_64 rng(seed);

@@ -7,11 +7,13 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
 #include "dubare/normalize.h"
 #include "dubare/shingle.h"
 #include "dubare/sketch.h"
@@ -48,6 +50,29 @@ TEST(DocumentSketcherTest, EqualsTheStagesComposedByHand) {
       EXPECT_EQ(got.normalized_bytes, norm->text.size());
       DocumentSketch other;
       ASSERT_TRUE(sketcher.Sketch("Rojbaş", &other).ok());
+    }
+  }
+}
+
+// The index's shortcut (no SimHash, no sorted set) against the full sketch,
+// on texts with repeated shingles, on the press reports, and on an empty text.
+TEST(DocumentSketcherTest, SketchMinHashEqualsTheFullSketchsSignature) {
+  std::vector<std::string> texts = {kText, absl::StrCat(kText, " ", kText, " ", kText), "", "x"};
+  for (const auto& entry : std::filesystem::directory_iterator(DUBARE_SOURCE_DIR "/corpus/press")) {
+    std::ifstream in(entry.path(), std::ios::binary);
+    texts.emplace_back(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  ASSERT_GT(texts.size(), 6u);
+  for (MinHashMethod m : {MinHashMethod::kClassic, MinHashMethod::kOnePerm}) {
+    SketchParams p;
+    p.method = m;
+    DocumentSketcher sketcher(p);
+    DocumentSketch full;
+    std::vector<uint32_t> minhash;
+    for (const std::string& text : texts) {
+      ASSERT_TRUE(sketcher.Sketch(text, &full).ok());
+      ASSERT_TRUE(sketcher.SketchMinHash(text, &minhash).ok());
+      EXPECT_EQ(minhash, full.minhash) << MinHashMethodName(m) << " " << text.substr(0, 40);
     }
   }
 }

@@ -8,6 +8,7 @@
 #include <xxhash.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -710,25 +711,41 @@ absl::StatusOr<std::unique_ptr<Index>> Index::Open(const std::string& path,
 
 absl::StatusOr<std::vector<SketchedDocument>> Index::Sketch(absl::Span<const IndexDocument> docs) {
   std::vector<SketchedDocument> out(docs.size());
-  // Worker w sketches its contiguous slice with its own sketcher.
+  // Workers take small runs of documents from a shared counter rather than a
+  // fixed slice each: in `dubare index add` they share the cores with the
+  // database thread, and a worker it slows down would hold the batch back.
+  constexpr size_t kRun = 8;
   const size_t workers = std::min(impl_->sketchers.size(), std::max<size_t>(1, docs.size() / 16));
-  std::vector<absl::Status> errors(workers);
+  std::atomic<size_t> next{0};
+  std::atomic<bool> failed{false};
+  // (document, error) of each worker's first failure. Runs are taken in
+  // order and a taken run is finished unless it fails, so the smallest
+  // document among them is the first bad one in input order.
+  std::vector<std::pair<size_t, absl::Status>> errors(workers, {docs.size(), absl::OkStatus()});
   auto work = [&](size_t w) {
-    DocumentSketch sketch;
-    for (size_t i = docs.size() * w / workers; i < docs.size() * (w + 1) / workers; ++i) {
-      absl::Status s = impl_->sketchers[w]->Sketch(docs[i].text, &sketch);
-      if (!s.ok()) {
-        errors[w] = Annotate(s, absl::StrCat("document '", docs[i].id, "'"));
-        return;
+    size_t begin;
+    while (!failed.load(std::memory_order_relaxed) && (begin = next.fetch_add(kRun)) < docs.size()) {
+      for (size_t i = begin; i < std::min(begin + kRun, docs.size()); ++i) {
+        SketchedDocument& d = out[i];
+        absl::Status s = impl_->sketchers[w]->SketchMinHash(docs[i].text, &d.minhash);
+        if (!s.ok()) {
+          errors[w] = {i, Annotate(s, absl::StrCat("document '", docs[i].id, "'"))};
+          failed.store(true, std::memory_order_relaxed);
+          return;
+        }
+        d.id = docs[i].id;
+        d.metadata = docs[i].metadata;
+        d.length = docs[i].text.size();
       }
-      out[i] = {docs[i].id, docs[i].metadata, docs[i].text.size(), std::move(sketch.minhash)};
     }
   };
   std::vector<std::thread> threads;
   for (size_t w = 1; w < workers; ++w) threads.emplace_back(work, w);
   work(0);
   for (std::thread& t : threads) t.join();
-  for (const absl::Status& s : errors) DUBARE_RETURN_IF_ERROR(s);
+  const auto first = std::min_element(errors.begin(), errors.end(),
+                                      [](const auto& a, const auto& b) { return a.first < b.first; });
+  if (first != errors.end()) DUBARE_RETURN_IF_ERROR(first->second);
   return out;
 }
 

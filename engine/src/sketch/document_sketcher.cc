@@ -50,4 +50,14 @@ absl::Status DocumentSketcher::Sketch(absl::string_view text, DocumentSketch* ou
   return absl::OkStatus();
 }
 
+absl::Status DocumentSketcher::SketchMinHash(absl::string_view text,
+                                             std::vector<uint32_t>* minhash) {
+  Impl& m = *impl_;
+  if (absl::Status s = m.normalizer.Normalize(text, &m.normalized); !s.ok()) return s;
+  m.shingler.Shingle(m.normalized.text, &m.shingles, /*want_spans=*/false);
+  minhash->resize(m.params.num_perm);
+  m.minhasher.Sketch(m.shingles.hashes, absl::MakeSpan(*minhash));
+  return absl::OkStatus();
+}
+
 }  // namespace dubare
