@@ -10,11 +10,15 @@
 #ifndef DUBARE_FUZZ_FUZZ_UTIL_H_
 #define DUBARE_FUZZ_FUZZ_UTIL_H_
 
+#include <unistd.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <string>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 
 #define FUZZ_CHECK(cond)                                                         \
@@ -45,6 +49,21 @@ class Input {
  private:
   absl::string_view rest_;
 };
+
+// A per-process scratch file for targets whose code under test reads paths:
+// in /dev/shm when writable, so each run costs no disk I/O.
+inline std::string TempPath(absl::string_view name) {
+  const char* dir = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
+  return absl::StrCat(dir, "/dubare_", getpid(), "_", name);
+}
+
+// Replaces the file's contents (no fsync: a fuzzer writes one per run).
+inline bool WriteFile(const std::string& path, absl::string_view bytes) {
+  FILE* f = std::fopen(path.c_str(), "wb");
+  if (f == nullptr) return false;
+  const bool ok = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
+  return std::fclose(f) == 0 && ok;
+}
 
 }  // namespace dubare::fuzz
 

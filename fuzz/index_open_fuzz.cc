@@ -8,8 +8,6 @@
 // opened index answers Stats, CheckIntegrity, a query and (when writable) an
 // add with a status, never a crash, and its settings are valid.
 
-#include <unistd.h>
-
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -23,11 +21,6 @@
 
 namespace dubare {
 namespace {
-
-std::string TempPath() {
-  const char* dir = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
-  return absl::StrCat(dir, "/dubare_index_fuzz_", getpid(), ".dbx");
-}
 
 void RemoveFiles(const std::string& path) {
   for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
@@ -44,14 +37,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const uint8_t o = in.Byte();
   const absl::string_view bytes = in.rest();
 
-  static const std::string path = TempPath();
+  static const std::string path = fuzz::TempPath("index_fuzz.dbx");
   RemoveFiles(path);
-  {
-    FILE* f = std::fopen(path.c_str(), "wb");
-    FUZZ_CHECK(f != nullptr);
-    FUZZ_CHECK(std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size());
-    FUZZ_CHECK(std::fclose(f) == 0);
-  }
+  FUZZ_CHECK(fuzz::WriteFile(path, bytes));
   IndexOptions options;
   options.read_only = o & 1;
   options.quick_check = o & 2;

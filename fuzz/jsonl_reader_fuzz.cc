@@ -11,8 +11,6 @@
 //     respects max_document_bytes; a rejection has a reason and a detail;
 //   * the stats count what was handed out, by reason.
 
-#include <unistd.h>
-
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -27,18 +25,6 @@
 
 namespace dubare {
 namespace {
-
-std::string TempPath(absl::string_view extension) {
-  const char* dir = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
-  return absl::StrCat(dir, "/dubare_reader_fuzz_", getpid(), extension);
-}
-
-bool WriteAll(const std::string& path, absl::string_view bytes) {
-  FILE* f = std::fopen(path.c_str(), "wb");
-  if (f == nullptr) return false;
-  const bool ok = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
-  return std::fclose(f) == 0 && ok;
-}
 
 // Lines of uncompressed input: each '\n' ends one, and a last line without
 // one still counts. A leading byte order mark is not part of any line.
@@ -76,8 +62,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     options.extra_fields = {"date"};
   }
 
-  static const std::string path = TempPath(".jsonl");
-  FUZZ_CHECK(WriteAll(path, bytes));
+  static const std::string path = fuzz::TempPath("reader_fuzz.jsonl");
+  FUZZ_CHECK(fuzz::WriteFile(path, bytes));
   absl::StatusOr<std::unique_ptr<Reader>> reader = Reader::Open({path}, options);
   FUZZ_CHECK(reader.ok());
 

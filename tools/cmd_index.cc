@@ -99,6 +99,22 @@ IndexInputCallbacks PrintingCallbacks() {
   return callbacks;
 }
 
+// ParseOrExit, then the count of positional arguments: exactly one PATH when
+// `more` is null, else PATH and at least one `more` ("INPUT", "ID").
+bool ParseIndexArgs(FlagSet& flags, int argc, char** argv, const char* name, const char* more,
+                    std::vector<std::string>* args, int* exit_code) {
+  if (!ParseOrExit(flags, argc, argv, args, exit_code)) return false;
+  if (more == nullptr ? args->size() == 1 : args->size() >= 2) return true;
+  if (more == nullptr) {
+    std::fprintf(stderr, "dubare %s: expected one PATH\n\n%s", name, flags.Help().c_str());
+  } else {
+    std::fprintf(stderr, "dubare %s: expected PATH and at least one %s\n\n%s", name, more,
+                 flags.Help().c_str());
+  }
+  *exit_code = kExitUsage;
+  return false;
+}
+
 int Create(int argc, char** argv) {
   IndexOptions options;
   IndexSettings& settings = options.settings;
@@ -112,10 +128,8 @@ int Create(int argc, char** argv) {
   flags.Uint("rows", &settings.lsh.rows, 0, 1024, "LSH rows per band (0 = chosen for --threshold)");
   std::vector<std::string> args;
   int exit_code = kExitOk;
-  if (!ParseOrExit(flags, argc, argv, &args, &exit_code)) return exit_code;
-  if (args.size() != 1) {
-    std::fprintf(stderr, "dubare index create: expected one PATH\n\n%s", flags.Help().c_str());
-    return kExitUsage;
+  if (!ParseIndexArgs(flags, argc, argv, "index create", nullptr, &args, &exit_code)) {
+    return exit_code;
   }
   absl::StatusOr<std::unique_ptr<Index>> index = Index::Create(args[0], options);
   if (!index.ok()) return Fail("index create", index.status());
@@ -144,13 +158,8 @@ int AddOrQuery(int argc, char** argv, bool add) {
   }
   std::vector<std::string> args;
   int exit_code = kExitOk;
-  if (!ParseOrExit(flags, argc, argv, &args, &exit_code)) return exit_code;
   const char* name = add ? "index add" : "index query";
-  if (args.size() < 2) {
-    std::fprintf(stderr, "dubare %s: expected PATH and at least one INPUT\n\n%s", name,
-                 flags.Help().c_str());
-    return kExitUsage;
-  }
+  if (!ParseIndexArgs(flags, argc, argv, name, "INPUT", &args, &exit_code)) return exit_code;
   options.read_only = !add;
   absl::StatusOr<std::unique_ptr<Index>> index = Index::Open(args[0], options);
   if (!index.ok()) return Fail(name, index.status());
@@ -171,11 +180,8 @@ int Remove(int argc, char** argv) {
   AddOpenFlags(flags, &options);
   std::vector<std::string> args;
   int exit_code = kExitOk;
-  if (!ParseOrExit(flags, argc, argv, &args, &exit_code)) return exit_code;
-  if (args.size() < 2) {
-    std::fprintf(stderr, "dubare index remove: expected PATH and at least one ID\n\n%s",
-                 flags.Help().c_str());
-    return kExitUsage;
+  if (!ParseIndexArgs(flags, argc, argv, "index remove", "ID", &args, &exit_code)) {
+    return exit_code;
   }
   absl::StatusOr<std::unique_ptr<Index>> index = Index::Open(args[0], options);
   if (!index.ok()) return Fail("index remove", index.status());
@@ -196,12 +202,8 @@ int StatsOrCheck(int argc, char** argv, bool check) {
   AddOpenFlags(flags, &options);
   std::vector<std::string> args;
   int exit_code = kExitOk;
-  if (!ParseOrExit(flags, argc, argv, &args, &exit_code)) return exit_code;
   const char* name = check ? "index check" : "index stats";
-  if (args.size() != 1) {
-    std::fprintf(stderr, "dubare %s: expected one PATH\n\n%s", name, flags.Help().c_str());
-    return kExitUsage;
-  }
+  if (!ParseIndexArgs(flags, argc, argv, name, nullptr, &args, &exit_code)) return exit_code;
   options.read_only = true;
   absl::StatusOr<std::unique_ptr<Index>> index = Index::Open(args[0], options);
   if (!index.ok()) return Fail(name, index.status());
@@ -226,10 +228,8 @@ int Compact(int argc, char** argv) {
              "chunks (320 band-key entries each) per merge transaction");
   std::vector<std::string> args;
   int exit_code = kExitOk;
-  if (!ParseOrExit(flags, argc, argv, &args, &exit_code)) return exit_code;
-  if (args.size() != 1) {
-    std::fprintf(stderr, "dubare index compact: expected one PATH\n\n%s", flags.Help().c_str());
-    return kExitUsage;
+  if (!ParseIndexArgs(flags, argc, argv, "index compact", nullptr, &args, &exit_code)) {
+    return exit_code;
   }
   absl::StatusOr<std::unique_ptr<Index>> index = Index::Open(args[0], options);
   if (!index.ok()) return Fail("index compact", index.status());

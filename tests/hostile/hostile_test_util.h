@@ -22,37 +22,11 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "io/io_test_util.h"
 
 namespace dubare::hostile {
 
-// A fresh directory, removed with its contents at destruction.
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = ::testing::TempDir() + "dubare_hostile_XXXXXX";
-    path_ = ::mkdtemp(tmpl.data());
-    EXPECT_FALSE(path_.empty());
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  const std::string& path() const { return path_; }
-  std::string Path(const std::string& name) const { return path_ + "/" + name; }
-
-  // Writes `data` to path()/name (creating parent directories); returns the full path.
-  std::string Write(const std::string& name, const std::string& data) const {
-    const std::string full = Path(name);
-    std::filesystem::create_directories(std::filesystem::path(full).parent_path());
-    std::ofstream out(full, std::ios::binary);
-    out << data;
-    EXPECT_TRUE(out.good()) << full;
-    return full;
-  }
-
- private:
-  std::string path_;
-};
+using ::dubare::testing::TempDir;
 
 inline std::string ReadAll(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

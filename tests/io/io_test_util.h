@@ -29,15 +29,20 @@ class TempDir {
     path_ = ::mkdtemp(tmpl.data());
     EXPECT_FALSE(path_.empty());
   }
-  ~TempDir() { std::filesystem::remove_all(path_); }
+  ~TempDir() {
+    std::error_code ignored;  // a test may have left an unreadable entry behind
+    std::filesystem::remove_all(path_, ignored);
+  }
   const std::string& path() const { return path_; }
+  std::string Path(const std::string& name) const { return path_ + "/" + name; }
 
   // Writes `data` to path()/name (creating parent directories); returns the full path.
   std::string Write(const std::string& name, const std::string& data) const {
-    std::string full = path_ + "/" + name;
+    const std::string full = Path(name);
     std::filesystem::create_directories(std::filesystem::path(full).parent_path());
     std::ofstream out(full, std::ios::binary);
     out << data;
+    EXPECT_TRUE(out.good()) << full;
     return full;
   }
 
