@@ -315,6 +315,9 @@ absl::Status RunStore::LookupSorted(absl::Span<const Entry> sorted,
   // address order. The filters of a large index do not fit in cache: each
   // block is fetched kAhead keys before it is tested, so that misses overlap.
   constexpr size_t kAhead = 16;
+  // Keys of a batch that fall in one chunk share its read: keys go in order,
+  // so only the last chunk read is kept.
+  LastChunk last;
   for (const auto& [id, run] : runs_) {
     for (size_t i = 0; i < std::min(kAhead, sorted.size()); ++i) {
       __builtin_prefetch(run.bloom.Block(sorted[i].key));
@@ -323,14 +326,14 @@ absl::Status RunStore::LookupSorted(absl::Span<const Entry> sorted,
       if (i + kAhead < sorted.size()) __builtin_prefetch(run.bloom.Block(sorted[i + kAhead].key));
       const uint64_t key = sorted[i].key;
       if (BloomFilter::BlockContains(run.bloom.Block(key), key)) {
-        DUBARE_RETURN_IF_ERROR(LookupInRun(id, run, key, &(*docs)[sorted[i].doc]));
+        DUBARE_RETURN_IF_ERROR(LookupInRun(id, run, key, &last, &(*docs)[sorted[i].doc]));
       }
     }
   }
   return absl::OkStatus();
 }
 
-absl::Status RunStore::LookupInRun(int64_t id, const Run& run, uint64_t key,
+absl::Status RunStore::LookupInRun(int64_t id, const Run& run, uint64_t key, LastChunk* last,
                                    std::vector<uint32_t>* docs) {
   // The last chunk starting at or before `key`; equal keys may also end the
   // chunks before it.
@@ -339,12 +342,19 @@ absl::Status RunStore::LookupInRun(int64_t id, const Run& run, uint64_t key,
   size_t chunk = static_cast<size_t>(it - run.fences.begin()) - 1;
   while (chunk > 0 && run.fences[chunk] == key) --chunk;
   for (;; ++chunk) {
-    read_chunk_.BindInt(1, (id << kChunkShift) | int64_t(chunk));
-    DUBARE_ASSIGN_OR_RETURN(bool row, read_chunk_.Step());
-    absl::string_view bytes = row ? read_chunk_.ColumnBlob(0) : absl::string_view();
+    if (last->run != id || last->chunk != chunk) {
+      read_chunk_.BindInt(1, (id << kChunkShift) | int64_t(chunk));
+      DUBARE_ASSIGN_OR_RETURN(bool row, read_chunk_.Step());
+      absl::string_view blob = row ? read_chunk_.ColumnBlob(0) : absl::string_view();
+      last->bytes.assign(blob.data(), blob.size());
+      read_chunk_.Reset();
+      last->run = id;
+      last->chunk = chunk;
+    }
+    absl::string_view bytes = last->bytes;
     const int64_t n = ChunkSize(bytes);
     if (n <= 0) {
-      read_chunk_.Reset();
+      last->run = -1;
       return absl::DataLossError(
           absl::StrCat(db_->path(), ": run ", id, " chunk ", chunk, " is missing or malformed"));
     }
@@ -363,7 +373,6 @@ absl::Status RunStore::LookupInRun(int64_t id, const Run& run, uint64_t key,
     for (; i < n && Load<uint64_t>(keys + i * 8) == key; ++i) {
       docs->push_back(Load<uint32_t>(doc_bytes + i * 4));
     }
-    read_chunk_.Reset();
     // The key goes on only if it also starts the next chunk.
     if (i < n || chunk + 1 == run.chunks || run.fences[chunk + 1] != key) break;
   }

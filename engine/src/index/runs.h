@@ -213,7 +213,14 @@ class RunStore {
   absl::Status WriteChunk(int64_t run, uint32_t chunk, absl::Span<const Entry> entries);
   // Flags a run obsolete (invisible; DeleteObsolete deletes its rows).
   absl::Status MarkObsolete(int64_t id);
-  absl::Status LookupInRun(int64_t id, const Run& run, uint64_t key, std::vector<uint32_t>* docs);
+  // The chunk a lookup read last (run -1: none).
+  struct LastChunk {
+    int64_t run = -1;
+    size_t chunk = 0;
+    std::string bytes;
+  };
+  absl::Status LookupInRun(int64_t id, const Run& run, uint64_t key, LastChunk* last,
+                           std::vector<uint32_t>* docs);
 
   // One merge transaction: deletes up to step_chunks_ rows of obsolete runs,
   // drops merges whose output or inputs vanished, starts the merges that are
