@@ -35,6 +35,8 @@ constexpr char kUsage[] =
 
 void AddOpenFlags(FlagSet& flags, IndexOptions* options) {
   flags.Int("cache-mb", &options->cache_mb, 1, 1 << 20, "SQLite page cache in MiB");
+  flags.Int("resident-mb", &options->resident_mb, 0, 1 << 20,
+            "band keys of the newest documents held in memory, in MiB");
   flags.Int("busy-timeout-ms", &options->busy_timeout_ms, 0, 1 << 30,
             "wait this long for another writer");
   flags.Bool("quick-check", &options->quick_check, "run PRAGMA quick_check when opening");

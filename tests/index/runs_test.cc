@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "index/index_test_util.h"
 #include "index/runs.h"
@@ -153,12 +154,17 @@ int64_t CountRows(Db* db, const char* sql) {
 constexpr char kMergingChunks[] =
     "SELECT count(*) FROM chunks WHERE chunk >> 24 IN (SELECT run FROM runs WHERE state = 1)";
 
-TEST(RunStoreTest, LookupsMatchAMultimapThroughMerges) {
-  const std::string dir = index_test::NewDir("runs");
+// The store with this many bytes of runs held in memory: none, some, all.
+class RunStoreLookupTest : public ::testing::TestWithParam<uint64_t> {};
+INSTANTIATE_TEST_SUITE_P(Resident, RunStoreLookupTest,
+                         ::testing::Values(0, 64 << 10, uint64_t{1} << 30));
+
+TEST_P(RunStoreLookupTest, LookupsMatchAMultimapThroughMerges) {
+  const std::string dir = index_test::NewDir(absl::StrCat("runs", GetParam()));
   std::unique_ptr<Db> db = NewStoreDb(dir + "/r.db");
   ASSERT_NE(db, nullptr);
   constexpr uint32_t kStep = 3;
-  RunStore store(db.get(), kStep);
+  RunStore store(db.get(), kStep, /*resident_bytes=*/GetParam());
   ChunkWriteCounter counter(db.get());
 
   std::mt19937_64 rng(9);
@@ -191,6 +197,11 @@ TEST(RunStoreTest, LookupsMatchAMultimapThroughMerges) {
     // the merges under way.
     ASSERT_LE(store.num_runs(), (kMergeFanout - 1) * 6 + kMergeFanout * store.merges_in_progress())
         << batch;
+    if (batch % 50 == 49) {  // while runs come and go (and in and out of memory)
+      std::vector<uint64_t> probe = hot;
+      for (int i = 0; i < 300; ++i) probe.push_back(rng() % 100000);
+      ExpectSameLookups(db.get(), &store, reference, probe);
+    }
   }
   EXPECT_GT(merged, reference.size());  // entries were rewritten by merges
   ASSERT_TRUE(store.Merge(UINT64_MAX).ok());
@@ -202,6 +213,14 @@ TEST(RunStoreTest, LookupsMatchAMultimapThroughMerges) {
   std::vector<uint64_t> probe = hot;
   for (int i = 0; i < 2000; ++i) probe.push_back(rng() % 100000);
   ExpectSameLookups(db.get(), &store, reference, probe);
+  if (GetParam() == 0) {
+    EXPECT_EQ(store.resident_runs(), 0u);
+  } else if (GetParam() == 64 << 10) {  // the smallest runs only
+    EXPECT_GT(store.resident_runs(), 0u);
+    EXPECT_LT(store.resident_runs(), store.num_runs());
+  } else {
+    EXPECT_EQ(store.resident_runs(), store.num_runs());
+  }
   // The hot keys span many chunks of the largest run.
   EXPECT_GT(reference.count(42), 2 * kChunkEntries);
   // Reopened from the database, a store answers the same.

@@ -92,6 +92,10 @@ struct IndexOptions {
   bool sync_full = false;
   int busy_timeout_ms = 10000;  // wait this long for another writer's lock
   int cache_mb = 256;           // SQLite page cache
+  // Band-key entries (12 bytes each) of the smallest runs -- the most recent
+  // documents -- held in memory, so that finding near-duplicates of them
+  // reads no chunk from the file. 0 = none.
+  int resident_mb = 256;
   int threads = 1;              // sketching threads for Add/Query of texts
   // Merging of band-key runs: Add() first spends up to merge_work times its
   // batch's entries on due merges, in transactions of at most
@@ -163,6 +167,7 @@ struct IndexStats {
   uint64_t free_bytes = 0;
   uint64_t wal_bytes = 0;
   uint64_t filter_memory_bytes = 0;  // Bloom filters and fences held in memory
+  uint64_t resident_runs = 0;        // runs held in memory (IndexOptions::resident_mb)
   int64_t created_at = 0;            // Unix seconds
   int64_t last_batch_at = 0;
 

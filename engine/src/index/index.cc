@@ -134,9 +134,11 @@ absl::Status IndexOptions::Validate() const {
   if (threads < 1 || threads > 256) {
     return absl::InvalidArgumentError(absl::StrCat("threads ", threads, " is not in [1, 256]"));
   }
-  if (cache_mb < 1 || busy_timeout_ms < 0 || max_bucket_size < 1 || merge_step_chunks < 1) {
+  if (cache_mb < 1 || busy_timeout_ms < 0 || resident_mb < 0 || max_bucket_size < 1 ||
+      merge_step_chunks < 1) {
     return absl::InvalidArgumentError(
-        "cache_mb, max_bucket_size, merge_step_chunks must be >= 1, busy_timeout_ms >= 0");
+        "cache_mb, max_bucket_size, merge_step_chunks must be >= 1, busy_timeout_ms and "
+        "resident_mb >= 0");
   }
   return absl::OkStatus();
 }
@@ -159,10 +161,11 @@ std::string IndexStats::ToText() const {
       "sketch: %s\nlsh: %s\nthreshold: %g\ndocuments: %d\nbatches: %d\nruns: %d\n"
       "merging_runs: %d\nband_entries: %d\nremoved_documents: %d\nfile_bytes: %d\n"
       "free_bytes: %d\nwal_bytes: %d\nbytes_per_document: %.0f\nfilter_memory_bytes: %d\n"
+      "resident_runs: %d\n"
       "created_at: %d\nlast_batch_at: %d\n",
       settings.sketch.ToString(), settings.lsh.ToString(), settings.threshold, documents, batches,
       runs, merging_runs, band_entries, removed_documents, file_bytes, free_bytes, wal_bytes,
-      per_doc, filter_memory_bytes, created_at, last_batch_at);
+      per_doc, filter_memory_bytes, resident_runs, created_at, last_batch_at);
 }
 
 std::string CompactResult::ToText() const {
@@ -259,7 +262,8 @@ absl::Status Index::Impl::Init() {
                           db->Prepare("SELECT coalesce(max(batch), 0) + 1 FROM batches"));
   DUBARE_ASSIGN_OR_RETURN(
       add_count, db->Prepare("UPDATE meta SET value = value + ? WHERE key = 'documents'"));
-  runs = std::make_unique<RunStore>(db.get(), options.merge_step_chunks);
+  runs = std::make_unique<RunStore>(db.get(), options.merge_step_chunks,
+                                    uint64_t(options.resident_mb) << 20);
   for (int i = 0; i < options.threads; ++i) {
     sketchers.push_back(std::make_unique<DocumentSketcher>(settings.sketch, options.on_invalid));
   }
@@ -851,6 +855,7 @@ absl::StatusOr<IndexStats> Index::Stats() {
   stats.runs = impl_->runs->num_runs();
   stats.band_entries = impl_->runs->num_entries();
   stats.filter_memory_bytes = impl_->runs->memory_bytes();
+  stats.resident_runs = impl_->runs->resident_runs();
   DUBARE_RETURN_IF_ERROR(impl_->Commit());
   DUBARE_RETURN_IF_ERROR(s);
   struct stat st;

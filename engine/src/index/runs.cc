@@ -230,13 +230,48 @@ absl::Status RunStore::Sync() {
     ids.push_back(list_runs_.ColumnInt(0));
   }
   list_runs_.Reset();
+  bool changed = false;
   for (auto it = runs_.begin(); it != runs_.end();) {
-    it = std::binary_search(ids.begin(), ids.end(), it->first) ? std::next(it) : runs_.erase(it);
+    const bool kept = std::binary_search(ids.begin(), ids.end(), it->first);
+    it = kept ? std::next(it) : runs_.erase(it);
+    changed |= !kept;
   }
   for (int64_t id : ids) {
-    if (!runs_.contains(id)) DUBARE_RETURN_IF_ERROR(LoadRun(id));
+    if (!runs_.contains(id)) {
+      DUBARE_RETURN_IF_ERROR(LoadRun(id));
+      changed = true;
+    }
   }
+  if (changed) ChooseResident();
   return absl::OkStatus();
+}
+
+void RunStore::ChooseResident() {
+  std::vector<std::pair<uint64_t, int64_t>> by_size;  // (entries, run)
+  for (const auto& [id, run] : runs_) by_size.emplace_back(run.entries, id);
+  std::sort(by_size.begin(), by_size.end());
+  uint64_t bytes = 0;
+  for (const auto& [entries, id] : by_size) {
+    Run& run = runs_[id];
+    bytes += entries * (sizeof(uint64_t) + sizeof(uint32_t));
+    run.resident = bytes <= resident_bytes_;
+    if (!run.resident) {
+      run.keys = std::vector<uint64_t>();
+      run.docs = std::vector<uint32_t>();
+    }
+  }
+}
+
+size_t RunStore::resident_runs() const {
+  size_t n = 0;
+  for (const auto& [id, run] : runs_) n += run.resident;
+  return n;
+}
+
+size_t RunStore::resident_bytes() const {
+  size_t n = 0;
+  for (const auto& [id, run] : runs_) n += run.keys.size() * 8 + run.docs.size() * 4;
+  return n;
 }
 
 absl::Status RunStore::LoadRun(int64_t id) {
@@ -318,30 +353,55 @@ absl::Status RunStore::LookupSorted(absl::Span<const Entry> sorted,
   // Keys of a batch that fall in one chunk share its read: keys go in order,
   // so only the last chunk read is kept.
   LastChunk last;
-  for (const auto& [id, run] : runs_) {
+  for (auto& [id, run] : runs_) {
     for (size_t i = 0; i < std::min(kAhead, sorted.size()); ++i) {
       __builtin_prefetch(run.bloom.Block(sorted[i].key));
     }
     for (size_t i = 0; i < sorted.size(); ++i) {
       if (i + kAhead < sorted.size()) __builtin_prefetch(run.bloom.Block(sorted[i + kAhead].key));
       const uint64_t key = sorted[i].key;
-      if (BloomFilter::BlockContains(run.bloom.Block(key), key)) {
-        DUBARE_RETURN_IF_ERROR(LookupInRun(id, run, key, &last, &(*docs)[sorted[i].doc]));
+      if (!BloomFilter::BlockContains(run.bloom.Block(key), key)) continue;
+      std::vector<uint32_t>* found = &(*docs)[sorted[i].doc];
+      if (run.resident && run.keys.empty()) {
+        std::vector<Entry> entries;
+        entries.reserve(run.entries);
+        DUBARE_RETURN_IF_ERROR(ReadRun(id, run, &entries));
+        run.keys.reserve(entries.size());
+        run.docs.reserve(entries.size());
+        for (const Entry& e : entries) {
+          run.keys.push_back(e.key);
+          run.docs.push_back(e.doc);
+        }
       }
+      if (!run.resident) {
+        DUBARE_RETURN_IF_ERROR(LookupInRun(id, run, key, &last, found));
+        continue;
+      }
+      // The fences narrow the search to one chunk's keys: a search of the
+      // whole array would take a cache miss per step.
+      size_t j = FirstChunkWith(run, key) * size_t{kChunkEntries};
+      j = std::lower_bound(run.keys.begin() + j,
+                           run.keys.begin() + std::min(j + kChunkEntries, run.keys.size()), key) -
+          run.keys.begin();
+      for (; j < run.keys.size() && run.keys[j] == key; ++j) found->push_back(run.docs[j]);
     }
   }
   return absl::OkStatus();
 }
 
-absl::Status RunStore::LookupInRun(int64_t id, const Run& run, uint64_t key, LastChunk* last,
-                                   std::vector<uint32_t>* docs) {
+size_t RunStore::FirstChunkWith(const Run& run, uint64_t key) {
   // The last chunk starting at or before `key`; equal keys may also end the
   // chunks before it.
   auto it = std::upper_bound(run.fences.begin(), run.fences.end(), key);
-  if (it == run.fences.begin()) return absl::OkStatus();
-  size_t chunk = static_cast<size_t>(it - run.fences.begin()) - 1;
+  size_t chunk = it == run.fences.begin() ? 0 : static_cast<size_t>(it - run.fences.begin()) - 1;
   while (chunk > 0 && run.fences[chunk] == key) --chunk;
-  for (;; ++chunk) {
+  return chunk;
+}
+
+absl::Status RunStore::LookupInRun(int64_t id, const Run& run, uint64_t key, LastChunk* last,
+                                   std::vector<uint32_t>* docs) {
+  if (key < run.fences[0]) return absl::OkStatus();
+  for (size_t chunk = FirstChunkWith(run, key);; ++chunk) {
     if (last->run != id || last->chunk != chunk) {
       read_chunk_.BindInt(1, (id << kChunkShift) | int64_t(chunk));
       DUBARE_ASSIGN_OR_RETURN(bool row, read_chunk_.Step());
@@ -457,7 +517,16 @@ absl::Status RunStore::Append(absl::Span<const Entry> entries) {
   }
   size_t piece = 0;
   DUBARE_RETURN_IF_ERROR(WriteBloomPieces(id, run.bloom, run.bloom.bytes(), &piece));
-  runs_[id] = std::move(run);
+  Run& added = runs_[id] = std::move(run);
+  ChooseResident();
+  if (added.resident) {
+    added.keys.reserve(entries.size());
+    added.docs.reserve(entries.size());
+    for (const Entry& e : entries) {
+      added.keys.push_back(e.key);
+      added.docs.push_back(e.doc);
+    }
+  }
   return absl::OkStatus();
 }
 
@@ -640,6 +709,7 @@ absl::Status RunStore::Finish(MergeState* merge) {
     }
   }
   if (out.entries > 0) runs_[merge->output] = std::move(out);
+  ChooseResident();
   last_finished_ = merge->output;
   return absl::OkStatus();
 }

@@ -132,8 +132,13 @@ class RunStore {
   // caller's transaction; the caller fills `removed`).
   static absl::Status UpgradeSchemaFrom1(Db* db);
 
-  explicit RunStore(Db* db, uint32_t step_chunks = kDefaultStepChunks)
-      : db_(db), step_chunks_(std::max<uint32_t>(1, step_chunks)) {}
+  // Up to `resident_bytes` of the smallest runs' entries are held in
+  // memory, so that lookups in them read no chunk.
+  explicit RunStore(Db* db, uint32_t step_chunks = kDefaultStepChunks,
+                    uint64_t resident_bytes = 0)
+      : db_(db),
+        step_chunks_(std::max<uint32_t>(1, step_chunks)),
+        resident_bytes_(resident_bytes) {}
 
   // Brings the cached list of complete runs up to date with the database
   // (call inside a transaction). Cheap when nothing changed.
@@ -170,7 +175,9 @@ class RunStore {
   size_t num_runs() const { return runs_.size(); }  // complete runs
   size_t merges_in_progress() const { return merges_.size(); }
   uint64_t num_entries() const;
-  size_t memory_bytes() const;
+  size_t memory_bytes() const;    // filters and fences
+  size_t resident_runs() const;   // runs chosen to be held in memory
+  size_t resident_bytes() const;  // their entries read so far
   // Every entry of every complete run, checked to be sorted and to match
   // the runs' fences and filters, and that every chunk belongs to a run (for
   // integrity checks; call inside a transaction).
@@ -182,6 +189,11 @@ class RunStore {
     uint32_t chunks = 0;
     std::vector<uint64_t> fences;  // first key of each chunk
     BloomFilter bloom;
+    // Chosen by ChooseResident; its entries are then read whole at its first
+    // lookup into keys/docs (sorted), and looked up there.
+    bool resident = false;
+    std::vector<uint64_t> keys;
+    std::vector<uint32_t> docs;
   };
   // A merge in progress: cursors over its inputs and the output so far.
   struct MergeState {
@@ -208,11 +220,17 @@ class RunStore {
 
   absl::Status Prepare();
   absl::Status LoadRun(int64_t id);
+  // Marks the smallest runs that fit in resident_bytes_ resident and frees
+  // the entries of the others. Recent documents live in the small runs,
+  // and near-duplicates in news are mostly of recent articles.
+  void ChooseResident();
   absl::Status ReadRun(int64_t id, const Run& run, std::vector<Entry>* out);
   absl::Status ReadChunk(int64_t run, uint32_t chunk, std::vector<Entry>* out);
   absl::Status WriteChunk(int64_t run, uint32_t chunk, absl::Span<const Entry> entries);
   // Flags a run obsolete (invisible; DeleteObsolete deletes its rows).
   absl::Status MarkObsolete(int64_t id);
+  // The first chunk that may hold `key` (0 when it precedes the run).
+  static size_t FirstChunkWith(const Run& run, uint64_t key);
   // The chunk a lookup read last (run -1: none).
   struct LastChunk {
     int64_t run = -1;
@@ -245,6 +263,7 @@ class RunStore {
 
   Db* db_;
   uint32_t step_chunks_;
+  uint64_t resident_bytes_;
   std::map<int64_t, Run> runs_;  // complete runs, by id
   std::vector<MergeState> merges_;
   std::vector<int64_t> abandoned_;   // outputs to delete at the next step
