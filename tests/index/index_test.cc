@@ -470,6 +470,25 @@ TEST(IndexTest, CheckIntegrityFindsMissingBandEntriesAndBadCounts) {
   EXPECT_THAT(s.message(), HasSubstr("'ghost' lacks a band-key entry"));
 }
 
+TEST(IndexTest, ADamagedDigestIsFoundByTheCheckOrRefusedAtOpen) {
+  const std::string dir = NewDir("digests");
+  const std::string path = BuildClosedIndex(dir);
+  // Wrong contents: found by the integrity check.
+  index_test::ExecSql(path, "UPDATE digests SET data = zeroblob(length(data)) WHERE block = 0");
+  {
+    std::unique_ptr<Index> index = OpenOrDie(path);
+    ASSERT_NE(index, nullptr);
+    absl::Status s = index->CheckIntegrity();
+    EXPECT_EQ(s.code(), absl::StatusCode::kDataLoss);
+    EXPECT_THAT(s.message(), HasSubstr("wrong or missing digest"));
+  }
+  // A block of the wrong size: refused when read, naming the file and block.
+  index_test::ExecSql(path, "UPDATE digests SET data = x'00' WHERE block = 0");
+  absl::StatusOr<std::unique_ptr<Index>> index = Index::Open(path, {});
+  EXPECT_EQ(index.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(index.status().message(), HasSubstr(path + ": digest block 0"));
+}
+
 TEST(IndexTest, ReadersQueryWhileAWriterAdds) {
   const std::string dir = NewDir("concurrent");
   const std::string path = dir + "/i.db";
@@ -801,6 +820,7 @@ TEST(IndexTest, ASchema1FileIsUpgradedWhenOpenedForWriting) {
                          (1 << index_internal::kChunkShift) - 1, " >= ", index_internal::kBloomFirstRow,
                          "; ALTER TABLE runs DROP COLUMN state;"
                          " ALTER TABLE runs DROP COLUMN bloom_bytes; DROP TABLE removed;"
+                         " DROP TABLE digests;"
                          " UPDATE meta SET value = '1' WHERE key = 'schema_version';"
                          " PRAGMA user_version = 1;"));
   IndexOptions read_only;
@@ -824,6 +844,50 @@ TEST(IndexTest, ASchema1FileIsUpgradedWhenOpenedForWriting) {
   EXPECT_EQ(compacted->entries_after, (docs.size() - 3) * (index->settings().lsh.bands + 1));
   EXPECT_TRUE(index->CheckIntegrity().ok());
   EXPECT_TRUE(OpenOrDie(path, read_only) != nullptr);
+}
+
+// Schema 2 had no digests; opening it for writing computes them.
+TEST(IndexTest, ASchema2FileGetsItsDigestsWhenOpenedForWriting) {
+  const std::string dir = NewDir("upgrade2");
+  const std::string path = dir + "/i.db";
+  const index_test::TestCorpus corpus = MakeCorpus(600, 120);
+  std::vector<IndexResult> before;
+  {
+    std::unique_ptr<Index> index = CreateOrDie(path);
+    ASSERT_NE(index, nullptr);
+    ASSERT_TRUE(index->Add(absl::MakeConstSpan(corpus.docs).subspan(0, 400)).ok());
+    absl::StatusOr<std::vector<IndexResult>> queried =
+        index->Query(absl::MakeConstSpan(corpus.docs).subspan(400));
+    ASSERT_TRUE(queried.ok());
+    before = *queried;
+  }
+  index_test::ExecSql(path,
+                      "DROP TABLE digests; UPDATE meta SET value = '2' WHERE key = 'schema_version';"
+                      " PRAGMA user_version = 2;");
+  IndexOptions read_only;
+  read_only.read_only = true;
+  absl::StatusOr<std::unique_ptr<Index>> refused = Index::Open(path, read_only);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(refused.status().message(), HasSubstr("schema version 2 is older"));
+
+  std::unique_ptr<Index> index = OpenOrDie(path);
+  ASSERT_NE(index, nullptr);
+  EXPECT_EQ(QueryFile(path, "SELECT value FROM meta WHERE key = 'schema_version'"),
+            kIndexSchemaVersion);
+  EXPECT_TRUE(index->CheckIntegrity().ok());
+  absl::StatusOr<std::vector<IndexResult>> after =
+      index->Query(absl::MakeConstSpan(corpus.docs).subspan(400));
+  ASSERT_TRUE(after.ok());
+  ASSERT_EQ(after->size(), before.size());
+  int duplicates = 0;
+  for (size_t i = 0; i < before.size(); ++i) {
+    ASSERT_EQ((*after)[i].matches.size(), before[i].matches.size()) << i;
+    for (size_t m = 0; m < before[i].matches.size(); ++m) {
+      EXPECT_EQ((*after)[i].matches[m].id, before[i].matches[m].id);
+    }
+    duplicates += !before[i].matches.empty();
+  }
+  EXPECT_GT(duplicates, 10);
 }
 
 }  // namespace

@@ -31,7 +31,8 @@
 // kFailedPrecondition when the schema is newer than this build or when
 // IndexOptions::check_settings and the settings differ, and with kDataLoss
 // (naming the path) for a file that is not an index, or is corrupt or
-// truncated. A schema-1 file is upgraded in place when opened for writing.
+// truncated. A file of an older schema is upgraded in place when opened for
+// writing.
 // The schema and the storage of band keys as merged sorted runs are
 // described in docs/index.md.
 //
@@ -62,8 +63,8 @@
 namespace dubare {
 
 // Version of the tables; an index written by a newer schema is refused, one
-// of schema 1 is upgraded when opened for writing (docs/index.md).
-inline constexpr uint32_t kIndexSchemaVersion = 2;
+// of an older schema is upgraded when opened for writing (docs/index.md).
+inline constexpr uint32_t kIndexSchemaVersion = 3;
 
 // What an index is made with; stored in the file, fixed at creation.
 struct IndexSettings {
@@ -166,7 +167,7 @@ struct IndexStats {
   uint64_t file_bytes = 0;    // the database file, including free pages
   uint64_t free_bytes = 0;
   uint64_t wal_bytes = 0;
-  uint64_t filter_memory_bytes = 0;  // Bloom filters and fences held in memory
+  uint64_t filter_memory_bytes = 0;  // Bloom filters, fences and digests held in memory
   uint64_t resident_runs = 0;        // runs held in memory (IndexOptions::resident_mb)
   int64_t created_at = 0;            // Unix seconds
   int64_t last_batch_at = 0;

@@ -22,12 +22,14 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "dubare/status.h"
+#include "index/digests.h"
 #include "index/runs.h"
 #include "index/sqlite.h"
 
 namespace dubare {
 
 using index_internal::Db;
+using index_internal::DigestStore;
 using index_internal::Entry;
 using index_internal::RunStore;
 using index_internal::Stmt;
@@ -181,6 +183,7 @@ struct Index::Impl {
   IndexSettings settings;  // the file's
   std::unique_ptr<Db> db;
   std::unique_ptr<RunStore> runs;
+  std::unique_ptr<DigestStore> digests;
   std::vector<std::unique_ptr<DocumentSketcher>> sketchers;
   Stmt find_doc, insert_doc, delete_doc, insert_batch, next_batch, add_count;
   // The keys of a batch and what the runs hold for them, looked up at once
@@ -205,7 +208,9 @@ struct Index::Impl {
 
   absl::Status Init();
   absl::Status ReadSettings();
-  absl::Status UpgradeFrom1();
+  // Brings a file of schema `version` to kIndexSchemaVersion, in one
+  // transaction.
+  absl::Status Upgrade(uint32_t version);
   absl::Status Begin(bool write);
   absl::Status Commit();
   void Rollback();
@@ -262,6 +267,7 @@ absl::Status Index::Impl::Init() {
                           db->Prepare("SELECT coalesce(max(batch), 0) + 1 FROM batches"));
   DUBARE_ASSIGN_OR_RETURN(
       add_count, db->Prepare("UPDATE meta SET value = value + ? WHERE key = 'documents'"));
+  digests = std::make_unique<DigestStore>(db.get(), settings.sketch.num_perm);
   runs = std::make_unique<RunStore>(db.get(), options.merge_step_chunks,
                                     uint64_t(options.resident_mb) << 20);
   for (int i = 0; i < options.threads; ++i) {
@@ -304,17 +310,15 @@ absl::Status Index::Impl::ReadSettings() {
                      " is newer than this build of dubare supports (", kIndexSchemaVersion,
                      "); use a newer dubare"));
   }
-  if (version == 1 && options.read_only) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        path, ": index schema version 1 is older than this build's (", kIndexSchemaVersion,
-        "); open it for writing once to upgrade it (e.g. dubare index compact)"));
-  }
-  if (version == 1) {
-    DUBARE_RETURN_IF_ERROR(UpgradeFrom1());
-  } else if (version < kIndexSchemaVersion) {
+  if (version < 1) {
     return absl::FailedPreconditionError(absl::StrCat(
         path, ": index schema version ", version, " is older than this build's (",
         kIndexSchemaVersion, ") and cannot be upgraded in place; rebuild the index"));
+  }
+  if (version < kIndexSchemaVersion && options.read_only) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        path, ": index schema version ", version, " is older than this build's (",
+        kIndexSchemaVersion, "); open it for writing once to upgrade it (e.g. dubare index compact)"));
   }
   IndexSettings file;
   DUBARE_ASSIGN_OR_RETURN(std::string sketch_text, get("sketch_params"));
@@ -339,23 +343,27 @@ absl::Status Index::Impl::ReadSettings() {
     if (absl::Status s = options.settings.CheckSame(file); !s.ok()) return Annotate(s, path);
   }
   settings = file;
+  if (version < kIndexSchemaVersion) DUBARE_RETURN_IF_ERROR(Upgrade(version));
   return absl::OkStatus();
 }
 
 // Schema 2 adds runs.state (merges in progress) and the removed table. The
 // documents a schema-1 index removed are the gaps in its doc numbers (they
-// are never reused).
-absl::Status Index::Impl::UpgradeFrom1() {
+// are never reused). Schema 3 adds the digests table.
+absl::Status Index::Impl::Upgrade(uint32_t version) {
   DUBARE_RETURN_IF_ERROR(db->Exec("BEGIN IMMEDIATE"));
   absl::Status s = [&]() -> absl::Status {
     DUBARE_ASSIGN_OR_RETURN(
-        std::string version, db->QueryText("SELECT value FROM meta WHERE key = 'schema_version'"));
-    if (version != "1") return absl::OkStatus();  // another process upgraded it
-    DUBARE_RETURN_IF_ERROR(RunStore::UpgradeSchemaFrom1(db.get()));
-    DUBARE_RETURN_IF_ERROR(db->Exec(
-        "WITH RECURSIVE n(doc) AS (SELECT 1 UNION ALL SELECT doc + 1 FROM n WHERE doc <"
-        " (SELECT coalesce(max(seq), 0) FROM sqlite_sequence WHERE name = 'documents'))"
-        " INSERT INTO removed(doc) SELECT doc FROM n WHERE doc NOT IN (SELECT doc FROM documents)"));
+        std::string now, db->QueryText("SELECT value FROM meta WHERE key = 'schema_version'"));
+    if (now != absl::StrCat(version)) return absl::OkStatus();  // another process upgraded it
+    if (version == 1) {
+      DUBARE_RETURN_IF_ERROR(RunStore::UpgradeSchemaFrom1(db.get()));
+      DUBARE_RETURN_IF_ERROR(db->Exec(
+          "WITH RECURSIVE n(doc) AS (SELECT 1 UNION ALL SELECT doc + 1 FROM n WHERE doc <"
+          " (SELECT coalesce(max(seq), 0) FROM sqlite_sequence WHERE name = 'documents'))"
+          " INSERT INTO removed(doc) SELECT doc FROM n WHERE doc NOT IN (SELECT doc FROM documents)"));
+    }
+    DUBARE_RETURN_IF_ERROR(DigestStore::CreateFromDocuments(db.get(), settings.sketch.num_perm));
     return db->Exec(absl::StrCat("UPDATE meta SET value = '", kIndexSchemaVersion,
                                  "' WHERE key = 'schema_version'; PRAGMA user_version = ",
                                  kIndexSchemaVersion)
@@ -364,7 +372,8 @@ absl::Status Index::Impl::UpgradeFrom1() {
   if (s.ok()) s = db->Exec("COMMIT");
   if (!s.ok()) {
     sqlite3_exec(db->handle(), "ROLLBACK", 0, 0, 0);
-    return Annotate(s, absl::StrCat(db->path(), ": upgrading schema 1 to ", kIndexSchemaVersion));
+    return Annotate(s, absl::StrCat(db->path(), ": upgrading schema ", version, " to ",
+                                    kIndexSchemaVersion));
   }
   return absl::OkStatus();
 }
@@ -374,7 +383,9 @@ absl::Status Index::Impl::Begin(bool write) {
     return absl::FailedPreconditionError(absl::StrCat(db->path(), ": opened read-only"));
   }
   DUBARE_RETURN_IF_ERROR(db->Exec(write ? "BEGIN IMMEDIATE" : "BEGIN"));
-  if (absl::Status s = runs->Sync(); !s.ok()) {
+  absl::Status s = runs->Sync();
+  if (s.ok()) s = digests->Sync();
+  if (!s.ok()) {
     Rollback();
     return s;
   }
@@ -390,6 +401,7 @@ absl::Status Index::Impl::Commit() {
 void Index::Impl::Rollback() {
   if (!sqlite3_get_autocommit(db->handle())) sqlite3_exec(db->handle(), "ROLLBACK", 0, 0, 0);
   runs->Invalidate();  // cached runs may include ones that were rolled back
+  digests->Invalidate();
 }
 
 absl::StatusOr<bool> Index::Impl::FetchDoc(uint32_t doc, std::string* id,
@@ -495,7 +507,16 @@ absl::Status Index::Impl::Match(absl::Span<const uint32_t> minhash,
   std::vector<uint32_t> other;
   std::vector<std::pair<double, uint32_t>> scored;
   std::vector<std::string> ids;
+  absl::InlinedVector<uint64_t, 4> digest(digests->words());
+  digests->Compute(minhash, digest.data());
+  const double num_perm = static_cast<double>(settings.sketch.num_perm);
   for (uint32_t doc : candidates) {
+    // The bound of the estimate EstimateJaccard would compute (same
+    // expression): most false candidates end here, without a read.
+    if (static_cast<double>(digests->MaxEqual(doc, digest.data())) / num_perm <
+        settings.threshold) {
+      continue;
+    }
     DUBARE_ASSIGN_OR_RETURN(bool present, FetchDoc(doc, &id, &other));
     if (!present || id == self_id) continue;  // removed, or the query's own copy
     const double score = EstimateJaccard(minhash, other);
@@ -564,6 +585,7 @@ absl::StatusOr<AddResult> Index::Impl::AddLocked(absl::Span<const SketchedDocume
           absl::StrCat(db->path(), ": more than 2^32 documents were ever added"));
     }
     const uint32_t docno = static_cast<uint32_t>(rowid);
+    digests->Set(docno, doc.minhash);
     for (uint32_t b = 0; b < bands; ++b) {
       if (shared[b]) pending.key_docs[keys[b]].push_back(docno);
     }
@@ -581,6 +603,7 @@ absl::StatusOr<AddResult> Index::Impl::AddLocked(absl::Span<const SketchedDocume
     if (docno != 0) entries.push_back({e.key, docno});
   }
   DUBARE_RETURN_IF_ERROR(runs->Append(entries));
+  DUBARE_RETURN_IF_ERROR(digests->WriteChanged());
   insert_batch.BindInt(1, static_cast<int64_t>(out.batch))
       .BindInt(2, static_cast<int64_t>(out.added))
       .BindInt(3, now);
@@ -673,6 +696,7 @@ absl::StatusOr<std::unique_ptr<Index>> Index::Create(const std::string& path,
                      "  minhash BLOB NOT NULL, batch INTEGER NOT NULL, added_at INTEGER NOT NULL);")
             .c_str());
     if (s.ok()) s = RunStore::CreateSchema(db.get());
+    if (s.ok()) s = DigestStore::CreateSchema(db.get());
     if (s.ok()) {
       DUBARE_ASSIGN_OR_RETURN(Stmt put, db->Prepare("INSERT INTO meta(key, value) VALUES(?, ?)"));
       const std::pair<const char*, std::string> rows[] = {
@@ -854,7 +878,7 @@ absl::StatusOr<IndexStats> Index::Stats() {
   }();
   stats.runs = impl_->runs->num_runs();
   stats.band_entries = impl_->runs->num_entries();
-  stats.filter_memory_bytes = impl_->runs->memory_bytes();
+  stats.filter_memory_bytes = impl_->runs->memory_bytes() + impl_->digests->memory_bytes();
   stats.resident_runs = impl_->runs->resident_runs();
   DUBARE_RETURN_IF_ERROR(impl_->Commit());
   DUBARE_RETURN_IF_ERROR(s);
@@ -882,6 +906,10 @@ absl::Status Index::CheckIntegrity() {
                             db.QueryInt("SELECT coalesce(max(batch), 0) FROM batches"));
     int64_t n = 0;
     std::vector<uint64_t> keys(impl_->settings.lsh.bands);
+    // The digests as stored (a fresh store reads every block).
+    DigestStore stored(&db, impl_->settings.sketch.num_perm);
+    DUBARE_RETURN_IF_ERROR(stored.Sync());
+    std::vector<uint64_t> digest(stored.words());
     while (true) {
       DUBARE_ASSIGN_OR_RETURN(bool row, docs.Step());
       if (!row) break;
@@ -903,6 +931,11 @@ absl::Status Index::CheckIntegrity() {
         }
       }
       keys.pop_back();
+      stored.Compute(minhash, digest.data());
+      if (stored.MaxEqual(doc, digest.data()) != impl_->settings.sketch.num_perm) {
+        return absl::DataLossError(
+            absl::StrCat(path, ": document '", id, "' has a wrong or missing digest"));
+      }
     }
     if (n != counted) {
       return absl::DataLossError(absl::StrCat(path, ": meta counts ", counted,
