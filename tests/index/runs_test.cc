@@ -60,6 +60,31 @@ TEST(ChunkTest, EncodeDecodeRoundTrip) {
   EXPECT_FALSE(DecodeChunk("", &decoded).ok());
 }
 
+TEST(InterpolatedLowerBoundTest, EqualsStdLowerBound) {
+  std::mt19937_64 rng(11);
+  for (int round = 0; round < 300; ++round) {
+    // Uniform hashes, clustered values, long runs of one key, tiny ranges.
+    const size_t n = rng() % 400;
+    std::vector<uint64_t> keys(n);
+    for (uint64_t& k : keys) {
+      k = round % 4 == 0   ? rng()
+          : round % 4 == 1 ? (rng() % 8) << 61
+          : round % 4 == 2 ? 1000 + rng() % 3
+                           : ~uint64_t{0} - rng() % 5;
+    }
+    std::sort(keys.begin(), keys.end());
+    for (int probe = 0; probe < 50; ++probe) {
+      const uint64_t key = probe % 3 == 0 && n > 0 ? keys[rng() % n] + (probe % 2) : rng();
+      const size_t begin = n ? rng() % (n + 1) : 0;
+      const size_t end = begin + (n - begin ? rng() % (n - begin + 1) : 0);
+      const size_t expected =
+          std::lower_bound(keys.begin() + begin, keys.begin() + end, key) - keys.begin();
+      ASSERT_EQ(InterpolatedLowerBound(keys.data(), begin, end, key), expected)
+          << "round " << round << " key " << key << " [" << begin << ", " << end << ")";
+    }
+  }
+}
+
 TEST(SortByKeyTest, EqualsStdSortForEntriesInDocOrder) {
   std::mt19937_64 rng(8);
   std::vector<Entry> entries;

@@ -141,6 +141,21 @@ constexpr int64_t kChunkMask = (int64_t{1} << kChunkShift) - 1;
 constexpr int64_t kWriting = 1;  // runs.state: 0 complete, 1 being written, 2 obsolete
 }  // namespace
 
+size_t InterpolatedLowerBound(const uint64_t* keys, size_t begin, size_t end, uint64_t key) {
+  if (begin >= end || key <= keys[begin]) return begin;
+  if (key > keys[end - 1]) return end;
+  // keys[begin] < key <= keys[end - 1]: guess from the spread of the keys.
+  const double fraction =
+      static_cast<double>(key - keys[begin]) / static_cast<double>(keys[end - 1] - keys[begin]);
+  size_t i = begin + static_cast<size_t>(fraction * static_cast<double>(end - 1 - begin));
+  i = std::clamp(i, begin + 1, end - 1);
+  // Walk to the first key >= `key`; keys[begin] < key and keys[end - 1] >=
+  // key keep both walks inside [begin + 1, end - 1].
+  while (keys[i] < key) ++i;
+  while (keys[i - 1] >= key) --i;
+  return i;
+}
+
 int RunLevel(uint64_t entries) {
   int level = 0;
   for (; entries >= kMergeFanout; entries /= kMergeFanout) ++level;
@@ -377,12 +392,10 @@ absl::Status RunStore::LookupSorted(absl::Span<const Entry> sorted,
         DUBARE_RETURN_IF_ERROR(LookupInRun(id, run, key, &last, found));
         continue;
       }
-      // The fences narrow the search to one chunk's keys: a search of the
-      // whole array would take a cache miss per step.
-      size_t j = FirstChunkWith(run, key) * size_t{kChunkEntries};
-      j = std::lower_bound(run.keys.begin() + j,
-                           run.keys.begin() + std::min(j + kChunkEntries, run.keys.size()), key) -
-          run.keys.begin();
+      // The fences narrow the search to one chunk's keys.
+      const size_t first = FirstChunkWith(run, key) * size_t{kChunkEntries};
+      size_t j = InterpolatedLowerBound(
+          run.keys.data(), first, std::min(first + kChunkEntries, run.keys.size()), key);
       for (; j < run.keys.size() && run.keys[j] == key; ++j) found->push_back(run.docs[j]);
     }
   }

@@ -112,6 +112,11 @@ inline constexpr size_t kMergeFanout = 8;
 // Chunks written by one merge transaction unless told otherwise (~4 MB).
 inline constexpr uint32_t kDefaultStepChunks = 1024;
 
+// std::lower_bound over sorted keys[begin, end), starting from where the
+// key would be if the keys were spread evenly (band keys are hashes): about
+// one cache line instead of one per halving.
+size_t InterpolatedLowerBound(const uint64_t* keys, size_t begin, size_t end, uint64_t key);
+
 // floor(log_F(entries)), F = kMergeFanout.
 int RunLevel(uint64_t entries);
 
