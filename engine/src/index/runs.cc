@@ -378,14 +378,16 @@ absl::Status RunStore::LookupSorted(absl::Span<const Entry> sorted,
       if (!BloomFilter::BlockContains(run.bloom.Block(key), key)) continue;
       std::vector<uint32_t>* found = &(*docs)[sorted[i].doc];
       if (run.resident && run.keys.empty()) {
-        std::vector<Entry> entries;
-        entries.reserve(run.entries);
-        DUBARE_RETURN_IF_ERROR(ReadRun(id, run, &entries));
-        run.keys.reserve(entries.size());
-        run.docs.reserve(entries.size());
-        for (const Entry& e : entries) {
-          run.keys.push_back(e.key);
-          run.docs.push_back(e.doc);
+        run.keys.reserve(run.entries);
+        run.docs.reserve(run.entries);
+        absl::Status read = ForEachEntry(id, run, [&run](uint64_t key, uint32_t doc) {
+          run.keys.push_back(key);
+          run.docs.push_back(doc);
+        });
+        if (!read.ok()) {
+          run.keys = std::vector<uint64_t>();
+          run.docs = std::vector<uint32_t>();
+          return read;
         }
       }
       if (!run.resident) {
@@ -452,32 +454,46 @@ absl::Status RunStore::LookupInRun(int64_t id, const Run& run, uint64_t key, Las
   return absl::OkStatus();
 }
 
-absl::Status RunStore::ReadRun(int64_t id, const Run& run, std::vector<Entry>* out) {
+absl::Status RunStore::ForEachEntry(int64_t id, const Run& run,
+                                    absl::FunctionRef<void(uint64_t key, uint32_t doc)> add) {
   read_run_chunks_.BindInt(1, id << kChunkShift)
       .BindInt(2, (id << kChunkShift) | (kBloomFirstRow - 1));
-  const size_t first = out->size();
   int64_t expected = id << kChunkShift;
+  uint64_t entries = 0;
+  Entry last;
+  bool sorted = true;
   while (true) {
     DUBARE_ASSIGN_OR_RETURN(bool row, read_run_chunks_.Step());
     if (!row) break;
-    absl::Status status = read_run_chunks_.ColumnInt(0) == expected
-                              ? DecodeChunk(read_run_chunks_.ColumnBlob(1), out)
-                              : absl::DataLossError("chunk missing");
-    if (!status.ok()) {
+    absl::string_view bytes = read_run_chunks_.ColumnBlob(1);
+    const int64_t n = read_run_chunks_.ColumnInt(0) == expected ? ChunkSize(bytes) : -1;
+    if (n <= 0) {
       read_run_chunks_.Reset();
-      return Annotate(status, absl::StrCat(db_->path(), ": run ", id, " chunk ",
-                                           expected & kChunkMask));
+      return absl::DataLossError(absl::StrCat(db_->path(), ": run ", id, " chunk ",
+                                              expected & kChunkMask, " is missing or malformed"));
+    }
+    const char* keys = bytes.data() + 4;
+    const char* docs = keys + n * 8;
+    for (int64_t i = 0; i < n; ++i) {
+      const Entry e{Load<uint64_t>(keys + i * 8), Load<uint32_t>(docs + i * 4)};
+      sorted &= entries == 0 || !(e < last);
+      last = e;
+      ++entries;
+      add(e.key, e.doc);
     }
     ++expected;
   }
   read_run_chunks_.Reset();
-  if ((expected & kChunkMask) != run.chunks || out->size() - first != run.entries ||
-      !std::is_sorted(out->begin() + first, out->end())) {
+  if ((expected & kChunkMask) != run.chunks || entries != run.entries || !sorted) {
     return absl::DataLossError(absl::StrCat(
-        db_->path(), ": run ", id, " holds ", expected & kChunkMask, " chunks and ",
-        out->size() - first, " entries (expected ", run.chunks, " and ", run.entries, ", sorted)"));
+        db_->path(), ": run ", id, " holds ", expected & kChunkMask, " chunks and ", entries,
+        " entries (expected ", run.chunks, " and ", run.entries, ", sorted)"));
   }
   return absl::OkStatus();
+}
+
+absl::Status RunStore::ReadRun(int64_t id, const Run& run, std::vector<Entry>* out) {
+  return ForEachEntry(id, run, [out](uint64_t key, uint32_t doc) { out->push_back({key, doc}); });
 }
 
 absl::Status RunStore::ReadChunk(int64_t run, uint32_t chunk, std::vector<Entry>* out) {
