@@ -259,6 +259,49 @@ TEST_P(RunStoreLookupTest, LookupsMatchAMultimapThroughMerges) {
   EXPECT_EQ(all->size(), reference.size());
 }
 
+TEST(RunStoreTest, AResidentRunIsLoadedOnlyOnceLookupsReadAQuarterOfItsChunks) {
+  const std::string dir = index_test::NewDir("ski");
+  std::unique_ptr<Db> db = NewStoreDb(dir + "/r.db");
+  ASSERT_NE(db, nullptr);
+  std::mt19937_64 rng(3);
+  std::vector<Entry> entries;
+  for (uint32_t doc = 0; doc < 64 * kChunkEntries; ++doc) entries.push_back({rng(), doc});
+  {
+    RunStore writer(db.get());
+    AppendBatch(db.get(), &writer, entries);
+  }
+  std::sort(entries.begin(), entries.end());
+  auto lookup = [&](RunStore* store, std::vector<uint64_t> keys) {
+    ASSERT_TRUE(db->Exec("BEGIN").ok());
+    ASSERT_TRUE(store->Sync().ok());
+    std::vector<std::vector<uint32_t>> found;
+    ASSERT_TRUE(store->Lookup(keys, &found).ok());
+    ASSERT_TRUE(db->Exec("COMMIT").ok());
+  };
+  constexpr uint64_t kAll = uint64_t{1} << 30;
+  {
+    // Keys that are not there: the filter answers (a few false positives
+    // are read), nothing is loaded.
+    RunStore store(db.get(), kDefaultStepChunks, kAll);
+    std::vector<uint64_t> absent;
+    for (int i = 0; i < 1000; ++i) absent.push_back(rng());
+    lookup(&store, absent);
+    ASSERT_EQ(store.resident_runs(), 1u);  // chosen to be held in memory
+    EXPECT_EQ(store.resident_bytes(), 0u);
+  }
+  // Keys of 15 of the 64 chunks (mid-chunk: one read each): not loaded.
+  RunStore store(db.get(), kDefaultStepChunks, kAll);
+  std::vector<uint64_t> some;
+  for (size_t c = 0; c < 15; ++c) some.push_back(entries[c * kChunkEntries + 100].key);
+  lookup(&store, some);
+  EXPECT_EQ(store.resident_bytes(), 0u);
+  // The 16th chunk read makes a quarter: the next lookup loads the run.
+  lookup(&store, {entries[15 * kChunkEntries + 100].key});
+  EXPECT_EQ(store.resident_bytes(), 0u);
+  lookup(&store, {entries[16 * kChunkEntries + 100].key});
+  EXPECT_EQ(store.resident_bytes(), entries.size() * 12);
+}
+
 TEST(RunStoreTest, AnInterruptedMergeIsInvisibleAndItsChunksAreDeletedByTheNextWriter) {
   const std::string dir = index_test::NewDir("orphans");
   std::unique_ptr<Db> db = NewStoreDb(dir + "/r.db");

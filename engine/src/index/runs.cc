@@ -377,7 +377,7 @@ absl::Status RunStore::LookupSorted(absl::Span<const Entry> sorted,
       const uint64_t key = sorted[i].key;
       if (!BloomFilter::BlockContains(run.bloom.Block(key), key)) continue;
       std::vector<uint32_t>* found = &(*docs)[sorted[i].doc];
-      if (run.resident && run.keys.empty()) {
+      if (run.resident && run.keys.empty() && run.chunk_reads * 4 >= run.chunks) {
         run.keys.reserve(run.entries);
         run.docs.reserve(run.entries);
         absl::Status read = ForEachEntry(id, run, [&run](uint64_t key, uint32_t doc) {
@@ -390,7 +390,7 @@ absl::Status RunStore::LookupSorted(absl::Span<const Entry> sorted,
           return read;
         }
       }
-      if (!run.resident) {
+      if (run.keys.empty()) {
         DUBARE_RETURN_IF_ERROR(LookupInRun(id, run, key, &last, found));
         continue;
       }
@@ -413,7 +413,7 @@ size_t RunStore::FirstChunkWith(const Run& run, uint64_t key) {
   return chunk;
 }
 
-absl::Status RunStore::LookupInRun(int64_t id, const Run& run, uint64_t key, LastChunk* last,
+absl::Status RunStore::LookupInRun(int64_t id, Run& run, uint64_t key, LastChunk* last,
                                    std::vector<uint32_t>* docs) {
   if (key < run.fences[0]) return absl::OkStatus();
   for (size_t chunk = FirstChunkWith(run, key);; ++chunk) {
@@ -425,6 +425,7 @@ absl::Status RunStore::LookupInRun(int64_t id, const Run& run, uint64_t key, Las
       read_chunk_.Reset();
       last->run = id;
       last->chunk = chunk;
+      ++run.chunk_reads;
     }
     absl::string_view bytes = last->bytes;
     const int64_t n = ChunkSize(bytes);
