@@ -378,30 +378,38 @@ absl::Status RunStore::LookupSorted(absl::Span<const Entry> sorted,
       if (!BloomFilter::BlockContains(run.bloom.Block(key), key)) continue;
       std::vector<uint32_t>* found = &(*docs)[sorted[i].doc];
       if (run.resident && run.keys.empty() && run.chunk_reads * 4 >= run.chunks) {
-        run.keys.reserve(run.entries);
-        run.docs.reserve(run.entries);
-        absl::Status read = ForEachEntry(id, run, [&run](uint64_t key, uint32_t doc) {
-          run.keys.push_back(key);
-          run.docs.push_back(doc);
-        });
-        if (!read.ok()) {
-          run.keys = std::vector<uint64_t>();
-          run.docs = std::vector<uint32_t>();
-          return read;
-        }
+        DUBARE_RETURN_IF_ERROR(LoadResident(id, &run));
       }
       if (run.keys.empty()) {
         DUBARE_RETURN_IF_ERROR(LookupInRun(id, run, key, &last, found));
-        continue;
+      } else {
+        LookupInMemory(run, key, found);
       }
-      // The fences narrow the search to one chunk's keys.
-      const size_t first = FirstChunkWith(run, key) * size_t{kChunkEntries};
-      size_t j = InterpolatedLowerBound(
-          run.keys.data(), first, std::min(first + kChunkEntries, run.keys.size()), key);
-      for (; j < run.keys.size() && run.keys[j] == key; ++j) found->push_back(run.docs[j]);
     }
   }
   return absl::OkStatus();
+}
+
+absl::Status RunStore::LoadResident(int64_t id, Run* run) {
+  run->keys.reserve(run->entries);
+  run->docs.reserve(run->entries);
+  absl::Status read = ForEachEntry(id, *run, [run](uint64_t key, uint32_t doc) {
+    run->keys.push_back(key);
+    run->docs.push_back(doc);
+  });
+  if (!read.ok()) {
+    run->keys = std::vector<uint64_t>();
+    run->docs = std::vector<uint32_t>();
+  }
+  return read;
+}
+
+void RunStore::LookupInMemory(const Run& run, uint64_t key, std::vector<uint32_t>* docs) {
+  // The fences narrow the search to one chunk's keys.
+  const size_t first = FirstChunkWith(run, key) * size_t{kChunkEntries};
+  size_t i = InterpolatedLowerBound(run.keys.data(), first,
+                                    std::min(first + kChunkEntries, run.keys.size()), key);
+  for (; i < run.keys.size() && run.keys[i] == key; ++i) docs->push_back(run.docs[i]);
 }
 
 size_t RunStore::FirstChunkWith(const Run& run, uint64_t key) {

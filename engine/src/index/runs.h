@@ -243,6 +243,10 @@ class RunStore {
   absl::Status WriteChunk(int64_t run, uint32_t chunk, absl::Span<const Entry> entries);
   // Flags a run obsolete (invisible; DeleteObsolete deletes its rows).
   absl::Status MarkObsolete(int64_t id);
+  // Reads a resident run's entries into its keys/docs.
+  absl::Status LoadResident(int64_t id, Run* run);
+  // Appends the documents of `key` in a loaded resident run.
+  static void LookupInMemory(const Run& run, uint64_t key, std::vector<uint32_t>* docs);
   // The first chunk that may hold `key` (0 when it precedes the run).
   static size_t FirstChunkWith(const Run& run, uint64_t key);
   // The chunk a lookup read last (run -1: none).
