@@ -36,9 +36,15 @@
 // The schema and the storage of band keys as merged sorted runs are
 // described in docs/index.md.
 //
-// Ownership: an Index owns its SQLite connection, the in-memory filters of
-// the band-key runs and the state of its merges in progress. Thread safety:
-// thread-compatible; use one Index per thread (they may share the file).
+// Memory: besides SQLite's page cache (cache_mb), an Index holds every run's
+// Bloom filter (2 bytes per band-key entry), the newest runs' entries
+// (resident_mb), and two bits of every MinHash value of every document (K/4
+// bytes per document), which rejects most LSH candidates without a read.
+//
+// Ownership: an Index owns its SQLite connection, the in-memory filters,
+// resident runs and digests, and the state of its merges in progress.
+// Thread safety: thread-compatible; use one Index per thread (they may share
+// the file).
 // Merges run on the calling thread, inside Add/FinishMerges/Compact.
 
 #ifndef DUBARE_INDEX_H_
