@@ -102,7 +102,7 @@ absl::Status DigestStore::WriteChanged() {
                                        block_words * sizeof(uint64_t)));
     DUBARE_RETURN_IF_ERROR(write_.Run());
   }
-  Invalidate();
+  ForgetChanges();
   return absl::OkStatus();
 }
 

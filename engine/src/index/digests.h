@@ -52,8 +52,9 @@ class DigestStore {
 
   // Reads the blocks written since the last Sync (call inside a transaction).
   absl::Status Sync();
-  // Forgets what was read since the last Sync, e.g. after a rollback.
-  void Invalidate() {
+  // Drops the record of what Set changed, after a rollback: the next Sync
+  // reads the committed blocks over the digests it left in memory.
+  void ForgetChanges() {
     dirty_from_ = SIZE_MAX;
     dirty_to_ = 0;
   }
@@ -64,8 +65,8 @@ class DigestStore {
   absl::Status WriteChanged();
 
   // An upper bound of the number of equal values of `doc`'s signature and
-  // the signature whose digest is `digest`. Documents never Set or read
-  // (none, when Sync was called) bound to num_perm: they are not rejected.
+  // the signature whose digest is `digest`. A document beyond those Set or
+  // read bounds to num_perm: it is never rejected.
   uint32_t MaxEqual(uint32_t doc, const uint64_t* digest) const;
 
   size_t memory_bytes() const { return digests_.size() * sizeof(uint64_t); }

@@ -401,7 +401,7 @@ absl::Status Index::Impl::Commit() {
 void Index::Impl::Rollback() {
   if (!sqlite3_get_autocommit(db->handle())) sqlite3_exec(db->handle(), "ROLLBACK", 0, 0, 0);
   runs->Invalidate();  // cached runs may include ones that were rolled back
-  digests->Invalidate();
+  digests->ForgetChanges();
 }
 
 absl::StatusOr<bool> Index::Impl::FetchDoc(uint32_t doc, std::string* id,
@@ -503,6 +503,7 @@ absl::Status Index::Impl::Match(absl::Span<const uint32_t> minhash,
   }
   std::sort(candidates.begin(), candidates.end());
   candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+  if (candidates.empty()) return absl::OkStatus();
   std::string id;
   std::vector<uint32_t> other;
   std::vector<std::pair<double, uint32_t>> scored;

@@ -277,18 +277,6 @@ void RunStore::ChooseResident() {
   }
 }
 
-size_t RunStore::resident_runs() const {
-  size_t n = 0;
-  for (const auto& [id, run] : runs_) n += run.resident;
-  return n;
-}
-
-size_t RunStore::resident_bytes() const {
-  size_t n = 0;
-  for (const auto& [id, run] : runs_) n += run.keys.size() * 8 + run.docs.size() * 4;
-  return n;
-}
-
 absl::Status RunStore::LoadRun(int64_t id) {
   load_run_.BindInt(1, id);
   DUBARE_ASSIGN_OR_RETURN(bool row, load_run_.Step());
@@ -879,16 +867,26 @@ absl::StatusOr<RunStore::CompactStats> RunStore::Compact() {
   return stats;
 }
 
-uint64_t RunStore::num_entries() const {
+uint64_t RunStore::SumOverRuns(absl::FunctionRef<uint64_t(const Run&)> f) const {
   uint64_t n = 0;
-  for (const auto& [id, run] : runs_) n += run.entries;
+  for (const auto& [id, run] : runs_) n += f(run);
   return n;
 }
 
+uint64_t RunStore::num_entries() const {
+  return SumOverRuns([](const Run& run) { return run.entries; });
+}
+
 size_t RunStore::memory_bytes() const {
-  size_t n = 0;
-  for (const auto& [id, run] : runs_) n += run.bloom.bytes() + run.fences.size() * 8;
-  return n;
+  return SumOverRuns([](const Run& run) { return run.bloom.bytes() + run.fences.size() * 8; });
+}
+
+size_t RunStore::resident_runs() const {
+  return SumOverRuns([](const Run& run) -> uint64_t { return run.resident; });
+}
+
+size_t RunStore::resident_bytes() const {
+  return SumOverRuns([](const Run& run) { return run.keys.size() * 8 + run.docs.size() * 4; });
 }
 
 absl::StatusOr<std::vector<Entry>> RunStore::ReadAll() {

@@ -230,6 +230,7 @@ class RunStore {
 
   absl::Status Prepare();
   absl::Status LoadRun(int64_t id);
+  uint64_t SumOverRuns(absl::FunctionRef<uint64_t(const Run&)> f) const;
   // Marks the smallest runs that fit in resident_bytes_ resident and frees
   // the entries of the others. Recent documents live in the small runs,
   // and near-duplicates in news are mostly of recent articles.
