@@ -53,7 +53,7 @@ void AddInputFlags(FlagSet& flags, IndexOptions* options, IndexInputOptions* inp
   AddOpenFlags(flags, options);
   options->threads = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 256u));
   flags.Int("threads", &options->threads, 1, 256,
-            "sketching threads (default: all cores); the database work uses one");
+            "sketching threads, which also search the band keys held in memory (default: all cores)");
   flags.Custom("batch", "N", absl::StrCat(input->batch_size),
                [input](absl::string_view v) -> absl::Status {
                  int64_t n;

@@ -15,6 +15,7 @@
 #include <memory>
 #include <random>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -179,17 +180,20 @@ int64_t CountRows(Db* db, const char* sql) {
 constexpr char kMergingChunks[] =
     "SELECT count(*) FROM chunks WHERE chunk >> 24 IN (SELECT run FROM runs WHERE state = 1)";
 
-// The store with this many bytes of runs held in memory: none, some, all.
-class RunStoreLookupTest : public ::testing::TestWithParam<uint64_t> {};
-INSTANTIATE_TEST_SUITE_P(Resident, RunStoreLookupTest,
-                         ::testing::Values(0, 64 << 10, uint64_t{1} << 30));
+// The store with this many bytes of runs held in memory (none, some, all),
+// searched by one thread or three.
+class RunStoreLookupTest : public ::testing::TestWithParam<std::tuple<uint64_t, int>> {};
+INSTANTIATE_TEST_SUITE_P(ResidentAndThreads, RunStoreLookupTest,
+                         ::testing::Combine(::testing::Values(0, 64 << 10, uint64_t{1} << 30),
+                                            ::testing::Values(1, 3)));
 
 TEST_P(RunStoreLookupTest, LookupsMatchAMultimapThroughMerges) {
-  const std::string dir = index_test::NewDir(absl::StrCat("runs", GetParam()));
+  const auto [resident, threads] = GetParam();
+  const std::string dir = index_test::NewDir(absl::StrCat("runs", resident, "_", threads));
   std::unique_ptr<Db> db = NewStoreDb(dir + "/r.db");
   ASSERT_NE(db, nullptr);
   constexpr uint32_t kStep = 3;
-  RunStore store(db.get(), kStep, /*resident_bytes=*/GetParam());
+  RunStore store(db.get(), kStep, resident, threads);
   ChunkWriteCounter counter(db.get());
 
   std::mt19937_64 rng(9);
@@ -235,12 +239,13 @@ TEST_P(RunStoreLookupTest, LookupsMatchAMultimapThroughMerges) {
   EXPECT_LT(store.num_runs(), 3 * kMergeFanout);
   EXPECT_EQ(CountRows(db.get(), "SELECT count(*) FROM runs WHERE state = 1"), 0);
 
+  // Enough keys for several slices of the threads' work.
   std::vector<uint64_t> probe = hot;
-  for (int i = 0; i < 2000; ++i) probe.push_back(rng() % 100000);
+  for (int i = 0; i < 7000; ++i) probe.push_back(rng() % 100000);
   ExpectSameLookups(db.get(), &store, reference, probe);
-  if (GetParam() == 0) {
+  if (resident == 0) {
     EXPECT_EQ(store.resident_runs(), 0u);
-  } else if (GetParam() == 64 << 10) {  // the smallest runs only
+  } else if (resident == 64 << 10) {  // the smallest runs only
     EXPECT_GT(store.resident_runs(), 0u);
     EXPECT_LT(store.resident_runs(), store.num_runs());
   } else {

@@ -103,7 +103,9 @@ struct IndexOptions {
   // documents -- held in memory, so that finding near-duplicates of them
   // reads no chunk from the file. 0 = none.
   int resident_mb = 256;
-  int threads = 1;              // sketching threads for Add/Query of texts
+  // Threads that sketch the texts of Add/Query, and that search the band
+  // keys held in memory (resident_mb).
+  int threads = 1;
   // Merging of band-key runs: Add() first spends up to merge_work times its
   // batch's entries on due merges, in transactions of at most
   // merge_step_chunks chunks (320 entries each). 0 = Add never merges

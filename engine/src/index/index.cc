@@ -269,7 +269,7 @@ absl::Status Index::Impl::Init() {
       add_count, db->Prepare("UPDATE meta SET value = value + ? WHERE key = 'documents'"));
   digests = std::make_unique<DigestStore>(db.get(), settings.sketch.num_perm);
   runs = std::make_unique<RunStore>(db.get(), options.merge_step_chunks,
-                                    uint64_t(options.resident_mb) << 20);
+                                    uint64_t(options.resident_mb) << 20, options.threads);
   for (int i = 0; i < options.threads; ++i) {
     sketchers.push_back(std::make_unique<DocumentSketcher>(settings.sketch, options.on_invalid));
   }

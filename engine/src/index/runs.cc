@@ -3,9 +3,11 @@
 #include "index/runs.h"
 
 #include <algorithm>
+#include <atomic>
 #include <bit>
 #include <cstring>
 #include <iterator>
+#include <thread>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -347,33 +349,92 @@ absl::Status RunStore::Lookup(absl::Span<const uint64_t> keys,
   return LookupSorted(sorted, docs);
 }
 
+namespace {
+
+// In key order, a filter's blocks and a run's chunks are visited in address
+// order. The filters of a large index do not fit in cache: each block is
+// fetched kAhead keys before it is tested, so that misses overlap. Calls
+// hit(i) for each i in [begin, end) whose key the filter may hold.
+template <typename Hit>
+absl::Status ProbeFilter(const BloomFilter& bloom, absl::Span<const Entry> sorted, size_t begin,
+                         size_t end, Hit hit) {
+  constexpr size_t kAhead = 16;
+  for (size_t i = begin; i < std::min(begin + kAhead, end); ++i) {
+    __builtin_prefetch(bloom.Block(sorted[i].key));
+  }
+  for (size_t i = begin; i < end; ++i) {
+    if (i + kAhead < end) __builtin_prefetch(bloom.Block(sorted[i + kAhead].key));
+    const uint64_t key = sorted[i].key;
+    if (BloomFilter::BlockContains(bloom.Block(key), key)) DUBARE_RETURN_IF_ERROR(hit(i));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::Status RunStore::LookupSorted(absl::Span<const Entry> sorted,
                                     std::vector<std::vector<uint32_t>>* docs) {
-  // In key order, a filter's blocks and a run's chunks are visited in
-  // address order. The filters of a large index do not fit in cache: each
-  // block is fetched kAhead keys before it is tested, so that misses overlap.
-  constexpr size_t kAhead = 16;
+  // Runs already in memory are searched by up to threads_ threads, each
+  // taking slices of the keys; meanwhile this thread reads the chunks of the
+  // others (SQLite is used by this thread only). The two sets are disjoint
+  // and fixed for the call, so the workers only read what they search.
+  std::vector<const Run*> loaded;
+  std::vector<std::pair<int64_t, Run*>> stored;
+  for (auto& [id, run] : runs_) {
+    if (run.keys.empty()) {
+      stored.emplace_back(id, &run);
+    } else {
+      loaded.push_back(&run);
+    }
+  }
+  constexpr size_t kSliceKeys = 2048;
+  const size_t slices = loaded.empty() ? 0 : (sorted.size() + kSliceKeys - 1) / kSliceKeys;
+  // (key index, document) per slice, appended in slice order below so that
+  // the answer does not depend on which thread took which slice.
+  std::vector<std::vector<std::pair<uint32_t, uint32_t>>> found(slices);
+  std::atomic<size_t> next_slice{0};
+  auto search_loaded = [&] {
+    std::vector<uint32_t> hits;
+    for (size_t s; (s = next_slice.fetch_add(1, std::memory_order_relaxed)) < slices;) {
+      const size_t begin = s * kSliceKeys, end = std::min(sorted.size(), begin + kSliceKeys);
+      for (const Run* run : loaded) {
+        // Cannot fail: LookupInMemory reads no file.
+        (void)ProbeFilter(run->bloom, sorted, begin, end, [&](size_t i) {
+          hits.clear();
+          LookupInMemory(*run, sorted[i].key, &hits);
+          for (uint32_t doc : hits) found[s].emplace_back(sorted[i].doc, doc);
+          return absl::OkStatus();
+        });
+      }
+    }
+  };
+  std::vector<std::thread> workers;
+  for (size_t t = 1; t < std::min<size_t>(threads_, slices); ++t) workers.emplace_back(search_loaded);
+
+  absl::Status status;
   // Keys of a batch that fall in one chunk share its read: keys go in order,
   // so only the last chunk read is kept.
   LastChunk last;
-  for (auto& [id, run] : runs_) {
-    for (size_t i = 0; i < std::min(kAhead, sorted.size()); ++i) {
-      __builtin_prefetch(run.bloom.Block(sorted[i].key));
-    }
-    for (size_t i = 0; i < sorted.size(); ++i) {
-      if (i + kAhead < sorted.size()) __builtin_prefetch(run.bloom.Block(sorted[i + kAhead].key));
-      const uint64_t key = sorted[i].key;
-      if (!BloomFilter::BlockContains(run.bloom.Block(key), key)) continue;
-      std::vector<uint32_t>* found = &(*docs)[sorted[i].doc];
-      if (run.resident && run.keys.empty() && run.chunk_reads * 4 >= run.chunks) {
-        DUBARE_RETURN_IF_ERROR(LoadResident(id, &run));
+  for (auto& [id, run] : stored) {
+    status = ProbeFilter(run->bloom, sorted, 0, sorted.size(), [&](size_t i) -> absl::Status {
+      std::vector<uint32_t>* out = &(*docs)[sorted[i].doc];
+      if (run->resident && run->keys.empty() && run->chunk_reads * 4 >= run->chunks) {
+        DUBARE_RETURN_IF_ERROR(LoadResident(id, run));
       }
-      if (run.keys.empty()) {
-        DUBARE_RETURN_IF_ERROR(LookupInRun(id, run, key, &last, found));
-      } else {
-        LookupInMemory(run, key, found);
-      }
+      if (run->keys.empty()) return LookupInRun(id, *run, sorted[i].key, &last, out);
+      LookupInMemory(*run, sorted[i].key, out);
+      return absl::OkStatus();
+    });
+    if (!status.ok()) {
+      next_slice.store(slices);  // the workers stop after their current slice
+      break;
     }
+  }
+  search_loaded();
+  for (std::thread& worker : workers) worker.join();
+  DUBARE_RETURN_IF_ERROR(status);
+  for (const auto& slice : found) {
+    for (const auto& [key, doc] : slice) (*docs)[key].push_back(doc);
   }
   return absl::OkStatus();
 }
@@ -608,15 +669,21 @@ absl::Status RunStore::StartMerge(std::vector<int64_t> inputs) {
     if (doc / 64 >= merge.removed_bits.size()) merge.removed_bits.resize(doc / 64 + 1);
     merge.removed_bits[doc / 64] |= uint64_t{1} << (doc % 64);
   }
+  bool inputs_loaded = true;
   for (int64_t id : inputs) {
     const Run& run = runs_.at(id);
     MergeState::Cursor& cursor = merge.cursors.emplace_back();
     cursor.run = id;
     cursor.chunks = run.chunks;
     merge.input_entries += run.entries;
+    inputs_loaded &= !run.keys.empty();
   }
   merge.inputs = std::move(inputs);
   merge.out.bloom = BloomFilter(merge.input_entries);
+  // The output of runs in memory that fits there is kept as it is written:
+  // the next lookups would load it anyway.
+  merge.keep_output =
+      inputs_loaded && merge.input_entries * (sizeof(uint64_t) + sizeof(uint32_t)) <= resident_bytes_;
   merges_.push_back(std::move(merge));
   return absl::OkStatus();
 }
@@ -660,6 +727,12 @@ absl::StatusOr<uint64_t> RunStore::Advance(MergeState* merge, uint32_t max_chunk
     Run& out = merge->out;
     const size_t n = merge->pending.size();
     DUBARE_RETURN_IF_ERROR(WriteChunk(merge->output, out.chunks, merge->pending));
+    if (merge->keep_output) {
+      for (const Entry& e : merge->pending) {
+        out.keys.push_back(e.key);
+        out.docs.push_back(e.doc);
+      }
+    }
     out.fences.push_back(merge->pending[0].key);
     Store<uint64_t>(&merge->fences, merge->pending[0].key);
     ++out.chunks;
@@ -687,7 +760,7 @@ absl::StatusOr<uint64_t> RunStore::Advance(MergeState* merge, uint32_t max_chunk
           merge->cursors.erase(merge->cursors.begin() + c);
           continue;
         }
-        DUBARE_RETURN_IF_ERROR(ReadChunk(cursor.run, cursor.next_chunk++, &cursor.entries));
+        DUBARE_RETURN_IF_ERROR(NextChunk(&cursor));
       }
       ++c;
     }
@@ -710,6 +783,19 @@ absl::StatusOr<uint64_t> RunStore::Advance(MergeState* merge, uint32_t max_chunk
   *done = merge->cursors.empty();
   if (*done && !merge->pending.empty()) DUBARE_RETURN_IF_ERROR(emit_chunk());
   return written;
+}
+
+absl::Status RunStore::NextChunk(MergeState::Cursor* cursor) {
+  const uint32_t chunk = cursor->next_chunk++;
+  auto it = runs_.find(cursor->run);
+  if (it == runs_.end() || it->second.keys.empty()) {
+    return ReadChunk(cursor->run, chunk, &cursor->entries);
+  }
+  const Run& run = it->second;
+  const size_t begin = size_t{chunk} * kChunkEntries;
+  const size_t end = std::min(begin + kChunkEntries, run.keys.size());
+  for (size_t i = begin; i < end; ++i) cursor->entries.push_back({run.keys[i], run.docs[i]});
+  return absl::OkStatus();
 }
 
 absl::Status RunStore::Finish(MergeState* merge) {

@@ -36,13 +36,17 @@
 // wins and the other notices at its next step (an input vanished) and drops
 // its output.
 //
+// A merge of runs held in memory reads its inputs from there, and keeps its
+// output there when it fits (resident_bytes).
+//
 // Removed documents are listed in the `removed` table; merges drop their
 // entries, and a merge of every complete run (Compact) also clears the
 // removed documents it has purged.
 //
 // Ownership: a RunStore borrows the Db it is given and owns its cached
 // filters and fences and the state of its merges in progress. Thread safety:
-// thread-compatible.
+// thread-compatible; LookupSorted searches the runs held in memory on
+// threads of its own, which it joins before it returns.
 
 #ifndef DUBARE_SRC_INDEX_RUNS_H_
 #define DUBARE_SRC_INDEX_RUNS_H_
@@ -139,12 +143,14 @@ class RunStore {
   static absl::Status UpgradeSchemaFrom1(Db* db);
 
   // Up to `resident_bytes` of the smallest runs' entries are held in
-  // memory, so that lookups in them read no chunk.
+  // memory, so that lookups in them read no chunk; up to `threads` threads
+  // search them.
   explicit RunStore(Db* db, uint32_t step_chunks = kDefaultStepChunks,
-                    uint64_t resident_bytes = 0)
+                    uint64_t resident_bytes = 0, int threads = 1)
       : db_(db),
         step_chunks_(std::max<uint32_t>(1, step_chunks)),
-        resident_bytes_(resident_bytes) {}
+        resident_bytes_(resident_bytes),
+        threads_(std::max(1, threads)) {}
 
   // Brings the cached list of complete runs up to date with the database
   // (call inside a transaction). Cheap when nothing changed.
@@ -223,6 +229,7 @@ class RunStore {
     std::vector<Cursor> cursors;
     uint64_t input_entries = 0;
     Run out;
+    bool keep_output = false;  // out.keys/docs are filled as chunks are written
     std::string fences;
     std::vector<Entry> pending;  // output entries not yet in a chunk
     size_t bloom_pieces = 0;     // filter pieces written
@@ -274,6 +281,8 @@ class RunStore {
   absl::Status StartDueMerges();
   absl::StatusOr<bool> StillValid(const MergeState& merge);
   absl::StatusOr<uint64_t> Advance(MergeState* merge, uint32_t max_chunks, bool* done);
+  // Reads a cursor's next chunk, from memory if its run is loaded.
+  absl::Status NextChunk(MergeState::Cursor* cursor);
   absl::Status Finish(MergeState* merge);
   // Drops every merge in progress; the next step deletes their outputs.
   void AbandonAll();
@@ -283,6 +292,7 @@ class RunStore {
   Db* db_;
   uint32_t step_chunks_;
   uint64_t resident_bytes_;
+  int threads_;
   std::map<int64_t, Run> runs_;  // complete runs, by id
   std::vector<MergeState> merges_;
   std::vector<int64_t> abandoned_;   // outputs to delete at the next step
