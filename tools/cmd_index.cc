@@ -47,6 +47,9 @@ void AddMergeFlags(FlagSet& flags, IndexOptions* options) {
              "chunks (320 band-key entries each) per merge transaction");
   flags.Uint("merge-work", &options->merge_work, 0, 1u << 20,
              "merge budget of each batch, in multiples of its own entries (0 = merge at the end)");
+  flags.Bool("background-checkpoint", &options->background_checkpoint,
+             "copy the WAL into the file on a thread of its own (--no-background-checkpoint: "
+             "inside the commits)");
 }
 
 void AddInputFlags(FlagSet& flags, IndexOptions* options, IndexInputOptions* input) {

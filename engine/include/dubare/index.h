@@ -42,7 +42,9 @@
 // bytes per document), which rejects most LSH candidates without a read.
 //
 // Ownership: an Index owns its SQLite connection, the in-memory filters,
-// resident runs and digests, and the state of its merges in progress.
+// resident runs and digests, and the state of its merges in progress; a
+// writer also owns a thread with a second connection that copies the WAL
+// into the file (background_checkpoint), joined when the Index is destroyed.
 // Thread safety: thread-compatible; use one Index per thread (they may share
 // the file).
 // Merges run on the calling thread, inside Add/FinishMerges/Compact.
@@ -99,6 +101,9 @@ struct IndexOptions {
   bool sync_full = false;
   int busy_timeout_ms = 10000;  // wait this long for another writer's lock
   int cache_mb = 256;           // SQLite page cache
+  // Copy the WAL into the file on a thread and connection of its own rather
+  // than inside the commits of Add (which wait for it). Writers only.
+  bool background_checkpoint = true;
   // Band-key entries (12 bytes each) of the smallest runs -- the most recent
   // documents -- held in memory, so that finding near-duplicates of them
   // reads no chunk from the file. 0 = none.

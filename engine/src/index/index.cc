@@ -22,12 +22,14 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "dubare/status.h"
+#include "index/checkpointer.h"
 #include "index/digests.h"
 #include "index/runs.h"
 #include "index/sqlite.h"
 
 namespace dubare {
 
+using index_internal::Checkpointer;
 using index_internal::Db;
 using index_internal::DigestStore;
 using index_internal::Entry;
@@ -182,6 +184,7 @@ struct Index::Impl {
   IndexOptions options;
   IndexSettings settings;  // the file's
   std::unique_ptr<Db> db;
+  std::unique_ptr<Checkpointer> checkpointer;  // before db goes
   std::unique_ptr<RunStore> runs;
   std::unique_ptr<DigestStore> digests;
   std::vector<std::unique_ptr<DocumentSketcher>> sketchers;
@@ -242,12 +245,16 @@ absl::Status Index::Impl::Init() {
                                                " PRAGMA journal_size_limit=67108864;")
                                       .c_str()));
   // Checkpoint the WAL every 32 MB whatever the page size (schema-1 files
-  // have 4 KiB pages): a checkpoint runs inside some commit, so its size
-  // bounds the pause it causes.
+  // have 4 KiB pages): a checkpoint in some commit bounds the pause it
+  // causes, and on the checkpointer's thread how far it lags.
   DUBARE_ASSIGN_OR_RETURN(int64_t page_size, db->QueryInt("PRAGMA page_size"));
   const int64_t checkpoint_pages = (int64_t{32} << 20) / std::max<int64_t>(page_size, 512);
   DUBARE_RETURN_IF_ERROR(
       db->Exec(absl::StrCat("PRAGMA wal_autocheckpoint=", checkpoint_pages).c_str()));
+  if (!options.read_only && options.background_checkpoint) {
+    DUBARE_ASSIGN_OR_RETURN(checkpointer,
+                            Checkpointer::Start(db.get(), static_cast<int>(checkpoint_pages)));
+  }
   DUBARE_RETURN_IF_ERROR(ReadSettings());
   if (options.quick_check) {
     DUBARE_ASSIGN_OR_RETURN(std::string result, db->QueryText("PRAGMA quick_check"));
