@@ -27,10 +27,11 @@ namespace {
 using bench::TextOfSize;
 using bench::TextSizes;
 
-void Run(benchmark::State& state, NormalForm form) {
+void Run(benchmark::State& state, NormalForm form, bool offset_map = true) {
   const std::string& text = TextOfSize(state.range(0));
   NormalizeOptions options;
   options.form = form;
+  options.offset_map = offset_map;
   const Normalizer normalizer(options);
   NormalizedText out;
   for (auto _ : state) {
@@ -45,6 +46,12 @@ BENCHMARK(BM_Normalize_Canonical)->Apply(TextSizes);
 
 void BM_Normalize_MatchKey(benchmark::State& state) { Run(state, NormalForm::kMatchKey); }
 BENCHMARK(BM_Normalize_MatchKey)->Apply(TextSizes);
+
+// As the sketchers run it: the text without the offset map.
+void BM_Normalize_MatchKeyNoMap(benchmark::State& state) {
+  Run(state, NormalForm::kMatchKey, /*offset_map=*/false);
+}
+BENCHMARK(BM_Normalize_MatchKeyNoMap)->Apply(TextSizes);
 
 // Old-style Sorani (Arabic kaf and yeh, heh+ZWNJ on most words), where the
 // context rules fire far more often: a BLARK file, when ../shared is present.

@@ -34,13 +34,16 @@ std::vector<NormalizeOptions> AllForms() {
   return forms;
 }
 
-// Normalizes every file in every form; checks the map and that a second pass
-// changes nothing.
+// Normalizes every file in every form; checks the map, that a second pass
+// changes nothing, and that without the map the text is the same.
 void CheckFiles(const std::vector<std::string>& files) {
   const std::vector<NormalizeOptions> forms = AllForms();
-  NormalizedText once, twice;
+  NormalizedText once, twice, text_only;
   for (const NormalizeOptions& options : forms) {
     const Normalizer normalizer(options);
+    NormalizeOptions no_map_options = options;
+    no_map_options.offset_map = false;
+    const Normalizer no_map(no_map_options);
     for (const std::string& file : files) {
       SCOPED_TRACE(file + " form=" + std::string(NormalFormName(options.form)) + " script=" +
                    std::string(ScriptName(options.script)) +
@@ -52,6 +55,9 @@ void CheckFiles(const std::vector<std::string>& files) {
       ASSERT_TRUE(MapIsValid(once, text->size()));
       ASSERT_TRUE(normalizer.Normalize(once.text, &twice).ok());
       ASSERT_EQ(twice.text, once.text) << "not idempotent";
+      ASSERT_TRUE(no_map.Normalize(*text, &text_only).ok());
+      ASSERT_EQ(text_only.text, once.text) << "differs without the offset map";
+      ASSERT_EQ(text_only.map.size(), 0u);
     }
   }
 }

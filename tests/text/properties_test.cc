@@ -126,11 +126,19 @@ TEST(NormalizeProperties, RandomTextAgreesWithIcuNfkcFirstAndIsIdempotent) {
   for (const NormalizeOptions& options : AllVariants()) {
     SCOPED_TRACE(Describe(options));
     const Normalizer n(options);
+    NormalizeOptions no_map_options = options;
+    no_map_options.offset_map = false;
+    const Normalizer no_map(no_map_options);
+    NormalizedText text_only;
     for (int round = 0; round < 2000; ++round) {
       const std::string in = RandomText(rng, 1 + round % 40);
       absl::StatusOr<NormalizedText> out = n.Normalize(in);
       ASSERT_TRUE(out.ok()) << out.status();
       ASSERT_TRUE(MapIsValid(*out, in.size())) << in;
+      // Without the map: the same text.
+      ASSERT_TRUE(no_map.Normalize(in, &text_only).ok());
+      ASSERT_EQ(text_only.text, out->text) << "input: " << absl::CEscape(in);
+      ASSERT_EQ(text_only.map.size(), 0u);
       ASSERT_EQ(out->text, NormalizeOrDie(n, IcuNfkc(in))) << "input: " << absl::CEscape(in);
       ASSERT_EQ(NormalizeOrDie(n, out->text), out->text)
           << "not idempotent; input: " << absl::CEscape(in);

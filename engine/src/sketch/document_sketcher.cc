@@ -14,6 +14,7 @@ struct DocumentSketcher::Impl {
           o.form = NormalForm::kMatchKey;
           o.keep_spaces = p.match_key_keep_spaces;
           o.on_invalid = on_invalid;
+          o.offset_map = false;  // sketches hash the text only
           return o;
         }()),
         shingler(p.shingle),

@@ -143,7 +143,8 @@ class Run {
         fast_runs_(fast_runs),
         emit_spaces_(options.form == NormalForm::kCanonical || options.keep_spaces),
         paragraphs_(options.form == NormalForm::kCanonical && options.keep_paragraphs),
-        replace_invalid_(options.on_invalid == InvalidUtf8Policy::kReplace) {}
+        replace_invalid_(options.on_invalid == InvalidUtf8Policy::kReplace),
+        map_(options.offset_map) {}
 
   absl::Status Normalize(absl::string_view input);
 
@@ -164,14 +165,18 @@ class Run {
   }
   void Slow(const uint8_t* s, size_t n, size_t i, size_t j);
   size_t FastRun(const uint8_t* s, size_t n, size_t i);
+  template <bool kMap>
+  size_t FastRunImpl(const uint8_t* s, size_t n, size_t i);
 
   ABSL_ATTRIBUTE_NOINLINE void Grow(size_t need) {
     size_t cap = std::max(need, cap_ * 2);
     out_->text.resize(cap);
-    out_->map.Resize(cap);
+    if (map_) {
+      out_->map.Resize(cap);
+      begins_ = out_->map.mutable_begins();
+      ends_ = out_->map.mutable_ends();
+    }
     text_ = out_->text.data();
-    begins_ = out_->map.mutable_begins();
-    ends_ = out_->map.mutable_ends();
     cap_ = cap;
   }
 
@@ -185,10 +190,12 @@ class Run {
     char* const text = text_;
     uint32_t* const begins = begins_;
     uint32_t* const ends = ends_;
-    const uint32_t bb[4] = {b, b, b, b};
-    const uint32_t ee[4] = {end, end, end, end};
-    std::memcpy(begins + n, bb, sizeof bb);
-    std::memcpy(ends + n, ee, sizeof ee);
+    if (map_) {
+      const uint32_t bb[4] = {b, b, b, b};
+      const uint32_t ee[4] = {end, end, end, end};
+      std::memcpy(begins + n, bb, sizeof bb);
+      std::memcpy(ends + n, ee, sizeof ee);
+    }
     std::memcpy(text + n, bytes, 4);
     n_ = n + len;
     removed_ = false;
@@ -256,6 +263,7 @@ class Run {
   const bool emit_spaces_;
   const bool paragraphs_;
   const bool replace_invalid_;
+  const bool map_;  // fill out_->map
 
   char* text_ = nullptr;
   uint32_t* begins_ = nullptr;
@@ -395,6 +403,11 @@ inline void Run::Process(const Entry& e, char32_t cp, uint32_t b, uint32_t end) 
 // successor does (a mark, ZWNJ, white-space run, '&', invalid UTF-8, a
 // character outside the BMP). Requires nothing pending. Returns the new i.
 size_t Run::FastRun(const uint8_t* s, size_t n, size_t i) {
+  return map_ ? FastRunImpl<true>(s, n, i) : FastRunImpl<false>(s, n, i);
+}
+
+template <bool kMap>
+size_t Run::FastRunImpl(const uint8_t* s, size_t n, size_t i) {
   using namespace text_internal;  // NOLINT: the enumerators of tables.h
   const Entry* const bmp = table_.bmp.data();
   char* const text = text_;
@@ -462,11 +475,13 @@ size_t Run::FastRun(const uint8_t* s, size_t n, size_t i) {
       break;
     }
     {
-      const uint32_t b = static_cast<uint32_t>(i), end = static_cast<uint32_t>(next);
-      const uint32_t bb[4] = {b, b, b, b};
-      const uint32_t ee[4] = {end, end, end, end};
-      std::memcpy(begins + out, bb, sizeof bb);
-      std::memcpy(ends + out, ee, sizeof ee);
+      if constexpr (kMap) {
+        const uint32_t b = static_cast<uint32_t>(i), end = static_cast<uint32_t>(next);
+        const uint32_t bb[4] = {b, b, b, b};
+        const uint32_t ee[4] = {end, end, end, end};
+        std::memcpy(begins + out, bb, sizeof bb);
+        std::memcpy(ends + out, ee, sizeof ee);
+      }
       std::memcpy(text + out, bytes, 4);
       out += out_len;
       removed = false;
@@ -500,7 +515,11 @@ void Run::Slow(const uint8_t* s, size_t n, size_t i, size_t j) {
 
 absl::Status Run::Normalize(absl::string_view input) {
   out_->replacements = 0;
-  out_->map.set_input_size(static_cast<uint32_t>(input.size()));
+  if (map_) {
+    out_->map.set_input_size(static_cast<uint32_t>(input.size()));
+  } else {
+    out_->map.Clear();
+  }
   Grow(input.size() + 16);  // text and map keep their size from the last call
 
   const uint8_t* s = reinterpret_cast<const uint8_t*>(input.data());
@@ -589,7 +608,7 @@ absl::Status Run::Normalize(absl::string_view input) {
   }
   FlushPending(false);
   out_->text.resize(n_);
-  out_->map.Resize(n_);
+  if (map_) out_->map.Resize(n_);
   return absl::OkStatus();
 }
 
