@@ -80,8 +80,13 @@ TEST(InterpolatedLowerBoundTest, EqualsStdLowerBound) {
       const size_t end = begin + (n - begin ? rng() % (n - begin + 1) : 0);
       const size_t expected =
           std::lower_bound(keys.begin() + begin, keys.begin() + end, key) - keys.begin();
-      ASSERT_EQ(InterpolatedLowerBound(keys.data(), begin, end, key), expected)
-          << "round " << round << " key " << key << " [" << begin << ", " << end << ")";
+      // The bounds of the guess: right, or anything at all (they are a hint).
+      const bool right = probe % 2 == 0 && begin < end;
+      const uint64_t lo = right ? keys[begin] : rng() >> (rng() % 64);
+      const uint64_t hi = right ? (end < n ? keys[end] : ~uint64_t{0}) : rng() >> (rng() % 64);
+      ASSERT_EQ(InterpolatedLowerBound(keys.data(), begin, end, key, lo, hi), expected)
+          << "round " << round << " key " << key << " [" << begin << ", " << end << ") lo " << lo
+          << " hi " << hi;
     }
   }
 }

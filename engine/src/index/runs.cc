@@ -143,18 +143,16 @@ constexpr int64_t kChunkMask = (int64_t{1} << kChunkShift) - 1;
 constexpr int64_t kWriting = 1;  // runs.state: 0 complete, 1 being written, 2 obsolete
 }  // namespace
 
-size_t InterpolatedLowerBound(const uint64_t* keys, size_t begin, size_t end, uint64_t key) {
-  if (begin >= end || key <= keys[begin]) return begin;
-  if (key > keys[end - 1]) return end;
-  // keys[begin] < key <= keys[end - 1]: guess from the spread of the keys.
-  const double fraction =
-      static_cast<double>(key - keys[begin]) / static_cast<double>(keys[end - 1] - keys[begin]);
-  size_t i = begin + static_cast<size_t>(fraction * static_cast<double>(end - 1 - begin));
-  i = std::clamp(i, begin + 1, end - 1);
-  // Walk to the first key >= `key`; keys[begin] < key and keys[end - 1] >=
-  // key keep both walks inside [begin + 1, end - 1].
-  while (keys[i] < key) ++i;
-  while (keys[i - 1] >= key) --i;
+size_t InterpolatedLowerBound(const uint64_t* keys, size_t begin, size_t end, uint64_t key,
+                              uint64_t lo, uint64_t hi) {
+  size_t i = begin;
+  if (begin < end && key > lo && hi > lo) {
+    const double fraction = static_cast<double>(key - lo) / static_cast<double>(hi - lo);
+    i += static_cast<size_t>(std::min(fraction, 1.0) * static_cast<double>(end - 1 - begin));
+  }
+  // Walk to the first key >= `key` (the guess only decides where from).
+  while (i < end && keys[i] < key) ++i;
+  while (i > begin && keys[i - 1] >= key) --i;
   return i;
 }
 
@@ -455,9 +453,14 @@ absl::Status RunStore::LoadResident(int64_t id, Run* run) {
 
 void RunStore::LookupInMemory(const Run& run, uint64_t key, std::vector<uint32_t>* docs) {
   // The fences narrow the search to one chunk's keys.
-  const size_t first = FirstChunkWith(run, key) * size_t{kChunkEntries};
+  // Its keys lie between its fence and the next, which are in cache: the
+  // guess costs no read of the keys.
+  const size_t chunk = FirstChunkWith(run, key);
+  const size_t first = chunk * size_t{kChunkEntries};
+  const uint64_t next_fence = chunk + 1 < run.fences.size() ? run.fences[chunk + 1] : UINT64_MAX;
   size_t i = InterpolatedLowerBound(run.keys.data(), first,
-                                    std::min(first + kChunkEntries, run.keys.size()), key);
+                                    std::min(first + kChunkEntries, run.keys.size()), key,
+                                    run.fences[chunk], next_fence);
   for (; i < run.keys.size() && run.keys[i] == key; ++i) docs->push_back(run.docs[i]);
 }
 

@@ -118,9 +118,12 @@ inline constexpr size_t kMergeFanout = 8;
 inline constexpr uint32_t kDefaultStepChunks = 1024;
 
 // std::lower_bound over sorted keys[begin, end), starting from where the
-// key would be if the keys were spread evenly (band keys are hashes): about
-// one cache line instead of one per halving.
-size_t InterpolatedLowerBound(const uint64_t* keys, size_t begin, size_t end, uint64_t key);
+// key would be if the keys were spread evenly between lo and hi (band keys
+// are hashes; a run's fences bound a chunk's keys without reading them):
+// about one cache line instead of one per halving. Any lo and hi give the
+// right answer; good ones give it fast.
+size_t InterpolatedLowerBound(const uint64_t* keys, size_t begin, size_t end, uint64_t key,
+                              uint64_t lo, uint64_t hi);
 
 // floor(log_F(entries)), F = kMergeFanout.
 int RunLevel(uint64_t entries);
