@@ -1,10 +1,15 @@
 // Copyright 2026 The Dubare Authors.
 //
-// AddInputs / QueryInputs: reader -> batches -> sketches -> index, with the
-// reading and sketching of batch k+1 overlapping the transaction of batch k.
+// AddInputs / QueryInputs: reader -> batches -> sketches -> index. A thread
+// reads and sketches batches up to two ahead of the transactions, so that
+// the sketchers keep working through a transaction that runs long (a merge
+// step) and the transactions never wait for one slow batch.
 
 #include <chrono>
-#include <future>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -66,19 +71,49 @@ absl::StatusOr<IndexInputSummary> Run(Index* index, const std::vector<std::strin
   DUBARE_ASSIGN_OR_RETURN(std::unique_ptr<Reader> reader, Reader::Open(inputs, reader_options));
 
   IndexInputSummary summary;
-  auto prepare = [&] { return NextBatch(reader.get(), index, options, metadata_first); };
-  absl::StatusOr<Batch> next = prepare();
+  // The reader and the sketchers are used only by the producer; the index
+  // transactions only by this thread. A batch waits in `ready` while the
+  // producer prepares the next one: two batches ahead at most.
+  std::mutex mu;
+  std::condition_variable changed;
+  std::deque<absl::StatusOr<Batch>> ready;
+  bool stop = false;  // this thread returns: the producer drops its batch
+  std::thread producer([&] {
+    while (true) {
+      absl::StatusOr<Batch> batch = NextBatch(reader.get(), index, options, metadata_first);
+      const bool last = !batch.ok() || batch->end;
+      std::unique_lock<std::mutex> lock(mu);
+      changed.wait(lock, [&] { return ready.empty() || stop; });
+      if (stop) return;
+      ready.push_back(std::move(batch));
+      changed.notify_all();
+      if (last) return;
+    }
+  });
+  struct Join {
+    std::mutex& mu;
+    std::condition_variable& changed;
+    bool& stop;
+    std::thread& producer;
+    ~Join() {
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        stop = true;
+      }
+      changed.notify_all();
+      producer.join();
+    }
+  } join{mu, changed, stop, producer};
+  auto next = [&]() -> absl::StatusOr<Batch> {
+    std::unique_lock<std::mutex> lock(mu);
+    changed.wait(lock, [&] { return !ready.empty(); });
+    absl::StatusOr<Batch> batch = std::move(ready.front());
+    ready.pop_front();
+    changed.notify_all();
+    return batch;
+  };
   while (true) {
-    DUBARE_RETURN_IF_ERROR(next.status());
-    Batch batch = *std::move(next);
-    // The reader and the sketchers are used only by the task; the index
-    // transaction below only by this thread.
-    std::future<absl::StatusOr<Batch>> pending;
-    if (!batch.end) pending = std::async(std::launch::async, prepare);
-    auto finish = [&](absl::Status status) -> absl::Status {
-      if (pending.valid()) pending.wait();
-      return status;
-    };
+    DUBARE_ASSIGN_OR_RETURN(Batch batch, next());
     for (const auto& [doc, location] : batch.rejected) {
       ++summary.rejected;
       if (callbacks.on_reject) callbacks.on_reject(doc, location);
@@ -86,7 +121,7 @@ absl::StatusOr<IndexInputSummary> Run(Index* index, const std::vector<std::strin
     std::vector<IndexResult> results;
     if (add && !batch.sketched.empty()) {
       absl::StatusOr<AddResult> added = index->AddSketched(batch.sketched);
-      if (!added.ok()) return finish(added.status());
+      if (!added.ok()) return added.status();
       ++summary.batches;
       summary.added += added->added;
       results = std::move(added->results);
@@ -96,7 +131,7 @@ absl::StatusOr<IndexInputSummary> Run(Index* index, const std::vector<std::strin
       if (callbacks.on_commit) callbacks.on_commit(*added, batch.docs.size());
     } else if (!batch.sketched.empty()) {
       absl::StatusOr<std::vector<IndexResult>> queried = index->QuerySketched(batch.sketched);
-      if (!queried.ok()) return finish(queried.status());
+      if (!queried.ok()) return queried.status();
       results = *std::move(queried);
       for (size_t i = 0; i < results.size(); ++i) {
         if (callbacks.on_document) callbacks.on_document(batch.docs[i], results[i]);
@@ -116,8 +151,7 @@ absl::StatusOr<IndexInputSummary> Run(Index* index, const std::vector<std::strin
           break;
       }
     }
-    if (!pending.valid()) break;
-    next = pending.get();
+    if (batch.end) break;
   }
   // A merge left unfinished would be deleted and redone by the next writer.
   if (add) DUBARE_RETURN_IF_ERROR(index->FinishMerges());
