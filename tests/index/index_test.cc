@@ -589,6 +589,66 @@ TEST(IndexTest, ParallelSketchingReportsTheFirstBadDocumentAndKeepsTheOrder) {
   }
 }
 
+// AddInputs reads and sketches batches on a thread of its own, ahead of the
+// transactions: results still come in input order, batch by batch, and a
+// failing transaction stops it without a hang (the thread may be waiting to
+// hand over a batch).
+TEST(IndexTest, AddInputsKeepsInputOrderAndStopsCleanlyWhenATransactionFails) {
+  const std::string dir = NewDir("inputs");
+  std::vector<std::string> texts;
+  {
+    std::ofstream out(dir + "/in.jsonl");
+    for (int i = 0; i < 150; ++i) {
+      // Documents 75..84 repeat documents 0..9.
+      const int source = i >= 75 && i < 85 ? i - 75 : i;
+      std::string text;
+      for (int w = 0; w < 30; ++w) absl::StrAppend(&text, "وشە", source * 31 + w, " ");
+      out << "{\"id\": \"d" << i << "\", \"text\": \"" << text << "\"}\n";
+    }
+  }
+  IndexOptions options;
+  options.threads = 2;
+  std::unique_ptr<Index> index = CreateOrDie(dir + "/i.db", options);
+  ASSERT_NE(index, nullptr);
+  IndexInputOptions input;
+  input.batch_size = 7;
+  std::vector<std::string> order;
+  std::vector<int64_t> batches;
+  IndexInputCallbacks callbacks;
+  callbacks.on_document = [&](const Document& doc, const IndexResult& result) {
+    order.push_back(doc.id);
+    if (result.status == IndexStatus::kDuplicate) EXPECT_EQ(result.matches.size(), 1u) << doc.id;
+  };
+  callbacks.on_commit = [&](const AddResult& batch, size_t) { batches.push_back(batch.batch); };
+  absl::StatusOr<IndexInputSummary> summary =
+      AddInputs(index.get(), {dir + "/in.jsonl"}, input, callbacks);
+  ASSERT_TRUE(summary.ok()) << summary.status();
+  EXPECT_EQ(summary->added, 150u);
+  EXPECT_EQ(summary->duplicates, 10u);
+  EXPECT_EQ(summary->batches, 22u);  // ceil(150 / 7)
+  ASSERT_EQ(order.size(), 150u);
+  for (int i = 0; i < 150; ++i) ASSERT_EQ(order[i], absl::StrCat("d", i));
+  ASSERT_EQ(batches.size(), 22u);
+  for (size_t b = 1; b < batches.size(); ++b) EXPECT_EQ(batches[b], batches[b - 1] + 1);
+  index.reset();
+
+  // Read-only, the first transaction fails; the error comes back.
+  options.read_only = true;
+  absl::StatusOr<std::unique_ptr<Index>> reader = Index::Open(dir + "/i.db", options);
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  for (int round = 0; round < 5; ++round) {
+    order.clear();
+    summary = AddInputs(reader->get(), {dir + "/in.jsonl"}, input, callbacks);
+    EXPECT_FALSE(summary.ok());
+    EXPECT_TRUE(order.empty());
+  }
+  // Queries through the same path see every document as stored.
+  summary = QueryInputs(reader->get(), {dir + "/in.jsonl"}, input, callbacks);
+  ASSERT_TRUE(summary.ok()) << summary.status();
+  EXPECT_EQ(summary->exists, 150u);
+  EXPECT_EQ(order.size(), 150u);
+}
+
 // Pre-sketched documents with random signatures (no near-duplicates).
 std::vector<SketchedDocument> RandomSketches(const std::string& prefix, size_t n, uint64_t seed) {
   std::mt19937_64 rng(seed);
