@@ -38,8 +38,9 @@
 //
 // Memory: besides SQLite's page cache (cache_mb), an Index holds every run's
 // Bloom filter (2 bytes per band-key entry), the newest runs' entries
-// (resident_mb; up to twice that while a merge of them runs), and two bits of every MinHash value of every document (K/4
-// bytes per document), which rejects most LSH candidates without a read.
+// (resident_mb; up to twice that while a merge of them runs), and two bits
+// of every MinHash value of every document (K/4 bytes per document), which
+// rejects most LSH candidates without a read.
 //
 // Ownership: an Index owns its SQLite connection, the in-memory filters,
 // resident runs and digests, and the state of its merges in progress; a

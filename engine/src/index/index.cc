@@ -251,16 +251,16 @@ absl::Status Index::Impl::Init() {
   const int64_t checkpoint_pages = (int64_t{32} << 20) / std::max<int64_t>(page_size, 512);
   DUBARE_RETURN_IF_ERROR(
       db->Exec(absl::StrCat("PRAGMA wal_autocheckpoint=", checkpoint_pages).c_str()));
-  if (!options.read_only && options.background_checkpoint) {
-    DUBARE_ASSIGN_OR_RETURN(checkpointer,
-                            Checkpointer::Start(db.get(), static_cast<int>(checkpoint_pages)));
-  }
   DUBARE_RETURN_IF_ERROR(ReadSettings());
   if (options.quick_check) {
     DUBARE_ASSIGN_OR_RETURN(std::string result, db->QueryText("PRAGMA quick_check"));
     if (result != "ok") {
       return absl::DataLossError(absl::StrCat(db->path(), ": quick_check failed: ", result));
     }
+  }
+  if (!options.read_only && options.background_checkpoint) {
+    DUBARE_ASSIGN_OR_RETURN(checkpointer,
+                            Checkpointer::Start(db.get(), static_cast<int>(checkpoint_pages)));
   }
   DUBARE_ASSIGN_OR_RETURN(find_doc, db->Prepare("SELECT id, minhash FROM documents WHERE doc = ?"));
   DUBARE_ASSIGN_OR_RETURN(
