@@ -617,7 +617,9 @@ TEST(IndexTest, AddInputsKeepsInputOrderAndStopsCleanlyWhenATransactionFails) {
   IndexInputCallbacks callbacks;
   callbacks.on_document = [&](const Document& doc, const IndexResult& result) {
     order.push_back(doc.id);
-    if (result.status == IndexStatus::kDuplicate) EXPECT_EQ(result.matches.size(), 1u) << doc.id;
+    if (result.status == IndexStatus::kDuplicate) {
+      EXPECT_EQ(result.matches.size(), 1u) << doc.id;
+    }
   };
   callbacks.on_commit = [&](const AddResult& batch, size_t) { batches.push_back(batch.batch); };
   absl::StatusOr<IndexInputSummary> summary =
