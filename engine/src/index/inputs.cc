@@ -12,6 +12,7 @@
 #include <thread>
 #include <utility>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "dubare/index.h"
@@ -46,7 +47,7 @@ absl::StatusOr<Batch> NextBatch(Reader* reader, Index* index, const IndexInputOp
     }
     IndexDocument& text = texts.emplace_back();
     text.id = doc.id;
-    text.text = doc.text;
+    text.text = std::move(doc.text);  // lent to the sketchers, given back below
     if (!options.metadata_fields.empty()) {
       JsonObjectWriter json(&text.metadata);
       for (size_t i = 0; i < options.metadata_fields.size(); ++i) {
@@ -57,6 +58,7 @@ absl::StatusOr<Batch> NextBatch(Reader* reader, Index* index, const IndexInputOp
     doc = Document();
   }
   DUBARE_ASSIGN_OR_RETURN(batch.sketched, index->Sketch(texts));
+  for (size_t i = 0; i < texts.size(); ++i) batch.docs[i].text = std::move(texts[i].text);
   return batch;
 }
 
@@ -90,20 +92,14 @@ absl::StatusOr<IndexInputSummary> Run(Index* index, const std::vector<std::strin
       if (last) return;
     }
   });
-  struct Join {
-    std::mutex& mu;
-    std::condition_variable& changed;
-    bool& stop;
-    std::thread& producer;
-    ~Join() {
-      {
-        std::lock_guard<std::mutex> lock(mu);
-        stop = true;
-      }
-      changed.notify_all();
-      producer.join();
+  absl::Cleanup join = [&] {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      stop = true;
     }
-  } join{mu, changed, stop, producer};
+    changed.notify_all();
+    producer.join();
+  };
   auto next = [&]() -> absl::StatusOr<Batch> {
     std::unique_lock<std::mutex> lock(mu);
     changed.wait(lock, [&] { return !ready.empty(); });

@@ -268,7 +268,7 @@ void RunStore::ChooseResident() {
   uint64_t bytes = 0;
   for (const auto& [entries, id] : by_size) {
     Run& run = runs_[id];
-    bytes += entries * (sizeof(uint64_t) + sizeof(uint32_t));
+    bytes += entries * kHeldEntryBytes;
     run.resident = bytes <= resident_bytes_;
     if (!run.resident) {
       run.keys = std::vector<uint64_t>();
@@ -452,9 +452,8 @@ absl::Status RunStore::LoadResident(int64_t id, Run* run) {
 }
 
 void RunStore::LookupInMemory(const Run& run, uint64_t key, std::vector<uint32_t>* docs) {
-  // The fences narrow the search to one chunk's keys.
-  // Its keys lie between its fence and the next, which are in cache: the
-  // guess costs no read of the keys.
+  // The fences narrow the search to one chunk, whose keys lie between its
+  // fence and the next: both are in cache, so the guess reads no key.
   const size_t chunk = FirstChunkWith(run, key);
   const size_t first = chunk * size_t{kChunkEntries};
   const uint64_t next_fence = chunk + 1 < run.fences.size() ? run.fences[chunk + 1] : UINT64_MAX;
@@ -612,10 +611,7 @@ absl::Status RunStore::Append(absl::Span<const Entry> entries) {
   if (added.resident) {
     added.keys.reserve(entries.size());
     added.docs.reserve(entries.size());
-    for (const Entry& e : entries) {
-      added.keys.push_back(e.key);
-      added.docs.push_back(e.doc);
-    }
+    added.Hold(entries);
   }
   return absl::OkStatus();
 }
@@ -686,7 +682,7 @@ absl::Status RunStore::StartMerge(std::vector<int64_t> inputs) {
   // The output of runs in memory that fits there is kept as it is written:
   // the next lookups would load it anyway.
   merge.keep_output =
-      inputs_loaded && merge.input_entries * (sizeof(uint64_t) + sizeof(uint32_t)) <= resident_bytes_;
+      inputs_loaded && merge.input_entries * kHeldEntryBytes <= resident_bytes_;
   merges_.push_back(std::move(merge));
   return absl::OkStatus();
 }
@@ -730,12 +726,7 @@ absl::StatusOr<uint64_t> RunStore::Advance(MergeState* merge, uint32_t max_chunk
     Run& out = merge->out;
     const size_t n = merge->pending.size();
     DUBARE_RETURN_IF_ERROR(WriteChunk(merge->output, out.chunks, merge->pending));
-    if (merge->keep_output) {
-      for (const Entry& e : merge->pending) {
-        out.keys.push_back(e.key);
-        out.docs.push_back(e.doc);
-      }
-    }
+    if (merge->keep_output) out.Hold(merge->pending);
     out.fences.push_back(merge->pending[0].key);
     Store<uint64_t>(&merge->fences, merge->pending[0].key);
     ++out.chunks;
@@ -975,7 +966,7 @@ size_t RunStore::resident_runs() const {
 }
 
 size_t RunStore::resident_bytes() const {
-  return SumOverRuns([](const Run& run) { return run.keys.size() * 8 + run.docs.size() * 4; });
+  return SumOverRuns([](const Run& run) { return run.keys.size() * kHeldEntryBytes; });
 }
 
 absl::StatusOr<std::vector<Entry>> RunStore::ReadAll() {

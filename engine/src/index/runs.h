@@ -105,6 +105,9 @@ class BloomFilter {
   std::vector<uint64_t> words_;  // 8 words per block
 };
 
+// Memory of one entry of a run held in memory (its key and its document).
+inline constexpr uint64_t kHeldEntryBytes = sizeof(uint64_t) + sizeof(uint32_t);
+
 // Entries per chunk: 4 + 12 * 320 bytes fit a 4 KiB table-leaf page (a
 // schema-1 file's page size; new files have 16 KiB pages, four chunks each).
 inline constexpr uint32_t kChunkEntries = 320;
@@ -213,6 +216,13 @@ class RunStore {
     uint64_t chunk_reads = 0;
     std::vector<uint64_t> keys;
     std::vector<uint32_t> docs;
+    // Appends entries (the run's next ones, in order) to keys/docs.
+    void Hold(absl::Span<const Entry> entries) {
+      for (const Entry& e : entries) {
+        keys.push_back(e.key);
+        docs.push_back(e.doc);
+      }
+    }
   };
   // A merge in progress: cursors over its inputs and the output so far.
   struct MergeState {
