@@ -10,6 +10,7 @@
 #include <thread>
 #include <utility>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
 #include "dubare/status.h"
 
@@ -759,18 +760,43 @@ absl::StatusOr<uint64_t> RunStore::Advance(MergeState* merge, uint32_t max_chunk
       ++c;
     }
     if (merge->cursors.empty()) break;
-    // Merge until some cursor's chunk is used up or a chunk is full.
+    // Merge until some cursor's chunk is used up or a chunk is full. Which
+    // cursor holds the smallest head is a coin toss (band keys are hashes),
+    // so the heads are copied out as 96-bit (key, doc) numbers whose minimum
+    // the compiler finds with compares and conditional moves, not branches
+    // that would mispredict (this loop was most of a merge's CPU).
+    const size_t n = merge->cursors.size();  // more than kMergeFanout in a compaction
+    absl::InlinedVector<unsigned __int128, kMergeFanout> head_store(n);
+    absl::InlinedVector<const Entry*, 2 * kMergeFanout> bounds(2 * n);
+    unsigned __int128* const head = head_store.data();
+    const Entry** const next = bounds.data();
+    const Entry** const end = next + n;
+    auto pack = [](const Entry& e) { return static_cast<unsigned __int128>(e.key) << 32 | e.doc; };
+    for (size_t c = 0; c < n; ++c) {
+      MergeState::Cursor& cursor = merge->cursors[c];
+      next[c] = cursor.entries.data() + cursor.pos;
+      end[c] = cursor.entries.data() + cursor.entries.size();
+      head[c] = pack(*next[c]);
+    }
     while (merge->pending.size() < kChunkEntries) {
-      MergeState::Cursor* min = &merge->cursors[0];
-      for (MergeState::Cursor& cursor : merge->cursors) {
-        if (cursor.entries[cursor.pos] < min->entries[min->pos]) min = &cursor;
+      size_t m = 0;
+      unsigned __int128 min = head[0];
+      for (size_t c = 1; c < n; ++c) {
+        const bool less = head[c] < min;
+        m = less ? c : m;
+        min = less ? head[c] : min;
       }
-      const Entry& e = min->entries[min->pos++];
+      const Entry e = *next[m]++;
       if (!dead(e.doc)) {
         merge->out.bloom.Add(e.key);
         merge->pending.push_back(e);
       }
-      if (min->pos == min->entries.size()) break;
+      if (next[m] == end[m]) break;
+      head[m] = pack(*next[m]);
+    }
+    for (size_t c = 0; c < n; ++c) {
+      MergeState::Cursor& cursor = merge->cursors[c];
+      cursor.pos = next[c] - cursor.entries.data();
     }
     if (merge->pending.size() >= kChunkEntries) DUBARE_RETURN_IF_ERROR(emit_chunk());
   }
