@@ -67,6 +67,24 @@ void BM_ShingleWords(benchmark::State& state) {
 }
 BENCHMARK(BM_ShingleWords)->ArgsProduct({{50, 400, 20000}, {0, 1}})->ArgNames({"words", "spans"});
 
+// What sketchers shingle: the match key, where ZWNJ and punctuation are gone
+// and nearly every block takes the word scan's 64-byte path.
+void BM_ShingleWords_MatchKey(benchmark::State& state) {
+  NormalizeOptions no;
+  no.form = NormalForm::kMatchKey;
+  absl::StatusOr<NormalizedText> key = Normalizer(no).Normalize(TextOfSize(state.range(0)));
+  if (!key.ok()) return state.SkipWithError("normalize failed");
+  Shingler shingler;
+  Shingles out;
+  for (auto _ : state) {
+    shingler.Shingle(key->text, &out, /*want_spans=*/false);
+    benchmark::DoNotOptimize(out.hashes.data());
+  }
+  state.SetBytesProcessed(state.iterations() * key->text.size());
+  state.SetItemsProcessed(state.iterations() * out.hashes.size());
+}
+BENCHMARK(BM_ShingleWords_MatchKey)->Apply(TextSizes);
+
 // The straightforward pipeline: split, build each k-gram string, hash it.
 void BM_ShingleWords_NaiveStrings(benchmark::State& state) {
   const std::string& text = TextOfSize(state.range(0));

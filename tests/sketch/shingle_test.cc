@@ -11,6 +11,7 @@
 
 #include <xxhash.h>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
@@ -180,6 +181,52 @@ TEST(ShingleTest, TokenizeFindsWordsAndHashesThem) {
     EXPECT_EQ(tokens[i].hash, XXH3_64bits_withSeed(want[i].text.data(), want[i].text.size(), o.seed));
   }
   EXPECT_EQ(text.substr(tokens[2].span.begin, tokens[2].span.size()), "لە\u200cگەڵ");
+}
+
+void ExpectWordsOfReference(const std::string& text) {
+  std::vector<Token> tokens;
+  Shingler().Tokenize(text, &tokens);
+  const std::vector<RefUnit> want = RefWords(text);
+  ASSERT_EQ(tokens.size(), want.size()) << absl::CHexEscape(text);
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    ASSERT_EQ(tokens[i].span, want[i].span) << "word " << i << " of " << absl::CHexEscape(text);
+  }
+}
+
+// Text of one- and two-byte characters is scanned 64 bytes at a time; a
+// block with anything else falls back to the unit scan. Every one- and
+// two-byte code point is classified on the block path, at every offset in
+// a block, and block edges meet fallbacks and each other mid-word.
+TEST(ShingleTest, BlockWordScanEqualsReference) {
+  for (int shift = 0; shift < 64; ++shift) {
+    std::string text(shift, 'a');
+    for (char32_t cp = 0; cp < 0x800; ++cp) {
+      char utf8[4];
+      size_t len = 0;
+      U8_APPEND_UNSAFE(utf8, len, cp);
+      text.append(utf8, len);
+      text += cp % 3 == 0 ? " " : "ب";
+    }
+    ExpectWordsOfReference(text);
+  }
+  static const char* const kPieces[] = {"ب", "ە", "ڕ", "ێ", "a", "Z", "7", "٢", " ", " ", " ",
+                                        "،", ".", "\u00a0", "\u064B", "ê", "ş", "\n", "-"};
+  static const char* const kRare[] = {"\u200c", "\u20ac", "\U0001D400", "\xFF", "\x80",
+                                      "\xD8", "\xE0\xA7", "\xF0\x9F\x98"};
+  std::mt19937_64 rng(7);
+  for (int trial = 0; trial < 400; ++trial) {
+    std::string text;
+    const int n = std::uniform_int_distribution<int>(0, 600)(rng);
+    const int rare_every = trial % 2 == 0 ? 1 << 30 : 40;  // half of the texts have none
+    for (int i = 0; i < n; ++i) {
+      if (std::uniform_int_distribution<int>(0, rare_every)(rng) == 0) {
+        text += kRare[std::uniform_int_distribution<size_t>(0, std::size(kRare) - 1)(rng)];
+      } else {
+        text += kPieces[std::uniform_int_distribution<size_t>(0, std::size(kPieces) - 1)(rng)];
+      }
+    }
+    ExpectWordsOfReference(text);
+  }
 }
 
 TEST(ShingleTest, IgnoreSpacesMakesJoinedAndSplitCompoundsEqual) {

@@ -45,6 +45,18 @@ const uint8_t* BmpClassTable() {
   return table;
 }
 
+const uint64_t* TwoByteWordBits() {
+  static const uint64_t* const bits = [] {
+    const uint8_t* bmp = BmpClassTable();
+    auto* b = new uint64_t[0x800 / 64]();
+    for (uint32_t cp = 0; cp < 0x800; ++cp) {
+      if (bmp[cp] == kWordChar) b[cp / 64] |= uint64_t{1} << (cp % 64);
+    }
+    return b;
+  }();
+  return bits;
+}
+
 }  // namespace sketch_internal
 
 namespace {

@@ -16,6 +16,10 @@
 
 #include "absl/strings/string_view.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace dubare::sketch_internal {
 
 enum CharClass : uint8_t { kOther = 0, kWordChar = 1, kSpace = 2 };
@@ -60,42 +64,128 @@ inline CharClass Classify(const uint8_t* bmp, uint32_t cp, size_t len) {
   return cp < 0x10000 ? static_cast<CharClass>(bmp[cp]) : ClassifySupplementary(cp);
 }
 
+// Bit cp of the 2048-bit table is set when code point cp (< 0x800) is a
+// word character: the one- and two-byte code points, all of the block scan's.
+const uint64_t* TwoByteWordBits();
+
+// Bit j of *ascii / *lead / *cont tells whether p[j] (j < 64) is an ASCII
+// byte, the lead of a two-byte sequence (C2..DF), or a continuation byte.
+inline void ByteClassMasks(const unsigned char* p, uint64_t* ascii, uint64_t* lead,
+                           uint64_t* cont) {
+#if defined(__SSE2__)
+  uint64_t a = 0, l = 0, c = 0;
+  const __m128i cont_end = _mm_set1_epi8(static_cast<char>(0xC0));  // signed: -64
+  const __m128i lead_begin = _mm_set1_epi8(static_cast<char>(0xC1));
+  const __m128i lead_end = _mm_set1_epi8(static_cast<char>(0xE0));
+  for (int k = 0; k < 4; ++k) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
+    // As signed bytes ASCII is 0..127, continuations -128..-65, leads -62..-33.
+    const uint64_t high = static_cast<uint32_t>(_mm_movemask_epi8(v));
+    const uint64_t is_cont = static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmplt_epi8(v, cont_end)));
+    const uint64_t is_lead = static_cast<uint32_t>(_mm_movemask_epi8(
+        _mm_and_si128(_mm_cmpgt_epi8(v, lead_begin), _mm_cmplt_epi8(v, lead_end))));
+    a |= (~high & 0xFFFF) << (16 * k);
+    c |= is_cont << (16 * k);
+    l |= is_lead << (16 * k);
+  }
+  *ascii = a, *lead = l, *cont = c;
+#else
+  uint64_t a = 0, l = 0, c = 0;
+  for (int j = 0; j < 64; ++j) {
+    const unsigned b = p[j];
+    a |= uint64_t{b < 0x80} << j;
+    l |= uint64_t{b >= 0xC2 && b < 0xE0} << j;
+    c |= uint64_t{(b & 0xC0) == 0x80} << j;
+  }
+  *ascii = a, *lead = l, *cont = c;
+#endif
+}
+
+// The word scan, one unit at a time. `open` and `begin` carry a word that
+// is still going on from one call to the next; stops at the first unit
+// starting at or after `until` and returns where it stopped.
+template <typename OnWord>
+inline size_t ScanUnits(const unsigned char* s, size_t size, size_t i, size_t until,
+                        const uint8_t* bmp, bool* open, size_t* begin, OnWord& on_word) {
+  while (i < until) {
+    uint32_t cp;
+    size_t len;
+    bool word;
+    if (s[i] < 0x80) {
+      word = bmp[s[i]] == kWordChar;
+      len = 1;
+    } else {
+      len = DecodeUtf8(s, i, size, &cp);
+      word = Classify(bmp, cp, len) == kWordChar;
+    }
+    if (word != *open) {
+      if (word) {
+        *begin = i;
+      } else {
+        on_word(*begin, i);
+      }
+      *open = word;
+    }
+    i += len;
+  }
+  return i;
+}
+
 // Calls on_word(begin, end) for every word of text, in order.
+//
+// Text made of ASCII and two-byte sequences (Sorani, Kurmanji, most match
+// keys) is scanned 64 bytes at a time: the word bytes of a block become a bit
+// mask, and words are read off its edges. A byte-at-a-time scan mispredicts a
+// branch at nearly every word edge; this one at about one per block. Blocks
+// with anything else (three- and four-byte characters, invalid bytes) go
+// through ScanUnits, whose result the block scan must equal.
 template <typename OnWord>
 inline void ForEachWord(absl::string_view text, OnWord&& on_word) {
   const uint8_t* bmp = BmpClassTable();
+  const uint64_t* word_bits = TwoByteWordBits();
   const auto* s = reinterpret_cast<const unsigned char*>(text.data());
   const size_t size = text.size();
-  size_t i = 0;
-  while (i < size) {
-    // Skip separators.
-    uint32_t cp;
-    size_t len;
-    for (;;) {
-      if (i >= size) return;
-      if (s[i] < 0x80) {
-        if (bmp[s[i]] == kWordChar) break;
-        ++i;
-        continue;
-      }
-      len = DecodeUtf8(s, i, size, &cp);
-      if (Classify(bmp, cp, len) == kWordChar) break;
-      i += len;
+  size_t i = 0;  // always at the start of a unit
+  bool open = false;
+  size_t begin = 0;
+  while (i + 64 <= size) {
+    uint64_t ascii, lead, cont;
+    ByteClassMasks(s + i, &ascii, &lead, &cont);
+    // A lead in the last byte has its continuation in the next block.
+    const int n = 64 - static_cast<int>(lead >> 63);
+    const uint64_t in_block = n == 64 ? ~uint64_t{0} : ~uint64_t{0} >> 1;
+    const uint64_t bad = (~(ascii | lead | cont) | (cont ^ (lead << 1))) & in_block;
+    if (bad != 0) {
+      i = ScanUnits(s, size, i, i + 64, bmp, &open, &begin, on_word);
+      continue;
     }
-    const size_t begin = i;
-    for (;;) {
-      if (i >= size) break;
-      if (s[i] < 0x80) {
-        if (bmp[s[i]] != kWordChar) break;
-        ++i;
-        continue;
-      }
-      len = DecodeUtf8(s, i, size, &cp);
-      if (Classify(bmp, cp, len) != kWordChar) break;
-      i += len;
+    // One loop per kind of start byte, so that neither branches on it.
+    uint64_t word = 0;
+    for (uint64_t m = ascii & in_block; m != 0; m &= m - 1) {
+      const int j = __builtin_ctzll(m);
+      const unsigned cp = s[i + j];
+      word |= ((word_bits[cp >> 6] >> (cp & 63)) & 1) << j;
     }
-    on_word(begin, i);
+    for (uint64_t m = lead & in_block; m != 0; m &= m - 1) {
+      const int j = __builtin_ctzll(m);  // its continuation is in the block
+      const unsigned cp = ((s[i + j] & 0x1F) << 6) | (s[i + j + 1] & 0x3F);
+      word |= ((word_bits[cp >> 6] >> (cp & 63)) & 1) << j;
+    }
+    word |= (word << 1) & cont;  // a continuation belongs to its lead's word
+    const uint64_t before = (word << 1) | uint64_t{open};
+    for (uint64_t edges = (word ^ before) & in_block; edges != 0; edges &= edges - 1) {
+      const size_t at = i + __builtin_ctzll(edges);
+      if (open) {
+        on_word(begin, at);
+      } else {
+        begin = at;
+      }
+      open = !open;
+    }
+    i += n;
   }
+  ScanUnits(s, size, i, size, bmp, &open, &begin, on_word);
+  if (open) on_word(begin, size);
 }
 
 // Calls on_char(begin, end) for every code point (or invalid byte) of text,
