@@ -242,7 +242,13 @@ absl::Status Index::Impl::Init() {
                                                "; PRAGMA synchronous=",
                                                options.sync_full ? "FULL" : "NORMAL",
                                                "; PRAGMA temp_store=MEMORY;"
-                                               " PRAGMA journal_size_limit=67108864;")
+                                               " PRAGMA journal_size_limit=67108864;"
+                                               // Debian builds SQLite with secure_delete on,
+                                               // which writes every page a merge frees
+                                               // (as many as it fills) as zeros: FAST
+                                               // still zeroes what is deleted from pages
+                                               // written anyway, such as removed documents.
+                                               " PRAGMA secure_delete=FAST;")
                                       .c_str()));
   // Checkpoint the WAL every 32 MB whatever the page size (schema-1 files
   // have 4 KiB pages): a checkpoint in some commit bounds the pause it
