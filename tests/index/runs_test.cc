@@ -91,20 +91,30 @@ TEST(InterpolatedLowerBoundTest, EqualsStdLowerBound) {
   }
 }
 
-TEST(SortByKeyTest, EqualsStdSortForEntriesInDocOrder) {
+TEST(SortByKeyTest, EqualsStdSort) {
   std::mt19937_64 rng(8);
-  std::vector<Entry> entries;
-  for (uint32_t doc = 0; doc < 3000; ++doc) {
-    for (int k = 0; k < 9; ++k) {
-      // Some keys repeat, some differ only in their high bits.
-      const uint64_t key = k == 0 ? rng() % 50 : k == 1 ? (rng() % 4) << 60 : rng();
-      entries.push_back({key, doc});
+  std::vector<Entry> scratch;
+  for (uint32_t docs : {10, 500, 3000}) {
+    std::vector<Entry> entries;
+    std::vector<uint64_t> pool(docs / 2 + 1);  // keys shared by a few documents
+    for (uint64_t& key : pool) key = rng();
+    for (uint32_t doc = 0; doc < docs; ++doc) {
+      for (int k = 0; k < 9; ++k) {
+        // Many equal keys, keys that differ only in their high bits, keys that
+        // a few documents share (ties in small buckets), and unique keys.
+        const uint64_t key = k == 0   ? rng() % 50
+                             : k == 1 ? (rng() % 4) << 60
+                             : k == 2 ? pool[rng() % pool.size()]
+                                      : rng();
+        entries.push_back({key, doc});
+      }
     }
+    std::shuffle(entries.begin(), entries.end(), rng);  // the order is (key, doc), not input order
+    std::vector<Entry> expected = entries;
+    std::sort(expected.begin(), expected.end());
+    SortByKey(&entries, &scratch);
+    EXPECT_EQ(entries, expected) << docs;
   }
-  std::vector<Entry> expected = entries;
-  std::sort(expected.begin(), expected.end());
-  SortByKey(&entries);
-  EXPECT_EQ(entries, expected);
 }
 
 // Counts, per committed transaction of a connection, the data chunks it

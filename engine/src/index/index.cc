@@ -195,6 +195,7 @@ struct Index::Impl {
   struct BatchKeys {
     std::vector<uint64_t> keys;
     std::vector<Entry> sorted;     // (key, position in `keys`), by key
+    std::vector<Entry> sort_scratch;
     std::vector<uint8_t> shared;   // another key of the batch is equal
     std::vector<std::vector<uint32_t>> found;
   };
@@ -454,7 +455,7 @@ absl::Status Index::Impl::LookupBatch(absl::Span<const SketchedDocument> docs) {
   for (size_t i = 0; i < sorted.size(); ++i) {
     sorted[i] = {batch_keys.keys[i], static_cast<uint32_t>(i)};
   }
-  index_internal::SortByKey(&sorted);
+  index_internal::SortByKey(&sorted, &batch_keys.sort_scratch);
   batch_keys.shared.assign(sorted.size(), 0);
   for (size_t i = 1; i < sorted.size(); ++i) {
     if (sorted[i].key == sorted[i - 1].key) {

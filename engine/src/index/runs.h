@@ -131,9 +131,9 @@ size_t InterpolatedLowerBound(const uint64_t* keys, size_t begin, size_t end, ui
 // floor(log_F(entries)), F = kMergeFanout.
 int RunLevel(uint64_t entries);
 
-// Sorts entries by (key, doc) when they arrive in non-decreasing doc order
-// (as a batch appends them): a stable LSD radix sort on the key.
-void SortByKey(std::vector<Entry>* entries);
+// Sorts entries by (key, doc). `scratch` is working memory (its contents are
+// replaced), kept by a caller that sorts often so that sorts do not allocate.
+void SortByKey(std::vector<Entry>* entries, std::vector<Entry>* scratch);
 
 // Encodes into *out (replacing its contents).
 void EncodeChunk(absl::Span<const Entry> entries, std::string* out);
