@@ -20,6 +20,13 @@ struct DocumentSketcher::Impl {
         shingler(p.shingle),
         minhasher(p) {}
 
+  // The match key of `text`, shingled into `shingles.hashes`.
+  absl::Status ShingleText(absl::string_view text) {
+    if (absl::Status s = normalizer.Normalize(text, &normalized); !s.ok()) return s;
+    shingler.Shingle(normalized.text, &shingles, /*want_spans=*/false);
+    return absl::OkStatus();
+  }
+
   SketchParams params;
   Normalizer normalizer;
   Shingler shingler;
@@ -38,9 +45,8 @@ const SketchParams& DocumentSketcher::params() const { return impl_->params; }
 
 absl::Status DocumentSketcher::Sketch(absl::string_view text, DocumentSketch* out) {
   Impl& m = *impl_;
-  if (absl::Status s = m.normalizer.Normalize(text, &m.normalized); !s.ok()) return s;
+  if (absl::Status s = m.ShingleText(text); !s.ok()) return s;
   out->normalized_bytes = m.normalized.text.size();
-  m.shingler.Shingle(m.normalized.text, &m.shingles, /*want_spans=*/false);
   // SimHash weighs shingles by their frequency, so it sees the multiset
   // before deduplication; MinHash and the exact sets use the unique set.
   out->simhash = SimHash(m.shingles.hashes);
@@ -54,8 +60,7 @@ absl::Status DocumentSketcher::Sketch(absl::string_view text, DocumentSketch* ou
 absl::Status DocumentSketcher::SketchMinHash(absl::string_view text,
                                              std::vector<uint32_t>* minhash) {
   Impl& m = *impl_;
-  if (absl::Status s = m.normalizer.Normalize(text, &m.normalized); !s.ok()) return s;
-  m.shingler.Shingle(m.normalized.text, &m.shingles, /*want_spans=*/false);
+  if (absl::Status s = m.ShingleText(text); !s.ok()) return s;
   minhash->resize(m.params.num_perm);
   m.minhasher.Sketch(m.shingles.hashes, absl::MakeSpan(*minhash));
   return absl::OkStatus();
