@@ -51,11 +51,26 @@ class Input {
 };
 
 // A per-process scratch file for targets whose code under test reads paths:
-// in /dev/shm when writable, so each run costs no disk I/O.
-inline std::string TempPath(absl::string_view name) {
-  const char* dir = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
-  return absl::StrCat(dir, "/dubare_", getpid(), "_", name);
-}
+// in /dev/shm when writable, so each run costs no disk I/O. Held in a static,
+// it is removed (with SQLite's -wal, -shm and -journal files) when the fuzzer
+// exits normally; a crash leaves it for inspection.
+class ScratchFile {
+ public:
+  explicit ScratchFile(absl::string_view name)
+      : path_(absl::StrCat(access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp", "/dubare_",
+                           getpid(), "_", name)) {}
+  ~ScratchFile() {
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+      unlink(absl::StrCat(path_, suffix).c_str());
+    }
+  }
+  ScratchFile(const ScratchFile&) = delete;
+  ScratchFile& operator=(const ScratchFile&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  const std::string path_;
+};
 
 // Replaces the file's contents (no fsync: a fuzzer writes one per run).
 inline bool WriteFile(const std::string& path, absl::string_view bytes) {

@@ -37,7 +37,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const uint8_t o = in.Byte();
   const absl::string_view bytes = in.rest();
 
-  static const std::string path = fuzz::TempPath("index_fuzz.dbx");
+  static const fuzz::ScratchFile scratch("index_fuzz.dbx");
+  const std::string& path = scratch.path();
   RemoveFiles(path);
   FUZZ_CHECK(fuzz::WriteFile(path, bytes));
   IndexOptions options;

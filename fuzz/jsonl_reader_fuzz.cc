@@ -62,7 +62,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     options.extra_fields = {"date"};
   }
 
-  static const std::string path = fuzz::TempPath("reader_fuzz.jsonl");
+  static const fuzz::ScratchFile scratch("reader_fuzz.jsonl");
+  const std::string& path = scratch.path();
   FUZZ_CHECK(fuzz::WriteFile(path, bytes));
   absl::StatusOr<std::unique_ptr<Reader>> reader = Reader::Open({path}, options);
   FUZZ_CHECK(reader.ok());

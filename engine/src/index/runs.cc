@@ -431,7 +431,9 @@ absl::Status RunStore::LookupSorted(absl::Span<const Entry> sorted,
   // Keys of a batch that fall in one chunk share its read: keys go in order,
   // so only the last chunk read is kept.
   LastChunk last;
-  for (auto& [id, run] : stored) {
+  for (auto& entry : stored) {
+    const int64_t id = entry.first;  // not a structured binding: clang 14 cannot capture one
+    Run* const run = entry.second;
     status = ProbeFilter(run->bloom, sorted, 0, sorted.size(), [&](size_t i) -> absl::Status {
       std::vector<uint32_t>* out = &(*docs)[sorted[i].doc];
       if (run->resident && run->keys.empty() && run->chunk_reads * 4 >= run->chunks) {
