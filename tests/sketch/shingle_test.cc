@@ -16,6 +16,7 @@
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
 #include "sketch/hash_util.h"
+#include "sketch/text_scan.h"
 #include "unicode/uchar.h"
 #include "unicode/utf8.h"
 
@@ -197,6 +198,25 @@ void ExpectWordsOfReference(const std::string& text) {
 // block with anything else falls back to the unit scan. Every one- and
 // two-byte code point is classified on the block path, at every offset in
 // a block, and block edges meet fallbacks and each other mid-word.
+TEST(ShingleTest, ByteClassMasksEqualTheScalarReference) {
+  std::mt19937_64 rng(9);
+  unsigned char block[64];
+  for (int trial = 0; trial < 2000; ++trial) {
+    for (int j = 0; j < 64; ++j) {
+      // Every byte value, and runs around the class edges (7F/80, BF/C0, C1/C2, DF/E0).
+      static const unsigned char kEdges[] = {0x00, 0x7F, 0x80, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xFF};
+      block[j] = trial % 2 ? static_cast<unsigned char>(rng())
+                           : kEdges[rng() % std::size(kEdges)];
+    }
+    uint64_t a1, l1, c1, a2, l2, c2;
+    sketch_internal::ByteClassMasks(block, &a1, &l1, &c1);
+    sketch_internal::ByteClassMasksScalar(block, &a2, &l2, &c2);
+    ASSERT_EQ(a1, a2);
+    ASSERT_EQ(l1, l2);
+    ASSERT_EQ(c1, c2);
+  }
+}
+
 TEST(ShingleTest, BlockWordScanEqualsReference) {
   for (int shift = 0; shift < 64; ++shift) {
     std::string text(shift, 'a');

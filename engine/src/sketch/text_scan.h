@@ -70,6 +70,19 @@ const uint64_t* TwoByteWordBits();
 
 // Bit j of *ascii / *lead / *cont tells whether p[j] (j < 64) is an ASCII
 // byte, the lead of a two-byte sequence (C2..DF), or a continuation byte.
+// The reference, byte by byte; ByteClassMasks is the same with SSE2.
+inline void ByteClassMasksScalar(const unsigned char* p, uint64_t* ascii, uint64_t* lead,
+                                 uint64_t* cont) {
+  uint64_t a = 0, l = 0, c = 0;
+  for (int j = 0; j < 64; ++j) {
+    const unsigned b = p[j];
+    a |= uint64_t{b < 0x80} << j;
+    l |= uint64_t{b >= 0xC2 && b < 0xE0} << j;
+    c |= uint64_t{(b & 0xC0) == 0x80} << j;
+  }
+  *ascii = a, *lead = l, *cont = c;
+}
+
 inline void ByteClassMasks(const unsigned char* p, uint64_t* ascii, uint64_t* lead,
                            uint64_t* cont) {
 #if defined(__SSE2__)
@@ -90,14 +103,7 @@ inline void ByteClassMasks(const unsigned char* p, uint64_t* ascii, uint64_t* le
   }
   *ascii = a, *lead = l, *cont = c;
 #else
-  uint64_t a = 0, l = 0, c = 0;
-  for (int j = 0; j < 64; ++j) {
-    const unsigned b = p[j];
-    a |= uint64_t{b < 0x80} << j;
-    l |= uint64_t{b >= 0xC2 && b < 0xE0} << j;
-    c |= uint64_t{(b & 0xC0) == 0x80} << j;
-  }
-  *ascii = a, *lead = l, *cont = c;
+  ByteClassMasksScalar(p, ascii, lead, cont);
 #endif
 }
 
