@@ -41,9 +41,7 @@ void CheckFiles(const std::vector<std::string>& files) {
   NormalizedText once, twice, text_only;
   for (const NormalizeOptions& options : forms) {
     const Normalizer normalizer(options);
-    NormalizeOptions no_map_options = options;
-    no_map_options.offset_map = false;
-    const Normalizer no_map(no_map_options);
+    const Normalizer no_map(::dubare::testing::WithoutMap(options));
     for (const std::string& file : files) {
       SCOPED_TRACE(file + " form=" + std::string(NormalFormName(options.form)) + " script=" +
                    std::string(ScriptName(options.script)) +

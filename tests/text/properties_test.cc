@@ -126,9 +126,7 @@ TEST(NormalizeProperties, RandomTextAgreesWithIcuNfkcFirstAndIsIdempotent) {
   for (const NormalizeOptions& options : AllVariants()) {
     SCOPED_TRACE(Describe(options));
     const Normalizer n(options);
-    NormalizeOptions no_map_options = options;
-    no_map_options.offset_map = false;
-    const Normalizer no_map(no_map_options);
+    const Normalizer no_map(::dubare::testing::WithoutMap(options));
     NormalizedText text_only;
     for (int round = 0; round < 2000; ++round) {
       const std::string in = RandomText(rng, 1 + round % 40);

@@ -30,6 +30,13 @@ inline std::vector<std::string> TextFilesUnder(const std::string& dir) {
   return files;
 }
 
+// The same options without the offset map (NormalizeOptions::offset_map),
+// whose text must equal the text normalized with it.
+inline NormalizeOptions WithoutMap(NormalizeOptions options) {
+  options.offset_map = false;
+  return options;
+}
+
 // The checks every result must pass: one map entry per output byte, each
 // span inside the input and non-empty, both ends non-decreasing.
 inline ::testing::AssertionResult MapIsValid(const NormalizedText& out, size_t input_size) {

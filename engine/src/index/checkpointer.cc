@@ -69,7 +69,6 @@ void Checkpointer::Loop() {
     ++background_;
     if (!due_) idle_.notify_all();
   }
-  running_ = false;
   idle_.notify_all();
 }
 

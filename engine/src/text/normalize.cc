@@ -134,6 +134,21 @@ constexpr char kHehB[4] = "\xD9\x87";  // ه U+0647
 constexpr char kKnottedHehB[4] = "\xDA\xBE";  // ھ U+06BE
 constexpr char kLamVAlef[4] = {'\xDA', '\xB5', '\xD8', '\xA7'};  // ڵا
 
+// Stores 4 output bytes at text[at] and, when `map`, 4 map entries of the
+// input span [b, end): room is always kept, so the stores are fixed-size
+// whatever the character's length (the caller advances by that length).
+ABSL_ATTRIBUTE_ALWAYS_INLINE inline void StoreUnit(char* text, uint32_t* begins, uint32_t* ends,
+                                                   size_t at, const char* bytes, bool map,
+                                                   uint32_t b, uint32_t end) {
+  if (map) {
+    const uint32_t bb[4] = {b, b, b, b};
+    const uint32_t ee[4] = {end, end, end, end};
+    std::memcpy(begins + at, bb, sizeof bb);
+    std::memcpy(ends + at, ee, sizeof ee);
+  }
+  std::memcpy(text + at, bytes, 4);
+}
+
 // One call of Normalize: the state machine and the output being written.
 class Run {
  public:
@@ -180,23 +195,16 @@ class Run {
     cap_ = cap;
   }
 
-  // Writes len (<= 4) bytes from `bytes`, all mapped to [b, end). Always
-  // stores 4 bytes and 4 map entries (room is kept), so the stores are
-  // fixed-size; members are read into locals first, since a store through
-  // the char pointer could otherwise alias them.
+  // Writes len (<= 4) bytes from `bytes`, all mapped to [b, end) (StoreUnit).
+  // Members are read into locals first, since a store through the char
+  // pointer could otherwise alias them.
   void Write(const char* bytes, int len, uint32_t b, uint32_t end) {
     if (n_ + 4 > cap_) Grow(n_ + 4);
     const size_t n = n_;
     char* const text = text_;
     uint32_t* const begins = begins_;
     uint32_t* const ends = ends_;
-    if (map_) {
-      const uint32_t bb[4] = {b, b, b, b};
-      const uint32_t ee[4] = {end, end, end, end};
-      std::memcpy(begins + n, bb, sizeof bb);
-      std::memcpy(ends + n, ee, sizeof ee);
-    }
-    std::memcpy(text + n, bytes, 4);
+    StoreUnit(text, begins, ends, n, bytes, map_, b, end);
     n_ = n + len;
     removed_ = false;
   }
@@ -475,14 +483,8 @@ size_t Run::FastRunImpl(const uint8_t* s, size_t n, size_t i) {
       break;
     }
     {
-      if constexpr (kMap) {
-        const uint32_t b = static_cast<uint32_t>(i), end = static_cast<uint32_t>(next);
-        const uint32_t bb[4] = {b, b, b, b};
-        const uint32_t ee[4] = {end, end, end, end};
-        std::memcpy(begins + out, bb, sizeof bb);
-        std::memcpy(ends + out, ee, sizeof ee);
-      }
-      std::memcpy(text + out, bytes, 4);
+      StoreUnit(text, begins, ends, out, bytes, kMap, static_cast<uint32_t>(i),
+                static_cast<uint32_t>(next));
       out += out_len;
       removed = false;
     }
