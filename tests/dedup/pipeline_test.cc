@@ -24,6 +24,7 @@
 #include "dubare/json_writer.h"
 #include "gen/corpus_gen.h"
 #include "gtest/gtest.h"
+#include "scratch_dir.h"
 #include "zlib.h"
 
 namespace dubare {
@@ -31,12 +32,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string NewDir(const std::string& name) {
-  std::string dir = absl::StrCat(testing::TempDir(), "/dedup_", name, "_", ::getpid());
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
+std::string NewDir(const std::string& name) { return testing::NewScratchDir("dedup_" + name); }
 
 void Write(const std::string& path, const std::string& data) {
   ASSERT_TRUE(WriteFileAtomically(path, data).ok()) << path;

@@ -148,7 +148,7 @@ TEST(IndexCrashTest, KilledWriterLeavesExactlyTheCommittedBatches) {
   const double full = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   ASSERT_EQ(ReportedBatches(dir + "/calibrate.log").size(), kDocs / kBatch);
 
-  std::mt19937_64 rng(testing::UnitTest::GetInstance()->random_seed());
+  std::mt19937_64 rng(::testing::UnitTest::GetInstance()->random_seed());
   size_t prefix = kDocs;  // forces a fresh index in the first round
   uint64_t batches = 0;
   int unreported_commits = 0, finished_runs = 0, mid_run_kills = 0, mid_merge_kills = 0;

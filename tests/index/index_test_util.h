@@ -22,14 +22,12 @@
 #include "dubare/index.h"
 #include "gen/corpus_gen.h"
 #include "gtest/gtest.h"
+#include "scratch_dir.h"
 
 namespace dubare::index_test {
 
 inline std::string NewDir(const std::string& name) {
-  std::string dir = absl::StrCat(testing::TempDir(), "/index_", name, "_", ::getpid());
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir;
+  return dubare::testing::NewScratchDir("index_" + name);
 }
 
 // A generated corpus as an input file would give it: written as JSON Lines

@@ -14,6 +14,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "scratch_dir.h"
 
 namespace dubare {
 namespace {
@@ -37,7 +38,7 @@ std::string Slurp(const std::string& path) {
 // A path private to the running test (ctest runs tests in parallel).
 std::string TempPath(const std::string& name) {
   const ::testing::TestInfo* test = ::testing::UnitTest::GetInstance()->current_test_info();
-  return absl::StrCat(::testing::TempDir(), "/dubare_cli_test_", test->name(), "_", name);
+  return absl::StrCat(dubare::testing::ProcessScratchDir(), "/", test->name(), "_", name);
 }
 
 void WriteFile(const std::string& path, const std::string& data) {
