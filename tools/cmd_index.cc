@@ -68,6 +68,9 @@ void AddInputFlags(FlagSet& flags, IndexOptions* options, IndexInputOptions* inp
                  return absl::OkStatus();
                },
                "documents per transaction");
+  flags.Int("sketch-nice", &input->sketch_nice, 0, 19,
+            "the threads that read and sketch ahead run this many nice steps below the one "
+            "that writes, which they feed");
   flags.Uint("max-bucket", &options->max_bucket_size, 2, 1u << 30,
              "a band key shared by more documents makes only the earliest a candidate");
   AddReaderFlags(flags, &input->reader);

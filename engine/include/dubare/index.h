@@ -210,6 +210,7 @@ class Index {
 
   const std::string& path() const;
   const IndexSettings& settings() const;  // the file's, with the LSH layout resolved
+  const IndexOptions& options() const;    // as opened
 
   // Sketches and adds `docs` as one transaction (see the file comment).
   absl::StatusOr<AddResult> Add(absl::Span<const IndexDocument> docs);
@@ -253,6 +254,13 @@ class Index {
 struct IndexInputOptions {
   ReaderOptions reader;
   size_t batch_size = 1000;  // documents per transaction
+  // The threads that read and sketch batches ahead run this many nice steps
+  // below the calling thread, which runs the transactions (Linux; 0 = the
+  // same priority). The transactions are what the pipeline waits on, so on
+  // a machine with more runnable threads than cores they should not have to
+  // queue behind the sketchers; when the calling thread would wait for a
+  // batch, it sketches that batch's remaining documents itself.
+  int sketch_nice = 10;
   // Reader fields stored as the metadata JSON object ({"date": "...", ...});
   // they are appended to reader.extra_fields.
   std::vector<std::string> metadata_fields;

@@ -25,6 +25,7 @@
 #include "index/checkpointer.h"
 #include "index/digests.h"
 #include "index/runs.h"
+#include "index/sketch_job.h"
 #include "index/sqlite.h"
 
 namespace dubare {
@@ -677,6 +678,7 @@ Index::~Index() = default;
 
 const std::string& Index::path() const { return impl_->db->path(); }
 const IndexSettings& Index::settings() const { return impl_->settings; }
+const IndexOptions& Index::options() const { return impl_->options; }
 
 absl::StatusOr<std::unique_ptr<Index>> Index::Create(const std::string& path,
                                                      const IndexOptions& options) {
@@ -753,42 +755,16 @@ absl::StatusOr<std::unique_ptr<Index>> Index::Open(const std::string& path,
 }
 
 absl::StatusOr<std::vector<SketchedDocument>> Index::Sketch(absl::Span<const IndexDocument> docs) {
-  std::vector<SketchedDocument> out(docs.size());
-  // Workers take small runs of documents from a shared counter rather than a
-  // fixed slice each: in `dubare index add` they share the cores with the
-  // database thread, and a worker it slows down would hold the batch back.
-  constexpr size_t kRun = 8;
+  std::vector<SketchedDocument> out;
+  index_internal::SketchJob job(docs, &out);
   const size_t workers = std::min(impl_->sketchers.size(), std::max<size_t>(1, docs.size() / 16));
-  std::atomic<size_t> next{0};
-  std::atomic<bool> failed{false};
-  // (document, error) of each worker's first failure. Runs are taken in
-  // order and a taken run is finished unless it fails, so the smallest
-  // document among them is the first bad one in input order.
-  std::vector<std::pair<size_t, absl::Status>> errors(workers, {docs.size(), absl::OkStatus()});
-  auto work = [&](size_t w) {
-    size_t begin;
-    while (!failed.load(std::memory_order_relaxed) && (begin = next.fetch_add(kRun)) < docs.size()) {
-      for (size_t i = begin; i < std::min(begin + kRun, docs.size()); ++i) {
-        SketchedDocument& d = out[i];
-        absl::Status s = impl_->sketchers[w]->SketchMinHash(docs[i].text, &d.minhash);
-        if (!s.ok()) {
-          errors[w] = {i, Annotate(s, absl::StrCat("document '", docs[i].id, "'"))};
-          failed.store(true, std::memory_order_relaxed);
-          return;
-        }
-        d.id = docs[i].id;
-        d.metadata = docs[i].metadata;
-        d.length = docs[i].text.size();
-      }
-    }
-  };
   std::vector<std::thread> threads;
-  for (size_t w = 1; w < workers; ++w) threads.emplace_back(work, w);
-  work(0);
+  for (size_t w = 1; w < workers; ++w) {
+    threads.emplace_back([&job, this, w] { job.Work(*impl_->sketchers[w]); });
+  }
+  job.Work(*impl_->sketchers[0]);
   for (std::thread& t : threads) t.join();
-  const auto first = std::min_element(errors.begin(), errors.end(),
-                                      [](const auto& a, const auto& b) { return a.first < b.first; });
-  if (first != errors.end()) DUBARE_RETURN_IF_ERROR(first->second);
+  DUBARE_RETURN_IF_ERROR(job.Wait());
   return out;
 }
 

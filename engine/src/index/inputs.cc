@@ -1,10 +1,17 @@
 // Copyright 2026 The Dubare Authors.
 //
-// AddInputs / QueryInputs: reader -> batches -> sketches -> index. A thread
-// reads and sketches batches up to two ahead of the transactions, so that
-// the sketchers keep working through a transaction that runs long (a merge
-// step) and the transactions never wait for one slow batch.
+// AddInputs / QueryInputs: reader -> batches -> sketches -> index. A producer
+// thread reads batches and sketches them (with options.threads - 1 helpers),
+// up to three ahead of the transactions, so that sketching goes on through a
+// transaction that runs long (a merge step). The database thread is the one
+// the pipeline waits on: the producer and its helpers run at a lower
+// priority (sketch_nice), and when the database thread finds its next batch
+// not yet sketched it takes runs of it itself rather than wait.
 
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -18,48 +25,63 @@
 #include "dubare/index.h"
 #include "dubare/json_writer.h"
 #include "dubare/status.h"
+#include "index/sketch_job.h"
 
 namespace dubare {
 namespace {
 
+using index_internal::SketchJob;
+
 struct Batch {
   std::vector<Document> docs;  // accepted documents, in input order
   std::vector<std::pair<Document, std::string>> rejected;  // with their locations
+  std::vector<IndexDocument> texts;  // docs' texts, lent to the sketchers
   std::vector<SketchedDocument> sketched;
+  std::unique_ptr<SketchJob> job;  // texts -> sketched
   bool end = false;  // the input is exhausted after this batch
 };
 
-// Reads up to batch_size documents and sketches them.
-absl::StatusOr<Batch> NextBatch(Reader* reader, Index* index, const IndexInputOptions& options,
-                                size_t metadata_first) {
-  Batch batch;
-  std::vector<IndexDocument> texts;
+// Reads up to batch_size documents; the batch's job is ready to be worked on.
+absl::StatusOr<std::shared_ptr<Batch>> ReadBatch(Reader* reader,
+                                                 const IndexInputOptions& options,
+                                                 size_t metadata_first) {
+  auto batch = std::make_shared<Batch>();
   Document doc;
-  while (batch.docs.size() < options.batch_size) {
+  while (batch->docs.size() < options.batch_size) {
     DUBARE_ASSIGN_OR_RETURN(bool more, reader->Next(&doc));
     if (!more) {
-      batch.end = true;
+      batch->end = true;
       break;
     }
     if (!doc.ok()) {
-      batch.rejected.emplace_back(doc, reader->Location(doc));
+      batch->rejected.emplace_back(doc, reader->Location(doc));
       continue;
     }
-    IndexDocument& text = texts.emplace_back();
+    IndexDocument& text = batch->texts.emplace_back();
     text.id = doc.id;
-    text.text = std::move(doc.text);  // lent to the sketchers, given back below
+    text.text = std::move(doc.text);  // given back once sketched
     if (!options.metadata_fields.empty()) {
       JsonObjectWriter json(&text.metadata);
       for (size_t i = 0; i < options.metadata_fields.size(); ++i) {
         json.Field(options.metadata_fields[i], doc.fields[metadata_first + i]);
       }
     }
-    batch.docs.push_back(std::move(doc));
+    batch->docs.push_back(std::move(doc));
     doc = Document();
   }
-  DUBARE_ASSIGN_OR_RETURN(batch.sketched, index->Sketch(texts));
-  for (size_t i = 0; i < texts.size(); ++i) batch.docs[i].text = std::move(texts[i].text);
+  batch->job = std::make_unique<SketchJob>(batch->texts, &batch->sketched);
   return batch;
+}
+
+// Makes the calling thread (and the threads it starts) `nice` steps less
+// favoured by the scheduler. Linux gives each thread its own nice value;
+// raising it needs no privilege. Failure only costs speed.
+void LowerThreadPriority(int nice) {
+  if (nice <= 0) return;
+  const id_t tid = static_cast<id_t>(::gettid());
+  errno = 0;
+  const int current = ::getpriority(PRIO_PROCESS, tid);
+  if (errno == 0) (void)::setpriority(PRIO_PROCESS, tid, std::min(current + nice, 19));
 }
 
 absl::StatusOr<IndexInputSummary> Run(Index* index, const std::vector<std::string>& inputs,
@@ -73,23 +95,44 @@ absl::StatusOr<IndexInputSummary> Run(Index* index, const std::vector<std::strin
   DUBARE_ASSIGN_OR_RETURN(std::unique_ptr<Reader> reader, Reader::Open(inputs, reader_options));
 
   IndexInputSummary summary;
-  // The reader and the sketchers are used only by the producer; the index
-  // transactions only by this thread. A batch waits in `ready` while the
-  // producer prepares the next one: two batches ahead at most.
+  // The reader and the sketchers but the last are used only by the producer
+  // (and its helpers); the index transactions only by this thread, which
+  // also has the last sketcher. A batch is queued in `ready` as soon as it is
+  // read, then sketched; at most kQueued wait there.
+  constexpr size_t kQueued = 2;
+  const IndexOptions& index_options = index->options();
+  std::vector<std::unique_ptr<DocumentSketcher>> sketchers;
+  for (int i = 0; i <= std::max(1, index_options.threads); ++i) {
+    sketchers.push_back(std::make_unique<DocumentSketcher>(index->settings().sketch,
+                                                           index_options.on_invalid));
+  }
+  DocumentSketcher& own_sketcher = *sketchers.back();
   std::mutex mu;
   std::condition_variable changed;
-  std::deque<absl::StatusOr<Batch>> ready;
+  std::deque<absl::StatusOr<std::shared_ptr<Batch>>> ready;
   bool stop = false;  // this thread returns: the producer drops its batch
   std::thread producer([&] {
+    LowerThreadPriority(options.sketch_nice);
     while (true) {
-      absl::StatusOr<Batch> batch = NextBatch(reader.get(), index, options, metadata_first);
-      const bool last = !batch.ok() || batch->end;
-      std::unique_lock<std::mutex> lock(mu);
-      changed.wait(lock, [&] { return ready.empty() || stop; });
-      if (stop) return;
-      ready.push_back(std::move(batch));
-      changed.notify_all();
-      if (last) return;
+      absl::StatusOr<std::shared_ptr<Batch>> batch =
+          ReadBatch(reader.get(), options, metadata_first);
+      const bool read_last = !batch.ok() || (*batch)->end;
+      {
+        std::unique_lock<std::mutex> lock(mu);
+        changed.wait(lock, [&] { return ready.size() < kQueued || stop; });
+        if (stop) return;
+        ready.push_back(batch);
+        changed.notify_all();
+      }
+      if (!batch.ok()) return;
+      SketchJob& job = *(*batch)->job;
+      std::vector<std::thread> helpers;
+      for (size_t w = 1; w + 1 < sketchers.size() && !job.AllTaken(); ++w) {
+        helpers.emplace_back([&job, &sketchers, w] { job.Work(*sketchers[w]); });
+      }
+      job.Work(*sketchers[0]);
+      for (std::thread& helper : helpers) helper.join();
+      if (read_last || !job.Wait().ok()) return;
     }
   });
   absl::Cleanup join = [&] {
@@ -100,16 +143,20 @@ absl::StatusOr<IndexInputSummary> Run(Index* index, const std::vector<std::strin
     changed.notify_all();
     producer.join();
   };
-  auto next = [&]() -> absl::StatusOr<Batch> {
+  auto next = [&]() -> absl::StatusOr<std::shared_ptr<Batch>> {
     std::unique_lock<std::mutex> lock(mu);
     changed.wait(lock, [&] { return !ready.empty(); });
-    absl::StatusOr<Batch> batch = std::move(ready.front());
+    absl::StatusOr<std::shared_ptr<Batch>> batch = std::move(ready.front());
     ready.pop_front();
     changed.notify_all();
     return batch;
   };
   while (true) {
-    DUBARE_ASSIGN_OR_RETURN(Batch batch, next());
+    DUBARE_ASSIGN_OR_RETURN(std::shared_ptr<Batch> batch_ptr, next());
+    Batch& batch = *batch_ptr;
+    batch.job->Work(own_sketcher);  // whatever is left rather than wait
+    DUBARE_RETURN_IF_ERROR(batch.job->Wait());
+    for (size_t i = 0; i < batch.texts.size(); ++i) batch.docs[i].text = std::move(batch.texts[i].text);
     for (const auto& [doc, location] : batch.rejected) {
       ++summary.rejected;
       if (callbacks.on_reject) callbacks.on_reject(doc, location);
