@@ -262,6 +262,50 @@ TEST(NormalizeProperties, FastPathEqualsGeneralPath) {
   }
 }
 
+// Text that the block path of the match key (16 bytes at a time) takes for
+// the most part: Sorani letters, the ones it rewrites (ە ێ ۆ ڕ ڵ ھ ي ك ...),
+// single spaces, ASCII letters and digits, with now and then what it must
+// leave to the character loop: a mark after a letter, punctuation, runs and
+// other kinds of white space, invisibles, three- and four-byte characters,
+// invalid bytes. Long inputs, so that blocks start at every offset.
+std::string BlockFriendlyText(std::mt19937& rng, int pieces) {
+  static const std::vector<std::string> kCommon = {
+      "ا", "ب", "ر", "ڕ", "ل", "ڵ", "ه", "ھ", "ە", "ی", "ێ", "و", "ۆ", "ک", "ئ", "د", "ن",
+      "پ", "چ", "ژ", "گ", "ڤ", "ش", "ع", "ق", "م", "ت", "ي", "ك", "ة", "ى", "أ", "ؤ",
+      " ", " ", " ", " ", "a", "k", "Z", "Q", "7", "0", "x"};
+  static const std::vector<std::string> kRare = {
+      "\u064E", "\u0650", "\u0651", "\u0654", "\u0670", "\u0640", "\u200C", "\u0301",
+      "،", ".", "؟", "«", "\"", "-", "  ", "\n", "\n\n", "\t", "\u00A0", "١", "۲", "٪",
+      "&zwnj;", "&", "é", "ê", "\U0001F600", "\U0001D165", "\uFEFB", "\xff", "\xd9", "\xdb\x20"};
+  std::uniform_int_distribution<size_t> common(0, kCommon.size() - 1), rare(0, kRare.size() - 1);
+  std::uniform_int_distribution<int> roll(0, 24);
+  std::string s;
+  for (int i = 0; i < pieces; ++i) s += roll(rng) == 0 ? kRare[rare(rng)] : kCommon[common(rng)];
+  return s;
+}
+
+TEST(NormalizeProperties, BlockPathEqualsGeneralPath) {
+  std::mt19937 rng(Seed(17));
+  for (const NormalizeOptions& base : AllVariants()) {
+    for (bool keep_spaces : {true, false}) {
+      NormalizeOptions options = base;
+      options.keep_spaces = keep_spaces;
+      options.offset_map = false;  // the block path writes the text alone
+      options.on_invalid = InvalidUtf8Policy::kReplace;
+      SCOPED_TRACE(Describe(options) + (keep_spaces ? "" : " no-spaces"));
+      const Normalizer n(options);
+      NormalizedText fast, general;
+      for (int round = 0; round < 1500; ++round) {
+        const std::string in = BlockFriendlyText(rng, 1 + round % 300);
+        ASSERT_TRUE(text_internal::NormalizerPeer::Run(n, in, &fast, true).ok());
+        ASSERT_TRUE(text_internal::NormalizerPeer::Run(n, in, &general, false).ok());
+        ASSERT_EQ(fast.text, general.text) << "input: " << absl::CEscape(in);
+        ASSERT_EQ(fast.replacements, general.replacements) << "input: " << absl::CEscape(in);
+      }
+    }
+  }
+}
+
 TEST(NormalizeProperties, ReusedOutputEqualsFreshOutput) {
   std::mt19937 rng(Seed(3));
   const Normalizer n;

@@ -15,6 +15,8 @@
 // it under NFKC (combining accents, hamza above), or one outside the BMP, is
 // normalized with that run through ICU; all its output maps to the whole run.
 
+#include <immintrin.h>
+
 #include <algorithm>
 #include <cstring>
 #include <string>
@@ -149,6 +151,110 @@ ABSL_ATTRIBUTE_ALWAYS_INLINE inline void StoreUnit(char* text, uint32_t* begins,
   std::memcpy(text + at, bytes, 4);
 }
 
+// Bit (index & 7) of rows[i] for each byte i: all ones where set.
+__attribute__((target("ssse3"), always_inline)) inline __m128i InBitmap(__m128i rows,
+                                                                       __m128i index) {
+  const __m128i bits = _mm_setr_epi8(1, 2, 4, 8, 16, 32, 64, -128, 1, 2, 4, 8, 16, 32, 64, -128);
+  const __m128i bit = _mm_shuffle_epi8(bits, _mm_and_si128(index, _mm_set1_epi8(7)));
+  return _mm_cmpeq_epi8(_mm_and_si128(rows, bit), bit);
+}
+
+// Byte `row` (0..31) of a 32-byte bitmap for each byte: pshufb looks up 16 at a time.
+__attribute__((target("ssse3"), always_inline)) inline __m128i RowsOf(const uint8_t* bitmap,
+                                                                     __m128i row) {
+  const __m128i lo = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bitmap));
+  const __m128i hi = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bitmap + 16));
+  const __m128i upper = _mm_cmpgt_epi8(row, _mm_set1_epi8(15));
+  const __m128i low4 = _mm_and_si128(row, _mm_set1_epi8(15));
+  return _mm_or_si128(_mm_andnot_si128(upper, _mm_shuffle_epi8(lo, low4)),
+                      _mm_and_si128(upper, _mm_shuffle_epi8(hi, low4)));
+}
+
+// The block path: how many bytes from s[0] a 16-byte block may write as
+// read (or folded, or substituted: BlockRules), and those bytes written to
+// dst[0, 16). Needs s[-1] and s[0, 18) readable, s[0] at a character start
+// and no pending space. The bytes taken are whole characters -- ASCII other
+// than separators and white space, single spaces after a character, and
+// non-combining two-byte characters of U+0600..U+06FF. When what follows
+// may be combining, the last character is left to the caller: its loop then
+// holds it as the starter to roll back to. (Rolling back to a starter before
+// the block would also be right, but would redo the block a character at a
+// time, and again for each block before the next starter: quadratic.)
+// *bad is set to the offset of the first byte it cannot take (16: none).
+__attribute__((target("ssse3"))) size_t BlockPrefix(const text_internal::BlockRules& r,
+                                                    const uint8_t* s, char* dst, size_t* bad) {
+  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s));
+  const __m128i prev = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s - 1));
+  const __m128i ascii = _mm_cmpgt_epi8(v, _mm_set1_epi8(-1));
+  const __m128i space = _mm_cmpeq_epi8(v, _mm_set1_epi8(' '));
+  const __m128i prev_space = _mm_cmpeq_epi8(prev, _mm_set1_epi8(' '));
+  const __m128i row3 = _mm_and_si128(_mm_srli_epi16(v, 3), _mm_set1_epi8(0x0F));
+  const __m128i ascii_rows =
+      _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(r.ascii_ok)), row3);
+  __m128i upper = _mm_setzero_si128();
+  if (r.fold_upper) {
+    upper = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('A' - 1)),
+                          _mm_cmpgt_epi8(_mm_set1_epi8('Z' + 1), v));
+  }
+  const __m128i ascii_good = _mm_and_si128(
+      ascii, _mm_or_si128(_mm_or_si128(InBitmap(ascii_rows, v), upper),
+                          _mm_andnot_si128(prev_space, space)));
+  // A trail byte after a lead byte D8..DB: character (lead & 3) << 6 | (trail & 0x3F).
+  const __m128i fc = _mm_set1_epi8(static_cast<char>(0xFC));
+  const __m128i d8 = _mm_set1_epi8(static_cast<char>(0xD8));
+  const __m128i prev_lead = _mm_cmpeq_epi8(_mm_and_si128(prev, fc), d8);
+  const __m128i trail = _mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8(static_cast<char>(0xC0))),
+                                       _mm_set1_epi8(static_cast<char>(0x80)));
+  const __m128i index = _mm_or_si128(
+      _mm_and_si128(_mm_slli_epi16(_mm_and_si128(prev, _mm_set1_epi8(3)), 6),
+                    _mm_set1_epi8(static_cast<char>(0xC0))),
+      _mm_and_si128(v, _mm_set1_epi8(0x3F)));
+  const __m128i row5 = _mm_and_si128(_mm_srli_epi16(index, 3), _mm_set1_epi8(0x1F));
+  const __m128i pair = _mm_and_si128(prev_lead, trail);
+  const __m128i trail_good = _mm_and_si128(pair, InBitmap(RowsOf(r.arabic_ok, row5), index));
+  // A lead byte is taken with its trail; one at offset 15 never is.
+  const __m128i lead_good = _mm_and_si128(_mm_cmpeq_epi8(_mm_and_si128(v, fc), d8),
+                                          _mm_srli_si128(trail_good, 1));
+  const __m128i good = _mm_or_si128(_mm_or_si128(ascii_good, trail_good), lead_good);
+  // Offset 0 starts a character and is no space: the general rules drop a
+  // leading space and collapse one after a separator.
+  const uint32_t good_mask = static_cast<uint32_t>(_mm_movemask_epi8(good)) &
+                             ~static_cast<uint32_t>(_mm_movemask_epi8(space) & 1);
+  const size_t n = static_cast<size_t>(__builtin_ctz(~good_mask));  // bit 16 is always 0
+  *bad = n;
+  if (n == 0) return 0;
+  // Unless the character after the prefix is ASCII or one the block path
+  // takes, it may be combining and need the last one: then that is left to
+  // the caller. A space at the end is left to it too, as a run of white
+  // space may go on after it.
+  size_t take = n;
+  const uint8_t after = s[n];
+  const bool after_is_mark =
+      after >= 0x80 &&
+      !((after & 0xFC) == 0xD8 && (s[n + 1] & 0xC0) == 0x80 &&
+        (r.arabic_ok[((after & 3u) << 3) | ((s[n + 1] & 0x3Fu) >> 3)] >> (s[n + 1] & 7) & 1));
+  if (after_is_mark) take -= (s[take - 1] & 0xC0) == 0x80 ? 2 : 1;
+  if (take > 0 && s[take - 1] == ' ') --take;
+  if (take == 0) return 0;
+  const __m128i folded = _mm_add_epi8(v, _mm_and_si128(upper, _mm_set1_epi8(0x20)));
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(dst), folded);
+  uint32_t subs = static_cast<uint32_t>(_mm_movemask_epi8(
+                      _mm_and_si128(pair, InBitmap(RowsOf(r.arabic_sub, row5), index)))) &
+                  ((1u << take) - 1);
+  while (subs != 0) {
+    const size_t at = static_cast<size_t>(__builtin_ctz(subs));  // a trail byte
+    const size_t i = size_t{s[at - 1] & 3u} << 6 | (s[at] & 0x3Fu);
+    std::memcpy(dst + at - 1, r.arabic_sub_bytes[i], 2);
+    subs &= subs - 1;
+  }
+  return take;
+}
+
+bool BlockPathSupported() {
+  static const bool supported = __builtin_cpu_supports("ssse3");
+  return supported;
+}
+
 // One call of Normalize: the state machine and the output being written.
 class Run {
  public:
@@ -182,6 +288,8 @@ class Run {
   size_t FastRun(const uint8_t* s, size_t n, size_t i);
   template <bool kMap>
   size_t FastRunImpl(const uint8_t* s, size_t n, size_t i);
+  template <bool kMap>
+  size_t ContextFreeRun(const uint8_t* s, size_t n, size_t i);
 
   ABSL_ATTRIBUTE_NOINLINE void Grow(size_t need) {
     size_t cap = std::max(need, cap_ * 2);
@@ -411,7 +519,170 @@ inline void Run::Process(const Entry& e, char32_t cp, uint32_t b, uint32_t end) 
 // successor does (a mark, ZWNJ, white-space run, '&', invalid UTF-8, a
 // character outside the BMP). Requires nothing pending. Returns the new i.
 size_t Run::FastRun(const uint8_t* s, size_t n, size_t i) {
+  if (table_.context_free) {
+    return map_ ? ContextFreeRun<true>(s, n, i) : ContextFreeRun<false>(s, n, i);
+  }
   return map_ ? FastRunImpl<true>(s, n, i) : FastRunImpl<false>(s, n, i);
+}
+
+// The fast path of context-free tables (the match key, canonical Kurmanji):
+// no letter waits for its successor, so each code point is settled when it
+// is read, white space and separators included, and nothing is decoded
+// twice. What remains of context is combining characters: the general path
+// sends a starter whose combining run can compose (kComposesBack) through
+// ICU together with that run, and it decides so at the starter. This loop
+// takes a run only while none of its characters composes back, and keeps
+// the state from before the last starter: when it meets a character it
+// cannot take that may be combining, it rolls back to that starter and
+// leaves the whole run to the general path.
+template <bool kMap>
+size_t Run::ContextFreeRun(const uint8_t* s, size_t n, size_t i) {
+  using namespace text_internal;  // NOLINT: the enumerators of tables.h
+  const Entry* const bmp = table_.bmp.data();
+  char* const text = text_;
+  uint32_t* const begins = begins_;
+  uint32_t* const ends = ends_;
+  const size_t limit = cap_ - 8;  // a flushed space and a character; cap_ >= 16
+  const bool emit_spaces = emit_spaces_;
+  const bool paragraphs = paragraphs_;
+  size_t out = n_;
+  bool removed = removed_, in_word = in_word_, space = space_, after_cr = space_after_cr_;
+  uint32_t space_b = space_b_, space_e = space_e_;
+  int newlines = newlines_;
+  // The state before the last starter. Letters leave the white-space fields
+  // alone, so those are saved only when the starter is white space.
+  struct {
+    size_t i, out;
+    bool removed, in_word, space, white, after_cr;
+    uint32_t space_b, space_e;
+    int newlines;
+  } undo = {i, out, removed, in_word, space, false, after_cr, space_b, space_e, newlines};
+  bool rollback = false;
+  // The block path, for the text alone (no map) with spaces kept as read.
+  const bool blocks = !kMap && emit_spaces && !paragraphs && table_.block.enabled &&
+                      BlockPathSupported();
+  size_t block_after = 0;  // where the last block stopped: try again past it
+
+  auto flush_space = [&]() ABSL_ATTRIBUTE_ALWAYS_INLINE {
+    space = false;
+    if (!emit_spaces || out == 0) return;
+    const bool para = paragraphs && newlines >= 2;
+    StoreUnit(text, begins, ends, out, para ? "\n\n\0" : " \0\0", kMap, space_b, space_e);
+    out += para ? 2 : 1;
+    removed = false;
+  };
+  auto add_space = [&](uint32_t b, uint32_t end, int count) ABSL_ATTRIBUTE_ALWAYS_INLINE {
+    undo.white = true;
+    undo.after_cr = after_cr, undo.space_b = space_b, undo.space_e = space_e;
+    undo.newlines = newlines;
+    removed = !emit_spaces;
+    if (!space) {
+      space = true;
+      space_b = b;
+      newlines = 0;
+    }
+    space_e = end;
+    newlines += count;
+    in_word = false;
+  };
+
+  while (i < n) {
+    if (blocks && i >= block_after && i > 0 && i + 18 <= n && out + 17 <= limit) {
+      // A pending space goes before the block (a block never starts with a
+      // space), as the general rules write it before the next character.
+      const size_t lead_space = space && out != 0 ? 1 : 0;
+      text[out] = ' ';
+      size_t bad;
+      const size_t taken = BlockPrefix(table_.block, s + i, text + out + lead_space, &bad);
+      block_after = i + bad + 1;
+      if (taken != 0) {
+        out += lead_space + taken;
+        space = false;
+        i += taken;
+        removed = false;
+        in_word = true;  // not read by context-free tables
+        continue;
+      }
+    }
+    const uint8_t b0 = s[i];
+    char32_t c;
+    size_t len;
+    if (b0 < 0x80) {
+      c = b0;
+      len = 1;
+    } else if (b0 >= 0xC2 && b0 < 0xE0 && i + 1 < n && (s[i + 1] & 0xC0) == 0x80) {
+      c = (char32_t{b0} & 0x1F) << 6 | (s[i + 1] & 0x3F);
+      len = 2;
+    } else {
+      const int l = Decode(s, n, i, &c);
+      if (l <= 0) break;  // invalid UTF-8 ends any combining run: no rollback
+      if (c >= 0x10000) {
+        rollback = true;  // may be combining
+        break;
+      }
+      len = static_cast<size_t>(l);
+    }
+    const Entry& e = bmp[c];
+    const uint32_t b = static_cast<uint32_t>(i);
+    const uint32_t end = static_cast<uint32_t>(i + len);
+    if (out > limit) {
+      rollback = (e.flags & kCombining) != 0;
+      break;
+    }
+    if ((e.flags & kCombining) == 0) {
+      undo.i = i, undo.out = out, undo.removed = removed, undo.in_word = in_word;
+      undo.space = space, undo.white = false;
+      if (ABSL_PREDICT_TRUE(e.action == Action::kEmit)) {
+        if (space) flush_space();
+        StoreUnit(text, begins, ends, out, e.bytes, kMap, b, end);
+        out += e.len;
+        removed = false;
+        in_word = (e.flags & kLetter) != 0;
+      } else if (e.action == Action::kSpace) {
+        add_space(b, end, c == U'\n' && after_cr ? 0 : e.aux);
+        after_cr = false;
+      } else if (e.action == Action::kSeparator) {
+        add_space(b, end, 0);
+        after_cr = false;
+      } else if (e.action == Action::kCr) {
+        add_space(b, end, 1);
+        after_cr = true;
+      } else if (e.action == Action::kDrop) {
+        removed = true;
+      } else {
+        break;  // '&', an expansion: the general path, from this starter
+      }
+    } else if ((e.flags & kComposesBack) == 0 && e.action == Action::kDrop) {
+      removed = true;
+    } else if ((e.flags & kComposesBack) == 0 && e.action == Action::kEmit) {
+      if (!removed) {  // a mark after a removed character goes too
+        if (space) flush_space();
+        StoreUnit(text, begins, ends, out, e.bytes, kMap, b, end);
+        out += e.len;
+        in_word = (e.flags & kLetter) != 0;
+      }
+    } else {
+      rollback = true;
+      break;
+    }
+    i += len;
+  }
+  if (rollback) {
+    i = undo.i, out = undo.out, removed = undo.removed, in_word = undo.in_word;
+    space = undo.space;
+    if (undo.white) {
+      after_cr = undo.after_cr, space_b = undo.space_b, space_e = undo.space_e;
+      newlines = undo.newlines;
+    }
+  }
+  n_ = out;
+  removed_ = removed;
+  in_word_ = in_word;
+  space_ = space;
+  space_after_cr_ = after_cr;
+  space_b_ = space_b, space_e_ = space_e;
+  newlines_ = newlines;
+  return i;
 }
 
 template <bool kMap>
@@ -532,7 +803,7 @@ absl::Status Run::Normalize(absl::string_view input) {
   char32_t cp = 0;
   int len = n > 0 ? Decode(s, n, 0, &cp) : 0;
   while (i < n) {
-    if (fast_runs_ && !(pending_ | space_) && i >= scanned_until) {
+    if (fast_runs_ && !pending_ && (!space_ || table_.context_free) && i >= scanned_until) {
       const size_t j = FastRun(s, n, i);
       if (j != i) {
         i = j;

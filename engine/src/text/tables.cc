@@ -244,6 +244,7 @@ std::u32string ToU32(const icu::UnicodeString& s) {
 void BuildTable(Table* t) {
   const icu::Normalizer2& nfkc = NormalizerFor(t->form);
   t->bmp.assign(0x10000, Entry());
+  t->context_free = IsMatchKey(*t) || !SoraniRules(*t);
   for (char32_t c = 0; c < 0x10000; ++c) {
     if (c >= 0xD800 && c <= 0xDFFF) continue;  // never decoded from valid UTF-8
     const char32_t pre = PreNfkc(t->form, c);
@@ -288,6 +289,44 @@ void BuildTable(Table* t) {
   }
 }
 
+void BuildBlockRules(Table* t) {
+  BlockRules& r = t->block;
+  auto plain_emit = [&](char32_t c) -> const Entry* {
+    const Entry& e = t->bmp[c];
+    const bool ok = e.action == Action::kEmit && (e.flags & kCombining) == 0;
+    return ok ? &e : nullptr;
+  };
+  for (char32_t c = 0; c < 0x80; ++c) {
+    const Entry* e = plain_emit(c);
+    if (e != nullptr && e->len == 1 && e->bytes[0] == static_cast<char>(c)) {
+      r.ascii_ok[c >> 3] |= uint8_t(1u << (c & 7));
+    }
+  }
+  r.fold_upper = true;
+  for (char32_t c = U'A'; c <= U'Z'; ++c) {
+    const Entry* e = plain_emit(c);
+    if (e == nullptr || e->len != 1 || e->bytes[0] != static_cast<char>(c + 0x20)) {
+      r.fold_upper = false;
+    }
+  }
+  for (uint32_t i = 0; i < 256; ++i) {
+    const char32_t c = 0x600 + i;
+    const Entry* e = plain_emit(c);
+    if (e == nullptr || e->len != 2 || (static_cast<uint8_t>(e->bytes[0]) & 0xE0) != 0xC0) continue;
+    char self[4];
+    EncodeUtf8(c, self);
+    r.arabic_ok[i >> 3] |= uint8_t(1u << (i & 7));
+    if (e->bytes[0] != self[0] || e->bytes[1] != self[1]) {
+      r.arabic_sub[i >> 3] |= uint8_t(1u << (i & 7));
+      r.arabic_sub_bytes[i][0] = e->bytes[0];
+      r.arabic_sub_bytes[i][1] = e->bytes[1];
+    }
+  }
+  // The block path writes spaces as read and leaves every other case
+  // (white-space runs, separators) to the general rules.
+  r.enabled = t->context_free && t->bmp[U' '].action == Action::kSpace;
+}
+
 }  // namespace
 
 int EncodeUtf8(char32_t c, char* out) {
@@ -321,6 +360,7 @@ const Table& TableFor(NormalForm form, Script script) {
     tables[i].form = form;
     tables[i].script = script;
     BuildTable(&tables[i]);
+    BuildBlockRules(&tables[i]);
   });
   return tables[i];
 }

@@ -78,11 +78,31 @@ struct Entry {
 };
 static_assert(sizeof(Entry) == 8);
 
+// The block path of context-free tables (normalize.cc), for text in ASCII
+// and the Arabic block U+0600..U+06FF: which characters a 16-byte block may
+// hold to be written as read, folded (A-Z) or as another two-byte character.
+// Derived from Table::bmp when the table is built, so it cannot disagree.
+struct BlockRules {
+  bool enabled = false;
+  // Bit c & 7 of byte c >> 3: ASCII c (not the space) is written as itself.
+  uint8_t ascii_ok[16] = {};
+  bool fold_upper = false;  // A-Z are written as a-z
+  // Bit i & 7 of byte i >> 3, i = cp - 0x600: a non-combining character
+  // written as two bytes, itself (ok only) or arabic_sub_bytes[i] (ok and sub).
+  uint8_t arabic_ok[32] = {};
+  uint8_t arabic_sub[32] = {};
+  char arabic_sub_bytes[256][2] = {};
+};
+
 struct Table {
   NormalForm form;
   Script script;
   std::vector<Entry> bmp;           // 0x10000 entries
   std::vector<char32_t> expansions;  // code points of kExpand entries
+  // No entry is kPendable, kMark or kZwnj (the match key; canonical Kurmanji):
+  // every code point is settled without looking at the next one.
+  bool context_free = false;
+  BlockRules block;  // enabled only for context-free tables
 };
 
 // The shared table for (form, script), built on first use.
