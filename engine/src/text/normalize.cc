@@ -265,7 +265,9 @@ class Run {
         emit_spaces_(options.form == NormalForm::kCanonical || options.keep_spaces),
         paragraphs_(options.form == NormalForm::kCanonical && options.keep_paragraphs),
         replace_invalid_(options.on_invalid == InvalidUtf8Policy::kReplace),
-        map_(options.offset_map) {}
+        map_(options.offset_map),
+        block_path_(table.context_free && table.block.enabled && !map_ && emit_spaces_ &&
+                    !paragraphs_ && BlockPathSupported()) {}
 
   absl::Status Normalize(absl::string_view input);
 
@@ -288,7 +290,6 @@ class Run {
   size_t FastRun(const uint8_t* s, size_t n, size_t i);
   template <bool kMap>
   size_t FastRunImpl(const uint8_t* s, size_t n, size_t i);
-  template <bool kMap>
   size_t ContextFreeRun(const uint8_t* s, size_t n, size_t i);
 
   ABSL_ATTRIBUTE_NOINLINE void Grow(size_t need) {
@@ -380,6 +381,9 @@ class Run {
   const bool paragraphs_;
   const bool replace_invalid_;
   const bool map_;  // fill out_->map
+  // FastRun is ContextFreeRun, with its block path: a context-free table,
+  // the text alone, and one space for each run of white space.
+  const bool block_path_;
 
   char* text_ = nullptr;
   uint32_t* begins_ = nullptr;
@@ -519,32 +523,26 @@ inline void Run::Process(const Entry& e, char32_t cp, uint32_t b, uint32_t end) 
 // successor does (a mark, ZWNJ, white-space run, '&', invalid UTF-8, a
 // character outside the BMP). Requires nothing pending. Returns the new i.
 size_t Run::FastRun(const uint8_t* s, size_t n, size_t i) {
-  if (table_.context_free) {
-    return map_ ? ContextFreeRun<true>(s, n, i) : ContextFreeRun<false>(s, n, i);
-  }
+  if (block_path_) return ContextFreeRun(s, n, i);
   return map_ ? FastRunImpl<true>(s, n, i) : FastRunImpl<false>(s, n, i);
 }
 
-// The fast path of context-free tables (the match key, canonical Kurmanji):
-// no letter waits for its successor, so each code point is settled when it
-// is read, white space and separators included, and nothing is decoded
-// twice. What remains of context is combining characters: the general path
+// The fast path of context-free tables (the match key, canonical Kurmanji)
+// when only the text is wanted (block_path_: what sketching runs): most of
+// the text goes 16 bytes at a time (BlockPrefix), the rest a code point at a
+// time. No letter waits for its successor, so each code point is settled
+// when it is read, white space and separators included. What remains of context is combining characters: the general path
 // sends a starter whose combining run can compose (kComposesBack) through
 // ICU together with that run, and it decides so at the starter. This loop
 // takes a run only while none of its characters composes back, and keeps
 // the state from before the last starter: when it meets a character it
 // cannot take that may be combining, it rolls back to that starter and
 // leaves the whole run to the general path.
-template <bool kMap>
 size_t Run::ContextFreeRun(const uint8_t* s, size_t n, size_t i) {
   using namespace text_internal;  // NOLINT: the enumerators of tables.h
   const Entry* const bmp = table_.bmp.data();
   char* const text = text_;
-  uint32_t* const begins = begins_;
-  uint32_t* const ends = ends_;
   const size_t limit = cap_ - 8;  // a flushed space and a character; cap_ >= 16
-  const bool emit_spaces = emit_spaces_;
-  const bool paragraphs = paragraphs_;
   size_t out = n_;
   bool removed = removed_, in_word = in_word_, space = space_, after_cr = space_after_cr_;
   uint32_t space_b = space_b_, space_e = space_e_;
@@ -558,24 +556,20 @@ size_t Run::ContextFreeRun(const uint8_t* s, size_t n, size_t i) {
     int newlines;
   } undo = {i, out, removed, in_word, space, false, after_cr, space_b, space_e, newlines};
   bool rollback = false;
-  // The block path, for the text alone (no map) with spaces kept as read.
-  const bool blocks = !kMap && emit_spaces && !paragraphs && table_.block.enabled &&
-                      BlockPathSupported();
   size_t block_after = 0;  // where the last block stopped: try again past it
 
+  // Spaces are kept, one per run of white space (block_path_).
   auto flush_space = [&]() ABSL_ATTRIBUTE_ALWAYS_INLINE {
     space = false;
-    if (!emit_spaces || out == 0) return;
-    const bool para = paragraphs && newlines >= 2;
-    StoreUnit(text, begins, ends, out, para ? "\n\n\0" : " \0\0", kMap, space_b, space_e);
-    out += para ? 2 : 1;
+    if (out == 0) return;
+    text[out++] = ' ';
     removed = false;
   };
   auto add_space = [&](uint32_t b, uint32_t end, int count) ABSL_ATTRIBUTE_ALWAYS_INLINE {
     undo.white = true;
     undo.after_cr = after_cr, undo.space_b = space_b, undo.space_e = space_e;
     undo.newlines = newlines;
-    removed = !emit_spaces;
+    removed = false;
     if (!space) {
       space = true;
       space_b = b;
@@ -587,7 +581,7 @@ size_t Run::ContextFreeRun(const uint8_t* s, size_t n, size_t i) {
   };
 
   while (i < n) {
-    if (blocks && i >= block_after && i > 0 && i + 18 <= n && out + 17 <= limit) {
+    if (i >= block_after && i > 0 && i + 18 <= n && out + 17 <= limit) {
       // A pending space goes before the block (a block never starts with a
       // space), as the general rules write it before the next character.
       const size_t lead_space = space && out != 0 ? 1 : 0;
@@ -634,7 +628,7 @@ size_t Run::ContextFreeRun(const uint8_t* s, size_t n, size_t i) {
       undo.space = space, undo.white = false;
       if (ABSL_PREDICT_TRUE(e.action == Action::kEmit)) {
         if (space) flush_space();
-        StoreUnit(text, begins, ends, out, e.bytes, kMap, b, end);
+        std::memcpy(text + out, e.bytes, 4);
         out += e.len;
         removed = false;
         in_word = (e.flags & kLetter) != 0;
@@ -657,7 +651,7 @@ size_t Run::ContextFreeRun(const uint8_t* s, size_t n, size_t i) {
     } else if ((e.flags & kComposesBack) == 0 && e.action == Action::kEmit) {
       if (!removed) {  // a mark after a removed character goes too
         if (space) flush_space();
-        StoreUnit(text, begins, ends, out, e.bytes, kMap, b, end);
+        std::memcpy(text + out, e.bytes, 4);
         out += e.len;
         in_word = (e.flags & kLetter) != 0;
       }
@@ -803,7 +797,7 @@ absl::Status Run::Normalize(absl::string_view input) {
   char32_t cp = 0;
   int len = n > 0 ? Decode(s, n, 0, &cp) : 0;
   while (i < n) {
-    if (fast_runs_ && !pending_ && (!space_ || table_.context_free) && i >= scanned_until) {
+    if (fast_runs_ && !pending_ && (!space_ || block_path_) && i >= scanned_until) {
       const size_t j = FastRun(s, n, i);
       if (j != i) {
         i = j;
