@@ -172,17 +172,19 @@ __attribute__((target("ssse3"), always_inline)) inline __m128i RowsOf(const uint
 
 // The block path: how many bytes from s[0] a 16-byte block may write as
 // read (or folded, or substituted: BlockRules), and those bytes written to
-// dst[0, 16). Needs s[-1] and s[0, 18) readable, s[0] at a character start
-// and no pending space. The bytes taken are whole characters -- ASCII other
-// than separators and white space, single spaces after a character, and
-// non-combining two-byte characters of U+0600..U+06FF. When what follows
+// dst[0, 16). Needs s[-1] and s[0, 18) readable and s[0] at a character
+// start; a space there is taken only if `space_first`. The bytes taken are
+// whole characters -- ASCII other than separators and white space, single
+// spaces after a character, and non-combining two-byte characters of
+// U+0600..U+06FF. When what follows
 // may be combining, the last character is left to the caller: its loop then
 // holds it as the starter to roll back to. (Rolling back to a starter before
 // the block would also be right, but would redo the block a character at a
 // time, and again for each block before the next starter: quadratic.)
 // *bad is set to the offset of the first byte it cannot take (16: none).
 __attribute__((target("ssse3"))) size_t BlockPrefix(const text_internal::BlockRules& r,
-                                                    const uint8_t* s, char* dst, size_t* bad) {
+                                                    const uint8_t* s, bool space_first,
+                                                    char* dst, size_t* bad) {
   const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s));
   const __m128i prev = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s - 1));
   const __m128i ascii = _mm_cmpgt_epi8(v, _mm_set1_epi8(-1));
@@ -216,10 +218,12 @@ __attribute__((target("ssse3"))) size_t BlockPrefix(const text_internal::BlockRu
   const __m128i lead_good = _mm_and_si128(_mm_cmpeq_epi8(_mm_and_si128(v, fc), d8),
                                           _mm_srli_si128(trail_good, 1));
   const __m128i good = _mm_or_si128(_mm_or_si128(ascii_good, trail_good), lead_good);
-  // Offset 0 starts a character and is no space: the general rules drop a
-  // leading space and collapse one after a separator.
-  const uint32_t good_mask = static_cast<uint32_t>(_mm_movemask_epi8(good)) &
-                             ~static_cast<uint32_t>(_mm_movemask_epi8(space) & 1);
+  // A space at offset 0 only where the caller says it is written as read:
+  // the general rules drop a leading space and collapse one after another
+  // or after a separator.
+  const uint32_t good_mask =
+      static_cast<uint32_t>(_mm_movemask_epi8(good)) &
+      ~(space_first ? 0u : static_cast<uint32_t>(_mm_movemask_epi8(space) & 1));
   const size_t n = static_cast<size_t>(__builtin_ctz(~good_mask));  // bit 16 is always 0
   *bad = n;
   if (n == 0) return 0;
@@ -587,7 +591,8 @@ size_t Run::ContextFreeRun(const uint8_t* s, size_t n, size_t i) {
       const size_t lead_space = space && out != 0 ? 1 : 0;
       text[out] = ' ';
       size_t bad;
-      const size_t taken = BlockPrefix(table_.block, s + i, text + out + lead_space, &bad);
+      const size_t taken = BlockPrefix(table_.block, s + i, /*space_first=*/!space && out != 0,
+                                       text + out + lead_space, &bad);
       block_after = i + bad + 1;
       if (taken != 0) {
         out += lead_space + taken;
