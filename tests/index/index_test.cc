@@ -501,9 +501,22 @@ TEST(IndexTest, CheckIntegrityFindsMissingBandEntriesAndBadCounts) {
                       "INSERT INTO documents(id, metadata, length, minhash, batch, added_at)"
                       " SELECT 'ghost', '', length, minhash, batch, added_at FROM documents LIMIT 1;"
                       "UPDATE meta SET value = value + 1 WHERE key = 'documents';");
+  {
+    std::unique_ptr<Index> index = OpenOrDie(path);
+    absl::Status s = index->CheckIntegrity();
+    EXPECT_THAT(s.message(), HasSubstr("'ghost' lacks a band-key entry"));
+  }
+  // A run's chunk whose first two keys are swapped (count, keys, documents).
+  index_test::ExecSql(path,
+                      "DELETE FROM documents WHERE id = 'ghost';"
+                      "UPDATE meta SET value = value - 1 WHERE key = 'documents';"
+                      "UPDATE chunks SET data = CAST(substr(data, 1, 4) || substr(data, 13, 8) ||"
+                      " substr(data, 5, 8) || substr(data, 21) AS BLOB)"
+                      " WHERE chunk = (SELECT min(chunk) FROM chunks);");
   std::unique_ptr<Index> index = OpenOrDie(path);
   absl::Status s = index->CheckIntegrity();
-  EXPECT_THAT(s.message(), HasSubstr("'ghost' lacks a band-key entry"));
+  EXPECT_EQ(s.code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(s.message(), HasSubstr("sorted"));
 }
 
 TEST(IndexTest, ADamagedDigestIsFoundByTheCheckOrRefusedAtOpen) {

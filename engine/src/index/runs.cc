@@ -447,9 +447,14 @@ absl::Status RunStore::LookupSorted(absl::Span<const Entry> sorted,
 absl::Status RunStore::LoadResident(int64_t id, Run* run) {
   run->keys.reserve(run->entries);
   run->docs.reserve(run->entries);
-  absl::Status read = ForEachEntry(id, *run, [run](uint64_t key, uint32_t doc) {
-    run->keys.push_back(key);
-    run->docs.push_back(doc);
+  // A chunk holds its keys and then its documents, each an array in the
+  // byte order Load reads: appended whole.
+  absl::Status read = ForEachChunk(id, *run, [run](const char* keys, const char* docs, size_t n) {
+    const size_t at = run->keys.size();
+    run->keys.resize(at + n);
+    run->docs.resize(at + n);
+    std::memcpy(run->keys.data() + at, keys, n * sizeof(uint64_t));
+    std::memcpy(run->docs.data() + at, docs, n * sizeof(uint32_t));
   });
   if (!read.ok()) {
     run->keys = std::vector<uint64_t>();
@@ -521,8 +526,9 @@ absl::Status RunStore::LookupInRun(int64_t id, Run& run, uint64_t key, LastChunk
   return absl::OkStatus();
 }
 
-absl::Status RunStore::ForEachEntry(int64_t id, const Run& run,
-                                    absl::FunctionRef<void(uint64_t key, uint32_t doc)> add) {
+absl::Status RunStore::ForEachChunk(
+    int64_t id, const Run& run,
+    absl::FunctionRef<void(const char* keys, const char* docs, size_t n)> add) {
   read_run_chunks_.BindInt(1, id << kChunkShift)
       .BindInt(2, (id << kChunkShift) | (kBloomFirstRow - 1));
   int64_t expected = id << kChunkShift;
@@ -541,13 +547,16 @@ absl::Status RunStore::ForEachEntry(int64_t id, const Run& run,
     }
     const char* keys = bytes.data() + 4;
     const char* docs = keys + n * 8;
+    // (key, doc) pairs in order, within the chunk and across chunks.
+    Entry prev = entries == 0 ? Entry{Load<uint64_t>(keys), Load<uint32_t>(docs)} : last;
     for (int64_t i = 0; i < n; ++i) {
       const Entry e{Load<uint64_t>(keys + i * 8), Load<uint32_t>(docs + i * 4)};
-      sorted &= entries == 0 || !(e < last);
-      last = e;
-      ++entries;
-      add(e.key, e.doc);
+      sorted &= !(e < prev);
+      prev = e;
     }
+    last = prev;
+    entries += static_cast<uint64_t>(n);
+    add(keys, docs, static_cast<size_t>(n));
     ++expected;
   }
   read_run_chunks_.Reset();
@@ -560,7 +569,11 @@ absl::Status RunStore::ForEachEntry(int64_t id, const Run& run,
 }
 
 absl::Status RunStore::ReadRun(int64_t id, const Run& run, std::vector<Entry>* out) {
-  return ForEachEntry(id, run, [out](uint64_t key, uint32_t doc) { out->push_back({key, doc}); });
+  return ForEachChunk(id, run, [out](const char* keys, const char* docs, size_t n) {
+    for (size_t i = 0; i < n; ++i) {
+      out->push_back({Load<uint64_t>(keys + i * 8), Load<uint32_t>(docs + i * 4)});
+    }
+  });
 }
 
 absl::Status RunStore::ReadChunk(int64_t run, uint32_t chunk, std::vector<Entry>* out) {
