@@ -7,7 +7,9 @@
 //     finds invalid UTF-8, at that byte offset; kReplace never fails;
 //   * the output is valid UTF-8 and normalizing it again changes nothing;
 //   * the offset map has one entry per output byte, each span lies inside
-//     the input, begin <= end, and both ends are monotone.
+//     the input, begin <= end, and both ends are monotone;
+//   * without the map, the fast paths (the match key's 16-byte blocks among
+//     them) give the text that the general rules alone give.
 
 #include <cstddef>
 #include <cstdint>
@@ -19,6 +21,7 @@
 #include "dubare/normalize.h"
 #include "dubare/reader.h"
 #include "fuzz_util.h"
+#include "text/normalize_internal.h"
 
 namespace dubare {
 namespace {
@@ -58,9 +61,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   options.on_invalid = (o & 32) ? InvalidUtf8Policy::kReplace : InvalidUtf8Policy::kError;
   const absl::string_view text = in.rest();
 
-  // One normalizer per option combination, built once (construction loads tables).
-  static std::unique_ptr<Normalizer> cache[64];
-  std::unique_ptr<Normalizer>& slot = cache[o & 63];
+  // One normalizer per option byte (the script uses its high bits), built once.
+  static std::unique_ptr<Normalizer> cache[256];
+  std::unique_ptr<Normalizer>& slot = cache[o];
   if (slot == nullptr) slot = std::make_unique<Normalizer>(options);
   const Normalizer& normalizer = *slot;
   NormalizedText out;
@@ -79,6 +82,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   FUZZ_CHECK(FindInvalidUtf8(out.text) < 0);
   CheckMap(out, text.size());
+
+  // Without the map (the match key then reads 16 bytes at a time): the same
+  // text, which the general rules alone also give.
+  static std::unique_ptr<Normalizer> text_only_cache[256];
+  std::unique_ptr<Normalizer>& text_only_slot = text_only_cache[o];
+  if (text_only_slot == nullptr) {
+    NormalizeOptions text_only = options;
+    text_only.offset_map = false;
+    text_only_slot = std::make_unique<Normalizer>(text_only);
+  }
+  NormalizedText fast, general;
+  FUZZ_CHECK(text_only_slot->Normalize(text, &fast).ok());
+  FUZZ_CHECK(fast.text == out.text);
+  FUZZ_CHECK(text_internal::NormalizerPeer::Run(*text_only_slot, text, &general, false).ok());
+  FUZZ_CHECK(general.text == fast.text);
 
   NormalizedText again;
   FUZZ_CHECK(normalizer.Normalize(out.text, &again).ok());

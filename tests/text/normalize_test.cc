@@ -177,6 +177,12 @@ TEST(NormalizeSpaces, CollapsedTrimmedAndParagraphsKept) {
   EXPECT_EQ(Canon("  a \t\u00A0 b\u2003c  "), "a b c");
   EXPECT_EQ(Canon("a\r\nb"), "a b");
   EXPECT_EQ(Canon("a\r\n\r\nb\n\n\n\nc"), "a\n\nb\n\nc");
+  EXPECT_EQ(Canon("a\r\rb"), "a\n\nb");  // old Mac line ends
+  // Only a '\n' right after '\r' is part of its line end: a lone '\r' does
+  // not swallow a later '\n' (the fuzzer found this, and the fast path
+  // disagreeing with the general rules on it).
+  EXPECT_EQ(Canon("\rx p\n\np"), "x p\n\np");
+  EXPECT_EQ(Canon("a\rb c\n\nd"), "a b c\n\nd");
   NormalizeOptions o;
   o.keep_paragraphs = false;
   EXPECT_EQ(Norm("a\n\nb", o), "a b");

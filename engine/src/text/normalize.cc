@@ -405,7 +405,7 @@ class Run {
   uint32_t pending_b_ = 0, pending_e_ = 0;
 
   bool space_ = false;
-  bool space_after_cr_ = false;
+  const uint8_t* input_ = nullptr;  // the input of Normalize, for CRLF
   int newlines_ = 0;
   uint32_t space_b_ = 0, space_e_ = 0;
 
@@ -461,20 +461,17 @@ inline void Run::Process(const Entry& e, char32_t cp, uint32_t b, uint32_t end) 
     case Action::kCr:
       FlushPending(false);
       AddSpace(b, end, 1);
-      space_after_cr_ = true;
       in_word_ = false;
       return;
     case Action::kSpace:
       FlushPending(false);
       // The '\n' of CRLF is part of the newline the '\r' counted.
-      AddSpace(b, end, cp == U'\n' && space_after_cr_ ? 0 : e.aux);
-      space_after_cr_ = false;
+      AddSpace(b, end, cp == U'\n' && b > 0 && input_[b - 1] == '\r' ? 0 : e.aux);
       in_word_ = false;
       return;
     case Action::kSeparator:
       FlushPending(false);
       AddSpace(b, end, 0);
-      space_after_cr_ = false;
       in_word_ = false;
       return;
     case Action::kZwnj:
@@ -548,17 +545,17 @@ size_t Run::ContextFreeRun(const uint8_t* s, size_t n, size_t i) {
   char* const text = text_;
   const size_t limit = cap_ - 8;  // a flushed space and a character; cap_ >= 16
   size_t out = n_;
-  bool removed = removed_, in_word = in_word_, space = space_, after_cr = space_after_cr_;
+  bool removed = removed_, in_word = in_word_, space = space_;
   uint32_t space_b = space_b_, space_e = space_e_;
   int newlines = newlines_;
   // The state before the last starter. Letters leave the white-space fields
   // alone, so those are saved only when the starter is white space.
   struct {
     size_t i, out;
-    bool removed, in_word, space, white, after_cr;
+    bool removed, in_word, space, white;
     uint32_t space_b, space_e;
     int newlines;
-  } undo = {i, out, removed, in_word, space, false, after_cr, space_b, space_e, newlines};
+  } undo = {i, out, removed, in_word, space, false, space_b, space_e, newlines};
   bool rollback = false;
   size_t block_after = 0;  // where the last block stopped: try again past it
 
@@ -571,7 +568,7 @@ size_t Run::ContextFreeRun(const uint8_t* s, size_t n, size_t i) {
   };
   auto add_space = [&](uint32_t b, uint32_t end, int count) ABSL_ATTRIBUTE_ALWAYS_INLINE {
     undo.white = true;
-    undo.after_cr = after_cr, undo.space_b = space_b, undo.space_e = space_e;
+    undo.space_b = space_b, undo.space_e = space_e;
     undo.newlines = newlines;
     removed = false;
     if (!space) {
@@ -638,14 +635,11 @@ size_t Run::ContextFreeRun(const uint8_t* s, size_t n, size_t i) {
         removed = false;
         in_word = (e.flags & kLetter) != 0;
       } else if (e.action == Action::kSpace) {
-        add_space(b, end, c == U'\n' && after_cr ? 0 : e.aux);
-        after_cr = false;
+        add_space(b, end, c == U'\n' && i > 0 && s[i - 1] == '\r' ? 0 : e.aux);
       } else if (e.action == Action::kSeparator) {
         add_space(b, end, 0);
-        after_cr = false;
       } else if (e.action == Action::kCr) {
         add_space(b, end, 1);
-        after_cr = true;
       } else if (e.action == Action::kDrop) {
         removed = true;
       } else {
@@ -670,7 +664,7 @@ size_t Run::ContextFreeRun(const uint8_t* s, size_t n, size_t i) {
     i = undo.i, out = undo.out, removed = undo.removed, in_word = undo.in_word;
     space = undo.space;
     if (undo.white) {
-      after_cr = undo.after_cr, space_b = undo.space_b, space_e = undo.space_e;
+      space_b = undo.space_b, space_e = undo.space_e;
       newlines = undo.newlines;
     }
   }
@@ -678,7 +672,6 @@ size_t Run::ContextFreeRun(const uint8_t* s, size_t n, size_t i) {
   removed_ = removed;
   in_word_ = in_word;
   space_ = space;
-  space_after_cr_ = after_cr;
   space_b_ = space_b, space_e_ = space_e;
   newlines_ = newlines;
   return i;
@@ -795,6 +788,7 @@ absl::Status Run::Normalize(absl::string_view input) {
   Grow(input.size() + 16);  // text and map keep their size from the last call
 
   const uint8_t* s = reinterpret_cast<const uint8_t*>(input.data());
+  input_ = s;
   const size_t n = input.size();
   const Entry* bmp = table_.bmp.data();
   size_t i = 0;
