@@ -38,8 +38,10 @@
 
 namespace dubare {
 
-// Bumped whenever a rule change can change the output for some input: hashes
-// made under different versions are not comparable (see SketchParams).
+// Bumped whenever a rule change can change the match key for some input:
+// hashes made under different versions are not comparable (see SketchParams).
+// Nothing hashes the canonical form, so changes to it alone (a lone '\r' no
+// longer swallowing a later '\n') do not bump it.
 inline constexpr uint32_t kNormalizerVersion = 1;
 
 enum class Script {
