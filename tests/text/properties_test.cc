@@ -38,8 +38,21 @@ std::vector<NormalizeOptions> AllVariants() {
   return all;
 }
 
+// AllVariants, each with spaces kept and with spaces dropped.
+std::vector<NormalizeOptions> AllVariantsBothSpaces() {
+  std::vector<NormalizeOptions> all;
+  for (NormalizeOptions o : AllVariants()) {
+    for (bool keep_spaces : {true, false}) {
+      o.keep_spaces = keep_spaces;
+      all.push_back(o);
+    }
+  }
+  return all;
+}
+
 std::string Describe(const NormalizeOptions& o) {
-  return std::string(NormalFormName(o.form)) + "/" + std::string(ScriptName(o.script));
+  return std::string(NormalFormName(o.form)) + "/" + std::string(ScriptName(o.script)) +
+         (o.keep_spaces ? "" : " no-spaces");
 }
 
 // ICU's NFKC of the whole string: the slow, obvious reference.
@@ -218,16 +231,12 @@ TEST(NormalizeProperties, OffsetMapRoundTripOnPressReports) {
 
 TEST(NormalizeProperties, OffsetMapRoundTripOnRandomText) {
   std::mt19937 rng(Seed(11));
-  for (const NormalizeOptions& base : AllVariants()) {
-    for (bool keep_spaces : {true, false}) {
-      NormalizeOptions options = base;
-      options.keep_spaces = keep_spaces;
-      SCOPED_TRACE(Describe(options) + (keep_spaces ? "" : " no-spaces"));
-      for (int round = 0; round < 200; ++round) {
-        std::string in = RandomText(rng, 60);
-        in += "x";  // never empty output
-        CheckRoundTrip(in, options, rng, 20);
-      }
+  for (const NormalizeOptions& options : AllVariantsBothSpaces()) {
+    SCOPED_TRACE(Describe(options));
+    for (int round = 0; round < 200; ++round) {
+      std::string in = RandomText(rng, 60);
+      in += "x";  // never empty output
+      CheckRoundTrip(in, options, rng, 20);
     }
   }
 }
@@ -244,20 +253,16 @@ TEST(NormalizeProperties, FastPathEqualsGeneralPath) {
     ASSERT_TRUE(text.ok());
     inputs.push_back(*text);
   }
-  for (const NormalizeOptions& base : AllVariants()) {
-    for (bool keep_spaces : {true, false}) {
-      NormalizeOptions options = base;
-      options.keep_spaces = keep_spaces;
-      SCOPED_TRACE(Describe(options) + (keep_spaces ? "" : " no-spaces"));
-      const Normalizer n(options);
-      NormalizedText fast, general;
-      for (const std::string& in : inputs) {
-        ASSERT_TRUE(text_internal::NormalizerPeer::Run(n, in, &fast, true).ok());
-        ASSERT_TRUE(text_internal::NormalizerPeer::Run(n, in, &general, false).ok());
-        ASSERT_EQ(fast.text, general.text) << "input: " << absl::CEscape(in);
-        ASSERT_EQ(fast.map.begins(), general.map.begins()) << "input: " << absl::CEscape(in);
-        ASSERT_EQ(fast.map.ends(), general.map.ends()) << "input: " << absl::CEscape(in);
-      }
+  for (const NormalizeOptions& options : AllVariantsBothSpaces()) {
+    SCOPED_TRACE(Describe(options));
+    const Normalizer n(options);
+    NormalizedText fast, general;
+    for (const std::string& in : inputs) {
+      ASSERT_TRUE(text_internal::NormalizerPeer::Run(n, in, &fast, true).ok());
+      ASSERT_TRUE(text_internal::NormalizerPeer::Run(n, in, &general, false).ok());
+      ASSERT_EQ(fast.text, general.text) << "input: " << absl::CEscape(in);
+      ASSERT_EQ(fast.map.begins(), general.map.begins()) << "input: " << absl::CEscape(in);
+      ASSERT_EQ(fast.map.ends(), general.map.ends()) << "input: " << absl::CEscape(in);
     }
   }
 }
@@ -286,22 +291,18 @@ std::string BlockFriendlyText(std::mt19937& rng, int pieces) {
 
 TEST(NormalizeProperties, BlockPathEqualsGeneralPath) {
   std::mt19937 rng(Seed(17));
-  for (const NormalizeOptions& base : AllVariants()) {
-    for (bool keep_spaces : {true, false}) {
-      NormalizeOptions options = base;
-      options.keep_spaces = keep_spaces;
-      options.offset_map = false;  // the block path writes the text alone
-      options.on_invalid = InvalidUtf8Policy::kReplace;
-      SCOPED_TRACE(Describe(options) + (keep_spaces ? "" : " no-spaces"));
-      const Normalizer n(options);
-      NormalizedText fast, general;
-      for (int round = 0; round < 1500; ++round) {
-        const std::string in = BlockFriendlyText(rng, 1 + round % 300);
-        ASSERT_TRUE(text_internal::NormalizerPeer::Run(n, in, &fast, true).ok());
-        ASSERT_TRUE(text_internal::NormalizerPeer::Run(n, in, &general, false).ok());
-        ASSERT_EQ(fast.text, general.text) << "input: " << absl::CEscape(in);
-        ASSERT_EQ(fast.replacements, general.replacements) << "input: " << absl::CEscape(in);
-      }
+  for (NormalizeOptions options : AllVariantsBothSpaces()) {
+    options.offset_map = false;  // the block path writes the text alone
+    options.on_invalid = InvalidUtf8Policy::kReplace;
+    SCOPED_TRACE(Describe(options));
+    const Normalizer n(options);
+    NormalizedText fast, general;
+    for (int round = 0; round < 1500; ++round) {
+      const std::string in = BlockFriendlyText(rng, 1 + round % 300);
+      ASSERT_TRUE(text_internal::NormalizerPeer::Run(n, in, &fast, true).ok());
+      ASSERT_TRUE(text_internal::NormalizerPeer::Run(n, in, &general, false).ok());
+      ASSERT_EQ(fast.text, general.text) << "input: " << absl::CEscape(in);
+      ASSERT_EQ(fast.replacements, general.replacements) << "input: " << absl::CEscape(in);
     }
   }
 }

@@ -566,6 +566,7 @@ size_t Run::ContextFreeRun(const uint8_t* s, size_t n, size_t i) {
     text[out++] = ' ';
     removed = false;
   };
+  // AddSpace on the loop's copies of the state, saving it for a rollback.
   auto add_space = [&](uint32_t b, uint32_t end, int count) ABSL_ATTRIBUTE_ALWAYS_INLINE {
     undo.white = true;
     undo.space_b = space_b, undo.space_e = space_e;
