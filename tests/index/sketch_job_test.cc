@@ -29,7 +29,9 @@ std::vector<IndexDocument> Docs(int n) {
 
 std::vector<std::unique_ptr<DocumentSketcher>> Sketchers(size_t n) {
   std::vector<std::unique_ptr<DocumentSketcher>> sketchers;
-  for (size_t i = 0; i < n; ++i) sketchers.push_back(std::make_unique<DocumentSketcher>(SketchParams()));
+  for (size_t i = 0; i < n; ++i) {
+    sketchers.push_back(std::make_unique<DocumentSketcher>(SketchParams()));
+  }
   return sketchers;
 }
 

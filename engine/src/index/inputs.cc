@@ -114,6 +114,10 @@ absl::StatusOr<IndexInputSummary> Run(Index* index, const std::vector<std::strin
   std::thread producer([&] {
     LowerThreadPriority(options.sketch_nice);
     while (true) {
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        if (stop) return;  // this thread has returned: read nothing more
+      }
       absl::StatusOr<std::shared_ptr<Batch>> batch =
           ReadBatch(reader.get(), options, metadata_first);
       const bool read_last = !batch.ok() || (*batch)->end;
@@ -156,7 +160,9 @@ absl::StatusOr<IndexInputSummary> Run(Index* index, const std::vector<std::strin
     Batch& batch = *batch_ptr;
     batch.job->Work(own_sketcher);  // whatever is left rather than wait
     DUBARE_RETURN_IF_ERROR(batch.job->Wait());
-    for (size_t i = 0; i < batch.texts.size(); ++i) batch.docs[i].text = std::move(batch.texts[i].text);
+    for (size_t i = 0; i < batch.texts.size(); ++i) {
+      batch.docs[i].text = std::move(batch.texts[i].text);
+    }
     for (const auto& [doc, location] : batch.rejected) {
       ++summary.rejected;
       if (callbacks.on_reject) callbacks.on_reject(doc, location);

@@ -258,8 +258,9 @@ class RunStore {
   // Calls add() with the keys and the documents (n of each, as stored) of
   // every chunk of the run in order; kDataLoss unless its chunks are all
   // there, well-formed and sorted.
-  absl::Status ForEachChunk(int64_t id, const Run& run,
-                            absl::FunctionRef<void(const char* keys, const char* docs, size_t n)> add);
+  absl::Status ForEachChunk(
+      int64_t id, const Run& run,
+      absl::FunctionRef<void(const char* keys, const char* docs, size_t n)> add);
   absl::Status ReadRun(int64_t id, const Run& run, std::vector<Entry>* out);
   absl::Status ReadChunk(int64_t run, uint32_t chunk, std::vector<Entry>* out);
   absl::Status WriteChunk(int64_t run, uint32_t chunk, absl::Span<const Entry> entries);

@@ -532,13 +532,14 @@ size_t Run::FastRun(const uint8_t* s, size_t n, size_t i) {
 // when only the text is wanted (block_path_: what sketching runs): most of
 // the text goes 16 bytes at a time (BlockPrefix), the rest a code point at a
 // time. No letter waits for its successor, so each code point is settled
-// when it is read, white space and separators included. What remains of context is combining characters: the general path
-// sends a starter whose combining run can compose (kComposesBack) through
-// ICU together with that run, and it decides so at the starter. This loop
-// takes a run only while none of its characters composes back, and keeps
-// the state from before the last starter: when it meets a character it
-// cannot take that may be combining, it rolls back to that starter and
-// leaves the whole run to the general path.
+// when it is read, white space and separators included. What remains of
+// context is combining characters: the general path sends a starter whose
+// combining run can compose (kComposesBack) through ICU together with that
+// run, and it decides so at the starter. This loop takes a run only while
+// none of its characters composes back, and keeps the state from before the
+// last starter: when it meets a character it cannot take that may be
+// combining, it rolls back to that starter and leaves the whole run to the
+// general path.
 size_t Run::ContextFreeRun(const uint8_t* s, size_t n, size_t i) {
   using namespace text_internal;  // NOLINT: the enumerators of tables.h
   const Entry* const bmp = table_.bmp.data();
