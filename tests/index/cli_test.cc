@@ -146,6 +146,9 @@ TEST(IndexCliTest, UsageErrorsNameTheSubcommand) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_THAT(r.out, HasSubstr("dubare index create: ")) << r.out;
   EXPECT_THAT(r.out, ::testing::Not(HasSubstr("dubare create:")));
+  r = RunCli(absl::StrCat("index add ", dir, "/x.idx in.jsonl --sketch-nice 20"));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.out, HasSubstr("--sketch-nice: '20' is not an integer in [0, 19]")) << r.out;
 }
 
 }  // namespace
