@@ -170,6 +170,12 @@ __attribute__((target("ssse3"), always_inline)) inline __m128i RowsOf(const uint
                       _mm_and_si128(upper, _mm_shuffle_epi8(hi, low4)));
 }
 
+// Bit of BlockRules::arabic_ok / arabic_sub of the two-byte character
+// lead, trail (lead D8..DB): its code point minus U+0600.
+inline size_t ArabicIndex(uint8_t lead, uint8_t trail) {
+  return size_t{lead & 3u} << 6 | (trail & 0x3Fu);
+}
+
 // The block path: how many bytes from s[0] a 16-byte block may write as
 // read (or folded, or substituted: BlockRules), and those bytes written to
 // dst[0, 16). Needs s[-1] and s[0, 18) readable and s[0] at a character
@@ -233,10 +239,10 @@ __attribute__((target("ssse3"))) size_t BlockPrefix(const text_internal::BlockRu
   // space may go on after it.
   size_t take = n;
   const uint8_t after = s[n];
-  const bool after_is_mark =
-      after >= 0x80 &&
-      !((after & 0xFC) == 0xD8 && (s[n + 1] & 0xC0) == 0x80 &&
-        (r.arabic_ok[((after & 3u) << 3) | ((s[n + 1] & 0x3Fu) >> 3)] >> (s[n + 1] & 7) & 1));
+  auto arabic_ok = [&](size_t i) { return (r.arabic_ok[i >> 3] >> (i & 7) & 1) != 0; };
+  const bool after_is_mark = after >= 0x80 && !((after & 0xFC) == 0xD8 &&
+                                                (s[n + 1] & 0xC0) == 0x80 &&
+                                                arabic_ok(ArabicIndex(after, s[n + 1])));
   if (after_is_mark) take -= (s[take - 1] & 0xC0) == 0x80 ? 2 : 1;
   if (take > 0 && s[take - 1] == ' ') --take;
   if (take == 0) return 0;
@@ -247,8 +253,7 @@ __attribute__((target("ssse3"))) size_t BlockPrefix(const text_internal::BlockRu
                   ((1u << take) - 1);
   while (subs != 0) {
     const size_t at = static_cast<size_t>(__builtin_ctz(subs));  // a trail byte
-    const size_t i = size_t{s[at - 1] & 3u} << 6 | (s[at] & 0x3Fu);
-    std::memcpy(dst + at - 1, r.arabic_sub_bytes[i], 2);
+    std::memcpy(dst + at - 1, r.arabic_sub_bytes[ArabicIndex(s[at - 1], s[at])], 2);
     subs &= subs - 1;
   }
   return take;
@@ -270,8 +275,8 @@ class Run {
         paragraphs_(options.form == NormalForm::kCanonical && options.keep_paragraphs),
         replace_invalid_(options.on_invalid == InvalidUtf8Policy::kReplace),
         map_(options.offset_map),
-        block_path_(table.context_free && table.block.enabled && !map_ && emit_spaces_ &&
-                    !paragraphs_ && BlockPathSupported()) {}
+        block_path_(table.block.enabled && !map_ && emit_spaces_ && !paragraphs_ &&
+                    BlockPathSupported()) {}
 
   absl::Status Normalize(absl::string_view input);
 
@@ -542,45 +547,29 @@ size_t Run::FastRun(const uint8_t* s, size_t n, size_t i) {
 // general path.
 size_t Run::ContextFreeRun(const uint8_t* s, size_t n, size_t i) {
   using namespace text_internal;  // NOLINT: the enumerators of tables.h
+  // Of the state, only the output, `removed_` and whether a space is pending
+  // matter here: with no map and no paragraphs, where a run of white space
+  // began and how many newlines it held are never read, and a context-free
+  // table has no letter that asks whether it starts a word (in_word_).
   const Entry* const bmp = table_.bmp.data();
   char* const text = text_;
   const size_t limit = cap_ - 8;  // a flushed space and a character; cap_ >= 16
   size_t out = n_;
-  bool removed = removed_, in_word = in_word_, space = space_;
-  uint32_t space_b = space_b_, space_e = space_e_;
-  int newlines = newlines_;
-  // The state before the last starter. Letters leave the white-space fields
-  // alone, so those are saved only when the starter is white space.
+  bool removed = removed_, space = space_;
   struct {
     size_t i, out;
-    bool removed, in_word, space, white;
-    uint32_t space_b, space_e;
-    int newlines;
-  } undo = {i, out, removed, in_word, space, false, space_b, space_e, newlines};
+    bool removed, space;
+  } undo = {i, out, removed, space};  // the state before the last starter
   bool rollback = false;
   size_t block_after = 0;  // where the last block stopped: try again past it
 
-  // Spaces are kept, one per run of white space (block_path_).
-  auto flush_space = [&]() ABSL_ATTRIBUTE_ALWAYS_INLINE {
+  // The character `bytes` after the pending space, if any (spaces are kept).
+  auto write = [&](const char* bytes, size_t len) ABSL_ATTRIBUTE_ALWAYS_INLINE {
+    if (space && out != 0) text[out++] = ' ';
     space = false;
-    if (out == 0) return;
-    text[out++] = ' ';
+    std::memcpy(text + out, bytes, 4);
+    out += len;
     removed = false;
-  };
-  // AddSpace on the loop's copies of the state, saving it for a rollback.
-  auto add_space = [&](uint32_t b, uint32_t end, int count) ABSL_ATTRIBUTE_ALWAYS_INLINE {
-    undo.white = true;
-    undo.space_b = space_b, undo.space_e = space_e;
-    undo.newlines = newlines;
-    removed = false;
-    if (!space) {
-      space = true;
-      space_b = b;
-      newlines = 0;
-    }
-    space_e = end;
-    newlines += count;
-    in_word = false;
   };
 
   while (i < n) {
@@ -588,17 +577,16 @@ size_t Run::ContextFreeRun(const uint8_t* s, size_t n, size_t i) {
       // A pending space goes before the block (a block never starts with a
       // space), as the general rules write it before the next character.
       const size_t lead_space = space && out != 0 ? 1 : 0;
-      text[out] = ' ';
       size_t bad;
       const size_t taken = BlockPrefix(table_.block, s + i, /*space_first=*/!space && out != 0,
                                        text + out + lead_space, &bad);
       block_after = i + bad + 1;
       if (taken != 0) {
+        if (lead_space != 0) text[out] = ' ';
         out += lead_space + taken;
         space = false;
         i += taken;
         removed = false;
-        in_word = true;  // not read by context-free tables
         continue;
       }
     }
@@ -621,27 +609,18 @@ size_t Run::ContextFreeRun(const uint8_t* s, size_t n, size_t i) {
       len = static_cast<size_t>(l);
     }
     const Entry& e = bmp[c];
-    const uint32_t b = static_cast<uint32_t>(i);
-    const uint32_t end = static_cast<uint32_t>(i + len);
     if (out > limit) {
       rollback = (e.flags & kCombining) != 0;
       break;
     }
     if ((e.flags & kCombining) == 0) {
-      undo.i = i, undo.out = out, undo.removed = removed, undo.in_word = in_word;
-      undo.space = space, undo.white = false;
+      undo = {i, out, removed, space};
       if (ABSL_PREDICT_TRUE(e.action == Action::kEmit)) {
-        if (space) flush_space();
-        std::memcpy(text + out, e.bytes, 4);
-        out += e.len;
-        removed = false;
-        in_word = (e.flags & kLetter) != 0;
-      } else if (e.action == Action::kSpace) {
-        add_space(b, end, c == U'\n' && i > 0 && s[i - 1] == '\r' ? 0 : e.aux);
-      } else if (e.action == Action::kSeparator) {
-        add_space(b, end, 0);
-      } else if (e.action == Action::kCr) {
-        add_space(b, end, 1);
+        write(e.bytes, e.len);
+      } else if (e.action == Action::kSpace || e.action == Action::kSeparator ||
+                 e.action == Action::kCr) {
+        space = true;
+        removed = false;  // spaces are kept
       } else if (e.action == Action::kDrop) {
         removed = true;
       } else {
@@ -650,12 +629,7 @@ size_t Run::ContextFreeRun(const uint8_t* s, size_t n, size_t i) {
     } else if ((e.flags & kComposesBack) == 0 && e.action == Action::kDrop) {
       removed = true;
     } else if ((e.flags & kComposesBack) == 0 && e.action == Action::kEmit) {
-      if (!removed) {  // a mark after a removed character goes too
-        if (space) flush_space();
-        std::memcpy(text + out, e.bytes, 4);
-        out += e.len;
-        in_word = (e.flags & kLetter) != 0;
-      }
+      if (!removed) write(e.bytes, e.len);  // a mark after a removed character goes too
     } else {
       rollback = true;
       break;
@@ -663,19 +637,11 @@ size_t Run::ContextFreeRun(const uint8_t* s, size_t n, size_t i) {
     i += len;
   }
   if (rollback) {
-    i = undo.i, out = undo.out, removed = undo.removed, in_word = undo.in_word;
-    space = undo.space;
-    if (undo.white) {
-      space_b = undo.space_b, space_e = undo.space_e;
-      newlines = undo.newlines;
-    }
+    i = undo.i, out = undo.out, removed = undo.removed, space = undo.space;
   }
   n_ = out;
   removed_ = removed;
-  in_word_ = in_word;
   space_ = space;
-  space_b_ = space_b, space_e_ = space_e;
-  newlines_ = newlines;
   return i;
 }
 

@@ -244,7 +244,6 @@ std::u32string ToU32(const icu::UnicodeString& s) {
 void BuildTable(Table* t) {
   const icu::Normalizer2& nfkc = NormalizerFor(t->form);
   t->bmp.assign(0x10000, Entry());
-  t->context_free = IsMatchKey(*t) || !SoraniRules(*t);
   for (char32_t c = 0; c < 0x10000; ++c) {
     if (c >= 0xD800 && c <= 0xDFFF) continue;  // never decoded from valid UTF-8
     const char32_t pre = PreNfkc(t->form, c);
@@ -324,7 +323,8 @@ void BuildBlockRules(Table* t) {
   }
   // The block path writes spaces as read and leaves every other case
   // (white-space runs, separators) to the general rules.
-  r.enabled = t->context_free && t->bmp[U' '].action == Action::kSpace;
+  const bool context_free = IsMatchKey(*t) || !SoraniRules(*t);  // what Classify's rules give
+  r.enabled = context_free && t->bmp[U' '].action == Action::kSpace;
 }
 
 }  // namespace

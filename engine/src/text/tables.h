@@ -83,6 +83,9 @@ static_assert(sizeof(Entry) == 8);
 // hold to be written as read, folded (A-Z) or as another two-byte character.
 // Derived from Table::bmp when the table is built, so it cannot disagree.
 struct BlockRules {
+  // Only for context-free tables, where no entry is kPendable, kMark or kZwnj
+  // (the match key; canonical Kurmanji): every code point is settled without
+  // looking at the next one.
   bool enabled = false;
   // Bit c & 7 of byte c >> 3: ASCII c (not the space) is written as itself.
   uint8_t ascii_ok[16] = {};
@@ -99,10 +102,7 @@ struct Table {
   Script script;
   std::vector<Entry> bmp;           // 0x10000 entries
   std::vector<char32_t> expansions;  // code points of kExpand entries
-  // No entry is kPendable, kMark or kZwnj (the match key; canonical Kurmanji):
-  // every code point is settled without looking at the next one.
-  bool context_free = false;
-  BlockRules block;  // enabled only for context-free tables
+  BlockRules block;
 };
 
 // The shared table for (form, script), built on first use.
