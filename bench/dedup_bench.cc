@@ -34,6 +34,7 @@
 #include "absl/strings/str_split.h"
 #include "benchmark/benchmark.h"
 #include "dubare/dedup.h"
+#include "dubare/jobs.h"
 #include "dubare/file.h"
 #include "dubare/json_writer.h"
 #include "dubare/lsh.h"
@@ -122,13 +123,12 @@ void ReportAccuracy(benchmark::State& state, const BenchCorpus& corpus, const st
 
 void BM_Dedup_Pipeline(benchmark::State& state) {
   const BenchCorpus& corpus = CorpusOf(state.range(0));
-  DedupOptions options;
-  options.threads = static_cast<int>(state.range(1));
-  options.progress = false;
+  DedupJobOptions options;
+  options.dedup.threads = static_cast<int>(state.range(1));
   options.out_dir = corpus.dir + "/out";
   DedupSummary summary;
   for (auto _ : state) {
-    absl::StatusOr<DedupSummary> s = RunDedup({corpus.jsonl}, options);
+    absl::StatusOr<DedupSummary> s = RunDedupJob({corpus.jsonl}, options);
     if (!s.ok()) {
       state.SkipWithError(std::string(s.status().message()).c_str());
       return;
@@ -142,6 +142,31 @@ void BM_Dedup_Pipeline(benchmark::State& state) {
   ReportAccuracy(state, corpus, options.out_dir);
 }
 BENCHMARK(BM_Dedup_Pipeline)
+    ->ArgsProduct({{2000, 20000}, {1, 2}})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+// The in-memory engine (dedup.h) on the same texts: no reading, no output.
+void BM_Dedup_InMemory(benchmark::State& state) {
+  const BenchCorpus& corpus = CorpusOf(state.range(0));
+  std::vector<DedupInput> docs(corpus.texts.size());
+  for (size_t i = 0; i < docs.size(); ++i) docs[i] = {corpus.ids[i], corpus.texts[i], {}};
+  DedupOptions options;
+  options.threads = static_cast<int>(state.range(1));
+  uint64_t clusters = 0;
+  for (auto _ : state) {
+    absl::StatusOr<DedupResult> r = Dedup(docs, options);
+    if (!r.ok()) {
+      state.SkipWithError(std::string(r.status().message()).c_str());
+      return;
+    }
+    clusters = r->clusters.size();
+  }
+  state.SetItemsProcessed(state.iterations() * corpus.ids.size());
+  state.SetBytesProcessed(state.iterations() * corpus.bytes);
+  state.counters["clusters"] = clusters;
+}
+BENCHMARK(BM_Dedup_InMemory)
     ->ArgsProduct({{2000, 20000}, {1, 2}})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();

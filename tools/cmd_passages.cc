@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "commands.h"
 #include "dubare/passages.h"
+#include "dubare/jobs.h"
 #include "dubare/report.h"
 #include "flags.h"
 

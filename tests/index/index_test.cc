@@ -301,32 +301,29 @@ TEST(IndexTest, FindsTheSamePairsAsDedupAndBruteForce) {
   std::vector<IndexDocument> docs;
   for (const Document& d : *read) docs.push_back({d.id, d.text, ""});
 
-  // dubare dedup, with its defaults.
+  // The dedup engine, with its defaults.
   DedupOptions dedup;
-  dedup.out_dir = dir + "/dedup";
   dedup.threads = 2;
-  dedup.progress = false;
-  absl::StatusOr<DedupSummary> summary = RunDedup({dir + "/corpus/corpus.jsonl"}, dedup);
+  std::vector<DedupInput> inputs;
+  for (const IndexDocument& d : docs) inputs.push_back({d.id, d.text, {}});
+  absl::StatusOr<DedupResult> summary = Dedup(inputs, dedup);
   ASSERT_TRUE(summary.ok()) << summary.status();
   PairSet dedup_pairs;
-  for (const auto& row : TsvRows(dedup.out_dir + "/pairs.tsv")) {
-    ASSERT_EQ(row.size(), 3u);
-    double score;
-    ASSERT_TRUE(absl::SimpleAtod(row[2], &score));
-    dedup_pairs[{std::min(row[0], row[1]), std::max(row[0], row[1])}] = score;
+  for (const ScoredPair& p : summary->pairs) {
+    dedup_pairs[{std::min(docs[p.a].id, docs[p.b].id), std::max(docs[p.a].id, docs[p.b].id)}] =
+        p.score;
   }
   ASSERT_GT(dedup_pairs.size(), 100u);
 
   // The index with the same settings, fed in uneven batches.
   IndexOptions options;
   options.settings.threshold = dedup.threshold;
-  options.settings.sketch.num_perm = dedup.num_perm;
-  options.settings.sketch.shingle = dedup.shingle;
+  options.settings.sketch = dedup.sketch;
   options.threads = 2;
   std::unique_ptr<Index> index = CreateOrDie(dir + "/i.db", options);
   ASSERT_NE(index, nullptr);
-  EXPECT_EQ(index->settings().lsh.bands, summary->bands);
-  EXPECT_EQ(index->settings().lsh.rows, summary->rows);
+  EXPECT_EQ(index->settings().lsh.bands, summary->stats.bands);
+  EXPECT_EQ(index->settings().lsh.rows, summary->stats.rows);
   PairSet index_pairs = PairsOf(docs, AddAll(index.get(), docs, 97));
 
   // Brute force: every pair sharing a band key whose estimate reaches the

@@ -1,34 +1,46 @@
 // Copyright 2026 The Dubare Authors.
 //
-// dedup.h: near-duplicate removal for a corpus, from input files to a clean
-// corpus, clusters and pairs on disk.
+// dedup.h: near-duplicate removal over documents held in memory: texts in,
+// clusters, verified pairs and the kept documents out.
 //
-// RunDedup runs five stages with plain data between them, so that each can
-// later run on its own or be sharded:
+// The engine runs five stages with plain data between them; each is also a
+// public function, so that a caller can run them one by one, or on different
+// machines (a SketchBatch serializes with its parameters):
 //
-//   read+sketch  documents -> MinHash signatures / SimHash fingerprints
-//                (parallel over batches; rejections recorded in input order)
-//   band keys    signatures -> one 64-bit key per band (lsh.h)
-//   group        band keys -> candidate pairs (sort-based, lsh.h)
-//   verify       candidate pairs -> scored pairs at or above the threshold
-//   cluster      scored pairs -> clusters (union-find) with a representative
-//                chosen by KeepPolicy
+//   sketch      texts -> SketchBatch (MinHash signatures, SimHash
+//               fingerprints, shingle sets when verification needs them;
+//               SketchTexts in sketch.h)
+//   band keys   signatures -> one 64-bit key per band (ComputeBandKeys, lsh.h)
+//   candidates  band keys -> candidate pairs (FindCandidates, lsh.h)
+//   verify      candidate pairs -> scored pairs at or above the threshold
+//               (VerifyCandidates)
+//   cluster     scored pairs -> clusters with a representative chosen by
+//               KeepPolicy (BuildClusters)
 //
-// Every unit of input ends in the output exactly once: kept (in the kept
-// corpus), a duplicate (in duplicates.tsv and in its cluster), or rejected
-// (rejected.tsv, with its reason). The output does not depend on the number
-// of threads. The files written into DedupOptions::out_dir are described in
-// docs/dedup.md.
+// Dedup() runs them all over a span of documents; a Deduper takes documents
+// in batches as they arrive (a crawler, a Python iterator) and sketches them
+// on worker threads while the caller fetches the next batch; it holds the
+// sketches, ids and lengths, never the texts. Nothing here touches a file, a
+// terminal or a directory: reading inputs and writing an output directory is
+// the jobs layer's (dubare/jobs.h).
 //
-// Ownership: RunDedup owns everything it allocates; the caller owns options.
-// Thread safety: the free functions are reentrant; RunDedup starts and joins
-// its own worker threads.
+// Every document ends in the result exactly once: kept, a duplicate of its
+// cluster's representative, or rejected (a text with no word left after
+// normalization; invalid UTF-8). Results do not depend on the number of
+// threads.
+//
+// Ownership: inputs are views the caller keeps alive for the call (a Deduper
+// copies what it keeps); results are owned values.
+// Thread safety: the free functions are reentrant and start and join their
+// own threads. A Deduper is thread-compatible: one caller at a time; it owns
+// worker threads, joined by Finish() or its destructor.
 
 #ifndef DUBARE_DEDUP_H_
 #define DUBARE_DEDUP_H_
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -37,8 +49,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "dubare/lsh.h"
-#include "dubare/reader.h"
-#include "dubare/shingle.h"
+#include "dubare/progress.h"
 #include "dubare/sketch.h"
 
 namespace dubare {
@@ -47,7 +58,7 @@ enum class DedupMethod : uint8_t {
   kMinHash = 0,  // MinHash LSH, threshold on (estimated) Jaccard
   kSimHash = 1,  // SimHash permuted tables, Hamming distance <= hamming
 };
-const char* DedupMethodName(DedupMethod method);  // "minhash", "simhash"
+absl::string_view DedupMethodName(DedupMethod method);  // "minhash", "simhash"
 absl::StatusOr<DedupMethod> ParseDedupMethod(absl::string_view name);
 
 // Which member of a cluster is kept.
@@ -83,6 +94,7 @@ struct ScoredPair {
   uint32_t a = 0;
   uint32_t b = 0;
   double score = 0;
+  friend bool operator==(const ScoredPair&, const ScoredPair&) = default;
 };
 
 // Connected components of the pair graph over documents [0, num_docs), by
@@ -90,22 +102,19 @@ struct ScoredPair {
 // component (itself when it has no pair): a label independent of pair order.
 std::vector<uint32_t> ConnectedComponents(size_t num_docs, absl::Span<const ScoredPair> pairs);
 
+// The engine's parameters. Plain data; every default is the CLI's.
 struct DedupOptions {
-  ReaderOptions reader;  // input format, id/text fields, glob, strict
-
+  // Normalization, shingles, MinHash method and K (num_perm 64..1024).
+  SketchParams sketch;
   DedupMethod method = DedupMethod::kMinHash;
   // Similarity a pair needs to be a duplicate: Jaccard (estimate/exact) or
   // containment, per `verify`. The default is the project-wide one of
   // sketch.h (0.4), which gives F1 > 0.99 on the synthetic corpus.
   double threshold = kDefaultJaccardThreshold;
-  uint32_t num_perm = 128;  // MinHash values per document (64..1024)
-  MinHashMethod minhash = MinHashMethod::kClassic;
-  // Explicit LSH bands and rows; both 0 = chosen for the threshold by
-  // OptimalLshParams with weights 0.5/0.5.
+  // Explicit LSH bands and rows; both 0 = chosen by ChooseLshParams.
   uint32_t bands = 0;
   uint32_t rows = 0;
   int hamming = kDefaultSimHashMaxDistance;  // SimHash: maximal Hamming distance
-  ShingleOptions shingle;
   VerifyMode verify = VerifyMode::kEstimate;
   // Containment only: LSH bands are tuned for the Jaccard similarity of a
   // text contained (at `threshold`) in one 1/containment_ratio as long.
@@ -114,39 +123,140 @@ struct DedupOptions {
   uint32_t max_bucket_size = 512;  // see CandidateOptions
   int threads = 0;                 // 0 = all cores
 
-  std::string out_dir;      // created if missing
-  bool copy_files = false;  // whole-file inputs: copy kept files to out_dir/files/
-  bool progress = true;     // progress on stderr (only when it is a terminal)
-
   absl::Status Validate() const;
+  // The LSH layout these options use (MinHash): bands x rows when given,
+  // else ChooseLshParams for the threshold (or, for containment, the Jaccard
+  // of a text contained at the threshold in one 1/containment_ratio as long).
+  absl::StatusOr<LshParams> ResolveLsh() const;
+  // What the sketch stage must produce for these options.
+  SketchBatchOptions SketchOptions() const;
 };
 
-struct DedupSummary {
-  uint64_t inputs = 0;      // units of input: documents + rejected
-  uint64_t documents = 0;   // accepted documents
-  uint64_t rejected = 0;
-  uint64_t kept = 0;        // documents minus duplicates
-  uint64_t duplicates = 0;  // removed as a duplicate of a kept document
-  uint64_t clusters = 0;    // clusters of two or more documents
+// ---- Stages ------------------------------------------------------------------
+
+// The features of one sketched document that a score may use, from a batch.
+DocumentFeatures FeaturesOf(const SketchBatch& batch, size_t doc);
+
+// Scores every candidate (documents index `batch`) and keeps those at or
+// above options.threshold (SimHash estimates: every candidate, already
+// within options.hamming). Sorted like the candidates.
+std::vector<ScoredPair> VerifyCandidates(const SketchBatch& batch,
+                                         absl::Span<const CandidatePair> candidates,
+                                         const DedupOptions& options);
+
+// One member of a cluster and its score against the representative (1 for
+// the representative itself).
+struct ClusterMember {
+  uint32_t doc = 0;
+  double score = 0;
+  friend bool operator==(const ClusterMember&, const ClusterMember&) = default;
+};
+
+struct Cluster {
+  uint32_t representative = 0;          // the kept document
+  std::vector<ClusterMember> members;   // every member, representative included, by index
+  friend bool operator==(const Cluster&, const Cluster&) = default;
+};
+
+// The score of documents a and b of `batch` under options.verify (SimHash
+// estimates: SimHashSimilarity).
+double ScoreDocuments(const SketchBatch& batch, uint32_t a, uint32_t b, const DedupOptions& options);
+
+// Clusters of two or more documents of `batch` (keys[i] describes document
+// i), ordered by their smallest member, each with the representative
+// options.keep chooses and every member's score against it.
+std::vector<Cluster> BuildClusters(const SketchBatch& batch, absl::Span<const ScoredPair> pairs,
+                                   absl::Span<const KeepKey> keys, const DedupOptions& options);
+
+// ---- The whole run -------------------------------------------------------------
+
+// A document to deduplicate; the views live for the call that takes them.
+struct DedupInput {
+  absl::string_view id;
+  absl::string_view text;
+  // The keep policy's field (KeepPolicy::kEarliest), e.g. a date.
+  absl::string_view keep_value;
+};
+
+// What happened to one document.
+enum class DocumentFate : uint8_t { kKept = 0, kDuplicate = 1, kRejected = 2 };
+absl::string_view DocumentFateName(DocumentFate fate);  // "kept", "duplicate", "rejected"
+
+struct DedupRejection {
+  uint32_t doc = 0;    // document index
+  std::string reason;  // "no_words", "sketch_error"
+  std::string detail;
+};
+
+struct DedupStats {
+  uint64_t documents = 0;  // documents given
+  uint64_t rejected = 0;   // of which not sketched
+  uint64_t kept = 0;       // sketched documents minus duplicates
+  uint64_t duplicates = 0;
+  uint64_t clusters = 0;   // clusters of two or more documents
   uint64_t candidate_pairs = 0;
   uint64_t verified_pairs = 0;
   uint64_t capped_buckets = 0;
-  uint32_t bands = 0, rows = 0;  // LSH parameters used (MinHash)
-  double seconds = 0;            // wall time, end to end
-  double sketch_seconds = 0, group_seconds = 0, verify_seconds = 0, output_seconds = 0;
-  uint64_t peak_rss_bytes = 0;   // getrusage maximum resident set size
+  uint32_t bands = 0, rows = 0;  // LSH layout used (MinHash)
   int threads = 0;
-
-  std::string ToJson() const;    // one JSON object, no newline
-  std::string ToText() const;    // the lines printed at the end of a run
+  double sketch_seconds = 0, group_seconds = 0, verify_seconds = 0, cluster_seconds = 0;
 };
 
-// Reads `inputs` (paths, directories, "-"), removes near-duplicates and
-// writes the output files into options.out_dir. Errors: bad options; an
-// input path that does not exist; in strict mode the first rejection; an
-// output file that cannot be written (named in the message).
-absl::StatusOr<DedupSummary> RunDedup(const std::vector<std::string>& inputs,
-                                      const DedupOptions& options);
+struct DedupResult {
+  // Verified pairs, sorted by (a, b); indices are document indices.
+  std::vector<ScoredPair> pairs;
+  // Clusters of two or more documents, ordered by their smallest member.
+  std::vector<Cluster> clusters;
+  // Per document.
+  std::vector<DocumentFate> fate;
+  // For each duplicate, the index of its cluster in `clusters`; -1 otherwise.
+  std::vector<int32_t> cluster_of;
+  std::vector<DedupRejection> rejected;  // by document index
+  DedupStats stats;
+};
+
+// Streams documents in; see the file comment.
+class Deduper {
+ public:
+  // Errors: options that do not Validate().
+  static absl::StatusOr<std::unique_ptr<Deduper>> Create(const DedupOptions& options,
+                                                         ProgressCallback progress = nullptr);
+  ~Deduper();
+  Deduper(const Deduper&) = delete;
+  Deduper& operator=(const Deduper&) = delete;
+
+  // Queues documents for sketching (copying their texts) and returns; blocks
+  // while the workers are 2 batches per thread behind. Documents are
+  // numbered in the order they are added, from 0.
+  absl::Status Add(absl::Span<const DedupInput> docs);
+  // The same, taking the texts (no copy); texts, ids and keep_values have
+  // equal sizes (keep_values may be empty).
+  absl::Status Add(std::vector<std::string> ids, std::vector<std::string> texts,
+                   std::vector<std::string> keep_values = {});
+  // Documents sketched elsewhere: `batch` must have been made with these
+  // options' sketch parameters (kFailedPrecondition naming the first that
+  // differs) and the features they need; ids (and keep_values, when the
+  // policy reads them) have batch.size() entries.
+  absl::Status AddSketched(SketchBatch batch, std::vector<std::string> ids,
+                           std::vector<std::string> keep_values = {});
+
+  // Documents added so far.
+  size_t size() const;
+  const std::string& id(size_t doc) const;
+
+  // Waits for the sketches, then groups, verifies and clusters. Call once;
+  // the Deduper keeps its ids (id()) for the caller's output.
+  absl::StatusOr<DedupResult> Finish();
+
+ private:
+  struct Impl;
+  explicit Deduper(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// The whole run over documents in memory.
+absl::StatusOr<DedupResult> Dedup(absl::Span<const DedupInput> docs, const DedupOptions& options,
+                                  ProgressCallback progress = nullptr);
 
 }  // namespace dubare
 

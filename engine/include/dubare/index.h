@@ -64,7 +64,6 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
-#include "dubare/dedup.h"
 #include "dubare/lsh.h"
 #include "dubare/reader.h"
 #include "dubare/sketch.h"

@@ -27,9 +27,12 @@
 // (key, document) tuples are sorted and equal keys form buckets. Results are
 // sorted and unique, so they are the same for any thread count.
 //
+// This is a stage of its own (engine/src/lsh): the index links it without
+// the dedup engine.
+//
 // Ownership: functions take spans the caller owns and return owned vectors.
-// Thread safety: free functions without shared state; FindCandidates and
-// FindSimHashCandidates start and join their own worker threads.
+// Thread safety: free functions without shared state; ComputeBandKeys,
+// FindCandidates and FindSimHashCandidates start and join their own workers.
 
 #ifndef DUBARE_LSH_H_
 #define DUBARE_LSH_H_
@@ -85,6 +88,13 @@ double FalseNegativeArea(double threshold, uint32_t bands, uint32_t rows);
 absl::StatusOr<LshParams> OptimalLshParams(double threshold, uint32_t num_perm,
                                            const LshWeights& weights = LshWeights());
 
+// The one rule that picks the layout of a search at `threshold` (dedup and
+// the index both call it): `given` when it names bands and rows (checked
+// against num_perm), else `given` with the bands and rows of
+// OptimalLshParams(threshold, num_perm). Giving only one of them is an error.
+absl::StatusOr<LshParams> ChooseLshParams(double threshold, uint32_t num_perm,
+                                          LshParams given = LshParams());
+
 // ---- Band keys -------------------------------------------------------------
 
 // Key of band `band` of a signature: XXH3-64 of the band's `rows` values as
@@ -94,6 +104,12 @@ uint64_t BandKey(absl::Span<const uint32_t> signature, uint32_t band, const LshP
 // All params.bands keys of one signature into out[0..bands).
 void BandKeys(absl::Span<const uint32_t> signature, const LshParams& params,
               absl::Span<uint64_t> out);
+
+// The band-key matrix of `num_docs` signatures of `num_perm` values each
+// (row-major, as FindCandidates takes it), on `threads` workers (0 = all
+// cores).
+std::vector<uint64_t> ComputeBandKeys(absl::Span<const uint32_t> signatures, uint32_t num_perm,
+                                      const LshParams& params, int threads = 1);
 
 // ---- Candidate generation --------------------------------------------------
 
@@ -112,7 +128,7 @@ struct CandidateOptions {
   // other member. Clusters stay connected; only pairs among the members
   // themselves are not reported.
   uint32_t max_bucket_size = 512;
-  int threads = 1;  // worker threads; results do not depend on it
+  int threads = 1;  // worker threads (0 = all cores); results do not depend on it
 };
 
 struct CandidateStats {
@@ -135,7 +151,7 @@ struct SimHashSearchOptions {
   // More blocks give longer keys and smaller buckets but C(m, m-k) tables.
   int blocks = 0;
   uint32_t max_bucket_size = 512;  // as in CandidateOptions
-  int threads = 1;
+  int threads = 1;                 // as in CandidateOptions
 };
 
 // All pairs of fingerprints within options.max_distance of each other
@@ -152,7 +168,7 @@ enum class VerifyMode : uint8_t {
   kExact = 1,        // exact Jaccard of the shingle sets
   kContainment = 2,  // max(|A∩B|/|A|, |A∩B|/|B|) of the shingle sets
 };
-const char* VerifyModeName(VerifyMode mode);  // "estimate", "exact", "containment"
+absl::string_view VerifyModeName(VerifyMode mode);  // "estimate", "exact", "containment"
 absl::StatusOr<VerifyMode> ParseVerifyMode(absl::string_view name);
 
 // What a score may use of one document; spans the caller owns.

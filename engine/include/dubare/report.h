@@ -1,7 +1,7 @@
 // Copyright 2026 The Dubare Authors.
 //
-// report.h: the repeated-passage report, for people and for programs, and
-// the whole `dubare passages` job.
+// report.h: the repeated-passage report, for people and for programs (the
+// `dubare passages` job that reads files and writes it is in jobs.h).
 //
 // A PassageReport is the documents (ids and original texts), what
 // FindPassages found in them and the inputs the reader refused. It renders
@@ -89,34 +89,6 @@ class CodePointIndex {
   absl::string_view text_;
   std::vector<uint32_t> before_;  // code points before byte k << kStrideBits
 };
-
-// ---- The `dubare passages` job ------------------------------------------------
-
-enum class ColorMode : uint8_t { kAuto, kAlways, kNever };
-
-struct PassageJob {
-  std::vector<std::string> inputs;  // files, directories, "-" for standard input
-  ReaderOptions reader;
-  PassageOptions passages;
-  ReportOptions report;
-  // Text reports: kAuto colours when writing to a terminal.
-  ColorMode color = ColorMode::kAuto;
-  // Where the report goes; empty or "-" is standard output. A file is
-  // replaced atomically.
-  std::string out;
-};
-
-struct PassageJobSummary {
-  size_t documents = 0;
-  size_t rejected = 0;
-  size_t matches = 0;
-  size_t boilerplate = 0;
-};
-
-// Reads the inputs, finds the passages, writes the report. Refused inputs
-// are listed in the report, not fatal. Errors: bad options, a missing input,
-// an unwritable output.
-absl::StatusOr<PassageJobSummary> RunPassageJob(const PassageJob& job);
 
 }  // namespace dubare
 

@@ -130,6 +130,9 @@ SetOverlap ExactOverlap(absl::Span<const uint64_t> a, absl::Span<const uint64_t>
 
 // ---- Text to sketch ---------------------------------------------------------
 
+struct SketchBatch;
+struct SketchBatchOptions;
+
 // Everything known about one document after sketching.
 struct DocumentSketch {
   std::vector<uint64_t> shingles;  // sorted, unique shingle hashes
@@ -152,12 +155,76 @@ class DocumentSketcher {
   // The MinHash signature alone, equal to Sketch()'s: a minimum does not
   // see repeated shingles, so this skips SimHash and the sort that makes the
   // shingle set (what the persistent index needs, ~10% less work).
-  absl::Status SketchMinHash(absl::string_view text, std::vector<uint32_t>* minhash);
+  // *num_shingles (when not null) gets the number of shingles hashed,
+  // repeats included: 0 means the text has no word.
+  absl::Status SketchMinHash(absl::string_view text, std::vector<uint32_t>* minhash,
+                             size_t* num_shingles = nullptr);
+  // Appends the sketch of `text` to *batch as its next document, computing
+  // only what `options` asks for (batch's params and features must be
+  // these and options'; see SketchBatch).
+  void AppendTo(absl::string_view text, const SketchBatchOptions& options,
+                SketchBatch* batch);
 
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// ---- A batch of sketches: the sketch stage's output -------------------------
+
+// What SketchTexts computes besides the MinHash signatures; anything not
+// asked for is not computed.
+struct SketchBatchOptions {
+  bool simhash = false;       // SimHash fingerprints (SimHash search and its score)
+  bool shingle_sets = false;  // sorted unique shingle sets (exact or containment scores)
+  int threads = 1;            // 0 = all cores
+  InvalidUtf8Policy on_invalid = InvalidUtf8Policy::kError;
+};
+
+// The sketches of a batch of documents, with the parameters that made them:
+// what the sketch stage hands to grouping, and what travels between
+// processes or machines (Encode/Decode). Documents are numbered from 0 in
+// the order given; a document that could not be sketched keeps its number,
+// with a reason, and a signature row of 0xFFFFFFFF.
+struct SketchBatch {
+  // Version of Encode()'s byte layout; Decode refuses others.
+  static constexpr uint32_t kEncodingVersion = 1;
+
+  SketchParams params;
+  bool has_simhash = false;
+  bool has_shingle_sets = false;
+  std::vector<uint64_t> text_bytes;                 // per document
+  std::vector<uint32_t> minhash;                    // size() * params.num_perm
+  std::vector<uint64_t> simhash;                    // size() when has_simhash
+  std::vector<std::vector<uint64_t>> shingle_sets;  // size() when has_shingle_sets
+  // Per document: empty when sketched, else why not ("no_words",
+  // "sketch_error") and a detail ("invalid UTF-8 at byte offset 17").
+  std::vector<std::string> reject_reason;
+  std::vector<std::string> reject_detail;
+
+  size_t size() const { return text_bytes.size(); }
+  bool ok(size_t doc) const { return reject_reason[doc].empty(); }
+  absl::Span<const uint32_t> signature(size_t doc) const {
+    return absl::MakeConstSpan(minhash).subspan(doc * params.num_perm, params.num_perm);
+  }
+  // Appends `other`'s documents. kFailedPrecondition when its parameters
+  // (CheckCompatible) or its features differ.
+  absl::Status Append(SketchBatch other);
+
+  // A self-checking binary form: magic, encoding version, the parameters in
+  // their text form, the arrays (little-endian) and an XXH3 checksum.
+  std::string Encode() const;
+  // kDataLoss naming the byte offset for truncated or damaged bytes;
+  // kFailedPrecondition for another encoding version.
+  static absl::StatusOr<SketchBatch> Decode(absl::string_view bytes);
+};
+
+// Sketches `texts` on options.threads workers; the result does not depend
+// on their number. Errors: invalid params. A text that cannot be sketched is
+// a rejection inside the batch, not an error.
+absl::StatusOr<SketchBatch> SketchTexts(absl::Span<const absl::string_view> texts,
+                                        const SketchParams& params,
+                                        const SketchBatchOptions& options);
 
 // ---- Reports (the `dubare sketch` and `dubare compare` output) -------------
 

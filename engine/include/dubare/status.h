@@ -47,6 +47,12 @@
 
 namespace dubare {
 
+// The one mapping of an errno value to a Status: "CONTEXT: WHAT: strerror",
+// kNotFound (ENOENT), kPermissionDenied (EACCES, EPERM, EROFS),
+// kResourceExhausted (ENOSPC, EDQUOT), kInternal otherwise. `context` names
+// the file; `what` the operation ("cannot open"), and may be empty.
+absl::Status ErrnoError(absl::string_view context, absl::string_view what, int err);
+
 // Returns `status` with `context` prepended to its message ("file.txt: ...").
 // OK stays OK.
 inline absl::Status Annotate(const absl::Status& status, absl::string_view context) {

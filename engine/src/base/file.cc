@@ -1,6 +1,8 @@
 // Copyright 2026 The Dubare Authors.
 
 #include "dubare/file.h"
+#include "dubare/status.h"
+#include "base/write_all.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -9,19 +11,21 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <memory>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 
 namespace dubare {
-namespace {
-
-absl::Status ErrnoError(const std::string& path, absl::string_view what, int err) {
-  std::string msg = absl::StrCat(path, ": ", what, ": ", std::strerror(err));
+absl::Status ErrnoError(absl::string_view context, absl::string_view what, int err) {
+  std::string msg = what.empty() ? absl::StrCat(context, ": ", std::strerror(err))
+                                 : absl::StrCat(context, ": ", what, ": ", std::strerror(err));
   switch (err) {
     case ENOENT:
       return absl::NotFoundError(msg);
     case EACCES:
     case EPERM:
+    case EROFS:
       return absl::PermissionDeniedError(msg);
     case ENOSPC:
     case EDQUOT:
@@ -31,6 +35,24 @@ absl::Status ErrnoError(const std::string& path, absl::string_view what, int err
   }
 }
 
+namespace base {
+
+absl::Status WriteAll(int fd, absl::string_view data, absl::string_view name) {
+  while (!data.empty()) {
+    ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return ErrnoError(name, "write failed", errno);
+    }
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace base
+
+namespace {
+constexpr size_t kBufferSize = size_t{1} << 20;
 }  // namespace
 
 absl::StatusOr<std::string> ReadFile(const std::string& path) {
@@ -60,35 +82,60 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
   return data;
 }
 
-absl::Status WriteFileAtomically(const std::string& path, absl::string_view data) {
+// ---- OutputFile ------------------------------------------------------------
+
+absl::StatusOr<std::unique_ptr<OutputFile>> OutputFile::Create(std::string path, bool sync) {
   std::string tmp = absl::StrCat(path, ".tmp.", ::getpid());
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return ErrnoError(path, "cannot create", errno);
-  const char* p = data.data();
-  size_t left = data.size();
-  while (left > 0) {
-    ssize_t n = ::write(fd, p, left);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      int err = errno;
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      return ErrnoError(path, "write failed", err);
-    }
-    p += n;
-    left -= static_cast<size_t>(n);
+  return std::unique_ptr<OutputFile>(new OutputFile(std::move(path), std::move(tmp), fd, sync));
+}
+
+OutputFile::OutputFile(std::string path, std::string tmp, int fd, bool sync)
+    : path_(std::move(path)), tmp_(std::move(tmp)), fd_(fd), sync_(sync) {}
+
+OutputFile::~OutputFile() {
+  if (fd_ >= 0) {
+    ::close(fd_);
+    ::unlink(tmp_.c_str());
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    int err = errno;
-    ::unlink(tmp.c_str());
-    return ErrnoError(path, "write failed", err);
+}
+
+absl::Status OutputFile::Flush() {
+  absl::Status s = base::WriteAll(fd_, buffer_, path_);
+  buffer_.clear();
+  return s;
+}
+
+absl::Status OutputFile::Append(absl::string_view data) {
+  if (buffer_.size() + data.size() > kBufferSize) {
+    if (absl::Status s = Flush(); !s.ok()) return s;
+    if (data.size() > kBufferSize) return base::WriteAll(fd_, data, path_);
   }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+  buffer_.append(data.data(), data.size());
+  return absl::OkStatus();
+}
+
+absl::Status OutputFile::Commit() {
+  if (absl::Status s = Flush(); !s.ok()) return s;
+  const int fd = std::exchange(fd_, -1);
+  if ((sync_ && ::fsync(fd) != 0) | (::close(fd) != 0)) {
     int err = errno;
-    ::unlink(tmp.c_str());
-    return ErrnoError(path, "cannot rename into place", err);
+    ::unlink(tmp_.c_str());
+    return ErrnoError(path_, "write failed", err);
+  }
+  if (::rename(tmp_.c_str(), path_.c_str()) != 0) {
+    int err = errno;
+    ::unlink(tmp_.c_str());
+    return ErrnoError(path_, "cannot rename into place", err);
   }
   return absl::OkStatus();
+}
+
+absl::Status WriteFileAtomically(const std::string& path, absl::string_view data) {
+  DUBARE_ASSIGN_OR_RETURN(std::unique_ptr<OutputFile> out, OutputFile::Create(path, /*sync=*/true));
+  DUBARE_RETURN_IF_ERROR(out->Append(data));
+  return out->Commit();
 }
 
 }  // namespace dubare

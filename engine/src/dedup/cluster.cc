@@ -6,20 +6,24 @@
 
 #include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
+#include "base/enum_names.h"
 #include "dubare/dedup.h"
 
 namespace dubare {
 
-const char* DedupMethodName(DedupMethod method) {
-  return method == DedupMethod::kSimHash ? "simhash" : "minhash";
-}
+namespace {
+constexpr base::EnumName<DedupMethod> kDedupMethods[] = {{DedupMethod::kMinHash, "minhash"},
+                                                         {DedupMethod::kSimHash, "simhash"}};
+constexpr base::EnumName<DocumentFate> kFates[] = {{DocumentFate::kKept, "kept"},
+                                                   {DocumentFate::kDuplicate, "duplicate"},
+                                                   {DocumentFate::kRejected, "rejected"}};
+}  // namespace
 
+absl::string_view DedupMethodName(DedupMethod method) { return base::NameOf(method, kDedupMethods); }
 absl::StatusOr<DedupMethod> ParseDedupMethod(absl::string_view name) {
-  if (name == "minhash") return DedupMethod::kMinHash;
-  if (name == "simhash") return DedupMethod::kSimHash;
-  return absl::InvalidArgumentError(
-      absl::StrCat("method '", name, "' is not one of minhash, simhash"));
+  return base::ParseName("method", name, kDedupMethods);
 }
+absl::string_view DocumentFateName(DocumentFate fate) { return base::NameOf(fate, kFates); }
 
 absl::StatusOr<KeepPolicy> KeepPolicy::Parse(absl::string_view text) {
   KeepPolicy p;
@@ -94,6 +98,41 @@ std::vector<uint32_t> ConnectedComponents(size_t num_docs, absl::Span<const Scor
   }
   for (uint32_t i = 0; i < num_docs; ++i) parent[i] = find(i);
   return parent;
+}
+
+std::vector<Cluster> BuildClusters(const SketchBatch& batch, absl::Span<const ScoredPair> pairs,
+                                   absl::Span<const KeepKey> keys, const DedupOptions& options) {
+  const size_t n = keys.size();
+  const std::vector<uint32_t> root = ConnectedComponents(n, pairs);
+  // Members of each root other than itself, in index order.
+  std::vector<uint32_t> count(n, 0);
+  for (uint32_t i = 0; i < n; ++i) {
+    if (root[i] != i) ++count[root[i]];
+  }
+  std::vector<Cluster> clusters;
+  std::vector<int32_t> cluster_of_root(n, -1);
+  std::vector<KeepKey> members_keys;
+  for (uint32_t i = 0; i < n; ++i) {
+    if (count[i] > 0) {
+      cluster_of_root[i] = static_cast<int32_t>(clusters.size());
+      clusters.emplace_back();
+      clusters.back().members.reserve(count[i] + 1);
+      clusters.back().members.push_back({i, 0});
+    } else if (root[i] != i) {
+      clusters[cluster_of_root[root[i]]].members.push_back({i, 0});
+    }
+  }
+  for (Cluster& c : clusters) {
+    members_keys.clear();
+    for (const ClusterMember& m : c.members) members_keys.push_back(keys[m.doc]);
+    c.representative = c.members[ChooseRepresentative(options.keep, members_keys)].doc;
+    for (ClusterMember& m : c.members) {
+      const uint32_t rep = c.representative;
+      m.score = m.doc == rep ? 1.0
+                             : ScoreDocuments(batch, std::min(m.doc, rep), std::max(m.doc, rep), options);
+    }
+  }
+  return clusters;
 }
 
 }  // namespace dubare

@@ -61,7 +61,7 @@ absl::Status CheckFileHeader(const std::string& path) {
   struct stat st;
   if (stat(path.c_str(), &st) != 0) {
     if (errno == ENOENT) return absl::NotFoundError(absl::StrCat(path, ": no such index"));
-    return absl::PermissionDeniedError(absl::StrCat(path, ": ", std::strerror(errno)));
+    return ErrnoError(path, "", errno);
   }
   if (!S_ISREG(st.st_mode)) {
     return absl::FailedPreconditionError(absl::StrCat(path, ": not a regular file"));
@@ -71,7 +71,7 @@ absl::Status CheckFileHeader(const std::string& path) {
   };
   unsigned char header[100];
   FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) return absl::PermissionDeniedError(absl::StrCat(path, ": ", std::strerror(errno)));
+  if (f == nullptr) return ErrnoError(path, "", errno);
   const size_t n = std::fread(header, 1, sizeof(header), f);
   std::fclose(f);
   if (n < sizeof(header)) {

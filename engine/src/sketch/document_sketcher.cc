@@ -1,5 +1,7 @@
 // Copyright 2026 The Dubare Authors.
 
+#include <algorithm>
+
 #include "dubare/normalize.h"
 #include "dubare/shingle.h"
 #include "dubare/sketch.h"
@@ -34,6 +36,9 @@ struct DocumentSketcher::Impl {
   // Scratch reused from document to document.
   NormalizedText normalized;
   Shingles shingles;
+  // AppendTo's.
+  std::vector<uint32_t> scratch_minhash;
+  DocumentSketch scratch_sketch;
 };
 
 DocumentSketcher::DocumentSketcher(const SketchParams& params, InvalidUtf8Policy on_invalid)
@@ -58,12 +63,54 @@ absl::Status DocumentSketcher::Sketch(absl::string_view text, DocumentSketch* ou
 }
 
 absl::Status DocumentSketcher::SketchMinHash(absl::string_view text,
-                                             std::vector<uint32_t>* minhash) {
+                                             std::vector<uint32_t>* minhash,
+                                             size_t* num_shingles) {
   Impl& m = *impl_;
   if (absl::Status s = m.ShingleText(text); !s.ok()) return s;
+  if (num_shingles != nullptr) *num_shingles = m.shingles.hashes.size();
   minhash->resize(m.params.num_perm);
   m.minhasher.Sketch(m.shingles.hashes, absl::MakeSpan(*minhash));
   return absl::OkStatus();
+}
+
+void DocumentSketcher::AppendTo(absl::string_view text, const SketchBatchOptions& options,
+                                SketchBatch* batch) {
+  const size_t k = batch->params.num_perm;
+  const size_t doc = batch->size();
+  batch->text_bytes.push_back(text.size());
+  batch->reject_reason.emplace_back();
+  batch->reject_detail.emplace_back();
+  batch->minhash.resize((doc + 1) * k, 0xFFFFFFFFu);
+  if (options.simhash) batch->simhash.push_back(0);
+  if (options.shingle_sets) batch->shingle_sets.emplace_back();
+
+  absl::Status status;
+  size_t shingles = 0;
+  if (!options.simhash && !options.shingle_sets) {
+    // The signature alone: no shingle set, no SimHash (a minimum does not
+    // see repeats).
+    std::vector<uint32_t>& scratch = impl_->scratch_minhash;
+    status = SketchMinHash(text, &scratch, &shingles);
+    if (status.ok() && shingles > 0) {
+      std::copy(scratch.begin(), scratch.end(), batch->minhash.begin() + doc * k);
+    }
+  } else {
+    status = Sketch(text, &impl_->scratch_sketch);
+    shingles = impl_->scratch_sketch.shingles.size();
+    if (status.ok() && shingles > 0) {
+      std::copy(impl_->scratch_sketch.minhash.begin(), impl_->scratch_sketch.minhash.end(),
+                batch->minhash.begin() + doc * k);
+      if (options.simhash) batch->simhash.back() = impl_->scratch_sketch.simhash;
+      if (options.shingle_sets) batch->shingle_sets.back() = impl_->scratch_sketch.shingles;
+    }
+  }
+  if (!status.ok()) {
+    batch->reject_reason.back() = "sketch_error";
+    batch->reject_detail.back() = std::string(status.message());
+  } else if (shingles == 0) {
+    batch->reject_reason.back() = "no_words";
+    batch->reject_detail.back() = "no word remains after normalization";
+  }
 }
 
 }  // namespace dubare

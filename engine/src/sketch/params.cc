@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
+#include "base/enum_names.h"
 #include "dubare/shingle.h"
 #include "dubare/sketch.h"
 
@@ -40,15 +41,17 @@ absl::Status ParseField(absl::string_view field, absl::string_view name, T* valu
 
 }  // namespace
 
+namespace {
+constexpr base::EnumName<MinHashMethod> kMinHashMethods[] = {{MinHashMethod::kClassic, "classic"},
+                                                             {MinHashMethod::kOnePerm, "oneperm"}};
+}  // namespace
+
 absl::string_view MinHashMethodName(MinHashMethod method) {
-  return method == MinHashMethod::kOnePerm ? "oneperm" : "classic";
+  return base::NameOf(method, kMinHashMethods);
 }
 
 absl::StatusOr<MinHashMethod> ParseMinHashMethod(absl::string_view name) {
-  if (name == "classic") return MinHashMethod::kClassic;
-  if (name == "oneperm") return MinHashMethod::kOnePerm;
-  return absl::InvalidArgumentError(
-      absl::StrCat("unknown MinHash method '", name, "': classic or oneperm"));
+  return base::ParseName("MinHash method", name, kMinHashMethods);
 }
 
 std::string ShingleSpec(const ShingleOptions& o) {

@@ -1,36 +1,19 @@
 // Copyright 2026 The Dubare Authors.
 
-#include "absl/strings/str_cat.h"
+#include "base/enum_names.h"
 #include "dubare/normalize.h"
 
 namespace dubare {
 namespace {
 
-template <typename T, size_t N>
-absl::StatusOr<T> ParseName(absl::string_view what, absl::string_view name,
-                            const std::pair<T, absl::string_view> (&names)[N]) {
-  std::string accepted;
-  for (const auto& [value, spelling] : names) {
-    if (name == spelling) return value;
-    absl::StrAppend(&accepted, accepted.empty() ? "" : ", ", spelling);
-  }
-  return absl::InvalidArgumentError(
-      absl::StrCat("unknown ", what, " '", name, "' (accepted: ", accepted, ")"));
-}
+using base::NameOf;
+using base::ParseName;
 
-template <typename T, size_t N>
-absl::string_view NameOf(T value, const std::pair<T, absl::string_view> (&names)[N]) {
-  for (const auto& [v, spelling] : names) {
-    if (v == value) return spelling;
-  }
-  return "?";
-}
-
-constexpr std::pair<NormalForm, absl::string_view> kForms[] = {
+constexpr base::EnumName<NormalForm> kForms[] = {
     {NormalForm::kCanonical, "canonical"}, {NormalForm::kMatchKey, "match"}};
-constexpr std::pair<Script, absl::string_view> kScripts[] = {
+constexpr base::EnumName<Script> kScripts[] = {
     {Script::kAuto, "auto"}, {Script::kSorani, "sorani"}, {Script::kKurmanji, "kurmanji"}};
-constexpr std::pair<InvalidUtf8Policy, absl::string_view> kPolicies[] = {
+constexpr base::EnumName<InvalidUtf8Policy> kPolicies[] = {
     {InvalidUtf8Policy::kError, "error"}, {InvalidUtf8Policy::kReplace, "replace"}};
 
 }  // namespace

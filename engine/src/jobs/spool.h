@@ -1,11 +1,7 @@
 // Copyright 2026 The Dubare Authors.
 //
-// output_file.h: streamed output files that appear whole or not at all, and
-// an anonymous spool for records read back later.
-//
-// OutputFile writes to "<path>.tmp.<pid>" through a buffer and renames it to
-// <path> on Commit(); destroying an uncommitted file removes the temporary.
-// Every error (full disk included) names <path>.
+// spool.h (private): an anonymous spool for records read back later, and a
+// reader of records by offset.
 //
 // Spool keeps the raw records of a corpus on disk instead of in memory: it is
 // an unlinked temporary file, written once, then read back in increasing
@@ -14,8 +10,8 @@
 //
 // Thread safety: thread-compatible (one thread at a time).
 
-#ifndef DUBARE_DEDUP_OUTPUT_FILE_H_
-#define DUBARE_DEDUP_OUTPUT_FILE_H_
+#ifndef DUBARE_JOBS_SPOOL_H_
+#define DUBARE_JOBS_SPOOL_H_
 
 #include <cstdint>
 #include <memory>
@@ -25,29 +21,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
-namespace dubare::dedup_internal {
-
-class OutputFile {
- public:
-  static absl::StatusOr<std::unique_ptr<OutputFile>> Create(std::string path);
-  ~OutputFile();
-  OutputFile(const OutputFile&) = delete;
-  OutputFile& operator=(const OutputFile&) = delete;
-
-  absl::Status Append(absl::string_view data);
-  // Flushes, closes and renames into place.
-  absl::Status Commit();
-  const std::string& path() const { return path_; }
-
- private:
-  OutputFile(std::string path, std::string tmp, int fd);
-  absl::Status Flush();
-
-  std::string path_;
-  std::string tmp_;
-  int fd_ = -1;
-  std::string buffer_;
-};
+namespace dubare::jobs_internal {
 
 // Reads records of a file in increasing offset order through a window, so
 // that a pass over many small records makes few system calls.
@@ -100,6 +74,6 @@ class Spool {
   std::unique_ptr<RecordReader> reader_;
 };
 
-}  // namespace dubare::dedup_internal
+}  // namespace dubare::jobs_internal
 
-#endif  // DUBARE_DEDUP_OUTPUT_FILE_H_
+#endif  // DUBARE_JOBS_SPOOL_H_

@@ -1,6 +1,6 @@
 // Copyright 2026 The Dubare Authors.
 
-#include "dedup/output_file.h"
+#include "jobs/spool.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -13,83 +13,15 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "base/write_all.h"
+#include "dubare/status.h"
 
-namespace dubare::dedup_internal {
+namespace dubare::jobs_internal {
 namespace {
 
 constexpr size_t kBufferSize = size_t{1} << 20;
 
-absl::Status ErrnoError(absl::string_view path, absl::string_view what, int err) {
-  std::string msg = absl::StrCat(path, ": ", what, ": ", std::strerror(err));
-  if (err == ENOSPC || err == EDQUOT) return absl::ResourceExhaustedError(msg);
-  if (err == EACCES || err == EPERM) return absl::PermissionDeniedError(msg);
-  if (err == ENOENT) return absl::NotFoundError(msg);
-  return absl::InternalError(msg);
-}
-
-absl::Status WriteAll(int fd, absl::string_view data, absl::string_view path) {
-  while (!data.empty()) {
-    ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return ErrnoError(path, "write failed", errno);
-    }
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-  return absl::OkStatus();
-}
-
 }  // namespace
-
-// ---- OutputFile ------------------------------------------------------------
-
-absl::StatusOr<std::unique_ptr<OutputFile>> OutputFile::Create(std::string path) {
-  std::string tmp = absl::StrCat(path, ".tmp.", ::getpid());
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return ErrnoError(path, "cannot create", errno);
-  return std::unique_ptr<OutputFile>(new OutputFile(std::move(path), std::move(tmp), fd));
-}
-
-OutputFile::OutputFile(std::string path, std::string tmp, int fd)
-    : path_(std::move(path)), tmp_(std::move(tmp)), fd_(fd) {}
-
-OutputFile::~OutputFile() {
-  if (fd_ >= 0) {
-    ::close(fd_);
-    ::unlink(tmp_.c_str());
-  }
-}
-
-absl::Status OutputFile::Flush() {
-  absl::Status s = WriteAll(fd_, buffer_, path_);
-  buffer_.clear();
-  return s;
-}
-
-absl::Status OutputFile::Append(absl::string_view data) {
-  if (buffer_.size() + data.size() > kBufferSize) {
-    if (absl::Status s = Flush(); !s.ok()) return s;
-    if (data.size() > kBufferSize) return WriteAll(fd_, data, path_);
-  }
-  buffer_.append(data.data(), data.size());
-  return absl::OkStatus();
-}
-
-absl::Status OutputFile::Commit() {
-  if (absl::Status s = Flush(); !s.ok()) return s;
-  const int fd = std::exchange(fd_, -1);
-  if (::close(fd) != 0) {
-    int err = errno;
-    ::unlink(tmp_.c_str());
-    return ErrnoError(path_, "write failed", err);
-  }
-  if (::rename(tmp_.c_str(), path_.c_str()) != 0) {
-    int err = errno;
-    ::unlink(tmp_.c_str());
-    return ErrnoError(path_, "cannot rename into place", err);
-  }
-  return absl::OkStatus();
-}
 
 // ---- RecordReader ----------------------------------------------------------
 
@@ -154,7 +86,7 @@ Spool::~Spool() {
 }
 
 absl::Status Spool::Flush() {
-  absl::Status s = WriteAll(fd_, buffer_, name_);
+  absl::Status s = base::WriteAll(fd_, buffer_, name_);
   buffer_.clear();
   return s;
 }
@@ -165,7 +97,7 @@ absl::StatusOr<uint64_t> Spool::Append(absl::string_view data) {
   if (buffer_.size() + data.size() > kBufferSize) {
     if (absl::Status s = Flush(); !s.ok()) return s;
     if (data.size() > kBufferSize) {
-      if (absl::Status s = WriteAll(fd_, data, name_); !s.ok()) return s;
+      if (absl::Status s = base::WriteAll(fd_, data, name_); !s.ok()) return s;
       return offset;
     }
   }
@@ -185,4 +117,4 @@ absl::StatusOr<absl::string_view> Spool::Read(uint64_t offset, uint64_t size) {
   return reader_->Read(offset, size);
 }
 
-}  // namespace dubare::dedup_internal
+}  // namespace dubare::jobs_internal

@@ -8,13 +8,14 @@
 #include <bit>
 #include <cmath>
 #include <limits>
-#include <thread>
 #include <utility>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "base/parallel.h"
+#include "dubare/status.h"
 
 namespace dubare {
 namespace {
@@ -110,30 +111,23 @@ void GroupTable(std::vector<KeyDoc>* tuples, uint32_t cap, const Accept& accept,
 template <typename Table>
 std::vector<CandidatePair> RunTables(size_t num_tables, int threads, const Table& table,
                                      CandidateStats* stats) {
-  const size_t workers =
-      std::max<size_t>(1, std::min<size_t>(num_tables, static_cast<size_t>(std::max(1, threads))));
+  const int workers = std::min<int>(base::ResolveThreads(threads), std::max<size_t>(num_tables, 1));
   std::vector<std::vector<uint64_t>> pairs(workers);
   std::vector<CandidateStats> worker_stats(workers);
-  auto work = [&](size_t w) {
-    std::vector<KeyDoc> tuples;
-    std::vector<uint32_t> scratch;
-    for (size_t t = w; t < num_tables; t += workers) {
-      table(t, &tuples, &scratch, &pairs[w], &worker_stats[w]);
-      // Repeats across tables are common (a near-duplicate pair shares many
-      // bands); dropping them early bounds the memory.
-      std::sort(pairs[w].begin(), pairs[w].end());
-      pairs[w].erase(std::unique(pairs[w].begin(), pairs[w].end()), pairs[w].end());
-    }
-  };
-  if (workers == 1) {
-    work(0);
-  } else {
-    std::vector<std::thread> pool;
-    for (size_t w = 0; w < workers; ++w) pool.emplace_back(work, w);
-    for (std::thread& t : pool) t.join();
-  }
+  std::vector<std::vector<KeyDoc>> tuples(workers);
+  std::vector<std::vector<uint32_t>> scratch(workers);
+  base::ParallelFor(
+      num_tables, workers,
+      [&](size_t t, int w) {
+        table(t, &tuples[w], &scratch[w], &pairs[w], &worker_stats[w]);
+        // Repeats across tables are common (a near-duplicate pair shares many
+        // bands); dropping them early bounds the memory.
+        std::sort(pairs[w].begin(), pairs[w].end());
+        pairs[w].erase(std::unique(pairs[w].begin(), pairs[w].end()), pairs[w].end());
+      },
+      /*grain=*/1);
   std::vector<uint64_t> all = std::move(pairs[0]);
-  for (size_t w = 1; w < workers; ++w) {
+  for (int w = 1; w < workers; ++w) {
     all.insert(all.end(), pairs[w].begin(), pairs[w].end());
     std::vector<uint64_t>().swap(pairs[w]);
   }
@@ -240,6 +234,19 @@ absl::StatusOr<LshParams> OptimalLshParams(double threshold, uint32_t num_perm,
   return best;
 }
 
+absl::StatusOr<LshParams> ChooseLshParams(double threshold, uint32_t num_perm, LshParams given) {
+  if ((given.bands == 0) != (given.rows == 0)) {
+    return absl::InvalidArgumentError("give both LSH bands and rows, or neither");
+  }
+  if (given.bands == 0) {
+    DUBARE_ASSIGN_OR_RETURN(const LshParams chosen, OptimalLshParams(threshold, num_perm));
+    given.bands = chosen.bands;
+    given.rows = chosen.rows;
+  }
+  DUBARE_RETURN_IF_ERROR(given.Validate(num_perm));
+  return given;
+}
+
 // ---- Band keys -------------------------------------------------------------
 
 uint64_t BandKey(absl::Span<const uint32_t> signature, uint32_t band, const LshParams& params) {
@@ -252,6 +259,19 @@ void BandKeys(absl::Span<const uint32_t> signature, const LshParams& params,
   for (uint32_t band = 0; band < params.bands; ++band) {
     out[band] = BandKey(signature, band, params);
   }
+}
+
+std::vector<uint64_t> ComputeBandKeys(absl::Span<const uint32_t> signatures, uint32_t num_perm,
+                                      const LshParams& params, int threads) {
+  const size_t n = num_perm == 0 ? 0 : signatures.size() / num_perm;
+  std::vector<uint64_t> keys(n * params.bands);
+  base::ParallelRanges(n, base::ResolveThreads(threads), 1024, [&](size_t begin, size_t end, int) {
+    for (size_t d = begin; d < end; ++d) {
+      BandKeys(signatures.subspan(d * num_perm, num_perm), params,
+               absl::MakeSpan(keys).subspan(d * params.bands, params.bands));
+    }
+  });
+  return keys;
 }
 
 // ---- Candidate generation --------------------------------------------------

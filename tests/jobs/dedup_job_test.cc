@@ -19,7 +19,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "dubare/dedup.h"
+#include "dubare/jobs.h"
 #include "dubare/file.h"
 #include "dubare/json_writer.h"
 #include "gen/corpus_gen.h"
@@ -81,11 +81,10 @@ std::string JsonLine(const std::string& id, const std::string& text, const std::
   return line;
 }
 
-DedupOptions Options(const std::string& out, int threads = 2) {
-  DedupOptions o;
+DedupJobOptions Options(const std::string& out, int threads = 2) {
+  DedupJobOptions o;
   o.out_dir = out;
-  o.threads = threads;
-  o.progress = false;
+  o.dedup.threads = threads;
   return o;
 }
 
@@ -146,7 +145,7 @@ TEST(RunDedupTest, FindsGeneratedNearDuplicatesWithHighF1) {
   const std::string dir = NewDir("f1");
   GeneratedFixture f = MakeGenerated(dir, 3000);
   ASSERT_FALSE(f.truth.empty());
-  absl::StatusOr<DedupSummary> s = RunDedup({f.jsonl}, Options(dir + "/out"));
+  absl::StatusOr<DedupSummary> s = RunDedupJob({f.jsonl}, Options(dir + "/out"));
   ASSERT_TRUE(s.ok()) << s.status();
   const auto predicted = PredictedPairs(dir + "/out", f.ids);
   size_t hits = 0;
@@ -170,10 +169,10 @@ TEST(RunDedupTest, OutputIsByteIdenticalForOneAndFourThreads) {
   for (DedupMethod method : {DedupMethod::kMinHash, DedupMethod::kSimHash}) {
     std::vector<std::string> outs;
     for (int threads : {1, 4}) {
-      DedupOptions o = Options(absl::StrCat(dir, "/out", threads, DedupMethodName(method)), threads);
-      o.method = method;
-      o.hamming = 6;
-      ASSERT_TRUE(RunDedup({f.jsonl, dir + "/extra.jsonl"}, o).ok());
+      DedupJobOptions o = Options(absl::StrCat(dir, "/out", threads, DedupMethodName(method)), threads);
+      o.dedup.method = method;
+      o.dedup.hamming = 6;
+      ASSERT_TRUE(RunDedupJob({f.jsonl, dir + "/extra.jsonl"}, o).ok());
       outs.push_back(o.out_dir);
     }
     for (const char* name : {"clusters.jsonl", "pairs.tsv", "duplicates.tsv", "kept.jsonl",
@@ -214,9 +213,9 @@ TEST(RunDedupTest, EveryInputLineIsKeptDuplicateOrRejectedExactlyOnce) {
   const size_t num_lines = WriteMixedJsonl(input);
   const std::vector<std::string> input_lines = Lines(input);
   for (VerifyMode verify : {VerifyMode::kEstimate, VerifyMode::kExact}) {
-    DedupOptions o = Options(absl::StrCat(dir, "/out_", VerifyModeName(verify)));
-    o.verify = verify;
-    absl::StatusOr<DedupSummary> s = RunDedup({input}, o);
+    DedupJobOptions o = Options(absl::StrCat(dir, "/out_", VerifyModeName(verify)));
+    o.dedup.verify = verify;
+    absl::StatusOr<DedupSummary> s = RunDedupJob({input}, o);
     ASSERT_TRUE(s.ok()) << s.status();
     std::map<size_t, int> seen;  // line number -> times accounted for
     std::map<std::string, size_t> line_of_raw, line_of_id;
@@ -252,14 +251,14 @@ TEST(RunDedupTest, StrictStopsAtTheFirstRejectionWithItsLocation) {
   const std::string dir = NewDir("strict");
   const std::string input = dir + "/mixed.jsonl";
   WriteMixedJsonl(input);
-  DedupOptions o = Options(dir + "/out");
+  DedupJobOptions o = Options(dir + "/out");
   o.reader.strict = true;
-  absl::StatusOr<DedupSummary> s = RunDedup({input}, o);
+  absl::StatusOr<DedupSummary> s = RunDedupJob({input}, o);
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.status().message().find("mixed.jsonl:6"), absl::string_view::npos) << s.status();
   // A rejection only the sketch stage sees (no words) is fatal as well.
   Write(input, JsonLine("a", RandomText(1, 50)) + "\n" + JsonLine("p", "!!! ...") + "\n");
-  s = RunDedup({input}, o);
+  s = RunDedupJob({input}, o);
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.status().message().find("mixed.jsonl:2: no_words"), absl::string_view::npos)
       << s.status();
@@ -278,9 +277,9 @@ TEST(RunDedupTest, KeepPolicyChoosesTheRepresentative) {
   Write(dir + "/in.jsonl", data);
   for (auto [policy, want] : {std::pair{"first", "z-first"}, {"longest", "m-longest"},
                               {"earliest:date", "a-early"}}) {
-    DedupOptions o = Options(dir + "/out_" + std::string(policy).substr(0, 5));
-    o.keep = *KeepPolicy::Parse(policy);
-    absl::StatusOr<DedupSummary> s = RunDedup({dir + "/in.jsonl"}, o);
+    DedupJobOptions o = Options(dir + "/out_" + std::string(policy).substr(0, 5));
+    o.dedup.keep = *KeepPolicy::Parse(policy);
+    absl::StatusOr<DedupSummary> s = RunDedupJob({dir + "/in.jsonl"}, o);
     ASSERT_TRUE(s.ok()) << s.status();
     EXPECT_EQ(s->clusters, 1u);
     const auto rows = Rows(o.out_dir + "/duplicates.tsv");
@@ -301,9 +300,9 @@ TEST(RunDedupTest, HundredsOfCopiesFormOneClusterThroughCappedBuckets) {
   for (int i = 0; i < 700; ++i) absl::StrAppend(&data, JsonLine(absl::StrCat("b", i), boilerplate), "\n");
   absl::StrAppend(&data, JsonLine("other", RandomText(78, 60)), "\n");
   Write(dir + "/in.jsonl", data);
-  DedupOptions o = Options(dir + "/out");
-  o.max_bucket_size = 100;
-  absl::StatusOr<DedupSummary> s = RunDedup({dir + "/in.jsonl"}, o);
+  DedupJobOptions o = Options(dir + "/out");
+  o.dedup.max_bucket_size = 100;
+  absl::StatusOr<DedupSummary> s = RunDedupJob({dir + "/in.jsonl"}, o);
   ASSERT_TRUE(s.ok()) << s.status();
   EXPECT_GT(s->capped_buckets, 0u);
   EXPECT_EQ(s->clusters, 1u);
@@ -317,22 +316,22 @@ TEST(RunDedupTest, ExplicitBandsAndSimHashWithExactVerification) {
   const std::string dir = NewDir("explicit");
   const std::string input = dir + "/mixed.jsonl";
   WriteMixedJsonl(input);
-  DedupOptions banded = Options(dir + "/banded");
-  banded.bands = 16;
-  banded.rows = 8;
-  absl::StatusOr<DedupSummary> s = RunDedup({input}, banded);
+  DedupJobOptions banded = Options(dir + "/banded");
+  banded.dedup.bands = 16;
+  banded.dedup.rows = 8;
+  absl::StatusOr<DedupSummary> s = RunDedupJob({input}, banded);
   ASSERT_TRUE(s.ok()) << s.status();
   EXPECT_EQ(s->bands, 16u);
   EXPECT_EQ(s->rows, 8u);
   EXPECT_EQ(s->duplicates, 10u);
 
   // The copies add three words to 120: a few SimHash bits, Jaccard ~0.97.
-  DedupOptions simhash = Options(dir + "/simhash");
-  simhash.method = DedupMethod::kSimHash;
-  simhash.hamming = 8;
-  simhash.verify = VerifyMode::kExact;
-  simhash.threshold = 0.9;
-  s = RunDedup({input}, simhash);
+  DedupJobOptions simhash = Options(dir + "/simhash");
+  simhash.dedup.method = DedupMethod::kSimHash;
+  simhash.dedup.hamming = 8;
+  simhash.dedup.verify = VerifyMode::kExact;
+  simhash.dedup.threshold = 0.9;
+  s = RunDedupJob({input}, simhash);
   ASSERT_TRUE(s.ok()) << s.status();
   EXPECT_EQ(s->duplicates, 10u);
   for (const auto& row : Rows(simhash.out_dir + "/pairs.tsv")) EXPECT_GE(std::stod(row[2]), 0.9);
@@ -346,15 +345,15 @@ TEST(RunDedupTest, ContainmentFindsAShortArticleReprintedInALongOne) {
   const std::string long_text = RandomText(22, 150) + " " + short_text + " " + RandomText(23, 150);
   Write(dir + "/in.jsonl", JsonLine("long", long_text) + "\n" + JsonLine("short", short_text) +
                                "\n" + JsonLine("other", RandomText(24, 300)) + "\n");
-  DedupOptions exact = Options(dir + "/exact");
-  exact.verify = VerifyMode::kExact;
-  exact.threshold = 0.8;
-  ASSERT_EQ(RunDedup({dir + "/in.jsonl"}, exact)->duplicates, 0u);  // Jaccard about 0.2
-  DedupOptions contained = Options(dir + "/contained");
-  contained.verify = VerifyMode::kContainment;
-  contained.threshold = 0.8;
-  contained.keep = *KeepPolicy::Parse("longest");
-  absl::StatusOr<DedupSummary> s = RunDedup({dir + "/in.jsonl"}, contained);
+  DedupJobOptions exact = Options(dir + "/exact");
+  exact.dedup.verify = VerifyMode::kExact;
+  exact.dedup.threshold = 0.8;
+  ASSERT_EQ(RunDedupJob({dir + "/in.jsonl"}, exact)->duplicates, 0u);  // Jaccard about 0.2
+  DedupJobOptions contained = Options(dir + "/contained");
+  contained.dedup.verify = VerifyMode::kContainment;
+  contained.dedup.threshold = 0.8;
+  contained.dedup.keep = *KeepPolicy::Parse("longest");
+  absl::StatusOr<DedupSummary> s = RunDedupJob({dir + "/in.jsonl"}, contained);
   ASSERT_TRUE(s.ok()) << s.status();
   EXPECT_EQ(s->duplicates, 1u);
   const auto rows = Rows(contained.out_dir + "/duplicates.tsv");
@@ -375,10 +374,10 @@ TEST(RunDedupTest, FileInputsAreListedAndCopied) {
   Write(dir + "/in/c.txt", RandomText(32, 150));
   Write(dir + "/in/empty.txt", "");
   Write(dir + "/in/skip.md", base);
-  DedupOptions o = Options(dir + "/out");
+  DedupJobOptions o = Options(dir + "/out");
   o.reader.glob = "*.txt";
   o.copy_files = true;
-  absl::StatusOr<DedupSummary> s = RunDedup({dir + "/in"}, o);
+  absl::StatusOr<DedupSummary> s = RunDedupJob({dir + "/in"}, o);
   ASSERT_TRUE(s.ok()) << s.status();
   EXPECT_EQ(s->inputs, 4u);
   EXPECT_EQ(s->rejected, 1u);
@@ -395,9 +394,9 @@ TEST(RunDedupTest, LineInputKeepsLinesInOrder) {
   const std::string dir = NewDir("lines");
   const std::string a = RandomText(41, 60), b = RandomText(42, 60);
   Write(dir + "/in.txt", a + "\n" + b + "\n" + a + " x\n" + b + "\n");
-  DedupOptions o = Options(dir + "/out");
+  DedupJobOptions o = Options(dir + "/out");
   o.reader.format = InputFormat::kLines;
-  absl::StatusOr<DedupSummary> s = RunDedup({dir + "/in.txt"}, o);
+  absl::StatusOr<DedupSummary> s = RunDedupJob({dir + "/in.txt"}, o);
   ASSERT_TRUE(s.ok()) << s.status();
   EXPECT_EQ(Lines(o.out_dir + "/kept_lines.txt"), (std::vector<std::string>{a, b}));
 }
@@ -418,8 +417,8 @@ TEST(RunDedupTest, KeptRecordsComeBackWholeFromPlainCompressedAndBomInputs) {
   std::vector<std::string> want;
   for (size_t i = 0; i < 40; i += 2) want.push_back(Lines(dir + "/plain.jsonl")[i]);
   for (const char* name : {"plain.jsonl", "bom.jsonl", "packed.jsonl.gz"}) {
-    DedupOptions o = Options(dir + "/out_" + std::string(name).substr(0, 4));
-    absl::StatusOr<DedupSummary> s = RunDedup({dir + "/" + name}, o);
+    DedupJobOptions o = Options(dir + "/out_" + std::string(name).substr(0, 4));
+    absl::StatusOr<DedupSummary> s = RunDedupJob({dir + "/" + name}, o);
     ASSERT_TRUE(s.ok()) << s.status();
     EXPECT_EQ(s->duplicates, 20u) << name;
     EXPECT_EQ(Lines(o.out_dir + "/kept.jsonl"), want) << name;
@@ -427,15 +426,15 @@ TEST(RunDedupTest, KeptRecordsComeBackWholeFromPlainCompressedAndBomInputs) {
 }
 
 TEST(RunDedupTest, RejectsBadOptions) {
-  DedupOptions o = Options("");
-  EXPECT_FALSE(RunDedup({"x"}, o).ok());  // no out dir
+  DedupJobOptions o = Options("");
+  EXPECT_FALSE(RunDedupJob({"x"}, o).ok());  // no out dir
   o = Options(NewDir("badopts"));
-  o.bands = 4;  // rows missing
-  EXPECT_FALSE(RunDedup({"x"}, o).ok());
-  o.rows = 64;  // 4 * 64 > 128
-  EXPECT_FALSE(RunDedup({"x"}, o).ok());
+  o.dedup.bands = 4;  // rows missing
+  EXPECT_FALSE(RunDedupJob({"x"}, o).ok());
+  o.dedup.rows = 64;  // 4 * 64 > 128
+  EXPECT_FALSE(RunDedupJob({"x"}, o).ok());
   o = Options(NewDir("badopts2"));
-  EXPECT_FALSE(RunDedup({"/nonexistent/input.jsonl"}, o).ok());
+  EXPECT_FALSE(RunDedupJob({"/nonexistent/input.jsonl"}, o).ok());
 }
 
 // ---- Real text -----------------------------------------------------------------------
@@ -454,9 +453,9 @@ TEST(RunDedupTest, FindsTheKnownNearDuplicatesOfBlark) {
   const std::string blark = DUBARE_SOURCE_DIR "/../shared/corpus/blark";
   if (!fs::exists(blark)) GTEST_SKIP() << "the shared corpus is not at " << blark;
   const std::string dir = NewDir("blark");
-  DedupOptions o = Options(dir + "/jaccard");
+  DedupJobOptions o = Options(dir + "/jaccard");
   o.reader.glob = "*.txt";
-  ASSERT_TRUE(RunDedup({blark}, o).ok());
+  ASSERT_TRUE(RunDedupJob({blark}, o).ok());
   auto cluster = ClusterOfFile(o.out_dir, blark);
   // st3 and st4 differ only in blank lines; the physics chapters are 77-83% alike.
   EXPECT_TRUE(cluster.count("data/SoraniPA/st3.txt"));
@@ -466,11 +465,11 @@ TEST(RunDedupTest, FindsTheKnownNearDuplicatesOfBlark) {
   EXPECT_EQ(cluster["KTC/physics/01i-ch00-2018.txt"], cluster["KTC/physics/03i-ch00-2018.txt"]);
 
   // 08s-ch00 is contained in 08s-ch22.
-  DedupOptions c = Options(dir + "/containment");
+  DedupJobOptions c = Options(dir + "/containment");
   c.reader.glob = "*.txt";
-  c.verify = VerifyMode::kContainment;
-  c.threshold = 0.8;
-  ASSERT_TRUE(RunDedup({blark}, c).ok());
+  c.dedup.verify = VerifyMode::kContainment;
+  c.dedup.threshold = 0.8;
+  ASSERT_TRUE(RunDedupJob({blark}, c).ok());
   cluster = ClusterOfFile(c.out_dir, blark);
   EXPECT_TRUE(cluster.count("KTC/kurdish/08s-ch00-2015.txt"));
   EXPECT_EQ(cluster["KTC/kurdish/08s-ch00-2015.txt"], cluster["KTC/kurdish/08s-ch22-2015.txt"]);

@@ -5,30 +5,22 @@
 
 #include <algorithm>
 
-#include "absl/strings/str_cat.h"
+#include "base/enum_names.h"
 #include "dubare/lsh.h"
 #include "dubare/sketch.h"
 
 namespace dubare {
 
-const char* VerifyModeName(VerifyMode mode) {
-  switch (mode) {
-    case VerifyMode::kEstimate:
-      return "estimate";
-    case VerifyMode::kExact:
-      return "exact";
-    case VerifyMode::kContainment:
-      return "containment";
-  }
-  return "unknown";
-}
+namespace {
+constexpr base::EnumName<VerifyMode> kVerifyModes[] = {
+    {VerifyMode::kEstimate, "estimate"},
+    {VerifyMode::kExact, "exact"},
+    {VerifyMode::kContainment, "containment"}};
+}  // namespace
 
+absl::string_view VerifyModeName(VerifyMode mode) { return base::NameOf(mode, kVerifyModes); }
 absl::StatusOr<VerifyMode> ParseVerifyMode(absl::string_view name) {
-  for (VerifyMode mode : {VerifyMode::kEstimate, VerifyMode::kExact, VerifyMode::kContainment}) {
-    if (name == VerifyModeName(mode)) return mode;
-  }
-  return absl::InvalidArgumentError(
-      absl::StrCat("verify mode '", name, "' is not one of estimate, exact, containment"));
+  return base::ParseName("verify mode", name, kVerifyModes);
 }
 
 double ScorePair(VerifyMode mode, const DocumentFeatures& a, const DocumentFeatures& b) {

@@ -1,0 +1,107 @@
+// Copyright 2026 The Dubare Authors.
+//
+// jobs.h: the file-driven runs behind the `dubare` command -- inputs read
+// from files, directories and standard input, results written to an output
+// directory or a report file.
+//
+// A job is a thin layer over the in-memory stages: RunDedupJob streams the
+// reader's documents into a Deduper (dedup.h) and writes what it returns;
+// RunPassageJob reads the documents, calls FindPassages (passages.h) and
+// renders the report (report.h). Everything that only a run over files
+// needs lives here and nowhere below: the reader, the spool of raw records,
+// output files that appear whole or not at all, copies of kept files,
+// progress as input bytes. The jobs draw nothing on a terminal: progress goes
+// to the caller's ProgressCallback.
+//
+// Ownership: jobs own what they allocate; the caller owns the options.
+// Thread safety: the functions are reentrant; each starts and joins its own
+// worker threads and calls the progress callback from the calling thread.
+
+#ifndef DUBARE_JOBS_H_
+#define DUBARE_JOBS_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "dubare/dedup.h"
+#include "dubare/passages.h"
+#include "dubare/progress.h"
+#include "dubare/reader.h"
+#include "dubare/report.h"
+
+namespace dubare {
+
+// ---- dubare dedup ----------------------------------------------------------------
+
+struct DedupJobOptions {
+  DedupOptions dedup;
+  ReaderOptions reader;  // input format, id/text fields, glob, strict
+  std::string out_dir;   // created if missing
+  bool copy_files = false;  // whole-file inputs: copy kept files to out_dir/files/
+  ProgressCallback progress;  // null = none
+
+  absl::Status Validate() const;
+};
+
+struct DedupSummary {
+  uint64_t inputs = 0;      // units of input: documents + rejected
+  uint64_t documents = 0;   // accepted documents
+  uint64_t rejected = 0;
+  uint64_t kept = 0;        // documents minus duplicates
+  uint64_t duplicates = 0;  // removed as a duplicate of a kept document
+  uint64_t clusters = 0;    // clusters of two or more documents
+  uint64_t candidate_pairs = 0;
+  uint64_t verified_pairs = 0;
+  uint64_t capped_buckets = 0;
+  uint32_t bands = 0, rows = 0;  // LSH parameters used (MinHash)
+  double seconds = 0;            // wall time, end to end
+  double sketch_seconds = 0, group_seconds = 0, verify_seconds = 0, output_seconds = 0;
+  uint64_t peak_rss_bytes = 0;   // getrusage maximum resident set size
+  int threads = 0;
+
+  std::string ToJson() const;    // one JSON object, no newline
+  std::string ToText() const;    // the lines printed at the end of a run
+};
+
+// Reads `inputs` (paths, directories, "-"), removes near-duplicates and
+// writes clusters.jsonl, pairs.tsv, duplicates.tsv, the kept corpus,
+// rejected.tsv and summary.json into options.out_dir (docs/dedup.md). Every
+// unit of input ends in the output exactly once. Errors: bad options; an
+// input path that does not exist; in strict mode the first rejection; an
+// output file that cannot be written (named in the message).
+absl::StatusOr<DedupSummary> RunDedupJob(const std::vector<std::string>& inputs,
+                                         const DedupJobOptions& options);
+
+// ---- dubare passages ----------------------------------------------------------------
+
+enum class ColorMode : uint8_t { kAuto, kAlways, kNever };
+
+struct PassageJob {
+  std::vector<std::string> inputs;  // files, directories, "-" for standard input
+  ReaderOptions reader;
+  PassageOptions passages;
+  ReportOptions report;
+  // Text reports: kAuto colours when writing to a terminal.
+  ColorMode color = ColorMode::kAuto;
+  // Where the report goes; empty or "-" is standard output. A file is
+  // replaced atomically.
+  std::string out;
+};
+
+struct PassageJobSummary {
+  size_t documents = 0;
+  size_t rejected = 0;
+  size_t matches = 0;
+  size_t boilerplate = 0;
+};
+
+// Reads the inputs, finds the passages, writes the report. Refused inputs
+// are listed in the report, not fatal. Errors: bad options, a missing input,
+// an unwritable output.
+absl::StatusOr<PassageJobSummary> RunPassageJob(const PassageJob& job);
+
+}  // namespace dubare
+
+#endif  // DUBARE_JOBS_H_

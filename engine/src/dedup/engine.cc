@@ -1,0 +1,460 @@
+// Copyright 2026 The Dubare Authors.
+//
+// The dedup engine of dedup.h: options, verification, the Deduper and Dedup.
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <utility>
+
+#include "absl/memory/memory.h"
+#include "absl/strings/str_cat.h"
+#include "base/parallel.h"
+#include "dubare/dedup.h"
+#include "dubare/status.h"
+
+namespace dubare {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double SecondsSince(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// Documents handed to the sketch workers: a batch of texts and where its
+// sketches go.
+struct Work {
+  std::vector<std::string> texts;
+  SketchBatch* out = nullptr;
+};
+
+// A bounded queue between the caller of Add and the sketch workers.
+class WorkQueue {
+ public:
+  explicit WorkQueue(size_t capacity) : capacity_(capacity) {}
+  void Push(Work work) {
+    std::unique_lock<std::mutex> lock(mu_);
+    not_full_.wait(lock, [&] { return queue_.size() < capacity_; });
+    queue_.push_back(std::move(work));
+    not_empty_.notify_one();
+  }
+  std::optional<Work> Pop() {
+    std::unique_lock<std::mutex> lock(mu_);
+    not_empty_.wait(lock, [&] { return !queue_.empty() || closed_; });
+    if (queue_.empty()) return std::nullopt;
+    Work w = std::move(queue_.front());
+    queue_.pop_front();
+    not_full_.notify_one();
+    return w;
+  }
+  void Close() {
+    std::lock_guard<std::mutex> lock(mu_);
+    closed_ = true;
+    not_empty_.notify_all();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable not_full_, not_empty_;
+  std::deque<Work> queue_;
+  size_t capacity_;
+  bool closed_ = false;
+};
+
+}  // namespace
+
+// ---- Options -------------------------------------------------------------------
+
+absl::Status DedupOptions::Validate() const {
+  DUBARE_RETURN_IF_ERROR(sketch.Validate());
+  if (!(threshold > 0 && threshold <= 1)) {
+    return absl::InvalidArgumentError(absl::StrCat("threshold ", threshold, " is not in (0, 1]"));
+  }
+  if (sketch.num_perm < 64 || sketch.num_perm > 1024) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("num_perm ", sketch.num_perm, " is not in [64, 1024]"));
+  }
+  if ((bands == 0) != (rows == 0)) {
+    return absl::InvalidArgumentError("give both bands and rows, or neither");
+  }
+  if (uint64_t{bands} * rows > sketch.num_perm) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("bands ", bands, " x rows ", rows, " exceeds num_perm ", sketch.num_perm));
+  }
+  if (method == DedupMethod::kSimHash && (hamming < 0 || hamming > 31)) {
+    return absl::InvalidArgumentError(absl::StrCat("hamming ", hamming, " is not in [0, 31]"));
+  }
+  if (!(containment_ratio > 0 && containment_ratio <= 1)) {
+    return absl::InvalidArgumentError("containment_ratio must be in (0, 1]");
+  }
+  if (keep.kind == KeepPolicy::Kind::kEarliest && keep.field.empty()) {
+    return absl::InvalidArgumentError("keep policy earliest needs a field");
+  }
+  if (max_bucket_size < 2) return absl::InvalidArgumentError("max_bucket_size must be >= 2");
+  if (threads < 0) return absl::InvalidArgumentError("threads must be >= 0");
+  return absl::OkStatus();
+}
+
+absl::StatusOr<LshParams> DedupOptions::ResolveLsh() const {
+  const double jaccard = verify == VerifyMode::kContainment
+                             ? ContainmentToJaccard(threshold, containment_ratio)
+                             : threshold;
+  LshParams given;
+  given.bands = bands;
+  given.rows = rows;
+  return ChooseLshParams(jaccard, sketch.num_perm, given);
+}
+
+SketchBatchOptions DedupOptions::SketchOptions() const {
+  SketchBatchOptions o;
+  o.simhash = method == DedupMethod::kSimHash;
+  o.shingle_sets = verify != VerifyMode::kEstimate;
+  o.threads = threads;
+  return o;
+}
+
+// ---- Stages --------------------------------------------------------------------
+
+DocumentFeatures FeaturesOf(const SketchBatch& batch, size_t doc) {
+  DocumentFeatures f;
+  f.minhash = batch.signature(doc);
+  if (batch.has_shingle_sets) f.shingles = batch.shingle_sets[doc];
+  return f;
+}
+
+double ScoreDocuments(const SketchBatch& batch, uint32_t a, uint32_t b,
+                      const DedupOptions& options) {
+  if (options.verify == VerifyMode::kEstimate && options.method == DedupMethod::kSimHash) {
+    return SimHashSimilarity(batch.simhash[a], batch.simhash[b]);
+  }
+  return ScorePair(options.verify, FeaturesOf(batch, a), FeaturesOf(batch, b));
+}
+
+std::vector<ScoredPair> VerifyCandidates(const SketchBatch& batch,
+                                         absl::Span<const CandidatePair> candidates,
+                                         const DedupOptions& options) {
+  std::vector<double> scores(candidates.size());
+  base::ParallelRanges(candidates.size(), base::ResolveThreads(options.threads), 1024,
+                       [&](size_t begin, size_t end, int) {
+                         for (size_t i = begin; i < end; ++i) {
+                           scores[i] = ScoreDocuments(batch, candidates[i].a, candidates[i].b,
+                                                      options);
+                         }
+                       });
+  // SimHash candidates are already within the Hamming distance; a set score
+  // still has to reach the threshold.
+  const bool by_hamming =
+      options.method == DedupMethod::kSimHash && options.verify == VerifyMode::kEstimate;
+  std::vector<ScoredPair> verified;
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    if (by_hamming || scores[i] >= options.threshold) {
+      verified.push_back({candidates[i].a, candidates[i].b, scores[i]});
+    }
+  }
+  return verified;
+}
+
+// ---- Deduper -------------------------------------------------------------------
+
+struct Deduper::Impl {
+  Impl(const DedupOptions& o, ProgressCallback p)
+      : options(o),
+        progress(std::move(p)),
+        threads(base::ResolveThreads(o.threads)),
+        sketch_options(o.SketchOptions()),
+        queue(2 * static_cast<size_t>(threads)) {
+    for (int i = 0; i < threads; ++i) {
+      workers.emplace_back([this] {
+        DocumentSketcher sketcher(options.sketch);
+        while (std::optional<Work> work = queue.Pop()) {
+          for (const std::string& text : work->texts) {
+            sketcher.AppendTo(text, sketch_options, work->out);
+          }
+        }
+      });
+    }
+  }
+  ~Impl() { Join(); }
+
+  void Join() {
+    if (joined) return;
+    queue.Close();
+    for (std::thread& t : workers) t.join();
+    joined = true;
+  }
+
+  SketchBatch EmptyBatch() const {
+    SketchBatch b;
+    b.params = options.sketch;
+    b.has_simhash = sketch_options.simhash;
+    b.has_shingle_sets = sketch_options.shingle_sets;
+    return b;
+  }
+
+  void Flush() {
+    if (pending.texts.empty()) return;
+    parts.push_back(EmptyBatch());
+    pending.out = &parts.back();
+    queue.Push(std::move(pending));
+    pending = Work();
+  }
+
+  void Added(size_t n) {
+    if (progress) {
+      ProgressEvent e;
+      e.stage = "sketching";
+      e.documents = ids.size();
+      e.done = ids.size();
+      progress(e);
+    }
+    (void)n;
+  }
+
+  void Report(absl::string_view stage) {
+    if (!progress) return;
+    ProgressEvent e;
+    e.stage = stage;
+    e.documents = ids.size();
+    progress(e);
+  }
+
+  absl::StatusOr<DedupResult> Finish();
+
+  static constexpr size_t kBatchDocs = 256;
+
+  const DedupOptions options;
+  const ProgressCallback progress;
+  const int threads;
+  const SketchBatchOptions sketch_options;
+  Clock::time_point start = Clock::now();
+  WorkQueue queue;
+  std::vector<std::thread> workers;
+  bool joined = false;
+  bool finished = false;
+
+  Work pending;
+  std::deque<SketchBatch> parts;  // push_back keeps references valid
+  std::vector<std::string> ids;
+  std::vector<std::string> keep_values;  // KeepPolicy::kEarliest only
+};
+
+absl::StatusOr<DedupResult> Deduper::Impl::Finish() {
+  if (finished) return absl::FailedPreconditionError("Deduper::Finish called twice");
+  finished = true;
+  Flush();
+  Join();
+  DedupResult result;
+  DedupStats& stats = result.stats;
+  stats.threads = threads;
+  const size_t n = ids.size();
+  stats.documents = n;
+  result.fate.assign(n, DocumentFate::kKept);
+  result.cluster_of.assign(n, -1);
+
+  // Sketched documents, renumbered densely (live[i] is the document index):
+  // rejected documents take no part in grouping.
+  const size_t k = options.sketch.num_perm;
+  std::vector<uint32_t> live;
+  std::vector<KeepKey> keys;
+  SketchBatch sketches = EmptyBatch();
+  sketches.minhash.reserve(n * k);  // no doubling of the largest array
+  live.reserve(n);
+  size_t doc = 0;
+  while (!parts.empty()) {
+    SketchBatch& b = parts.front();
+    for (size_t i = 0; i < b.size(); ++i, ++doc) {
+      if (!b.ok(i)) {
+        result.fate[doc] = DocumentFate::kRejected;
+        result.rejected.push_back({static_cast<uint32_t>(doc), std::move(b.reject_reason[i]),
+                                   std::move(b.reject_detail[i])});
+        continue;
+      }
+      live.push_back(static_cast<uint32_t>(doc));
+      sketches.text_bytes.push_back(b.text_bytes[i]);
+      sketches.reject_reason.emplace_back();
+      sketches.reject_detail.emplace_back();
+      sketches.minhash.insert(sketches.minhash.end(), b.minhash.begin() + i * k,
+                              b.minhash.begin() + (i + 1) * k);
+      if (sketches.has_simhash) sketches.simhash.push_back(b.simhash[i]);
+      if (sketches.has_shingle_sets) sketches.shingle_sets.push_back(std::move(b.shingle_sets[i]));
+    }
+    parts.pop_front();
+  }
+  stats.rejected = result.rejected.size();
+  stats.sketch_seconds = SecondsSince(start);
+
+  // Candidates.
+  Clock::time_point t = Clock::now();
+  Report("grouping");
+  CandidateStats candidate_stats;
+  std::vector<CandidatePair> candidates;
+  if (options.method == DedupMethod::kSimHash) {
+    SimHashSearchOptions o;
+    o.max_distance = options.hamming;
+    o.max_bucket_size = options.max_bucket_size;
+    o.threads = threads;
+    DUBARE_ASSIGN_OR_RETURN(candidates,
+                            FindSimHashCandidates(sketches.simhash, o, &candidate_stats));
+  } else {
+    DUBARE_ASSIGN_OR_RETURN(const LshParams lsh, options.ResolveLsh());
+    stats.bands = lsh.bands;
+    stats.rows = lsh.rows;
+    std::vector<uint64_t> band_keys =
+        ComputeBandKeys(sketches.minhash, options.sketch.num_perm, lsh, threads);
+    CandidateOptions o;
+    o.max_bucket_size = options.max_bucket_size;
+    o.threads = threads;
+    candidates = FindCandidates(band_keys, lsh.bands, o, &candidate_stats);
+  }
+  stats.capped_buckets = candidate_stats.capped_buckets;
+  stats.candidate_pairs = candidates.size();
+  stats.group_seconds = SecondsSince(t);
+
+  // Verification.
+  t = Clock::now();
+  Report("verifying");
+  std::vector<ScoredPair> pairs = VerifyCandidates(sketches, candidates, options);
+  std::vector<CandidatePair>().swap(candidates);
+  stats.verified_pairs = pairs.size();
+  stats.verify_seconds = SecondsSince(t);
+
+  // Clusters, in live indices, then everything back to document indices.
+  t = Clock::now();
+  Report("clustering");
+  keys.reserve(live.size());
+  for (uint32_t i = 0; i < live.size(); ++i) {
+    const uint32_t d = live[i];
+    keys.push_back({i, sketches.text_bytes[i], ids[d],
+                    keep_values.empty() ? absl::string_view() : keep_values[d]});
+  }
+  result.clusters = BuildClusters(sketches, pairs, keys, options);
+  for (size_t c = 0; c < result.clusters.size(); ++c) {
+    Cluster& cluster = result.clusters[c];
+    cluster.representative = live[cluster.representative];
+    for (ClusterMember& m : cluster.members) {
+      m.doc = live[m.doc];
+      if (m.doc == cluster.representative) continue;
+      result.fate[m.doc] = DocumentFate::kDuplicate;
+      result.cluster_of[m.doc] = static_cast<int32_t>(c);
+    }
+    stats.duplicates += cluster.members.size() - 1;
+  }
+  for (ScoredPair& p : pairs) {
+    p.a = live[p.a];
+    p.b = live[p.b];
+  }
+  result.pairs = std::move(pairs);
+  stats.clusters = result.clusters.size();
+  stats.kept = live.size() - stats.duplicates;
+  stats.cluster_seconds = SecondsSince(t);
+  if (progress) {
+    ProgressEvent e;
+    e.stage = "done";
+    e.documents = n;
+    e.finished = true;
+    progress(e);
+  }
+  return result;
+}
+
+absl::StatusOr<std::unique_ptr<Deduper>> Deduper::Create(const DedupOptions& options,
+                                                         ProgressCallback progress) {
+  DUBARE_RETURN_IF_ERROR(options.Validate());
+  if (options.method == DedupMethod::kMinHash) {
+    DUBARE_RETURN_IF_ERROR(options.ResolveLsh().status());
+  }
+  return absl::WrapUnique(new Deduper(std::make_unique<Impl>(options, std::move(progress))));
+}
+
+Deduper::Deduper(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Deduper::~Deduper() = default;
+
+absl::Status Deduper::Add(absl::Span<const DedupInput> docs) {
+  Impl& m = *impl_;
+  if (m.finished) return absl::FailedPreconditionError("Deduper::Add after Finish");
+  const bool want_keep = m.options.keep.kind == KeepPolicy::Kind::kEarliest;
+  for (const DedupInput& d : docs) {
+    m.ids.emplace_back(d.id);
+    if (want_keep) m.keep_values.emplace_back(d.keep_value);
+    m.pending.texts.emplace_back(d.text);
+    if (m.pending.texts.size() == Impl::kBatchDocs) m.Flush();
+  }
+  m.Added(docs.size());
+  return absl::OkStatus();
+}
+
+absl::Status Deduper::Add(std::vector<std::string> ids, std::vector<std::string> texts,
+                          std::vector<std::string> keep_values) {
+  Impl& m = *impl_;
+  if (m.finished) return absl::FailedPreconditionError("Deduper::Add after Finish");
+  if (ids.size() != texts.size() || (!keep_values.empty() && keep_values.size() != texts.size())) {
+    return absl::InvalidArgumentError(absl::StrCat("Deduper::Add: ", ids.size(), " ids, ",
+                                                   texts.size(), " texts and ", keep_values.size(),
+                                                   " keep values"));
+  }
+  const bool want_keep = m.options.keep.kind == KeepPolicy::Kind::kEarliest;
+  for (size_t i = 0; i < texts.size(); ++i) {
+    m.ids.push_back(std::move(ids[i]));
+    if (want_keep) m.keep_values.push_back(keep_values.empty() ? "" : std::move(keep_values[i]));
+    m.pending.texts.push_back(std::move(texts[i]));
+    if (m.pending.texts.size() == Impl::kBatchDocs) m.Flush();
+  }
+  m.Added(texts.size());
+  return absl::OkStatus();
+}
+
+absl::Status Deduper::AddSketched(SketchBatch batch, std::vector<std::string> ids,
+                                  std::vector<std::string> keep_values) {
+  Impl& m = *impl_;
+  if (m.finished) return absl::FailedPreconditionError("Deduper::AddSketched after Finish");
+  DUBARE_RETURN_IF_ERROR(m.options.sketch.CheckCompatible(batch.params));
+  if ((m.sketch_options.simhash && !batch.has_simhash) ||
+      (m.sketch_options.shingle_sets && !batch.has_shingle_sets)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "sketch batch lacks the ", m.sketch_options.simhash ? "SimHash fingerprints" : "shingle sets",
+        " that method ", DedupMethodName(m.options.method), " with verify ",
+        VerifyModeName(m.options.verify), " needs"));
+  }
+  if (ids.size() != batch.size() || (!keep_values.empty() && keep_values.size() != batch.size())) {
+    return absl::InvalidArgumentError(absl::StrCat("Deduper::AddSketched: ", batch.size(),
+                                                   " sketches but ", ids.size(), " ids and ",
+                                                   keep_values.size(), " keep values"));
+  }
+  // Extra features are dropped, so that every part has the same layout.
+  if (!m.sketch_options.simhash) {
+    batch.has_simhash = false;
+    std::vector<uint64_t>().swap(batch.simhash);
+  }
+  if (!m.sketch_options.shingle_sets) {
+    batch.has_shingle_sets = false;
+    std::vector<std::vector<uint64_t>>().swap(batch.shingle_sets);
+  }
+  m.Flush();  // documents added before keep their numbers
+  const bool want_keep = m.options.keep.kind == KeepPolicy::Kind::kEarliest;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    m.ids.push_back(std::move(ids[i]));
+    if (want_keep) m.keep_values.push_back(keep_values.empty() ? "" : std::move(keep_values[i]));
+  }
+  m.parts.push_back(std::move(batch));
+  m.Added(ids.size());
+  return absl::OkStatus();
+}
+
+size_t Deduper::size() const { return impl_->ids.size(); }
+const std::string& Deduper::id(size_t doc) const { return impl_->ids[doc]; }
+
+absl::StatusOr<DedupResult> Deduper::Finish() { return impl_->Finish(); }
+
+absl::StatusOr<DedupResult> Dedup(absl::Span<const DedupInput> docs, const DedupOptions& options,
+                                  ProgressCallback progress) {
+  DUBARE_ASSIGN_OR_RETURN(std::unique_ptr<Deduper> deduper,
+                          Deduper::Create(options, std::move(progress)));
+  DUBARE_RETURN_IF_ERROR(deduper->Add(docs));
+  return deduper->Finish();
+}
+
+}  // namespace dubare
