@@ -54,9 +54,8 @@ void AddMergeFlags(FlagSet& flags, IndexOptions* options) {
 
 void AddInputFlags(FlagSet& flags, IndexOptions* options, IndexInputOptions* input) {
   AddOpenFlags(flags, options);
-  options->threads = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 256u));
-  flags.Int("threads", &options->threads, 1, 256,
-            "sketching threads, which also search the band keys held in memory (default: all cores)");
+  flags.Int("threads", &options->threads, 0, 256,
+            "sketching threads, which also search the band keys held in memory (0 = all cores)");
   flags.Custom("batch", "N", absl::StrCat(input->batch_size),
                [input](absl::string_view v) -> absl::Status {
                  int64_t n;

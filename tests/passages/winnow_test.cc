@@ -7,7 +7,6 @@
 
 #include "gtest/gtest.h"
 #include "passages/chain.h"
-#include "passages/parallel.h"
 
 namespace dubare::passages_internal {
 namespace {
@@ -79,27 +78,6 @@ TEST(ChainTest, SameDocumentBandStaysAboveTheDiagonal) {
     if (r.band.lo[i] > r.band.hi[i]) continue;
     EXPECT_GT(r.b_begin + r.band.lo[i], r.a_begin + i);
   }
-}
-
-TEST(ParallelTest, ParallelSortMatchesStdSort) {
-  std::mt19937_64 rng(13);
-  for (size_t n : {0, 1, 5000, 100000}) {
-    std::vector<uint64_t> v(n);
-    for (uint64_t& x : v) x = rng() % 1000;  // many ties
-    std::vector<uint64_t> expected = v;
-    std::sort(expected.begin(), expected.end());
-    for (int workers : {1, 2, 3, 8}) {
-      std::vector<uint64_t> got = v;
-      ParallelSort(&got, workers, std::less<uint64_t>());
-      EXPECT_EQ(got, expected) << n << " " << workers;
-    }
-  }
-}
-
-TEST(ParallelTest, ParallelForVisitsEveryIndexOnce) {
-  std::vector<int> seen(10007, 0);
-  ParallelFor(seen.size(), 4, [&](size_t i, int) { ++seen[i]; });
-  EXPECT_EQ(std::count(seen.begin(), seen.end(), 1), static_cast<long>(seen.size()));
 }
 
 }  // namespace

@@ -79,8 +79,8 @@ struct IndexSettings {
   SketchParams sketch;
   // Estimated Jaccard a match needs (as `dubare dedup --threshold`).
   double threshold = kDefaultJaccardThreshold;
-  // Band layout; bands = rows = 0 means OptimalLshParams(threshold,
-  // sketch.num_perm), as in dedup. Index::settings() shows the chosen one.
+  // Band layout; bands = rows = 0 means chosen by ChooseLshParams for the
+  // threshold, as in dedup. Index::settings() shows the chosen one.
   LshParams lsh;
 
   absl::Status Validate() const;
@@ -109,8 +109,9 @@ struct IndexOptions {
   // reads no chunk from the file. 0 = none.
   int resident_mb = 256;
   // Threads that sketch the texts of Add/Query, and that search the band
-  // keys held in memory (resident_mb).
-  int threads = 1;
+  // keys held in memory (resident_mb); 0 = all cores. options() shows the
+  // number resolved.
+  int threads = 0;
   // Merging of band-key runs: Add() first spends up to merge_work times its
   // batch's entries on due merges, in transactions of at most
   // merge_step_chunks chunks (320 entries each). 0 = Add never merges

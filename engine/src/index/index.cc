@@ -21,6 +21,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "base/parallel.h"
 #include "dubare/status.h"
 #include "index/checkpointer.h"
 #include "index/digests.h"
@@ -136,8 +137,8 @@ absl::Status IndexSettings::CheckSame(const IndexSettings& file) const {
 
 absl::Status IndexOptions::Validate() const {
   DUBARE_RETURN_IF_ERROR(settings.Validate());
-  if (threads < 1 || threads > 256) {
-    return absl::InvalidArgumentError(absl::StrCat("threads ", threads, " is not in [1, 256]"));
+  if (threads < 0 || threads > 256) {
+    return absl::InvalidArgumentError(absl::StrCat("threads ", threads, " is not in [0, 256]"));
   }
   if (cache_mb < 1 || busy_timeout_ms < 0 || resident_mb < 0 || max_bucket_size < 1 ||
       merge_step_chunks < 1) {
@@ -688,13 +689,8 @@ absl::StatusOr<std::unique_ptr<Index>> Index::Create(const std::string& path,
     return absl::AlreadyExistsError(absl::StrCat(path, ": already exists"));
   }
   IndexSettings settings = options.settings;
-  if (settings.lsh.bands == 0 && settings.lsh.rows == 0) {
-    DUBARE_ASSIGN_OR_RETURN(LshParams chosen,
-                            OptimalLshParams(settings.threshold, settings.sketch.num_perm));
-    settings.lsh.bands = chosen.bands;
-    settings.lsh.rows = chosen.rows;
-  }
-  DUBARE_RETURN_IF_ERROR(settings.lsh.Validate(settings.sketch.num_perm));
+  DUBARE_ASSIGN_OR_RETURN(settings.lsh,
+                          ChooseLshParams(settings.threshold, settings.sketch.num_perm, settings.lsh));
   {
     DUBARE_ASSIGN_OR_RETURN(std::unique_ptr<Db> db, Db::Open(path, /*create=*/true, false));
     // Written before WAL is switched on, so the header and schema are in the
@@ -747,6 +743,7 @@ absl::StatusOr<std::unique_ptr<Index>> Index::Open(const std::string& path,
   DUBARE_RETURN_IF_ERROR(CheckFileHeader(path));
   auto impl = std::make_unique<Impl>();
   impl->options = options;
+  impl->options.threads = base::ResolveThreads(options.threads);
   DUBARE_ASSIGN_OR_RETURN(impl->db, Db::Open(path, /*create=*/false, options.read_only));
   DUBARE_RETURN_IF_ERROR(impl->Init());
   DUBARE_RETURN_IF_ERROR(impl->Begin(false));  // loads the runs' filters

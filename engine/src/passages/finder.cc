@@ -18,7 +18,7 @@
 #include "dubare/status.h"
 #include "passages/align.h"
 #include "passages/chain.h"
-#include "passages/parallel.h"
+#include "base/parallel.h"
 #include "passages/scan.h"
 
 namespace dubare {
@@ -74,7 +74,7 @@ void SortPostings(std::vector<Posting>* postings, int workers) {
   std::vector<Posting> sorted(postings->size());
   std::vector<size_t> fill(start.begin(), start.end() - 1);
   for (const Posting& p : *postings) sorted[fill[p.hash >> (64 - kBits)]++] = p;
-  ParallelFor(kBuckets, workers, [&](size_t b, int) {
+  base::ParallelFor(kBuckets, workers, [&](size_t b, int) {
     std::sort(sorted.begin() + start[b], sorted.begin() + start[b + 1], PostingLess);
   });
   postings->swap(sorted);
@@ -408,7 +408,7 @@ absl::StatusOr<PassageResult> FindPassages(absl::Span<const absl::string_view> t
   using namespace passages_internal;  // NOLINT: the implementation's own namespace
   DUBARE_RETURN_IF_ERROR(options.Validate());
   const size_t n = texts.size();
-  const int workers = WorkerCount(options.threads);
+  const int workers = base::ResolveThreads(options.threads);
   PassageResult result;
   result.stats.documents = n;
 
@@ -427,7 +427,7 @@ absl::StatusOr<PassageResult> FindPassages(absl::Span<const absl::string_view> t
     std::vector<DocumentScanner> scanners;
     scanners.reserve(workers);
     for (int w = 0; w < workers; ++w) scanners.emplace_back(options);
-    ParallelFor(n, workers, [&](size_t i, int w) {
+    base::ParallelFor(n, workers, [&](size_t i, int w) {
       errors[i] = scanners[w].Fingerprints(texts[i], &prints[i], &word_counts[i]);
     });
   }
@@ -455,7 +455,7 @@ absl::StatusOr<PassageResult> FindPassages(absl::Span<const absl::string_view> t
   // 2. Anchor pairs and boilerplate.
   Anchors anchors = ReadPostings(postings, options);
   std::vector<Posting>().swap(postings);
-  ParallelSort(&anchors.pairs, workers, AnchorPairLess);
+  base::ParallelSort(&anchors.pairs, workers, AnchorPairLess);
   result.stats.anchor_pairs = anchors.pairs.size();
   lap(&result.stats.posting_seconds);
 
@@ -477,7 +477,7 @@ absl::StatusOr<PassageResult> FindPassages(absl::Span<const absl::string_view> t
   }
   const auto min_anchors = static_cast<size_t>(options.min_chain_anchors);
   const auto min_extent = static_cast<uint32_t>((options.min_words + 1) / 2);
-  ParallelFor(tasks.size(), workers, [&](size_t t, int) {
+  base::ParallelFor(tasks.size(), workers, [&](size_t t, int) {
     PairTask& task = tasks[t];
     std::vector<Anchor> at;
     at.reserve(task.end - task.begin);
@@ -505,7 +505,7 @@ absl::StatusOr<PassageResult> FindPassages(absl::Span<const absl::string_view> t
     std::vector<DocumentScanner> scanners;
     scanners.reserve(workers);
     for (int w = 0; w < workers; ++w) scanners.emplace_back(options);
-    ParallelFor(docs.size(), workers, [&](size_t k, int w) {
+    base::ParallelFor(docs.size(), workers, [&](size_t k, int w) {
       errors[docs[k]] = scanners[w].Words(texts[docs[k]], &words[docs[k]]);
     });
   }
@@ -527,7 +527,7 @@ absl::StatusOr<PassageResult> FindPassages(absl::Span<const absl::string_view> t
   std::vector<std::vector<PassageMatch>> per_task(tasks.size());
   std::vector<Aligner> aligners(workers);
   std::vector<PassageStats> stats(workers);
-  ParallelFor(tasks.size(), workers, [&](size_t t, int w) {
+  base::ParallelFor(tasks.size(), workers, [&](size_t t, int w) {
     const AnchorPair& first = anchors.pairs[tasks[t].begin];
     PairContext pair{first.a_doc, first.b_doc, &words[first.a_doc], &words[first.b_doc],
                      texts[first.a_doc], texts[first.b_doc]};

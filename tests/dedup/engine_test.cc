@@ -1,0 +1,343 @@
+// Copyright 2026 The Dubare Authors.
+//
+// The in-memory engine of dedup.h: the whole run against its stages called
+// one by one, against the file job, across thread counts and batchings, and
+// sketches that travel (SketchBatch::Encode/Decode) between processes.
+
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "dubare/dedup.h"
+#include "dubare/file.h"
+#include "dubare/jobs.h"
+#include "dubare/json_writer.h"
+#include "gen/corpus_gen.h"
+#include "gtest/gtest.h"
+#include "scratch_dir.h"
+
+namespace dubare {
+namespace {
+
+struct Corpus {
+  std::vector<std::string> ids, texts, dates;
+  std::vector<DedupInput> inputs;
+  std::set<std::pair<uint32_t, uint32_t>> truth;
+};
+
+const Corpus& Generated() {
+  static const Corpus* corpus = [] {
+    auto* c = new Corpus;
+    gen::CorpusOptions options;
+    options.num_docs = 1500;
+    options.words_per_article = 150;
+    options.seed = 23;
+    absl::StatusOr<gen::Corpus> g = gen::GenerateCorpus(options, 2);
+    EXPECT_TRUE(g.ok()) << g.status();
+    for (const gen::GeneratedDoc& d : g->docs) {
+      c->ids.push_back(d.id);
+      c->texts.push_back(d.text);
+      c->dates.push_back(d.date);
+    }
+    // Documents the sketch stage refuses, among the others.
+    c->ids.push_back("punctuation");
+    c->texts.push_back(" ... !!! ، ؟ ");
+    c->dates.push_back("2020");
+    c->ids.push_back("bad-utf8");
+    c->texts.push_back("ok \xff then");
+    c->dates.push_back("2020");
+    for (size_t i = 0; i < c->ids.size(); ++i) {
+      c->inputs.push_back({c->ids[i], c->texts[i], c->dates[i]});
+    }
+    for (const gen::TruthPair& p : g->pairs) c->truth.insert({p.a, p.b});
+    return c;
+  }();
+  return *corpus;
+}
+
+DedupResult DedupOrDie(absl::Span<const DedupInput> docs, const DedupOptions& options) {
+  absl::StatusOr<DedupResult> r = Dedup(docs, options);
+  EXPECT_TRUE(r.ok()) << r.status();
+  return r.ok() ? *std::move(r) : DedupResult();
+}
+
+void ExpectSameResult(const DedupResult& a, const DedupResult& b, const std::string& what) {
+  EXPECT_EQ(a.pairs, b.pairs) << what;
+  EXPECT_EQ(a.clusters, b.clusters) << what;
+  EXPECT_EQ(a.fate, b.fate) << what;
+  EXPECT_EQ(a.cluster_of, b.cluster_of) << what;
+  ASSERT_EQ(a.rejected.size(), b.rejected.size()) << what;
+  for (size_t i = 0; i < a.rejected.size(); ++i) {
+    EXPECT_EQ(a.rejected[i].doc, b.rejected[i].doc) << what;
+    EXPECT_EQ(a.rejected[i].reason, b.rejected[i].reason) << what;
+  }
+}
+
+TEST(DedupTest, FindsTheGeneratedDuplicatesAndAccountsForEveryDocument) {
+  const Corpus& c = Generated();
+  const DedupResult r = DedupOrDie(c.inputs, DedupOptions());
+  ASSERT_EQ(r.fate.size(), c.inputs.size());
+  // Every document is kept, a duplicate or rejected, exactly once.
+  size_t kept = 0, duplicates = 0, rejected = 0;
+  for (DocumentFate f : r.fate) {
+    kept += f == DocumentFate::kKept;
+    duplicates += f == DocumentFate::kDuplicate;
+    rejected += f == DocumentFate::kRejected;
+  }
+  EXPECT_EQ(kept, r.stats.kept);
+  EXPECT_EQ(duplicates, r.stats.duplicates);
+  EXPECT_EQ(rejected, 2u);
+  ASSERT_EQ(r.rejected.size(), 2u);
+  EXPECT_EQ(r.rejected[0].doc, c.inputs.size() - 2);
+  EXPECT_EQ(r.rejected[0].reason, "no_words");
+  EXPECT_EQ(r.rejected[1].reason, "sketch_error");
+  EXPECT_NE(r.rejected[1].detail.find("invalid UTF-8"), std::string::npos) << r.rejected[1].detail;
+  // Clusters: each member's score is against the representative, which is kept.
+  for (size_t i = 0; i < r.clusters.size(); ++i) {
+    const Cluster& cl = r.clusters[i];
+    EXPECT_EQ(r.fate[cl.representative], DocumentFate::kKept);
+    for (const ClusterMember& m : cl.members) {
+      if (m.doc == cl.representative) {
+        EXPECT_EQ(m.score, 1.0);
+      } else {
+        EXPECT_EQ(r.cluster_of[m.doc], static_cast<int32_t>(i));
+        EXPECT_GE(m.score, 0.0);
+      }
+    }
+  }
+  // Pairwise accuracy against the generator's truth.
+  std::set<std::pair<uint32_t, uint32_t>> predicted;
+  for (const Cluster& cl : r.clusters) {
+    for (size_t i = 0; i < cl.members.size(); ++i) {
+      for (size_t j = i + 1; j < cl.members.size(); ++j) {
+        predicted.insert({cl.members[i].doc, cl.members[j].doc});
+      }
+    }
+  }
+  size_t hits = 0;
+  for (const auto& p : predicted) hits += c.truth.count(p);
+  const double precision = predicted.empty() ? 0 : double(hits) / predicted.size();
+  const double recall = double(hits) / c.truth.size();
+  EXPECT_GT(precision, 0.95);
+  EXPECT_GT(recall, 0.9);
+}
+
+TEST(DedupTest, ResultDoesNotDependOnThreadsOrBatching) {
+  const Corpus& c = Generated();
+  for (VerifyMode verify : {VerifyMode::kEstimate, VerifyMode::kExact}) {
+    DedupOptions options;
+    options.verify = verify;
+    options.keep = *KeepPolicy::Parse("earliest:date");
+    options.threads = 1;
+    const DedupResult one = DedupOrDie(c.inputs, options);
+    for (int threads : {2, 5}) {
+      options.threads = threads;
+      ExpectSameResult(one, DedupOrDie(c.inputs, options), absl::StrCat("threads ", threads));
+    }
+    // Documents added one, then 7, then the rest at a time, texts moved in.
+    absl::StatusOr<std::unique_ptr<Deduper>> d = Deduper::Create(options);
+    ASSERT_TRUE(d.ok());
+    size_t at = 0;
+    for (size_t step : {size_t{1}, size_t{7}, c.inputs.size()}) {
+      const size_t end = std::min(c.inputs.size(), at + step);
+      std::vector<std::string> ids(c.ids.begin() + at, c.ids.begin() + end);
+      std::vector<std::string> texts(c.texts.begin() + at, c.texts.begin() + end);
+      std::vector<std::string> dates(c.dates.begin() + at, c.dates.begin() + end);
+      ASSERT_TRUE((*d)->Add(std::move(ids), std::move(texts), std::move(dates)).ok());
+      at = end;
+    }
+    EXPECT_EQ((*d)->size(), c.inputs.size());
+    absl::StatusOr<DedupResult> streamed = (*d)->Finish();
+    ASSERT_TRUE(streamed.ok());
+    ExpectSameResult(one, *streamed, "streamed");
+    EXPECT_FALSE((*d)->Finish().ok());  // once only
+    EXPECT_FALSE((*d)->Add({}).ok() && (*d)->Add(c.inputs).ok());
+  }
+}
+
+TEST(DedupTest, StagesCalledOneByOneGiveTheWholeRun) {
+  const Corpus& c = Generated();
+  // Only sketchable documents: the stages do not drop rejections themselves.
+  std::vector<absl::string_view> texts(c.texts.begin(), c.texts.end() - 2);
+  std::vector<DedupInput> inputs(c.inputs.begin(), c.inputs.end() - 2);
+  for (VerifyMode verify : {VerifyMode::kEstimate, VerifyMode::kContainment}) {
+    DedupOptions options;
+    options.verify = verify;
+    options.threshold = verify == VerifyMode::kContainment ? 0.7 : 0.4;
+    const DedupResult whole = DedupOrDie(inputs, options);
+
+    absl::StatusOr<SketchBatch> batch = SketchTexts(texts, options.sketch, options.SketchOptions());
+    ASSERT_TRUE(batch.ok());
+    absl::StatusOr<LshParams> lsh = options.ResolveLsh();
+    ASSERT_TRUE(lsh.ok());
+    const std::vector<uint64_t> keys =
+        ComputeBandKeys(batch->minhash, options.sketch.num_perm, *lsh, 2);
+    const std::vector<CandidatePair> candidates = FindCandidates(keys, lsh->bands);
+    const std::vector<ScoredPair> pairs = VerifyCandidates(*batch, candidates, options);
+    std::vector<KeepKey> keep;
+    for (uint32_t i = 0; i < inputs.size(); ++i) {
+      keep.push_back({i, batch->text_bytes[i], inputs[i].id, inputs[i].keep_value});
+    }
+    const std::vector<Cluster> clusters = BuildClusters(*batch, pairs, keep, options);
+    EXPECT_EQ(pairs, whole.pairs);
+    EXPECT_EQ(clusters, whole.clusters);
+    EXPECT_EQ(whole.stats.candidate_pairs, candidates.size());
+  }
+}
+
+TEST(DedupTest, SketchesMadeElsewhereGroupLikeTexts) {
+  const Corpus& c = Generated();
+  DedupOptions options;
+  options.verify = VerifyMode::kExact;  // the shingle sets travel too
+  const DedupResult whole = DedupOrDie(c.inputs, options);
+
+  // "Machine A" sketches two halves and writes them out; "machine B" reads
+  // them back and groups.
+  std::vector<absl::string_view> texts(c.texts.begin(), c.texts.end());
+  const size_t half = texts.size() / 2;
+  std::vector<std::string> encoded;
+  for (auto [begin, end] : {std::pair<size_t, size_t>{0, half}, {half, texts.size()}}) {
+    absl::StatusOr<SketchBatch> b = SketchTexts(
+        absl::MakeConstSpan(texts).subspan(begin, end - begin), options.sketch, options.SketchOptions());
+    ASSERT_TRUE(b.ok());
+    encoded.push_back(b->Encode());
+  }
+  absl::StatusOr<std::unique_ptr<Deduper>> d = Deduper::Create(options);
+  ASSERT_TRUE(d.ok());
+  size_t at = 0;
+  for (const std::string& bytes : encoded) {
+    absl::StatusOr<SketchBatch> b = SketchBatch::Decode(bytes);
+    ASSERT_TRUE(b.ok()) << b.status();
+    const size_t n = b->size();
+    ASSERT_TRUE((*d)->AddSketched(*std::move(b),
+                                  std::vector<std::string>(c.ids.begin() + at, c.ids.begin() + at + n))
+                    .ok());
+    at += n;
+  }
+  absl::StatusOr<DedupResult> grouped = (*d)->Finish();
+  ASSERT_TRUE(grouped.ok());
+  ExpectSameResult(whole, *grouped, "from encoded sketches");
+}
+
+TEST(DedupTest, IncompatibleOrDamagedSketchesAreErrors) {
+  const Corpus& c = Generated();
+  std::vector<absl::string_view> texts(c.texts.begin(), c.texts.begin() + 10);
+  SketchParams params;
+  params.shingle.size = 3;  // word:3, not the engine's word:2
+  absl::StatusOr<SketchBatch> other = SketchTexts(texts, params, SketchBatchOptions());
+  ASSERT_TRUE(other.ok());
+  absl::StatusOr<std::unique_ptr<Deduper>> d = Deduper::Create(DedupOptions());
+  ASSERT_TRUE(d.ok());
+  absl::Status s = (*d)->AddSketched(*other, std::vector<std::string>(10, "x"));
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(s.message().find("shingle"), std::string::npos) << s;
+
+  // Exact verification needs the shingle sets a plain batch lacks.
+  DedupOptions exact;
+  exact.verify = VerifyMode::kExact;
+  absl::StatusOr<SketchBatch> plain = SketchTexts(texts, exact.sketch, SketchBatchOptions());
+  ASSERT_TRUE(plain.ok());
+  d = Deduper::Create(exact);
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ((*d)->AddSketched(*plain, std::vector<std::string>(10, "x")).code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ((*d)->AddSketched(*plain, {"too", "few"}).code(), absl::StatusCode::kFailedPrecondition);
+
+  // Every truncation and a flipped byte anywhere are refused with an offset.
+  const std::string bytes = plain->Encode();
+  for (size_t cut : {size_t{0}, size_t{7}, size_t{30}, bytes.size() / 2, bytes.size() - 1}) {
+    absl::StatusOr<SketchBatch> b = SketchBatch::Decode(absl::string_view(bytes).substr(0, cut));
+    EXPECT_EQ(b.status().code(), absl::StatusCode::kDataLoss) << cut;
+    EXPECT_NE(b.status().message().find("byte offset"), std::string::npos) << b.status();
+  }
+  for (size_t at : {size_t{9}, size_t{40}, bytes.size() / 2, bytes.size() - 3}) {
+    std::string damaged = bytes;
+    damaged[at] ^= 0x20;
+    EXPECT_FALSE(SketchBatch::Decode(damaged).ok()) << at;
+  }
+  absl::StatusOr<SketchBatch> back = SketchBatch::Decode(bytes);
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->minhash, plain->minhash);
+  EXPECT_EQ(back->params, plain->params);
+  EXPECT_EQ(back->text_bytes, plain->text_bytes);
+}
+
+TEST(DedupTest, SketchTextsDoesNotDependOnThreadsAndSkipsUnaskedWork) {
+  const Corpus& c = Generated();
+  std::vector<absl::string_view> texts(c.texts.begin(), c.texts.end());
+  SketchBatchOptions all;
+  all.simhash = all.shingle_sets = true;
+  all.threads = 1;
+  absl::StatusOr<SketchBatch> one = SketchTexts(texts, SketchParams(), all);
+  all.threads = 3;
+  absl::StatusOr<SketchBatch> three = SketchTexts(texts, SketchParams(), all);
+  absl::StatusOr<SketchBatch> minhash_only = SketchTexts(texts, SketchParams(), SketchBatchOptions());
+  ASSERT_TRUE(one.ok() && three.ok() && minhash_only.ok());
+  EXPECT_EQ(one->minhash, three->minhash);
+  EXPECT_EQ(one->simhash, three->simhash);
+  EXPECT_EQ(one->shingle_sets, three->shingle_sets);
+  EXPECT_EQ(one->reject_reason, three->reject_reason);
+  // The signature alone (no set, no SimHash) is the same signature.
+  EXPECT_EQ(minhash_only->minhash, one->minhash);
+  EXPECT_TRUE(minhash_only->simhash.empty());
+  EXPECT_TRUE(minhash_only->shingle_sets.empty());
+  // And each equals the DocumentSketcher reference.
+  DocumentSketcher reference(SketchParams{});
+  DocumentSketch sketch;
+  for (size_t i = 0; i + 2 < texts.size(); i += 97) {
+    ASSERT_TRUE(reference.Sketch(texts[i], &sketch).ok());
+    EXPECT_EQ(std::vector<uint32_t>(one->signature(i).begin(), one->signature(i).end()),
+              sketch.minhash);
+    EXPECT_EQ(one->shingle_sets[i], sketch.shingles);
+    EXPECT_EQ(one->simhash[i], sketch.simhash);
+  }
+}
+
+TEST(DedupTest, ProgressReportsEachStageAndFinishes) {
+  const Corpus& c = Generated();
+  std::vector<std::string> stages;
+  bool finished = false;
+  DedupOrDie(c.inputs, DedupOptions());  // warm
+  absl::StatusOr<DedupResult> r = Dedup(c.inputs, DedupOptions(), [&](const ProgressEvent& e) {
+    EXPECT_FALSE(finished);
+    if (stages.empty() || stages.back() != e.stage) stages.emplace_back(e.stage);
+    finished = e.finished;
+  });
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(finished);
+  EXPECT_EQ(stages, (std::vector<std::string>{"sketching", "grouping", "verifying", "clustering",
+                                              "done"}));
+}
+
+TEST(DedupTest, MatchesTheFileJob) {
+  const Corpus& c = Generated();
+  const std::string dir = testing::NewScratchDir("engine_vs_job");
+  std::string jsonl;
+  for (size_t i = 0; i < c.ids.size(); ++i) {
+    if (c.ids[i] == "bad-utf8") continue;  // the reader would refuse it first
+    JsonObjectWriter(&jsonl).Field("id", c.ids[i]).Field("text", c.texts[i]).Close();
+    jsonl += '\n';
+  }
+  ASSERT_TRUE(WriteFileAtomically(dir + "/in.jsonl", jsonl).ok());
+  DedupJobOptions job;
+  job.out_dir = dir + "/out";
+  ASSERT_TRUE(RunDedupJob({dir + "/in.jsonl"}, job).ok());
+  absl::StatusOr<std::string> pairs_tsv = ReadFile(dir + "/out/pairs.tsv");
+  ASSERT_TRUE(pairs_tsv.ok());
+
+  std::vector<DedupInput> inputs(c.inputs.begin(), c.inputs.end() - 1);
+  const DedupResult r = DedupOrDie(inputs, DedupOptions());
+  std::string expected = "id_a\tid_b\tscore\n";
+  for (const ScoredPair& p : r.pairs) {
+    absl::StrAppend(&expected, c.ids[p.a], "\t", c.ids[p.b], "\t", absl::StrFormat("%.4f", p.score),
+                    "\n");
+  }
+  EXPECT_GT(r.pairs.size(), 100u);
+  EXPECT_TRUE(*pairs_tsv == expected) << "pairs.tsv differs from the engine's pairs";
+}
+
+}  // namespace
+}  // namespace dubare
