@@ -8,6 +8,7 @@
 
 #include "commands.h"
 #include "dubare/file.h"
+#include "dubare/jobs.h"
 #include "dubare/sketch.h"
 #include "dubare/status.h"
 #include "flags.h"

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "commands.h"
 #include "dubare/file.h"
+#include "dubare/jobs.h"
 #include "dubare/sketch.h"
 #include "dubare/status.h"
 #include "flags.h"

@@ -16,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "dubare/normalize.h"
 #include "dubare/shingle.h"
+#include "dubare/jobs.h"
 #include "dubare/sketch.h"
 #include "gtest/gtest.h"
 

@@ -30,6 +30,7 @@
 #include "dubare/progress.h"
 #include "dubare/reader.h"
 #include "dubare/report.h"
+#include "dubare/sketch.h"
 
 namespace dubare {
 
@@ -73,6 +74,19 @@ struct DedupSummary {
 // output file that cannot be written (named in the message).
 absl::StatusOr<DedupSummary> RunDedupJob(const std::vector<std::string>& inputs,
                                          const DedupJobOptions& options);
+
+// ---- dubare compare and dubare sketch: what they print -------------------------
+
+// A short human-readable report, one fact per line.
+std::string FormatComparison(const DocumentComparison& c, absl::string_view name_a,
+                             absl::string_view name_b);
+
+enum class SignatureKind : uint8_t { kMinHash, kSimHash };
+// One JSON object (no newline): {"id":..., "shingles": N, "params": "...",
+// "method": "minhash", "signature": base64 of EncodeValues} or, for SimHash,
+// "signature" as 16 hex digits.
+std::string FormatSketchJson(absl::string_view id, const DocumentSketch& sketch,
+                             const SketchParams& params, SignatureKind kind);
 
 // ---- dubare passages ----------------------------------------------------------------
 

@@ -226,7 +226,7 @@ absl::StatusOr<SketchBatch> SketchTexts(absl::Span<const absl::string_view> text
                                         const SketchParams& params,
                                         const SketchBatchOptions& options);
 
-// ---- Reports (the `dubare sketch` and `dubare compare` output) -------------
+// ---- Comparing two texts ----------------------------------------------------
 
 // Everything `dubare compare` says about two documents.
 struct DocumentComparison {
@@ -243,17 +243,6 @@ struct DocumentComparison {
 absl::StatusOr<DocumentComparison> CompareDocuments(absl::string_view a, absl::string_view b,
                                                     const SketchParams& params,
                                                     double threshold = kDefaultJaccardThreshold);
-// A short human-readable report, one fact per line.
-std::string FormatComparison(const DocumentComparison& c, absl::string_view name_a,
-                             absl::string_view name_b);
-
-enum class SignatureKind : uint8_t { kMinHash, kSimHash };
-// One JSON object (no newline): {"id":..., "shingles": N, "params": "...",
-// "method": "minhash", "signature": base64 of EncodeValues} or, for SimHash,
-// "signature" as 16 hex digits.
-std::string FormatSketchJson(absl::string_view id, const DocumentSketch& sketch,
-                             const SketchParams& params, SignatureKind kind);
-
 // ---- Encoding --------------------------------------------------------------
 
 // Little-endian bytes of the values, and back (for storage and JSON/base64).

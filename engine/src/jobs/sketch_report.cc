@@ -1,32 +1,16 @@
 // Copyright 2026 The Dubare Authors.
+//
+// What `dubare compare` and `dubare sketch` print (jobs.h).
 
 #include <string>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "dubare/jobs.h"
 #include "dubare/json_writer.h"
-#include "dubare/sketch.h"
-#include "dubare/status.h"
 
 namespace dubare {
-
-absl::StatusOr<DocumentComparison> CompareDocuments(absl::string_view a, absl::string_view b,
-                                                    const SketchParams& params,
-                                                    double threshold) {
-  DUBARE_RETURN_IF_ERROR(params.Validate());
-  DocumentSketcher sketcher(params);
-  DocumentSketch sa, sb;
-  DUBARE_RETURN_IF_ERROR(Annotate(sketcher.Sketch(a, &sa), "first document"));
-  DUBARE_RETURN_IF_ERROR(Annotate(sketcher.Sketch(b, &sb), "second document"));
-  DocumentComparison c;
-  c.params = params;
-  c.threshold = threshold;
-  c.exact = ExactOverlap(sa.shingles, sb.shingles);
-  c.minhash_estimate = EstimateJaccard(absl::MakeConstSpan(sa.minhash), absl::MakeConstSpan(sb.minhash));
-  c.simhash_distance = HammingDistance(sa.simhash, sb.simhash);
-  return c;
-}
 
 std::string FormatComparison(const DocumentComparison& c, absl::string_view name_a,
                              absl::string_view name_b) {
