@@ -58,8 +58,11 @@ int RunDedup(int argc, char** argv) {
   flags.Bool("copy-files", &job.copy_files, "whole-file inputs: copy kept files to DIR/files/");
   flags.Uint("max-bucket", &options.max_bucket_size, 2, 1u << 30,
              "LSH buckets larger than this are linked as a star, not all pairs");
+  double progress_interval = 5;
   flags.Bool("progress", &progress,
-             "progress on stderr: a bar on a terminal, else a line every 5 seconds");
+             "progress on stderr: a bar on a terminal, else a line every --progress-interval");
+  flags.Double("progress-interval", &progress_interval, 0, 86400,
+               "seconds between progress lines when stderr is not a terminal");
 
   std::vector<std::string> inputs;
   int exit_code = kExitOk;
@@ -71,7 +74,7 @@ int RunDedup(int argc, char** argv) {
     return kExitUsage;
   }
   if (absl::Status s = job.Validate(); !s.ok()) return UsageFail("dedup", s);
-  ProgressPrinter printer("dubare dedup", progress);
+  ProgressPrinter printer("dubare dedup", progress, stderr, progress_interval);
   job.progress = printer.Callback();
   absl::StatusOr<DedupSummary> summary = RunDedupJob(inputs, job);
   printer.Done();

@@ -1,0 +1,43 @@
+// Copyright 2026 The Dubare Authors.
+//
+// Progress of `dubare dedup` when stderr is not a terminal (a log): lines
+// with counts, rate and stage, and nothing at all with --no-progress.
+
+#include <string>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_split.h"
+#include "gtest/gtest.h"
+#include "hostile/hostile_test_util.h"
+#include "scratch_dir.h"
+
+namespace dubare {
+namespace {
+
+TEST(ProgressCliTest, LogLinesWhenStderrIsNotATerminal) {
+  const std::string dir = testing::NewScratchDir("progress_cli");
+  const std::string input = std::string(DUBARE_SOURCE_DIR) + "/tests/golden/news.jsonl";
+  hostile::CliResult r = hostile::RunCli(
+      {"dedup", input, "--out", dir + "/out", "--progress-interval", "0"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("dubare dedup: reading and sketching: "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(" documents/s"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("dubare dedup: grouping"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("%, ETA "), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("\x1b["), std::string::npos) << "no terminal codes in a log";
+  for (absl::string_view line : absl::StrSplit(r.err, '\n', absl::SkipEmpty())) {
+    EXPECT_TRUE(absl::StartsWith(line, "dubare dedup: ")) << line;
+  }
+
+  r = hostile::RunCli({"dedup", input, "--out", dir + "/quiet", "--progress-interval", "0",
+                       "--no-progress"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  // The default interval (5 s) prints nothing in a run this short.
+  r = hostile::RunCli({"dedup", input, "--out", dir + "/default"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+}
+
+}  // namespace
+}  // namespace dubare
