@@ -1,0 +1,114 @@
+"""Dubare: near-duplicate detection for Kurdish text, from Python.
+
+A thin layer over the C++ engine (the ``_dubare`` extension module). Options
+are keyword arguments with the names and defaults of the ``dubare`` command's
+flags (``--num-perm`` is ``num_perm``). Sketching and dedup release the GIL
+and use every core (``threads=0``).
+
+>>> import dubare
+>>> result = dubare.dedup([{"id": "a", "text": "..."}, {"id": "b", "text": "..."}])
+>>> result.kept, result.clusters
+
+Errors raise ``ValueError`` (bad arguments, invalid UTF-8 with its byte
+offset), ``TypeError`` (a value of the wrong type), ``FileNotFoundError``,
+``PermissionError`` or ``dubare.Error`` (damaged files, incompatible
+parameters).
+"""
+
+from dataclasses import dataclass, field
+import os
+
+from ._dubare import Error, Sketcher, normalize
+from . import _dubare
+
+__all__ = ["Error", "Sketcher", "normalize", "dedup", "DedupResult", "Index"]
+__version__ = "0.1.0"
+
+
+@dataclass
+class DedupResult:
+    """What :func:`dedup` found.
+
+    clusters:   [{"representative": id, "members": [(id, score), ...]}, ...],
+                ordered by their first member; scores are against the
+                representative (1.0 for itself).
+    pairs:      [(id_a, id_b, score), ...], the verified pairs.
+    kept:       ids of the documents kept, in input order.
+    duplicates: {id: representative id} for every removed document.
+    rejected:   [(id, reason, detail), ...] for documents that could not be
+                judged (no word left after normalization).
+    stats:      counts and the LSH layout used.
+    """
+
+    clusters: list = field(default_factory=list)
+    pairs: list = field(default_factory=list)
+    kept: list = field(default_factory=list)
+    duplicates: dict = field(default_factory=dict)
+    rejected: list = field(default_factory=list)
+    stats: dict = field(default_factory=dict)
+
+
+def dedup(docs, *, threshold=0.4, method="minhash", shingle="word:2", num_perm=128,
+          minhash="classic", keep_spaces=True, bands=0, rows=0, hamming=3,
+          verify="estimate", containment_ratio=0.25, keep="first", max_bucket=512,
+          threads=0, id_field="id", text_field="text", batch_size=10000):
+    """Finds near-duplicates among ``docs`` and returns a :class:`DedupResult`.
+
+    ``docs`` is any iterable (a list, a generator over a JSONL file, a
+    pandas column) of dicts with ``id_field`` and ``text_field`` keys (and
+    the keep policy's field for ``keep="earliest:FIELD"``), of ``(id, text)``
+    tuples, or of plain strings (ids are their positions). It is read once,
+    in batches of ``batch_size``: the engine keeps signatures and ids, not
+    texts, so memory stays bounded by the corpus size, not its text.
+    """
+    raw = _dubare._dedup(
+        docs, threshold=threshold, method=method, shingle=shingle, num_perm=num_perm,
+        minhash=minhash, keep_spaces=keep_spaces, bands=bands, rows=rows, hamming=hamming,
+        verify=verify, containment_ratio=containment_ratio, keep=keep, max_bucket=max_bucket,
+        threads=threads, id_field=id_field, text_field=text_field, batch_size=batch_size)
+    return DedupResult(**raw)
+
+
+class Index:
+    """A persistent near-duplicate index in one SQLite file (``dubare index``).
+
+    ``Index(path)`` opens the file, creating it with the given settings when
+    it does not exist (settings of an existing file are its own). Use it as
+    a context manager, or call :meth:`close`.
+
+    add(docs) / query(docs): docs are dicts with "id" and "text" or
+    ``(id, text)`` tuples; each returns ``[(id, status, [(match_id, score),
+    ...]), ...]`` with status "new", "duplicate" or "exists". ``add`` stores
+    the batch in one transaction; ``query`` changes nothing.
+    """
+
+    def __init__(self, path, *, read_only=False, threshold=0.4, shingle="word:2",
+                 num_perm=128, minhash="classic", keep_spaces=True, threads=0):
+        path = os.fspath(path)
+        create = not read_only and not os.path.exists(path)
+        self._index = _dubare._Index(
+            path, create=create, read_only=read_only, threshold=threshold, shingle=shingle,
+            num_perm=num_perm, minhash=minhash, keep_spaces=keep_spaces, threads=threads)
+
+    def add(self, docs):
+        return self._index.add(docs)
+
+    def query(self, docs):
+        return self._index.query(docs)
+
+    def remove(self, ids):
+        """Removes documents by id; a list of bools, True where the id was present."""
+        return self._index.remove(list(ids))
+
+    def stats(self):
+        return self._index.stats()
+
+    def close(self):
+        self._index.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
