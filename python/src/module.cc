@@ -12,7 +12,11 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <openssl/sha.h>
+
+#include <algorithm>
 #include <memory>
+#include <random>
 #include <optional>
 #include <string>
 #include <utility>
@@ -394,6 +398,183 @@ class PyIndex {
   std::unique_ptr<Index> index_;
 };
 
+// ---- dubare.datasketch kernels ------------------------------------------------------
+//
+// datasketch's MinHash, bit for bit: permutations (a, b) drawn by numpy's
+// legacy RandomState(seed) (MT19937, 64-bit masked rejection sampling),
+// the default hash sha1_hash32 (the first 4 bytes of SHA-1, little-endian),
+// and phv = ((a*hv + b) mod 2^64) mod (2^61 - 1) & 0xFFFFFFFF, where the
+// wrap of a*hv + b modulo 2^64 is part of the definition (numpy uint64).
+
+constexpr uint64_t kMersenne61 = (uint64_t{1} << 61) - 1;
+
+// x mod (2^61 - 1) for any x < 2^64: one fold and one subtraction
+// (tested against % in tests/python/test_datasketch.py).
+inline uint64_t ModMersenne61(uint64_t x) {
+  x = (x & kMersenne61) + (x >> 61);
+  return x >= kMersenne61 ? x - kMersenne61 : x;
+}
+
+// numpy RandomState(seed).randint(low, high, dtype=uint64), high exclusive,
+// for ranges wider than 32 bits.
+uint64_t LegacyRandint(std::mt19937& g, uint64_t low, uint64_t high) {
+  const uint64_t range = high - 1 - low;
+  uint64_t mask = range;
+  for (int shift = 1; shift < 64; shift <<= 1) mask |= mask >> shift;
+  uint64_t v;
+  do {
+    const uint64_t hi = g(), lo = g();
+    v = ((hi << 32) | lo) & mask;
+  } while (v > range);
+  return low + v;
+}
+
+py::array_t<uint64_t> DatasketchPermutations(uint32_t seed, size_t n) {
+  py::array_t<uint64_t> out({size_t{2}, n});
+  uint64_t* a = out.mutable_data();
+  uint64_t* b = a + n;
+  std::mt19937 g(seed);
+  for (size_t i = 0; i < n; ++i) {
+    a[i] = LegacyRandint(g, 1, kMersenne61);
+    b[i] = LegacyRandint(g, 0, kMersenne61);
+  }
+  return out;
+}
+
+// hashvalues[j] = min(hashvalues[j], min over hv of phv(a[j], b[j], hv)).
+// The inner loop is a min-reduction that GCC vectorizes; with AVX-512DQ
+// (vpmullq) a whole vector of items per instruction.
+template <int kUnused = 0>
+inline void FoldMinBody(const uint64_t* hv, size_t count, const uint64_t* a, const uint64_t* b,
+                        uint64_t* values, size_t k) {
+  for (size_t j = 0; j < k; ++j) {
+    const uint64_t aj = a[j], bj = b[j];
+    uint64_t best = values[j];
+    for (size_t i = 0; i < count; ++i) {
+      const uint64_t phv = ModMersenne61(aj * hv[i] + bj) & 0xFFFFFFFFu;
+      best = phv < best ? phv : best;
+    }
+    values[j] = best;
+  }
+}
+
+__attribute__((target("avx512f,avx512dq"))) void FoldMinAvx512(const uint64_t* hv, size_t count,
+                                                                 const uint64_t* a, const uint64_t* b,
+                                                                 uint64_t* values, size_t k) {
+  FoldMinBody(hv, count, a, b, values, k);
+}
+
+void FoldMinScalar(const uint64_t* hv, size_t count, const uint64_t* a, const uint64_t* b,
+                   uint64_t* values, size_t k) {
+  FoldMinBody(hv, count, a, b, values, k);
+}
+
+// Items are folded in blocks that stay in L1 while every permutation passes
+// over them.
+void FoldMin(const uint64_t* hv, size_t count, const uint64_t* a, const uint64_t* b, uint64_t* values,
+             size_t k) {
+  static const bool avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq");
+  constexpr size_t kBlock = 2048;
+  for (size_t begin = 0; begin < count; begin += kBlock) {
+    const size_t n = std::min(kBlock, count - begin);
+    if (avx512) {
+      FoldMinAvx512(hv + begin, n, a, b, values, k);
+    } else {
+      FoldMinScalar(hv + begin, n, a, b, values, k);
+    }
+  }
+}
+
+using U64Array = py::array_t<uint64_t, py::array::c_style | py::array::forcecast>;
+
+struct Kernel {
+  const uint64_t* a;
+  const uint64_t* b;
+  uint64_t* values;
+  size_t k;
+};
+
+Kernel KernelOf(py::array_t<uint64_t>& hashvalues, const U64Array& permutations) {
+  if (hashvalues.ndim() != 1 || !(hashvalues.flags() & py::array::c_style) ||
+      !hashvalues.writeable()) {
+    throw py::value_error("hashvalues must be a writable contiguous uint64 vector");
+  }
+  const size_t k = static_cast<size_t>(hashvalues.shape(0));
+  if (permutations.ndim() != 2 || permutations.shape(0) != 2 ||
+      static_cast<size_t>(permutations.shape(1)) != k) {
+    throw py::value_error("Numbers of hash values and permutations mismatch");
+  }
+  return {permutations.data(), permutations.data() + k, hashvalues.mutable_data(), k};
+}
+
+// update_batch with sha1_hash32: every item is bytes-like.
+void DatasketchUpdateSha1(py::array_t<uint64_t> hashvalues, const U64Array& permutations,
+                          const py::iterable& items) {
+  const Kernel kernel = KernelOf(hashvalues, permutations);
+  // (pointer, size) of each item: bytes directly, other buffers through
+  // the buffer protocol (kept alive in `owners`).
+  std::vector<std::pair<const unsigned char*, size_t>> spans;
+  std::vector<py::buffer_info> buffers;
+  std::vector<py::object> owners;
+  for (py::handle item : items) {
+    if (PyBytes_Check(item.ptr())) {
+      spans.emplace_back(reinterpret_cast<const unsigned char*>(PyBytes_AS_STRING(item.ptr())),
+                         static_cast<size_t>(PyBytes_GET_SIZE(item.ptr())));
+      owners.push_back(py::reinterpret_borrow<py::object>(item));
+      continue;
+    }
+    if (PyUnicode_Check(item.ptr())) throw py::type_error("Strings must be encoded before hashing");
+    py::object owner = py::reinterpret_borrow<py::object>(item);
+    buffers.push_back(py::buffer(owner).request());
+    spans.emplace_back(static_cast<const unsigned char*>(buffers.back().ptr),
+                       static_cast<size_t>(buffers.back().size * buffers.back().itemsize));
+    owners.push_back(std::move(owner));
+  }
+  if (spans.empty()) return;
+  py::gil_scoped_release release;
+  std::vector<uint64_t> hv(spans.size());
+  unsigned char digest[SHA_DIGEST_LENGTH];
+  for (size_t i = 0; i < spans.size(); ++i) {
+    SHA1(spans[i].first, spans[i].second, digest);
+    hv[i] = uint64_t{digest[0]} | uint64_t{digest[1]} << 8 | uint64_t{digest[2]} << 16 |
+            uint64_t{digest[3]} << 24;
+  }
+  FoldMin(hv.data(), hv.size(), kernel.a, kernel.b, kernel.values, kernel.k);
+}
+
+// update_batch with any other hash function: its values, already computed.
+void DatasketchUpdateValues(py::array_t<uint64_t> hashvalues, const U64Array& permutations,
+                            const U64Array& hv) {
+  const Kernel kernel = KernelOf(hashvalues, permutations);
+  py::gil_scoped_release release;
+  FoldMin(hv.data(), static_cast<size_t>(hv.size()), kernel.a, kernel.b, kernel.values, kernel.k);
+}
+
+// numpy's pairwise summation of hashvalues / 2^32-1, so that count() is
+// bit-identical to datasketch's np.sum.
+double PairwiseSum(const uint64_t* v, size_t n) {
+  constexpr double kMax = 4294967295.0;
+  if (n < 8) {
+    double s = 0.;
+    for (size_t i = 0; i < n; ++i) s += static_cast<double>(v[i]) / kMax;
+    return s;
+  }
+  if (n <= 128) {
+    double r[8];
+    for (int j = 0; j < 8; ++j) r[j] = static_cast<double>(v[j]) / kMax;
+    size_t i = 8;
+    for (; i < n - n % 8; i += 8) {
+      for (int j = 0; j < 8; ++j) r[j] += static_cast<double>(v[i + j]) / kMax;
+    }
+    double s = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+    for (; i < n; ++i) s += static_cast<double>(v[i]) / kMax;
+    return s;
+  }
+  size_t n2 = n / 2;
+  n2 -= n2 % 8;
+  return PairwiseSum(v, n2) + PairwiseSum(v + n2, n - n2);
+}
+
 }  // namespace
 }  // namespace dubare::python
 
@@ -453,6 +634,25 @@ PYBIND11_MODULE(_dubare, m) {
       py::arg("verify") = "estimate", py::arg("containment_ratio") = 0.25,
       py::arg("keep") = "first", py::arg("max_bucket") = 512, py::arg("threads") = 0,
       py::arg("id_field") = "id", py::arg("text_field") = "text", py::arg("batch_size") = 10000);
+
+  m.def("_ds_permutations", &DatasketchPermutations, py::arg("seed"), py::arg("num_perm"));
+  m.def("_ds_update_sha1", &DatasketchUpdateSha1, py::arg("hashvalues"), py::arg("permutations"),
+        py::arg("items"));
+  m.def("_ds_update_values", &DatasketchUpdateValues, py::arg("hashvalues"),
+        py::arg("permutations"), py::arg("hv"));
+  m.def("_ds_mod_mersenne61", [](uint64_t x) { return ModMersenne61(x); });
+  m.def("_ds_sum", [](const U64Array& v) { return PairwiseSum(v.data(), static_cast<size_t>(v.size())); });
+  m.def(
+      "_ds_optimal_param",
+      [](double threshold, uint32_t num_perm, double fp, double fn) {
+        LshWeights w;
+        w.false_positive = fp;
+        w.false_negative = fn;
+        const LshParams p = Check(OptimalLshParams(threshold, num_perm, w));
+        return py::make_tuple(p.bands, p.rows);
+      },
+      py::arg("threshold"), py::arg("num_perm"), py::arg("false_positive_weight"),
+      py::arg("false_negative_weight"));
 
   py::class_<PyIndex>(m, "_Index")
       .def(py::init<const std::string&, bool, bool, double, const std::string&, uint32_t,

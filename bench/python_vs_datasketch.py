@@ -1,0 +1,78 @@
+#!/usr/bin/env python3
+"""dubare.dedup against datasketch's usual MinHash + MinHashLSH loop, in one run.
+
+Both read the same JSON Lines file and find the near-duplicates of every
+document at Jaccard 0.4 over word 2-grams with 128 permutations; the times
+are end to end (parsing included) and the ratio is printed. datasketch is
+not a dependency: it is imported from DATASKETCH_SRC (a folder with its
+source, e.g. unpacked from ekzhu/datasketch with git archive) and, when
+absent, this script says so and measures Dubare alone.
+
+    PYTHONPATH=build/python DATASKETCH_SRC=/tmp/datasketch_src \\
+        /usr/bin/python3 bench/python_vs_datasketch.py corpus.jsonl [--limit N]
+"""
+
+import argparse
+import json
+import os
+import sys
+import time
+
+
+def load(path, limit):
+    docs = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            docs.append(json.loads(line))
+            if limit and len(docs) >= limit:
+                break
+    return docs
+
+
+def run_datasketch(docs, threshold, num_perm):
+    from datasketch import MinHash, MinHashLSH  # noqa: imported from DATASKETCH_SRC
+    start = time.perf_counter()
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    duplicates = 0
+    for d in docs:
+        words = d["text"].split()
+        m = MinHash(num_perm=num_perm)
+        m.update_batch([f"{a} {b}".encode("utf-8") for a, b in zip(words, words[1:])])
+        if lsh.query(m):
+            duplicates += 1
+        else:
+            lsh.insert(d["id"], m)
+    return time.perf_counter() - start, duplicates
+
+
+def run_dubare(docs, threshold, num_perm):
+    import dubare
+    start = time.perf_counter()
+    result = dubare.dedup(docs, threshold=threshold, num_perm=num_perm)
+    return time.perf_counter() - start, len(result.duplicates)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("corpus")
+    parser.add_argument("--limit", type=int, default=0, help="first N documents only")
+    parser.add_argument("--threshold", type=float, default=0.4)
+    parser.add_argument("--num-perm", type=int, default=128)
+    args = parser.parse_args()
+    docs = load(args.corpus, args.limit)
+    print(f"{len(docs)} documents from {args.corpus}")
+    seconds, dups = run_dubare(docs, args.threshold, args.num_perm)
+    print(f"dubare.dedup:            {seconds:8.2f} s, {dups} duplicates removed")
+    src = os.environ.get("DATASKETCH_SRC")
+    if not src or not os.path.isdir(os.path.join(src, "datasketch")):
+        print("datasketch: not measured (set DATASKETCH_SRC to a folder with its source)")
+        return 0
+    sys.path.insert(0, src)
+    ds_seconds, ds_dups = run_datasketch(docs, args.threshold, args.num_perm)
+    print(f"datasketch MinHash+LSH:  {ds_seconds:8.2f} s, {ds_dups} documents with a match")
+    print(f"ratio: dubare.dedup is {ds_seconds / seconds:.1f}x faster")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
