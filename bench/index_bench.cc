@@ -44,6 +44,7 @@
 #include "absl/strings/str_format.h"
 #include "benchmark/benchmark.h"
 #include "dubare/index.h"
+#include "dubare/jobs.h"
 #include "dubare/lsh.h"
 #include "dubare/sketch.h"
 #include "gen/corpus_gen.h"

@@ -95,7 +95,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   NormalizedText fast, general;
   FUZZ_CHECK(text_only_slot->Normalize(text, &fast).ok());
   FUZZ_CHECK(fast.text == out.text);
-  FUZZ_CHECK(text_internal::NormalizerPeer::Run(*text_only_slot, text, &general, false).ok());
+  FUZZ_CHECK(text_internal::NormalizeWith(text_only_slot->options(), text, &general, false).ok());
   FUZZ_CHECK(general.text == fast.text);
 
   NormalizedText again;

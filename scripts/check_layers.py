@@ -23,7 +23,7 @@ ALLOWED = {
     "lsh": ["base", "text", "sketch"],
     "dedup": ["base", "text", "sketch", "lsh"],
     "passages": ["base", "text", "io", "sketch"],
-    "index": ["base", "text", "io", "sketch", "lsh"],
+    "index": ["base", "text", "sketch", "lsh"],
     "jobs": ["base", "text", "io", "sketch", "lsh", "dedup", "passages", "index"],
 }
 

@@ -14,6 +14,7 @@
 #include "absl/strings/str_format.h"
 #include "commands.h"
 #include "dubare/index.h"
+#include "dubare/jobs.h"
 #include "flags.h"
 
 namespace dubare::tools {

@@ -37,6 +37,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "dubare/index.h"
+#include "dubare/jobs.h"
 #include "gen/corpus_gen.h"
 #include "gtest/gtest.h"
 #include "index/index_test_util.h"

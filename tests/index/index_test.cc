@@ -26,6 +26,7 @@
 #include "dubare/dedup.h"
 #include "dubare/file.h"
 #include "dubare/index.h"
+#include "dubare/jobs.h"
 #include "dubare/lsh.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"

@@ -258,8 +258,8 @@ TEST(NormalizeProperties, FastPathEqualsGeneralPath) {
     const Normalizer n(options);
     NormalizedText fast, general;
     for (const std::string& in : inputs) {
-      ASSERT_TRUE(text_internal::NormalizerPeer::Run(n, in, &fast, true).ok());
-      ASSERT_TRUE(text_internal::NormalizerPeer::Run(n, in, &general, false).ok());
+      ASSERT_TRUE(text_internal::NormalizeWith(n.options(), in, &fast, true).ok());
+      ASSERT_TRUE(text_internal::NormalizeWith(n.options(), in, &general, false).ok());
       ASSERT_EQ(fast.text, general.text) << "input: " << absl::CEscape(in);
       ASSERT_EQ(fast.map.begins(), general.map.begins()) << "input: " << absl::CEscape(in);
       ASSERT_EQ(fast.map.ends(), general.map.ends()) << "input: " << absl::CEscape(in);
@@ -299,8 +299,8 @@ TEST(NormalizeProperties, BlockPathEqualsGeneralPath) {
     NormalizedText fast, general;
     for (int round = 0; round < 1500; ++round) {
       const std::string in = BlockFriendlyText(rng, 1 + round % 300);
-      ASSERT_TRUE(text_internal::NormalizerPeer::Run(n, in, &fast, true).ok());
-      ASSERT_TRUE(text_internal::NormalizerPeer::Run(n, in, &general, false).ok());
+      ASSERT_TRUE(text_internal::NormalizeWith(n.options(), in, &fast, true).ok());
+      ASSERT_TRUE(text_internal::NormalizeWith(n.options(), in, &general, false).ok());
       ASSERT_EQ(fast.text, general.text) << "input: " << absl::CEscape(in);
       ASSERT_EQ(fast.replacements, general.replacements) << "input: " << absl::CEscape(in);
     }

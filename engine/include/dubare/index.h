@@ -65,7 +65,6 @@
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "dubare/lsh.h"
-#include "dubare/reader.h"
 #include "dubare/sketch.h"
 
 namespace dubare {
@@ -248,51 +247,6 @@ class Index {
   explicit Index(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
-
-// ---- Streaming inputs (what `dubare index add|query` runs) -------------------
-
-struct IndexInputOptions {
-  ReaderOptions reader;
-  size_t batch_size = 1000;  // documents per transaction
-  // The threads that read and sketch batches ahead run this many nice steps
-  // below the calling thread, which runs the transactions (Linux; 0 = the
-  // same priority). The transactions are what the pipeline waits on, so on
-  // a machine with more runnable threads than cores they should not have to
-  // queue behind the sketchers; when the calling thread would wait for a
-  // batch, it sketches that batch's remaining documents itself.
-  int sketch_nice = 10;
-  // Reader fields stored as the metadata JSON object ({"date": "...", ...});
-  // they are appended to reader.extra_fields.
-  std::vector<std::string> metadata_fields;
-};
-
-struct IndexInputCallbacks {
-  // Each document's result, in input order, after its batch committed (Add)
-  // or was matched (Query).
-  std::function<void(const Document& doc, const IndexResult& result)> on_document;
-  // A unit of input the reader refused.
-  std::function<void(const Document& rejected, absl::string_view location)> on_reject;
-  // After the COMMIT of batch `batch` returned (Add only).
-  std::function<void(const AddResult& batch, size_t documents)> on_commit;
-};
-
-struct IndexInputSummary {
-  uint64_t documents = 0, rejected = 0, added = 0, batches = 0;
-  uint64_t new_docs = 0, duplicates = 0, exists = 0;
-  double seconds = 0;
-  std::string ToText() const;
-};
-
-// Reads `inputs` (reader.h) and adds them in batches of options.batch_size;
-// sketching of the next batch overlaps the writing of the current one.
-absl::StatusOr<IndexInputSummary> AddInputs(Index* index, const std::vector<std::string>& inputs,
-                                            const IndexInputOptions& options,
-                                            const IndexInputCallbacks& callbacks);
-// The same, reporting only (Query).
-absl::StatusOr<IndexInputSummary> QueryInputs(Index* index,
-                                              const std::vector<std::string>& inputs,
-                                              const IndexInputOptions& options,
-                                              const IndexInputCallbacks& callbacks);
 
 }  // namespace dubare
 

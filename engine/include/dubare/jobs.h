@@ -6,6 +6,7 @@
 //
 // A job is a thin layer over the in-memory stages: RunDedupJob streams the
 // reader's documents into a Deduper (dedup.h) and writes what it returns;
+// AddInputs and QueryInputs stream them into an Index (index.h) in batches;
 // RunPassageJob reads the documents, calls FindPassages (passages.h) and
 // renders the report (report.h). Everything that only a run over files
 // needs lives here and nowhere below: the reader, the spool of raw records,
@@ -26,6 +27,7 @@
 
 #include "absl/status/statusor.h"
 #include "dubare/dedup.h"
+#include "dubare/index.h"
 #include "dubare/passages.h"
 #include "dubare/progress.h"
 #include "dubare/reader.h"
@@ -87,6 +89,51 @@ enum class SignatureKind : uint8_t { kMinHash, kSimHash };
 // "signature" as 16 hex digits.
 std::string FormatSketchJson(absl::string_view id, const DocumentSketch& sketch,
                              const SketchParams& params, SignatureKind kind);
+
+// ---- dubare index add|query: documents streamed from files into an Index -------
+
+struct IndexInputOptions {
+  ReaderOptions reader;
+  size_t batch_size = 1000;  // documents per transaction
+  // The threads that read and sketch batches ahead run this many nice steps
+  // below the calling thread, which runs the transactions (Linux; 0 = the
+  // same priority). The transactions are what the pipeline waits on, so on
+  // a machine with more runnable threads than cores they should not have to
+  // queue behind the sketchers; when the calling thread would wait for a
+  // batch, it sketches that batch's remaining documents itself.
+  int sketch_nice = 10;
+  // Reader fields stored as the metadata JSON object ({"date": "...", ...});
+  // they are appended to reader.extra_fields.
+  std::vector<std::string> metadata_fields;
+};
+
+struct IndexInputCallbacks {
+  // Each document's result, in input order, after its batch committed (Add)
+  // or was matched (Query).
+  std::function<void(const Document& doc, const IndexResult& result)> on_document;
+  // A unit of input the reader refused.
+  std::function<void(const Document& rejected, absl::string_view location)> on_reject;
+  // After the COMMIT of batch `batch` returned (Add only).
+  std::function<void(const AddResult& batch, size_t documents)> on_commit;
+};
+
+struct IndexInputSummary {
+  uint64_t documents = 0, rejected = 0, added = 0, batches = 0;
+  uint64_t new_docs = 0, duplicates = 0, exists = 0;
+  double seconds = 0;
+  std::string ToText() const;
+};
+
+// Reads `inputs` (reader.h) and adds them in batches of options.batch_size;
+// sketching of the next batch overlaps the writing of the current one.
+absl::StatusOr<IndexInputSummary> AddInputs(Index* index, const std::vector<std::string>& inputs,
+                                            const IndexInputOptions& options,
+                                            const IndexInputCallbacks& callbacks);
+// The same, reporting only (Query).
+absl::StatusOr<IndexInputSummary> QueryInputs(Index* index,
+                                              const std::vector<std::string>& inputs,
+                                              const IndexInputOptions& options,
+                                              const IndexInputCallbacks& callbacks);
 
 // ---- dubare passages ----------------------------------------------------------------
 

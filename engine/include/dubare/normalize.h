@@ -97,6 +97,10 @@ struct ByteSpan {
 // Maps each output byte to the input bytes that produced it. Both ends are
 // monotone (non-decreasing) in the output position, so the input span of an
 // output range is [begin of its first byte, end of its last byte).
+namespace text_internal {
+class OffsetMapWriter;
+}  // namespace text_internal
+
 class OffsetMap {
  public:
   OffsetMap() = default;
@@ -119,18 +123,13 @@ class OffsetMap {
   const std::vector<uint32_t>& begins() const { return begin_; }
   const std::vector<uint32_t>& ends() const { return end_; }
 
-  // Bulk access for producers that fill the map in a hot loop (the
-  // normalizer): Resize() sets both ends to `n` entries, which the producer
-  // then writes through the mutable pointers. Capacity is kept across calls.
-  void Resize(size_t n);
-  uint32_t* mutable_begins() { return begin_.data(); }
-  uint32_t* mutable_ends() { return end_.data(); }
-
   // Total input size; ToInput of an empty range at the end maps here.
   uint32_t input_size() const { return input_size_; }
   void set_input_size(uint32_t n) { input_size_ = n; }
 
  private:
+  // The normalizer fills the map in bulk, in its hot loop.
+  friend class text_internal::OffsetMapWriter;
   std::vector<uint32_t> begin_;
   std::vector<uint32_t> end_;
   uint32_t input_size_ = 0;
@@ -141,10 +140,6 @@ struct NormalizedText {
   OffsetMap map;     // map.size() == text.size()
   size_t replacements = 0;  // invalid UTF-8 sequences replaced (kReplace only)
 };
-
-namespace text_internal {
-class NormalizerPeer;
-}  // namespace text_internal
 
 class Normalizer {
  public:
@@ -163,7 +158,6 @@ class Normalizer {
   absl::StatusOr<NormalizedText> Normalize(absl::string_view input) const;
 
  private:
-  friend class text_internal::NormalizerPeer;  // runs it with the fast path off, for tests
   struct Tables;
   NormalizeOptions options_;
   std::unique_ptr<const Tables> tables_;

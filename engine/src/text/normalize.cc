@@ -61,11 +61,6 @@ void OffsetMap::Reserve(size_t n) {
   end_.reserve(n);
 }
 
-void OffsetMap::Resize(size_t n) {
-  begin_.resize(n);
-  end_.resize(n);
-}
-
 // ---------------------------------------------------------------- Normalizer
 
 struct Normalizer::Tables {
@@ -305,9 +300,9 @@ class Run {
     size_t cap = std::max(need, cap_ * 2);
     out_->text.resize(cap);
     if (map_) {
-      out_->map.Resize(cap);
-      begins_ = out_->map.mutable_begins();
-      ends_ = out_->map.mutable_ends();
+      text_internal::OffsetMapWriter::Resize(&out_->map, cap);
+      begins_ = text_internal::OffsetMapWriter::begins(&out_->map);
+      ends_ = text_internal::OffsetMapWriter::ends(&out_->map);
     }
     text_ = out_->text.data();
     cap_ = cap;
@@ -842,8 +837,19 @@ absl::Status Run::Normalize(absl::string_view input) {
   }
   FlushPending(false);
   out_->text.resize(n_);
-  if (map_) out_->map.Resize(n_);
+  if (map_) text_internal::OffsetMapWriter::Resize(&out_->map, n_);
   return absl::OkStatus();
+}
+
+absl::Status RunNormalizer(const text_internal::Table& table, const NormalizeOptions& options,
+                           absl::string_view input, NormalizedText* out, bool fast_runs) {
+  dubare::Run run(table, options, out, fast_runs);
+  absl::Status status = run.Normalize(input);
+  if (!status.ok()) {
+    out->text.clear();
+    out->map.Clear();
+  }
+  return status;
 }
 
 }  // namespace
@@ -865,20 +871,15 @@ absl::Status Normalizer::Normalize(absl::string_view input, NormalizedText* out)
     return absl::OutOfRangeError(absl::StrCat("input of ", input.size(),
                                               " bytes: the normalizer takes less than 4 GiB"));
   }
-  return text_internal::NormalizerPeer::Run(*this, input, out, /*fast_runs=*/true);
+  return RunNormalizer(*tables_->table, options_, input, out, /*fast_runs=*/true);
 }
 
 namespace text_internal {
 
-absl::Status NormalizerPeer::Run(const Normalizer& normalizer, absl::string_view input,
-                                 NormalizedText* out, bool fast_runs) {
-  dubare::Run run(*normalizer.tables_->table, normalizer.options_, out, fast_runs);
-  absl::Status status = run.Normalize(input);
-  if (!status.ok()) {
-    out->text.clear();
-    out->map.Clear();
-  }
-  return status;
+absl::Status NormalizeWith(const NormalizeOptions& options, absl::string_view input,
+                           NormalizedText* out, bool fast_runs) {
+  out->replacements = 0;
+  return RunNormalizer(TableFor(options.form, options.script), options, input, out, fast_runs);
 }
 
 }  // namespace text_internal

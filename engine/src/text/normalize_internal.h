@@ -1,9 +1,14 @@
 // Copyright 2026 The Dubare Authors.
 //
-// normalize_internal.h: access to dubare::Normalizer for its own tests.
+// normalize_internal.h (private): the normalizer's general path, the
+// reference its fast path is tested against, and the bulk writer of an
+// OffsetMap that the normalizer's hot loop uses.
 
 #ifndef DUBARE_TEXT_NORMALIZE_INTERNAL_H_
 #define DUBARE_TEXT_NORMALIZE_INTERNAL_H_
+
+#include <cstddef>
+#include <cstdint>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
@@ -11,12 +16,22 @@
 
 namespace dubare::text_internal {
 
-class NormalizerPeer {
+// Normalizer(options).Normalize(input, out), with the fast path (runs of
+// characters the table maps to themselves) on or off: the general path
+// alone is the reference the fast path is tested against.
+absl::Status NormalizeWith(const NormalizeOptions& options, absl::string_view input,
+                           NormalizedText* out, bool fast_runs);
+
+// Sets both ends of `map` to `n` entries (capacity kept across calls) that
+// the producer then writes through the pointers.
+class OffsetMapWriter {
  public:
-  // Normalizer::Normalize, with the fast path (Run::FastRun) on or off: the
-  // general path alone is the reference the fast path is tested against.
-  static absl::Status Run(const Normalizer& normalizer, absl::string_view input,
-                          NormalizedText* out, bool fast_runs);
+  static void Resize(OffsetMap* map, size_t n) {
+    map->begin_.resize(n);
+    map->end_.resize(n);
+  }
+  static uint32_t* begins(OffsetMap* map) { return map->begin_.data(); }
+  static uint32_t* ends(OffsetMap* map) { return map->end_.data(); }
 };
 
 }  // namespace dubare::text_internal

@@ -23,6 +23,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "dubare/index.h"
+#include "dubare/jobs.h"
 #include "dubare/json_writer.h"
 #include "dubare/status.h"
 #include "index/sketch_job.h"
