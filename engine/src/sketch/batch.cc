@@ -31,7 +31,7 @@ void PutBytes(std::string* out, absl::string_view bytes) {
 template <typename T>
 void PutArray(std::string* out, const std::vector<T>& v) {
   PutU64(out, v.size());
-  out->append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
+  if (!v.empty()) out->append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
 }
 
 // Reads the encoding front to back; every failure names the byte offset.
@@ -63,7 +63,7 @@ class Cursor {
     if (n != expected) return Error(absl::StrCat("array of ", n, " values where ", expected, " belong"));
     if ((bytes_.size() - offset_) / sizeof(T) < n) return Error("truncated");
     v->resize(n);
-    std::memcpy(v->data(), bytes_.data() + offset_, n * sizeof(T));
+    if (n > 0) std::memcpy(v->data(), bytes_.data() + offset_, n * sizeof(T));  // data() may be null
     offset_ += n * sizeof(T);
     return absl::OkStatus();
   }
