@@ -87,9 +87,14 @@ struct TextViews {
   std::vector<absl::string_view> views;
 };
 
-absl::string_view Utf8(const py::handle& text, const char* what) {
+// The UTF-8 of a str; a TypeError names it as "[document N: ]WHAT" (the
+// message is only built on failure: this runs once per document).
+constexpr size_t kNoPosition = ~size_t{0};
+absl::string_view Utf8(const py::handle& text, const char* what, size_t position = kNoPosition) {
   if (!PyUnicode_Check(text.ptr())) {
-    throw py::type_error(absl::StrCat(what, " must be str, not ", Py_TYPE(text.ptr())->tp_name));
+    throw py::type_error(absl::StrCat(
+        position == kNoPosition ? "" : absl::StrCat("document ", position, ": "), what,
+        " must be str, not ", Py_TYPE(text.ptr())->tp_name));
   }
   Py_ssize_t size = 0;
   const char* data = PyUnicode_AsUTF8AndSize(text.ptr(), &size);
@@ -203,17 +208,17 @@ py::dict RunDedup(const py::iterable& docs, const DedupArgs& args) {
     Check(s);
   };
   for (py::handle item : docs) {
-    const std::string where = absl::StrCat("document ", position);
     if (PyUnicode_Check(item.ptr())) {
       ids.push_back(std::to_string(position));
-      texts.emplace_back(Utf8(item, where.c_str()));
+      texts.emplace_back(Utf8(item, "the text", position));
       if (want_keep) keep_values.emplace_back();
     } else if (PyDict_Check(item.ptr())) {
       py::dict d = py::reinterpret_borrow<py::dict>(item);
       if (!d.contains(text_key)) {
-        throw py::value_error(absl::StrCat(where, ": no '", args.text_field, "' field"));
+        throw py::value_error(
+            absl::StrCat("document ", position, ": no '", args.text_field, "' field"));
       }
-      texts.emplace_back(Utf8(d[text_key], absl::StrCat(where, ": '", args.text_field, "'").c_str()));
+      texts.emplace_back(Utf8(d[text_key], args.text_field.c_str(), position));
       if (d.contains(id_key) && !d[id_key].is_none()) {
         ids.push_back(py::str(d[id_key]));
       } else {
@@ -227,10 +232,11 @@ py::dict RunDedup(const py::iterable& docs, const DedupArgs& args) {
     } else if (PyTuple_Check(item.ptr()) && py::len(item) == 2) {
       py::tuple t = py::reinterpret_borrow<py::tuple>(item);
       ids.push_back(py::str(t[0]));
-      texts.emplace_back(Utf8(t[1], absl::StrCat(where, ": text").c_str()));
+      texts.emplace_back(Utf8(t[1], "the text", position));
       if (want_keep) keep_values.emplace_back();
     } else {
-      throw py::type_error(absl::StrCat(where, ": expected a dict, an (id, text) tuple or a str, not ",
+      throw py::type_error(absl::StrCat("document ", position,
+                                        ": expected a dict, an (id, text) tuple or a str, not ",
                                         Py_TYPE(item.ptr())->tp_name));
     }
     ++position;
@@ -358,14 +364,14 @@ class PyIndex {
       IndexDocument d;
       if (PyTuple_Check(item.ptr()) && py::len(item) == 2) {
         d.id = py::str(item[py::int_(0)]);
-        d.text = std::string(Utf8(item[py::int_(1)], absl::StrCat("document ", position).c_str()));
+        d.text = std::string(Utf8(item[py::int_(1)], "the text", position));
       } else if (PyDict_Check(item.ptr())) {
         py::dict m = py::reinterpret_borrow<py::dict>(item);
         if (!m.contains("id") || !m.contains("text")) {
           throw py::value_error(absl::StrCat("document ", position, ": needs 'id' and 'text'"));
         }
         d.id = py::str(m["id"]);
-        d.text = std::string(Utf8(m["text"], absl::StrCat("document ", position).c_str()));
+        d.text = std::string(Utf8(m["text"], "the text", position));
       } else {
         throw py::type_error(absl::StrCat("document ", position,
                                           ": expected a dict or an (id, text) tuple"));
@@ -447,8 +453,7 @@ py::array_t<uint64_t> DatasketchPermutations(uint32_t seed, size_t n) {
 // hashvalues[j] = min(hashvalues[j], min over hv of phv(a[j], b[j], hv)).
 // The inner loop is a min-reduction that GCC vectorizes; with AVX-512DQ
 // (vpmullq) a whole vector of items per instruction.
-template <int kUnused = 0>
-inline void FoldMinBody(const uint64_t* hv, size_t count, const uint64_t* a, const uint64_t* b,
+__attribute__((always_inline)) inline void FoldMinBody(const uint64_t* hv, size_t count, const uint64_t* a, const uint64_t* b,
                         uint64_t* values, size_t k) {
   for (size_t j = 0; j < k; ++j) {
     const uint64_t aj = a[j], bj = b[j];

@@ -203,23 +203,20 @@ struct Deduper::Impl {
     pending = Work();
   }
 
-  void Added(size_t n) {
-    if (progress) {
-      ProgressEvent e;
-      e.stage = "sketching";
-      e.documents = ids.size();
-      e.done = ids.size();
-      progress(e);
-    }
-    (void)n;
-  }
-
-  void Report(absl::string_view stage) {
+  void Report(absl::string_view stage, bool finished = false) {
     if (!progress) return;
     ProgressEvent e;
     e.stage = stage;
     e.documents = ids.size();
+    e.done = stage == "sketching" ? ids.size() : 0;
+    e.finished = finished;
     progress(e);
+  }
+
+  // Records a document's id (and keep value, when the policy reads it).
+  void AddMeta(std::string id, std::string keep_value) {
+    ids.push_back(std::move(id));
+    if (options.keep.kind == KeepPolicy::Kind::kEarliest) keep_values.push_back(std::move(keep_value));
   }
 
   absl::StatusOr<DedupResult> Finish();
@@ -351,13 +348,7 @@ absl::StatusOr<DedupResult> Deduper::Impl::Finish() {
   stats.clusters = result.clusters.size();
   stats.kept = live.size() - stats.duplicates;
   stats.cluster_seconds = SecondsSince(t);
-  if (progress) {
-    ProgressEvent e;
-    e.stage = "done";
-    e.documents = n;
-    e.finished = true;
-    progress(e);
-  }
+  Report("done", /*finished=*/true);
   return result;
 }
 
@@ -376,14 +367,12 @@ Deduper::~Deduper() = default;
 absl::Status Deduper::Add(absl::Span<const DedupInput> docs) {
   Impl& m = *impl_;
   if (m.finished) return absl::FailedPreconditionError("Deduper::Add after Finish");
-  const bool want_keep = m.options.keep.kind == KeepPolicy::Kind::kEarliest;
   for (const DedupInput& d : docs) {
-    m.ids.emplace_back(d.id);
-    if (want_keep) m.keep_values.emplace_back(d.keep_value);
+    m.AddMeta(std::string(d.id), std::string(d.keep_value));
     m.pending.texts.emplace_back(d.text);
     if (m.pending.texts.size() == Impl::kBatchDocs) m.Flush();
   }
-  m.Added(docs.size());
+  m.Report("sketching");
   return absl::OkStatus();
 }
 
@@ -396,14 +385,12 @@ absl::Status Deduper::Add(std::vector<std::string> ids, std::vector<std::string>
                                                    texts.size(), " texts and ", keep_values.size(),
                                                    " keep values"));
   }
-  const bool want_keep = m.options.keep.kind == KeepPolicy::Kind::kEarliest;
   for (size_t i = 0; i < texts.size(); ++i) {
-    m.ids.push_back(std::move(ids[i]));
-    if (want_keep) m.keep_values.push_back(keep_values.empty() ? "" : std::move(keep_values[i]));
+    m.AddMeta(std::move(ids[i]), keep_values.empty() ? "" : std::move(keep_values[i]));
     m.pending.texts.push_back(std::move(texts[i]));
     if (m.pending.texts.size() == Impl::kBatchDocs) m.Flush();
   }
-  m.Added(texts.size());
+  m.Report("sketching");
   return absl::OkStatus();
 }
 
@@ -434,13 +421,11 @@ absl::Status Deduper::AddSketched(SketchBatch batch, std::vector<std::string> id
     std::vector<std::vector<uint64_t>>().swap(batch.shingle_sets);
   }
   m.Flush();  // documents added before keep their numbers
-  const bool want_keep = m.options.keep.kind == KeepPolicy::Kind::kEarliest;
   for (size_t i = 0; i < ids.size(); ++i) {
-    m.ids.push_back(std::move(ids[i]));
-    if (want_keep) m.keep_values.push_back(keep_values.empty() ? "" : std::move(keep_values[i]));
+    m.AddMeta(std::move(ids[i]), keep_values.empty() ? "" : std::move(keep_values[i]));
   }
   m.parts.push_back(std::move(batch));
-  m.Added(ids.size());
+  m.Report("sketching");
   return absl::OkStatus();
 }
 

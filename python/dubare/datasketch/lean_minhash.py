@@ -7,6 +7,13 @@ import numpy as np
 from .minhash import MinHash
 
 
+def _unpack(buf, byteorder):
+    """(seed, hash values) of the layout int64 seed | int32 n | n x uint32."""
+    head = byteorder + "qi"
+    seed, num_perm = struct.unpack_from(head, buf, 0)
+    return seed, struct.unpack_from(byteorder + "%dI" % num_perm, buf, struct.calcsize(head))
+
+
 class LeanMinHash(MinHash):
     """The seed and hash values of a MinHash, for storage and comparison.
 
@@ -53,16 +60,8 @@ class LeanMinHash(MinHash):
 
     @classmethod
     def deserialize(cls, buf, byteorder="@"):
-        fmt_seed_size = "%sqi" % byteorder
-        fmt_hash = byteorder + "%dI"
-        try:
-            seed, num_perm = struct.unpack_from(fmt_seed_size, buf, 0)
-        except TypeError:
-            seed, num_perm = struct.unpack_from(fmt_seed_size, buffer(buf), 0)  # noqa: F821
-        offset = struct.calcsize(fmt_seed_size)
-        hashvalues = struct.unpack_from(fmt_hash % num_perm, buf, offset)
         lmh = object.__new__(LeanMinHash)
-        lmh._initialize_slots(seed, hashvalues)
+        lmh._initialize_slots(*_unpack(buf, byteorder))
         return lmh
 
     def __getstate__(self):
@@ -72,13 +71,7 @@ class LeanMinHash(MinHash):
         return buf
 
     def __setstate__(self, buf):
-        try:
-            seed, num_perm = struct.unpack_from("qi", buf, 0)
-        except TypeError:
-            seed, num_perm = struct.unpack_from("qi", buffer(buf), 0)  # noqa: F821
-        offset = struct.calcsize("qi")
-        hashvalues = struct.unpack_from("%dI" % num_perm, buf, offset)
-        self._initialize_slots(seed, hashvalues)
+        self._initialize_slots(*_unpack(buf, ""))
 
     def __hash__(self):
         return hash((self.seed, tuple(self.hashvalues)))

@@ -226,8 +226,8 @@ class MinHashLSH:
         return MinHashLSHDeletionSession(self, buffer_size=buffer_size)
 
 
-class MinHashLSHInsertionSession:
-    """Bulk insertion (datasketch's context manager; in memory there is nothing to flush)."""
+class _Session:
+    """datasketch's bulk-operation context managers; in memory there is nothing to flush."""
 
     def __init__(self, lsh, buffer_size):
         self.lsh = lsh
@@ -241,26 +241,17 @@ class MinHashLSHInsertionSession:
 
     def close(self):
         pass
+
+
+class MinHashLSHInsertionSession(_Session):
+    """Bulk insertion (datasketch's context manager)."""
 
     def insert(self, key, minhash, check_duplication=True):
         self.lsh._insert(key, minhash, check_duplication=check_duplication)
 
 
-class MinHashLSHDeletionSession:
+class MinHashLSHDeletionSession(_Session):
     """Bulk deletion (datasketch's context manager)."""
-
-    def __init__(self, lsh, buffer_size):
-        self.lsh = lsh
-        self.lsh.buffer_size = buffer_size
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, exc_type, exc_val, exc_tb):
-        self.close()
-
-    def close(self):
-        pass
 
     def remove(self, key):
         self.lsh._remove(key)
