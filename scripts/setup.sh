@@ -10,7 +10,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libicu-dev libxxhash-dev libabsl-dev libsimdjson-dev zlib1g-dev libzstd-dev libsqlite3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  python3 python3-dev python3-numpy python3-pybind11 pybind11-dev python3-pytest libssl-dev
+  python3 python3-dev python3-numpy python3-pybind11 pybind11-dev python3-pytest python3-dask libssl-dev
 )
 # Extra packages for the test suite (the HTML report is rendered in a real browser).
 if [[ "${DUBARE_WITH_TEST_DEPS:-0}" == 1 ]]; then

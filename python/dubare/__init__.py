@@ -21,7 +21,8 @@ import os
 from ._dubare import Error, Sketcher, normalize
 from . import _dubare
 
-__all__ = ["Error", "Sketcher", "normalize", "dedup", "DedupResult", "Index"]
+__all__ = ["Error", "Sketcher", "normalize", "dedup", "Deduper", "DedupResult", "passages",
+           "Index"]
 __version__ = "0.1.0"
 
 
@@ -48,10 +49,56 @@ class DedupResult:
     stats: dict = field(default_factory=dict)
 
 
-def dedup(docs, *, threshold=0.4, method="minhash", shingle="word:2", num_perm=128,
-          minhash="classic", keep_spaces=True, bands=0, rows=0, hamming=3,
-          verify="estimate", containment_ratio=0.25, keep="first", max_bucket=512,
-          threads=0, id_field="id", text_field="text", batch_size=10000):
+class Deduper:
+    """The streaming form of :func:`dedup`: add documents in as many calls as
+    you like, then :meth:`finish`.
+
+    Takes the keyword arguments of :func:`dedup`. Documents are numbered in
+    the order they are added. :meth:`add_sketched` takes signatures made
+    elsewhere (a Dask worker, another process) by :meth:`sketcher`'s
+    :meth:`Sketcher.encode`; parameters that differ from this Deduper's are
+    a ``dubare.Error`` naming the first one.
+
+    >>> d = dubare.Deduper(threshold=0.5)
+    >>> d.add(docs_of_monday); d.add(docs_of_tuesday)
+    >>> result = d.finish()
+    """
+
+    def __init__(self, *, threshold=0.4, method="minhash", shingle="word:2", num_perm=128,
+                 minhash="classic", keep_spaces=True, bands=0, rows=0, hamming=3,
+                 verify="estimate", containment_ratio=0.25, keep="first", max_bucket=512,
+                 threads=0, id_field="id", text_field="text", batch_size=10000):
+        self._deduper = _dubare._Deduper(
+            threshold=threshold, method=method, shingle=shingle, num_perm=num_perm,
+            minhash=minhash, keep_spaces=keep_spaces, bands=bands, rows=rows,
+            hamming=hamming, verify=verify, containment_ratio=containment_ratio, keep=keep,
+            max_bucket=max_bucket, threads=threads, id_field=id_field,
+            text_field=text_field, batch_size=batch_size)
+
+    def add(self, docs):
+        """Adds an iterable of documents (as :func:`dedup` takes them)."""
+        self._deduper.add(docs)
+
+    def add_sketched(self, batch, ids, keep_values=None):
+        """Adds documents sketched elsewhere: ``batch`` is the bytes of
+        ``self.sketcher().encode(texts)``, ``ids`` their ids (and
+        ``keep_values`` their keep-policy field, for ``keep="earliest:F"``)."""
+        self._deduper.add_sketched(batch, ids, keep_values)
+
+    def sketcher(self, threads=0):
+        """A picklable :class:`Sketcher` that makes what :meth:`add_sketched`
+        needs under these options."""
+        return self._deduper.sketcher(threads)
+
+    def finish(self):
+        """Groups, verifies and clusters; returns a :class:`DedupResult`. Call once."""
+        return DedupResult(**self._deduper.finish())
+
+    def __len__(self):
+        return len(self._deduper)
+
+
+def dedup(docs, **options):
     """Finds near-duplicates among ``docs`` and returns a :class:`DedupResult`.
 
     ``docs`` is any iterable (a list, a generator over a JSONL file, a
@@ -60,13 +107,36 @@ def dedup(docs, *, threshold=0.4, method="minhash", shingle="word:2", num_perm=1
     tuples, or of plain strings (ids are their positions). It is read once,
     in batches of ``batch_size``: the engine keeps signatures and ids, not
     texts, so memory stays bounded by the corpus size, not its text.
+
+    Options (the ``dubare dedup`` flags): threshold=0.4, method="minhash",
+    shingle="word:2", num_perm=128, minhash="classic", keep_spaces=True,
+    bands=0, rows=0 (0: chosen for the threshold), hamming=3,
+    verify="estimate", containment_ratio=0.25, keep="first", max_bucket=512,
+    threads=0 (all cores), id_field="id", text_field="text",
+    batch_size=10000.
     """
-    raw = _dubare._dedup(
-        docs, threshold=threshold, method=method, shingle=shingle, num_perm=num_perm,
-        minhash=minhash, keep_spaces=keep_spaces, bands=bands, rows=rows, hamming=hamming,
-        verify=verify, containment_ratio=containment_ratio, keep=keep, max_bucket=max_bucket,
-        threads=threads, id_field=id_field, text_field=text_field, batch_size=batch_size)
-    return DedupResult(**raw)
+    deduper = Deduper(**options)
+    deduper.add(docs)
+    return deduper.finish()
+
+
+def passages(texts, *, min_words=12, min_similarity=0.5, boilerplate_docs=20, anchor_chars=13,
+             winnow_window=8, band_words=8, threads=0):
+    """Repeated passages inside and across ``texts`` (a sequence of str).
+
+    Returns ``{"matches": [...], "boilerplate": [...], "stats": {...}}``. A
+    match is ``{"a": span, "b": span, "similarity": s}``; a span is
+    ``{"doc": i, "start": c0, "end": c1, "words": n, "text": texts[i][c0:c1]}``
+    with ``start``/``end`` in characters of the Python string. Matches are
+    grouped by document pair, longest first. A passage found in
+    ``boilerplate_docs`` documents or more is reported once, as
+    ``{"example": span, "documents": n, "occurrences": m}``. The options are
+    the ``dubare passages`` flags.
+    """
+    return _dubare._passages(
+        texts, min_words=min_words, min_similarity=min_similarity,
+        boilerplate_docs=boilerplate_docs, anchor_chars=anchor_chars,
+        winnow_window=winnow_window, band_words=band_words, threads=threads)
 
 
 class Index:

@@ -18,9 +18,9 @@
 
 #include <algorithm>
 #include <memory>
+#include <optional>
 #include <random>
 #include <thread>
-#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -29,6 +29,7 @@
 #include "dubare/dedup.h"
 #include "dubare/index.h"
 #include "dubare/normalize.h"
+#include "dubare/passages.h"
 #include "dubare/sketch.h"
 
 namespace py = pybind11;
@@ -80,33 +81,119 @@ SketchParams MakeSketchParams(const std::string& shingle, uint32_t num_perm,
   return p;
 }
 
-// UTF-8 views of Python str objects, kept alive by `owners` so that the GIL
-// can be released while C++ reads them.
+// The UTF-8 of a str, written into `out` (appended). Python's own
+// PyUnicode_AsUTF8AndSize caches a UTF-8 copy inside every non-ASCII str it
+// encodes: for a corpus of Kurdish text that doubles the caller's memory for
+// as long as their documents live, and the first pass over them pays for it.
+// A TypeError names the text as "[document N: ]WHAT" (the message is only
+// built on failure: this runs once per document).
+constexpr size_t kNoPosition = ~size_t{0};
+
+[[noreturn]] void NotStr(const py::handle& text, const char* what, size_t position) {
+  throw py::type_error(absl::StrCat(
+      position == kNoPosition ? "" : absl::StrCat("document ", position, ": "), what,
+      " must be str, not ", Py_TYPE(text.ptr())->tp_name));
+}
+
+// Branch-light: Kurdish text mixes 1- and 2-byte characters word by word, so
+// a branch per character mispredicts at every space.
+template <typename Unit>
+void EncodeUtf8(const Unit* in, size_t n, PyObject* owner, std::string* out) {
+  size_t bytes = n;
+  bool surrogate = false;
+  for (size_t i = 0; i < n; ++i) {
+    const uint32_t c = in[i];
+    bytes += (c >= 0x80) + (c >= 0x800) + (c >= 0x10000);
+    surrogate |= c - 0xD800u < 0x800u;
+  }
+  if (surrogate) {
+    // Let Python raise its UnicodeEncodeError, naming the position.
+    py::object failed = py::reinterpret_steal<py::object>(PyUnicode_AsUTF8String(owner));
+    throw py::error_already_set();
+  }
+  const size_t start = out->size();
+  out->resize(start + bytes + 1);  // slack for the two-byte store
+  unsigned char* p = reinterpret_cast<unsigned char*>(out->data() + start);
+  for (size_t i = 0; i < n; ++i) {
+    const uint32_t c = in[i];
+    if (c < 0x800) {
+      const bool two = c >= 0x80;
+      p[0] = static_cast<unsigned char>(two ? 0xC0 | (c >> 6) : c);
+      p[1] = static_cast<unsigned char>(0x80 | (c & 0x3F));
+      p += 1 + two;
+    } else if (c < 0x10000) {
+      p[0] = static_cast<unsigned char>(0xE0 | (c >> 12));
+      p[1] = static_cast<unsigned char>(0x80 | ((c >> 6) & 0x3F));
+      p[2] = static_cast<unsigned char>(0x80 | (c & 0x3F));
+      p += 3;
+    } else {
+      p[0] = static_cast<unsigned char>(0xF0 | (c >> 18));
+      p[1] = static_cast<unsigned char>(0x80 | ((c >> 12) & 0x3F));
+      p[2] = static_cast<unsigned char>(0x80 | ((c >> 6) & 0x3F));
+      p[3] = static_cast<unsigned char>(0x80 | (c & 0x3F));
+      p += 4;
+    }
+  }
+  out->resize(start + bytes);
+}
+
+void AppendUtf8(const py::handle& text, const char* what, size_t position, std::string* out) {
+  PyObject* s = text.ptr();
+  if (!PyUnicode_Check(s)) NotStr(text, what, position);
+  const size_t n = static_cast<size_t>(PyUnicode_GET_LENGTH(s));
+  if (PyUnicode_IS_ASCII(s)) {
+    out->append(static_cast<const char*>(PyUnicode_DATA(s)), n);
+    return;
+  }
+  switch (PyUnicode_KIND(s)) {
+    case PyUnicode_1BYTE_KIND:
+      return EncodeUtf8(PyUnicode_1BYTE_DATA(s), n, s, out);
+    case PyUnicode_2BYTE_KIND:
+      return EncodeUtf8(PyUnicode_2BYTE_DATA(s), n, s, out);
+    default:
+      return EncodeUtf8(PyUnicode_4BYTE_DATA(s), n, s, out);
+  }
+}
+
+std::string Utf8(const py::handle& text, const char* what, size_t position = kNoPosition) {
+  std::string out;
+  AppendUtf8(text, what, position, &out);
+  return out;
+}
+
+// UTF-8 views of many Python strs: ASCII ones point into the str (kept
+// alive by `owners`), the others into `arena`, so that the GIL can be
+// released while C++ reads them.
 struct TextViews {
   std::vector<py::object> owners;
+  std::string arena;
   std::vector<absl::string_view> views;
 };
 
-// The UTF-8 of a str; a TypeError names it as "[document N: ]WHAT" (the
-// message is only built on failure: this runs once per document).
-constexpr size_t kNoPosition = ~size_t{0};
-absl::string_view Utf8(const py::handle& text, const char* what, size_t position = kNoPosition) {
-  if (!PyUnicode_Check(text.ptr())) {
-    throw py::type_error(absl::StrCat(
-        position == kNoPosition ? "" : absl::StrCat("document ", position, ": "), what,
-        " must be str, not ", Py_TYPE(text.ptr())->tp_name));
-  }
-  Py_ssize_t size = 0;
-  const char* data = PyUnicode_AsUTF8AndSize(text.ptr(), &size);
-  if (data == nullptr) throw py::error_already_set();  // lone surrogates
-  return absl::string_view(data, static_cast<size_t>(size));
-}
-
 TextViews ViewsOf(const py::iterable& texts) {
   TextViews t;
+  // (offset into the arena, size), or (~0, index into owners) for ASCII.
+  std::vector<std::pair<size_t, size_t>> spans;
   for (py::handle item : texts) {
-    t.owners.push_back(py::reinterpret_borrow<py::object>(item));
-    t.views.push_back(Utf8(item, "each text"));
+    PyObject* s = item.ptr();
+    if (PyUnicode_Check(s) && PyUnicode_IS_ASCII(s)) {
+      spans.emplace_back(~size_t{0}, t.owners.size());
+      t.owners.push_back(py::reinterpret_borrow<py::object>(item));
+    } else {
+      const size_t start = t.arena.size();
+      AppendUtf8(item, "each text", kNoPosition, &t.arena);
+      spans.emplace_back(start, t.arena.size() - start);
+    }
+  }
+  t.views.reserve(spans.size());
+  for (const auto& [start, size] : spans) {
+    if (start == ~size_t{0}) {
+      PyObject* s = t.owners[size].ptr();
+      t.views.emplace_back(static_cast<const char*>(PyUnicode_DATA(s)),
+                           static_cast<size_t>(PyUnicode_GET_LENGTH(s)));
+    } else {
+      t.views.emplace_back(t.arena.data() + start, size);
+    }
   }
   return t;
 }
@@ -123,7 +210,7 @@ py::object Normalize(const py::str& text, const std::string& form, const std::st
   o.keep_paragraphs = keep_paragraphs;
   o.on_invalid = Check(ParseInvalidUtf8Policy(on_invalid));
   o.offset_map = offsets;
-  const absl::string_view input = Utf8(text, "text");
+  const std::string input = Utf8(text, "text");
   NormalizedText out;
   absl::Status status;
   {
@@ -144,17 +231,63 @@ py::object Normalize(const py::str& text, const std::string& form, const std::st
 class Sketcher {
  public:
   Sketcher(const std::string& shingle, uint32_t num_perm, const std::string& minhash,
-           bool keep_spaces, int threads)
-      : params_(MakeSketchParams(shingle, num_perm, minhash, keep_spaces)), threads_(threads) {
-    if (threads < 0) throw py::value_error("threads must be >= 0");
+           bool keep_spaces, bool shingle_sets, bool simhash, int threads)
+      : params_(MakeSketchParams(shingle, num_perm, minhash, keep_spaces)) {
+    features_.shingle_sets = shingle_sets;
+    features_.simhash = simhash;
+    SetThreads(threads);
+  }
+  Sketcher(const SketchParams& params, const SketchBatchOptions& features, int threads)
+      : params_(params), features_(features) {
+    SetThreads(threads);
   }
 
   // An (n, num_perm) uint32 matrix; a text with no word gets a row of
   // 0xFFFFFFFF (as datasketch's empty MinHash).
   py::array_t<uint32_t> Sketch(const py::iterable& texts) const {
+    SketchBatchOptions minhash_only;
+    minhash_only.threads = features_.threads;
+    SketchBatch b = Run(texts, minhash_only);
+    py::array_t<uint32_t> out({b.size(), static_cast<size_t>(params_.num_perm)});
+    std::copy(b.minhash.begin(), b.minhash.end(), out.mutable_data());
+    return out;
+  }
+
+  // The texts' sketches as versioned, checksummed bytes for
+  // Deduper.add_sketched (in this or another process).
+  py::bytes Encode(const py::iterable& texts) const {
+    SketchBatch b = Run(texts, features_);
+    std::string bytes;
+    {
+      py::gil_scoped_release release;
+      bytes = b.Encode();
+    }
+    return py::bytes(bytes);
+  }
+
+  std::string params() const { return params_.ToString(); }
+  uint32_t num_perm() const { return params_.num_perm; }
+  py::tuple GetState() const {
+    return py::make_tuple(params_.ToString(), features_.shingle_sets, features_.simhash,
+                          features_.threads);
+  }
+  static Sketcher SetState(const py::tuple& state) {
+    if (state.size() != 4) throw py::value_error("Sketcher: bad pickled state");
+    const SketchParams params = Check(SketchParams::Parse(state[0].cast<std::string>()));
+    SketchBatchOptions features;
+    features.shingle_sets = state[1].cast<bool>();
+    features.simhash = state[2].cast<bool>();
+    return Sketcher(params, features, state[3].cast<int>());
+  }
+
+ private:
+  void SetThreads(int threads) {
+    if (threads < 0) throw py::value_error("threads must be >= 0");
+    features_.threads = threads;
+  }
+
+  SketchBatch Run(const py::iterable& texts, const SketchBatchOptions& o) const {
     TextViews t = ViewsOf(texts);
-    SketchBatchOptions o;
-    o.threads = threads_;
     absl::StatusOr<SketchBatch> batch;
     {
       py::gil_scoped_release release;
@@ -166,17 +299,11 @@ class Sketcher {
         Raise(absl::InvalidArgumentError(absl::StrCat("text ", i, ": ", b.reject_detail[i])));
       }
     }
-    py::array_t<uint32_t> out({b.size(), static_cast<size_t>(params_.num_perm)});
-    std::copy(b.minhash.begin(), b.minhash.end(), out.mutable_data());
-    return out;
+    return b;
   }
 
-  std::string params() const { return params_.ToString(); }
-  uint32_t num_perm() const { return params_.num_perm; }
-
- private:
   SketchParams params_;
-  int threads_;
+  SketchBatchOptions features_;
 };
 
 // ---- dedup -----------------------------------------------------------------------
@@ -188,109 +315,250 @@ struct DedupArgs {
   size_t batch_size = 10000;
 };
 
-// Streams `docs` into a Deduper in batches: each batch's texts are copied
-// with the GIL held, then sketched without it while Python produces more.
-py::dict RunDedup(const py::iterable& docs, const DedupArgs& args) {
-  std::unique_ptr<Deduper> deduper = Check(Deduper::Create(args.options));
-  const bool want_keep = args.options.keep.kind == KeepPolicy::Kind::kEarliest;
-  const py::str id_key(args.id_field), text_key(args.text_field), keep_key(args.options.keep.field);
-  std::vector<std::string> ids, texts, keep_values;
-  size_t position = 0;
-  auto flush = [&] {
-    absl::Status s;
+// dubare.Deduper: the streaming engine. add() copies each batch of texts
+// with the GIL held and queues it; the engine's workers sketch it while
+// Python produces the next.
+class PyDeduper {
+ public:
+  explicit PyDeduper(DedupArgs args)
+      : args_(std::move(args)), deduper_(Check(Deduper::Create(args_.options))) {}
+
+  void Add(const py::iterable& docs) {
+    Live();
+    const bool want_keep = WantKeep();
+    const py::str id_key(args_.id_field), text_key(args_.text_field),
+        keep_key(args_.options.keep.field);
+    std::vector<std::string> ids, texts, keep_values;
+    auto flush = [&] {
+      absl::Status s;
+      {
+        py::gil_scoped_release release;
+        s = deduper_->Add(std::move(ids), std::move(texts), std::move(keep_values));
+      }
+      ids.clear();
+      texts.clear();
+      keep_values.clear();
+      Check(s);
+    };
+    for (py::handle item : docs) {
+      const size_t position = position_;
+      if (PyUnicode_Check(item.ptr())) {
+        ids.push_back(std::to_string(position));
+        texts.emplace_back(Utf8(item, "the text", position));
+        if (want_keep) keep_values.emplace_back();
+      } else if (PyDict_Check(item.ptr())) {
+        py::dict d = py::reinterpret_borrow<py::dict>(item);
+        if (!d.contains(text_key)) {
+          throw py::value_error(
+              absl::StrCat("document ", position, ": no '", args_.text_field, "' field"));
+        }
+        texts.emplace_back(Utf8(d[text_key], args_.text_field.c_str(), position));
+        if (d.contains(id_key) && !d[id_key].is_none()) {
+          ids.push_back(py::str(d[id_key]));
+        } else {
+          ids.push_back(std::to_string(position));
+        }
+        if (want_keep) {
+          keep_values.push_back(d.contains(keep_key) && !d[keep_key].is_none()
+                                    ? std::string(py::str(d[keep_key]))
+                                    : std::string());
+        }
+      } else if (PyTuple_Check(item.ptr()) && py::len(item) == 2) {
+        py::tuple t = py::reinterpret_borrow<py::tuple>(item);
+        ids.push_back(py::str(t[0]));
+        texts.emplace_back(Utf8(t[1], "the text", position));
+        if (want_keep) keep_values.emplace_back();
+      } else {
+        throw py::type_error(absl::StrCat("document ", position,
+                                          ": expected a dict, an (id, text) tuple or a str, not ",
+                                          Py_TYPE(item.ptr())->tp_name));
+      }
+      ++position_;
+      if (texts.size() >= args_.batch_size) flush();
+    }
+    flush();
+  }
+
+  // Signatures made by a Sketcher elsewhere (another process, a Dask
+  // worker), as the bytes of Sketcher.encode().
+  void AddSketched(const py::bytes& batch, const py::iterable& ids,
+                   const std::optional<py::iterable>& keep_values) {
+    Live();
+    char* data = nullptr;
+    Py_ssize_t size = 0;
+    if (PyBytes_AsStringAndSize(batch.ptr(), &data, &size) != 0) throw py::error_already_set();
+    absl::StatusOr<SketchBatch> decoded =
+        SketchBatch::Decode(absl::string_view(data, static_cast<size_t>(size)));
+    if (!decoded.ok()) {
+      Raise(absl::Status(decoded.status().code(),
+                         decoded.status().message()));
+    }
+    std::vector<std::string> id_list, keep_list;
+    for (py::handle id : ids) id_list.push_back(py::str(id));
+    if (keep_values) {
+      for (py::handle v : *keep_values) {
+        keep_list.push_back(v.is_none() ? std::string() : std::string(py::str(v)));
+      }
+    }
+    const size_t n = id_list.size();
+    Check(deduper_->AddSketched(*std::move(decoded), std::move(id_list), std::move(keep_list)));
+    position_ += n;
+  }
+
+  // A Sketcher that makes what add_sketched() needs for these options.
+  Sketcher MakeSketcher(int threads) const {
+    return Sketcher(args_.options.sketch, args_.options.SketchOptions(), threads);
+  }
+
+  size_t size() const { return deduper_ ? deduper_->size() : finished_size_; }
+
+  py::dict Finish() {
+    Live();
+    absl::StatusOr<DedupResult> finished;
     {
       py::gil_scoped_release release;
-      s = deduper->Add(std::move(ids), std::move(texts), std::move(keep_values));
+      finished = deduper_->Finish();
     }
-    ids.clear();
-    texts.clear();
-    keep_values.clear();
-    Check(s);
-  };
-  for (py::handle item : docs) {
-    if (PyUnicode_Check(item.ptr())) {
-      ids.push_back(std::to_string(position));
-      texts.emplace_back(Utf8(item, "the text", position));
-      if (want_keep) keep_values.emplace_back();
-    } else if (PyDict_Check(item.ptr())) {
-      py::dict d = py::reinterpret_borrow<py::dict>(item);
-      if (!d.contains(text_key)) {
-        throw py::value_error(
-            absl::StrCat("document ", position, ": no '", args.text_field, "' field"));
-      }
-      texts.emplace_back(Utf8(d[text_key], args.text_field.c_str(), position));
-      if (d.contains(id_key) && !d[id_key].is_none()) {
-        ids.push_back(py::str(d[id_key]));
-      } else {
-        ids.push_back(std::to_string(position));
-      }
-      if (want_keep) {
-        keep_values.push_back(d.contains(keep_key) && !d[keep_key].is_none()
-                                  ? std::string(py::str(d[keep_key]))
-                                  : std::string());
-      }
-    } else if (PyTuple_Check(item.ptr()) && py::len(item) == 2) {
-      py::tuple t = py::reinterpret_borrow<py::tuple>(item);
-      ids.push_back(py::str(t[0]));
-      texts.emplace_back(Utf8(t[1], "the text", position));
-      if (want_keep) keep_values.emplace_back();
-    } else {
-      throw py::type_error(absl::StrCat("document ", position,
-                                        ": expected a dict, an (id, text) tuple or a str, not ",
-                                        Py_TYPE(item.ptr())->tp_name));
-    }
-    ++position;
-    if (texts.size() >= args.batch_size) flush();
+    DedupResult r = Check(std::move(finished));
+    py::dict result = ToPython(r);
+    finished_size_ = deduper_->size();
+    deduper_.reset();
+    return result;
   }
-  flush();
-  absl::StatusOr<DedupResult> finished;
+
+ private:
+  void Live() const {
+    if (!deduper_) throw py::value_error("this Deduper has finished; make a new one");
+  }
+  bool WantKeep() const { return args_.options.keep.kind == KeepPolicy::Kind::kEarliest; }
+
+  py::dict ToPython(const DedupResult& r) const {
+    auto id_of = [&](uint32_t doc) { return py::str(deduper_->id(doc)); };
+    py::list clusters;
+    for (const Cluster& c : r.clusters) {
+      py::list members;
+      for (const ClusterMember& m : c.members) {
+        members.append(py::make_tuple(id_of(m.doc), m.score));
+      }
+      py::dict cluster;
+      cluster["representative"] = id_of(c.representative);
+      cluster["members"] = members;
+      clusters.append(cluster);
+    }
+    py::list pairs;
+    for (const ScoredPair& p : r.pairs) {
+      pairs.append(py::make_tuple(id_of(p.a), id_of(p.b), p.score));
+    }
+    py::list kept;
+    py::dict duplicates;
+    for (size_t d = 0; d < r.fate.size(); ++d) {
+      if (r.fate[d] == DocumentFate::kKept) kept.append(id_of(d));
+      if (r.fate[d] == DocumentFate::kDuplicate) {
+        duplicates[id_of(d)] = id_of(r.clusters[r.cluster_of[d]].representative);
+      }
+    }
+    py::list rejected;
+    for (const DedupRejection& x : r.rejected) {
+      rejected.append(py::make_tuple(id_of(x.doc), x.reason, x.detail));
+    }
+    py::dict stats;
+    stats["documents"] = r.stats.documents;
+    stats["rejected"] = r.stats.rejected;
+    stats["kept"] = r.stats.kept;
+    stats["duplicates"] = r.stats.duplicates;
+    stats["clusters"] = r.stats.clusters;
+    stats["candidate_pairs"] = r.stats.candidate_pairs;
+    stats["verified_pairs"] = r.stats.verified_pairs;
+    stats["bands"] = r.stats.bands;
+    stats["rows"] = r.stats.rows;
+    stats["threads"] = r.stats.threads;
+    py::dict result;
+    result["clusters"] = clusters;
+    result["pairs"] = pairs;
+    result["kept"] = kept;
+    result["duplicates"] = duplicates;
+    result["rejected"] = rejected;
+    result["stats"] = stats;
+    return result;
+  }
+
+  DedupArgs args_;
+  std::unique_ptr<Deduper> deduper_;
+  size_t position_ = 0;
+  size_t finished_size_ = 0;
+};
+
+// ---- passages ---------------------------------------------------------------------
+
+// Code point offsets of UTF-8 byte offsets in one text, for Python slicing.
+class CharOffsets {
+ public:
+  explicit CharOffsets(absl::string_view text) : text_(text) {}
+  size_t operator()(size_t byte) {
+    if (prefix_.empty()) {
+      prefix_.resize(text_.size() + 1);
+      uint32_t chars = 0;
+      for (size_t i = 0; i < text_.size(); ++i) {
+        prefix_[i] = chars;
+        chars += (static_cast<unsigned char>(text_[i]) & 0xC0) != 0x80;
+      }
+      prefix_[text_.size()] = chars;
+    }
+    return prefix_[byte];
+  }
+
+ private:
+  absl::string_view text_;
+  std::vector<uint32_t> prefix_;
+};
+
+py::dict Passages(const py::iterable& texts, const PassageOptions& options) {
+  Check(options.Validate());
+  TextViews t = ViewsOf(texts);
+  absl::StatusOr<PassageResult> found;
   {
     py::gil_scoped_release release;
-    finished = deduper->Finish();
+    found = FindPassages(t.views, options);
   }
-  DedupResult r = Check(std::move(finished));
-  auto id_of = [&](uint32_t doc) { return py::str(deduper->id(doc)); };
-
-  py::list clusters;
-  for (const Cluster& c : r.clusters) {
-    py::list members;
-    for (const ClusterMember& m : c.members) members.append(py::make_tuple(id_of(m.doc), m.score));
-    py::dict cluster;
-    cluster["representative"] = id_of(c.representative);
-    cluster["members"] = members;
-    clusters.append(cluster);
+  PassageResult r = Check(std::move(found));
+  std::vector<std::unique_ptr<CharOffsets>> offsets(t.views.size());
+  auto span = [&](const PassageSpan& s) {
+    auto& o = offsets[s.doc];
+    if (!o) o = std::make_unique<CharOffsets>(t.views[s.doc]);
+    const size_t begin = (*o)(s.bytes.begin), end = (*o)(s.bytes.end);
+    py::dict d;
+    d["doc"] = s.doc;
+    d["start"] = begin;
+    d["end"] = end;
+    d["words"] = s.words;
+    d["text"] = py::str(t.views[s.doc].data() + s.bytes.begin, s.bytes.end - s.bytes.begin);
+    return d;
+  };
+  py::list matches;
+  for (const PassageMatch& m : r.matches) {
+    py::dict d;
+    d["a"] = span(m.a);
+    d["b"] = span(m.b);
+    d["similarity"] = m.similarity;
+    matches.append(d);
   }
-  py::list pairs;
-  for (const ScoredPair& p : r.pairs) pairs.append(py::make_tuple(id_of(p.a), id_of(p.b), p.score));
-  py::list kept;
-  py::dict duplicates;
-  for (size_t d = 0; d < r.fate.size(); ++d) {
-    if (r.fate[d] == DocumentFate::kKept) kept.append(id_of(d));
-    if (r.fate[d] == DocumentFate::kDuplicate) {
-      duplicates[id_of(d)] = id_of(r.clusters[r.cluster_of[d]].representative);
-    }
-  }
-  py::list rejected;
-  for (const DedupRejection& x : r.rejected) {
-    rejected.append(py::make_tuple(id_of(x.doc), x.reason, x.detail));
+  py::list boilerplate;
+  for (const Boilerplate& b : r.boilerplate) {
+    py::dict d;
+    d["example"] = span(b.example);
+    d["documents"] = b.documents;
+    d["occurrences"] = b.occurrences;
+    boilerplate.append(d);
   }
   py::dict stats;
   stats["documents"] = r.stats.documents;
-  stats["rejected"] = r.stats.rejected;
-  stats["kept"] = r.stats.kept;
-  stats["duplicates"] = r.stats.duplicates;
-  stats["clusters"] = r.stats.clusters;
-  stats["candidate_pairs"] = r.stats.candidate_pairs;
-  stats["verified_pairs"] = r.stats.verified_pairs;
-  stats["bands"] = r.stats.bands;
-  stats["rows"] = r.stats.rows;
-  stats["threads"] = r.stats.threads;
+  stats["words"] = r.stats.words;
+  stats["anchor_pairs"] = r.stats.anchor_pairs;
+  stats["doc_pairs"] = r.stats.doc_pairs;
+  stats["chains"] = r.stats.chains;
   py::dict result;
-  result["clusters"] = clusters;
-  result["pairs"] = pairs;
-  result["kept"] = kept;
-  result["duplicates"] = duplicates;
-  result["rejected"] = rejected;
+  result["matches"] = matches;
+  result["boilerplate"] = boilerplate;
   result["stats"] = stats;
   return result;
 }
@@ -364,14 +632,14 @@ class PyIndex {
       IndexDocument d;
       if (PyTuple_Check(item.ptr()) && py::len(item) == 2) {
         d.id = py::str(item[py::int_(0)]);
-        d.text = std::string(Utf8(item[py::int_(1)], "the text", position));
+        d.text = Utf8(item[py::int_(1)], "the text", position);
       } else if (PyDict_Check(item.ptr())) {
         py::dict m = py::reinterpret_borrow<py::dict>(item);
         if (!m.contains("id") || !m.contains("text")) {
           throw py::value_error(absl::StrCat("document ", position, ": needs 'id' and 'text'"));
         }
         d.id = py::str(m["id"]);
-        d.text = std::string(Utf8(m["text"], "the text", position));
+        d.text = Utf8(m["text"], "the text", position);
       } else {
         throw py::type_error(absl::StrCat("document ", position,
                                           ": expected a dict or an (id, text) tuple"));
@@ -622,47 +890,75 @@ PYBIND11_MODULE(_dubare, m) {
         "uint32 arrays mapping each output byte to its input bytes [begin, end).");
 
   py::class_<Sketcher>(m, "Sketcher")
-      .def(py::init<const std::string&, uint32_t, const std::string&, bool, int>(), py::kw_only(),
-           py::arg("shingle") = "word:2", py::arg("num_perm") = 128,
-           py::arg("minhash") = "classic", py::arg("keep_spaces") = true, py::arg("threads") = 0)
+      .def(py::init<const std::string&, uint32_t, const std::string&, bool, bool, bool, int>(),
+           py::kw_only(), py::arg("shingle") = "word:2", py::arg("num_perm") = 128,
+           py::arg("minhash") = "classic", py::arg("keep_spaces") = true,
+           py::arg("shingle_sets") = false, py::arg("simhash") = false, py::arg("threads") = 0)
       .def("sketch", &Sketcher::Sketch, py::arg("texts"),
            "MinHash signatures of texts as an (n, num_perm) uint32 array (GIL released).")
+      .def("encode", &Sketcher::Encode, py::arg("texts"),
+           "The texts' sketches as bytes for Deduper.add_sketched (GIL released).")
       .def_property_readonly("params", &Sketcher::params)
-      .def_property_readonly("num_perm", &Sketcher::num_perm);
+      .def_property_readonly("num_perm", &Sketcher::num_perm)
+      .def(py::pickle([](const Sketcher& s) { return s.GetState(); },
+                      [](const py::tuple& state) { return Sketcher::SetState(state); }));
+
+  py::class_<PyDeduper>(m, "_Deduper")
+      .def(py::init([](double threshold, const std::string& method, const std::string& shingle,
+                       uint32_t num_perm, const std::string& minhash, bool keep_spaces,
+                       uint32_t bands, uint32_t rows, int hamming, const std::string& verify,
+                       double containment_ratio, const std::string& keep, uint32_t max_bucket,
+                       int threads, const std::string& id_field, const std::string& text_field,
+                       size_t batch_size) {
+             DedupArgs a;
+             a.options.sketch = MakeSketchParams(shingle, num_perm, minhash, keep_spaces);
+             a.options.threshold = threshold;
+             a.options.method = Check(ParseDedupMethod(method));
+             a.options.bands = bands;
+             a.options.rows = rows;
+             a.options.hamming = hamming;
+             a.options.verify = Check(ParseVerifyMode(verify));
+             a.options.containment_ratio = containment_ratio;
+             a.options.keep = Check(KeepPolicy::Parse(keep));
+             a.options.max_bucket_size = max_bucket;
+             a.options.threads = threads;
+             a.id_field = id_field;
+             a.text_field = text_field;
+             if (batch_size == 0) throw py::value_error("batch_size must be >= 1");
+             a.batch_size = batch_size;
+             Check(a.options.Validate());
+             return std::make_unique<PyDeduper>(std::move(a));
+           }),
+           py::kw_only(), py::arg("threshold"), py::arg("method"), py::arg("shingle"),
+           py::arg("num_perm"), py::arg("minhash"), py::arg("keep_spaces"), py::arg("bands"),
+           py::arg("rows"), py::arg("hamming"), py::arg("verify"), py::arg("containment_ratio"),
+           py::arg("keep"), py::arg("max_bucket"), py::arg("threads"), py::arg("id_field"),
+           py::arg("text_field"), py::arg("batch_size"))
+      .def("add", &PyDeduper::Add, py::arg("docs"))
+      .def("add_sketched", &PyDeduper::AddSketched, py::arg("batch"), py::arg("ids"),
+           py::arg("keep_values") = py::none())
+      .def("sketcher", &PyDeduper::MakeSketcher, py::arg("threads") = 0)
+      .def("finish", &PyDeduper::Finish)
+      .def("__len__", &PyDeduper::size);
 
   m.def(
-      "_dedup",
-      [](const py::iterable& docs, double threshold, const std::string& method,
-         const std::string& shingle, uint32_t num_perm, const std::string& minhash,
-         bool keep_spaces, uint32_t bands, uint32_t rows, int hamming, const std::string& verify,
-         double containment_ratio, const std::string& keep, uint32_t max_bucket, int threads,
-         const std::string& id_field, const std::string& text_field, size_t batch_size) {
-        DedupArgs a;
-        a.options.sketch = MakeSketchParams(shingle, num_perm, minhash, keep_spaces);
-        a.options.threshold = threshold;
-        a.options.method = Check(ParseDedupMethod(method));
-        a.options.bands = bands;
-        a.options.rows = rows;
-        a.options.hamming = hamming;
-        a.options.verify = Check(ParseVerifyMode(verify));
-        a.options.containment_ratio = containment_ratio;
-        a.options.keep = Check(KeepPolicy::Parse(keep));
-        a.options.max_bucket_size = max_bucket;
-        a.options.threads = threads;
-        a.id_field = id_field;
-        a.text_field = text_field;
-        if (batch_size == 0) throw py::value_error("batch_size must be >= 1");
-        a.batch_size = batch_size;
-        Check(a.options.Validate());
-        return RunDedup(docs, a);
+      "_passages",
+      [](const py::iterable& texts, int min_words, double min_similarity,
+         int boilerplate_docs, int anchor_chars, int winnow_window, int band_words,
+         int threads) {
+        PassageOptions o;
+        o.min_words = min_words;
+        o.min_similarity = min_similarity;
+        o.boilerplate_min_docs = boilerplate_docs;
+        o.anchor_chars = anchor_chars;
+        o.winnow_window = winnow_window;
+        o.band_words = band_words;
+        o.threads = threads;
+        return Passages(texts, o);
       },
-      py::arg("docs"), py::kw_only(), py::arg("threshold") = kDefaultJaccardThreshold,
-      py::arg("method") = "minhash", py::arg("shingle") = "word:2", py::arg("num_perm") = 128,
-      py::arg("minhash") = "classic", py::arg("keep_spaces") = true, py::arg("bands") = 0,
-      py::arg("rows") = 0, py::arg("hamming") = kDefaultSimHashMaxDistance,
-      py::arg("verify") = "estimate", py::arg("containment_ratio") = 0.25,
-      py::arg("keep") = "first", py::arg("max_bucket") = 512, py::arg("threads") = 0,
-      py::arg("id_field") = "id", py::arg("text_field") = "text", py::arg("batch_size") = 10000);
+      py::arg("texts"), py::kw_only(), py::arg("min_words"), py::arg("min_similarity"),
+      py::arg("boilerplate_docs"), py::arg("anchor_chars"), py::arg("winnow_window"),
+      py::arg("band_words"), py::arg("threads"));
 
   m.def("_ds_permutations", &DatasketchPermutations, py::arg("seed"), py::arg("num_perm"));
   m.def("_ds_update_sha1", &DatasketchUpdateSha1, py::arg("hashvalues"), py::arg("permutations"),

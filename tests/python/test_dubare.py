@@ -7,7 +7,9 @@ the CLI and DUBARE_SOURCE_DIR the repository.
 import base64
 import json
 import os
+import pickle
 import subprocess
+import sys
 import threading
 import time
 
@@ -156,6 +158,106 @@ def test_dedup_bad_input():
     r = dubare.dedup([("a", "؟؟ !!"), ("b", "یەک دوو سێ")])
     assert r.rejected == [("a", "no_words", "no word remains after normalization")]
     assert r.kept == ["b"]
+
+
+def test_deduper_streams_and_groups_sketches_made_elsewhere():
+    docs = news()
+    whole = dubare.dedup(docs, threads=2)
+    streamed = dubare.Deduper(threads=2)
+    for i in range(0, len(docs), 33):
+        streamed.add(docs[i:i + 33])
+    assert len(streamed) == len(docs)
+    assert streamed.finish() == whole
+    # Sketched by a pickled Sketcher (as a Dask worker would), grouped here.
+    deduper = dubare.Deduper(threads=2, verify="exact")
+    sketcher = pickle.loads(pickle.dumps(deduper.sketcher(threads=1)))
+    for i in range(0, len(docs), 40):
+        part = docs[i:i + 40]
+        deduper.add_sketched(sketcher.encode([d["text"] for d in part]), [d["id"] for d in part])
+    assert deduper.finish() == dubare.dedup(docs, threads=2, verify="exact")
+    with pytest.raises(ValueError, match="finished"):
+        deduper.add(docs)
+
+
+def test_dask_example_equals_dedup(tmp_path):
+    pytest.importorskip("dask.bag", reason="Debian's python3-dask is not installed")
+    docs = news()
+    for k in range(3):  # three files, so three partitions sketched apart
+        with open(tmp_path / f"part{k}.jsonl", "w", encoding="utf-8") as f:
+            for d in docs[k * 50:(k + 1) * 50]:
+                f.write(json.dumps(d, ensure_ascii=False) + "\n")
+    env = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(dubare.__file__)))
+    run = subprocess.run([sys.executable, os.path.join(SOURCE, "examples", "dask_dedup.py"),
+                          str(tmp_path / "part*.jsonl")],
+                         check=True, capture_output=True, text=True, env=env)
+    assert run.stdout.split() == dubare.dedup(docs).kept
+
+
+def test_add_sketched_refuses_other_parameters_and_damaged_bytes():
+    texts = [d["text"] for d in news()[:5]]
+    ids = [d["id"] for d in news()[:5]]
+    blob = dubare.Sketcher(shingle="word:3").encode(texts)
+    with pytest.raises(dubare.Error, match="shingle differs"):
+        dubare.Deduper().add_sketched(blob, ids)
+    blob = dubare.Sketcher().encode(texts)
+    with pytest.raises(dubare.Error, match="shingle sets"):
+        dubare.Deduper(verify="exact").add_sketched(blob, ids)
+    damaged = blob[:40] + bytes([blob[40] ^ 1]) + blob[41:]
+    with pytest.raises(dubare.Error, match="byte offset"):
+        dubare.Deduper().add_sketched(damaged, ids)
+    with pytest.raises(ValueError, match="5 sketches but 4 ids"):
+        dubare.Deduper().add_sketched(blob, ids[:4])
+
+
+def test_texts_are_not_given_a_cached_utf8_copy():
+    # PyUnicode_AsUTF8 would keep a UTF-8 copy inside each str for as long
+    # as the caller holds it: twice the memory for a Kurdish corpus.
+    texts = [f"ئەمە دەقی ژمارە {i} ە و هیچی تر نییە" * 20 for i in range(50)]
+    sizes = [sys.getsizeof(t) for t in texts]
+    dubare.dedup(texts)
+    dubare.Sketcher().sketch(texts)
+    dubare.passages(texts)
+    assert [sys.getsizeof(t) for t in texts] == sizes
+    with pytest.raises(UnicodeEncodeError):
+        dubare.dedup(["یەک دوو \ud800"])
+
+
+# ---- passages --------------------------------------------------------------------
+
+def test_passages_spans_slice_the_python_strings():
+    texts = [d["text"] for d in news()[:40]]
+    found = dubare.passages(texts, threads=2)
+    assert found["matches"], "the news fixture has repeated passages"
+    for m in found["matches"]:
+        for side in ("a", "b"):
+            span = m[side]
+            assert texts[span["doc"]][span["start"]:span["end"]] == span["text"]
+            assert span["words"] >= 12
+        assert (m["a"]["doc"], m["a"]["start"]) <= (m["b"]["doc"], m["b"]["start"])
+        assert 0.5 <= m["similarity"] <= 1
+    strict = dubare.passages(texts, min_words=40, threads=2)
+    assert len(strict["matches"]) < len(found["matches"])
+    with pytest.raises(ValueError, match="min_words"):
+        dubare.passages(texts, min_words=0)
+
+
+def test_passages_equal_the_cli(tmp_path):
+    docs = news()[:40]
+    found = dubare.passages([d["text"] for d in docs], threads=2)
+    src = tmp_path / "in.jsonl"
+    with open(src, "w", encoding="utf-8") as f:
+        for d in docs:
+            f.write(json.dumps(d, ensure_ascii=False) + "\n")
+    out = subprocess.run([BIN, "passages", str(src), "--format", "json", "--threads", "2"],
+                         check=True, capture_output=True, text=True).stdout
+    cli = [r for r in map(json.loads, out.splitlines()) if r["type"] == "match"]
+
+    def side(s):
+        return (s["id"], s["cp_begin"], s["cp_end"], s["words"])
+    assert [(side(m["a"]), side(m["b"]), round(m["similarity"], 9)) for m in cli] == [
+        tuple((docs[m[k]["doc"]]["id"], m[k]["start"], m[k]["end"], m[k]["words"])
+              for k in ("a", "b")) + (round(m["similarity"], 9),)
+        for m in found["matches"]]
 
 
 # ---- Index -----------------------------------------------------------------------
