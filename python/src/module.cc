@@ -783,60 +783,95 @@ Kernel KernelOf(py::array_t<uint64_t>& hashvalues, const U64Array& permutations)
   return {permutations.data(), permutations.data() + k, hashvalues.mutable_data(), k};
 }
 
+// update_batch's buffers, kept from call to call: datasketch users call it
+// once per document, and fresh buffers cost a page fault per 4 KiB.
+struct Sha1Scratch {
+  std::vector<std::pair<const unsigned char*, size_t>> spans;
+  std::vector<PyObject*> refs;  // a reference to each item while the GIL is released
+  std::vector<uint64_t> hv;
+};
+
 // update_batch with sha1_hash32: every item is bytes-like.
 void DatasketchUpdateSha1(py::array_t<uint64_t> hashvalues, const U64Array& permutations,
                           const py::iterable& items) {
   const Kernel kernel = KernelOf(hashvalues, permutations);
-  // (pointer, size) of each item: bytes directly, other buffers through
-  // the buffer protocol (kept alive in `owners`).
-  std::vector<std::pair<const unsigned char*, size_t>> spans;
+  thread_local Sha1Scratch scratch;
+  auto& [spans, refs, hv] = scratch;
+  spans.clear();
+  refs.clear();
+  // Items that are not bytes go through the buffer protocol.
   std::vector<py::buffer_info> buffers;
-  std::vector<py::object> owners;
-  if (PyList_Check(items.ptr()) || PyTuple_Check(items.ptr())) {
-    spans.reserve(py::len(items));
-    owners.reserve(py::len(items));
-  }
-  for (py::handle item : items) {
-    if (PyBytes_Check(item.ptr())) {
-      spans.emplace_back(reinterpret_cast<const unsigned char*>(PyBytes_AS_STRING(item.ptr())),
-                         static_cast<size_t>(PyBytes_GET_SIZE(item.ptr())));
-      owners.push_back(py::reinterpret_borrow<py::object>(item));
-      continue;
+  struct Release {
+    std::vector<PyObject*>& refs;
+    ~Release() {
+      for (PyObject* r : refs) Py_DECREF(r);
+      refs.clear();
     }
-    if (PyUnicode_Check(item.ptr())) throw py::type_error("Strings must be encoded before hashing");
-    py::object owner = py::reinterpret_borrow<py::object>(item);
-    buffers.push_back(py::buffer(owner).request());
+  } release_refs{refs};
+  auto add = [&](PyObject* item) {
+    Py_INCREF(item);
+    refs.push_back(item);
+    if (PyBytes_Check(item)) {
+      spans.emplace_back(reinterpret_cast<const unsigned char*>(PyBytes_AS_STRING(item)),
+                         static_cast<size_t>(PyBytes_GET_SIZE(item)));
+      return;
+    }
+    if (PyUnicode_Check(item)) throw py::type_error("Strings must be encoded before hashing");
+    buffers.push_back(py::reinterpret_borrow<py::buffer>(item).request());
     spans.emplace_back(static_cast<const unsigned char*>(buffers.back().ptr),
                        static_cast<size_t>(buffers.back().size * buffers.back().itemsize));
-    owners.push_back(std::move(owner));
+  };
+  if (PyList_Check(items.ptr()) || PyTuple_Check(items.ptr())) {
+    PyObject* seq = items.ptr();
+    const Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    PyObject** elements = PySequence_Fast_ITEMS(seq);
+    for (Py_ssize_t i = 0; i < n; ++i) add(elements[i]);
+  } else {
+    for (py::handle item : items) add(item.ptr());
   }
   if (spans.empty()) return;
-  py::gil_scoped_release release;
-  std::vector<uint64_t> hv(spans.size());
-  // The SHA1_* functions, not the one-shot SHA1() or EVP: OpenSSL 3 routes
-  // those through a provider fetch per call, 5-10x slower for short items.
-  auto hash_range = [&](size_t begin, size_t end) {
-    SHA_CTX ctx;
-    unsigned char digest[SHA_DIGEST_LENGTH];
-    for (size_t i = begin; i < end; ++i) {
-      SHA1_Init(&ctx);
-      SHA1_Update(&ctx, spans[i].first, spans[i].second);
-      SHA1_Final(digest, &ctx);
-      hv[i] = uint64_t{digest[0]} | uint64_t{digest[1]} << 8 | uint64_t{digest[2]} << 16 |
-              uint64_t{digest[3]} << 24;
-    }
-  };
-  // Large batches are hashed on every core (the items are independent).
   const size_t n = spans.size();
-  const size_t workers = std::min<size_t>(std::max(1u, std::thread::hardware_concurrency()),
-                                          n / 16384 + 1);
-  std::vector<std::thread> pool;
-  for (size_t w = 1; w < workers; ++w) {
-    pool.emplace_back(hash_range, n * w / workers, n * (w + 1) / workers);
+  {
+    py::gil_scoped_release release;
+    hv.resize(n);
+    // The SHA1_* functions, not the one-shot SHA1() or EVP: OpenSSL 3 routes
+    // those through a provider fetch per call, 5-10x slower for short items.
+    auto hash_range = [&](size_t begin, size_t end) {
+      SHA_CTX ctx;
+      unsigned char digest[SHA_DIGEST_LENGTH];
+      for (size_t i = begin; i < end; ++i) {
+        SHA1_Init(&ctx);
+        SHA1_Update(&ctx, spans[i].first, spans[i].second);
+        SHA1_Final(digest, &ctx);
+        hv[i] = uint64_t{digest[0]} | uint64_t{digest[1]} << 8 | uint64_t{digest[2]} << 16 |
+                uint64_t{digest[3]} << 24;
+      }
+    };
+    // Large batches are hashed and folded on every core: each worker folds
+    // its items into its own minima, merged at the end.
+    const size_t workers = std::min<size_t>(std::max(1u, std::thread::hardware_concurrency()),
+                                            n / 16384 + 1);
+    std::vector<std::vector<uint64_t>> minima(workers);
+    auto work = [&](size_t w) {
+      const size_t begin = n * w / workers, end = n * (w + 1) / workers;
+      hash_range(begin, end);
+      uint64_t* values = kernel.values;
+      if (w > 0) {
+        minima[w].assign(kernel.values, kernel.values + kernel.k);
+        values = minima[w].data();
+      }
+      FoldMin(hv.data() + begin, end - begin, kernel.a, kernel.b, values, kernel.k);
+    };
+    std::vector<std::thread> pool;
+    for (size_t w = 1; w < workers; ++w) pool.emplace_back(work, w);
+    work(0);
+    for (std::thread& t : pool) t.join();
+    for (size_t w = 1; w < workers; ++w) {
+      for (size_t j = 0; j < kernel.k; ++j) {
+        kernel.values[j] = std::min(kernel.values[j], minima[w][j]);
+      }
+    }
   }
-  hash_range(0, n / workers);
-  for (std::thread& t : pool) t.join();
-  FoldMin(hv.data(), hv.size(), kernel.a, kernel.b, kernel.values, kernel.k);
 }
 
 // update_batch with any other hash function: its values, already computed.
