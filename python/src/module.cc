@@ -466,6 +466,7 @@ class PyDeduper {
     stats["rejected"] = r.stats.rejected;
     stats["kept"] = r.stats.kept;
     stats["duplicates"] = r.stats.duplicates;
+    stats["exact_duplicates"] = r.stats.exact_duplicates;
     stats["clusters"] = r.stats.clusters;
     stats["candidate_pairs"] = r.stats.candidate_pairs;
     stats["verified_pairs"] = r.stats.verified_pairs;

@@ -4,6 +4,7 @@
 // one by one, against the file job, across thread counts and batchings, and
 // sketches that travel (SketchBatch::Encode/Decode) between processes.
 
+#include <map>
 #include <set>
 #include <string>
 #include <utility>
@@ -11,10 +12,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_replace.h"
 #include "dubare/dedup.h"
 #include "dubare/file.h"
 #include "dubare/jobs.h"
 #include "dubare/json_writer.h"
+#include "dubare/normalize.h"
+#include "dubare/sketch.h"
 #include "gen/corpus_gen.h"
 #include "gtest/gtest.h"
 #include "scratch_dir.h"
@@ -173,10 +177,25 @@ TEST(DedupTest, StagesCalledOneByOneGiveTheWholeRun) {
     ASSERT_TRUE(batch.ok());
     absl::StatusOr<LshParams> lsh = options.ResolveLsh();
     ASSERT_TRUE(lsh.ok());
+    // Exact copies are collapsed to their first: only heads are banded.
+    const ExactGroups exact = GroupExactCopies(*batch, 2);
+    ASSERT_LT(exact.heads.size(), texts.size()) << "the corpus has exact copies";
+    std::vector<uint32_t> head_minhash;
+    for (uint32_t h : exact.heads) {
+      head_minhash.insert(head_minhash.end(), batch->signature(h).begin(),
+                          batch->signature(h).end());
+    }
     const std::vector<uint64_t> keys =
-        ComputeBandKeys(batch->minhash, options.sketch.num_perm, *lsh, 2);
-    const std::vector<CandidatePair> candidates = FindCandidates(keys, lsh->bands);
-    const std::vector<ScoredPair> pairs = VerifyCandidates(*batch, candidates, options);
+        ComputeBandKeys(head_minhash, options.sketch.num_perm, *lsh, 2);
+    std::vector<CandidatePair> candidates = FindCandidates(keys, lsh->bands);
+    for (CandidatePair& p : candidates) p = {exact.heads[p.a], exact.heads[p.b]};
+    std::vector<ScoredPair> pairs = VerifyCandidates(*batch, candidates, options);
+    for (uint32_t i = 0; i < texts.size(); ++i) {
+      if (exact.head_of[i] != i) pairs.push_back({exact.head_of[i], i, 1.0});
+    }
+    std::sort(pairs.begin(), pairs.end(), [](const ScoredPair& x, const ScoredPair& y) {
+      return std::pair(x.a, x.b) < std::pair(y.a, y.b);
+    });
     std::vector<KeepKey> keep;
     for (uint32_t i = 0; i < inputs.size(); ++i) {
       keep.push_back({i, batch->text_bytes[i], inputs[i].id, inputs[i].keep_value});
@@ -186,6 +205,46 @@ TEST(DedupTest, StagesCalledOneByOneGiveTheWholeRun) {
     EXPECT_EQ(clusters, whole.clusters);
     EXPECT_EQ(whole.stats.candidate_pairs, candidates.size());
   }
+}
+
+// GroupExactCopies against the obvious reference: equal match-key strings.
+TEST(DedupTest, ExactGroupsAreDocumentsWithEqualMatchKeys) {
+  const Corpus& c = Generated();
+  std::vector<absl::string_view> texts(c.texts.begin(), c.texts.end() - 2);
+  // Copies the generator did not make: respelled (old heh + ZWNJ, Arabic
+  // kaf) and re-spaced forms of the same texts share their match key.
+  std::vector<std::string> variants;
+  for (size_t i = 0; i < 40; ++i) {
+    std::string v = "  " + std::string(texts[i * 7]) + "\n";
+    absl::StrReplaceAll({{"ە", "ه\u200c"}, {"ک", "ك"}}, &v);
+    variants.push_back(std::move(v));
+  }
+  for (const std::string& v : variants) texts.push_back(v);
+  DedupOptions options;
+  absl::StatusOr<SketchBatch> batch = SketchTexts(texts, options.sketch, SketchBatchOptions());
+  ASSERT_TRUE(batch.ok());
+  for (int threads : {1, 2}) {
+    const ExactGroups exact = GroupExactCopies(*batch, threads);
+    NormalizeOptions n;
+    n.form = NormalForm::kMatchKey;
+    n.keep_spaces = options.sketch.match_key_keep_spaces;
+    Normalizer normalizer(n);
+    std::map<std::string, uint32_t> first;
+    std::vector<uint32_t> heads;
+    for (uint32_t i = 0; i < texts.size(); ++i) {
+      NormalizedText key;
+      ASSERT_TRUE(normalizer.Normalize(texts[i], &key).ok());
+      const auto [it, inserted] = first.emplace(key.text, i);
+      EXPECT_EQ(exact.head_of[i], it->second) << i;
+      if (inserted) heads.push_back(i);
+    }
+    EXPECT_EQ(exact.heads, heads);
+    EXPECT_LE(exact.heads.size(), texts.size() - variants.size());
+  }
+  // The keys travel with the batch.
+  absl::StatusOr<SketchBatch> back = SketchBatch::Decode(batch->Encode());
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->key_hash, batch->key_hash);
 }
 
 TEST(DedupTest, SketchesMadeElsewhereGroupLikeTexts) {

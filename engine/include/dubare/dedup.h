@@ -3,13 +3,15 @@
 // dedup.h: near-duplicate removal over documents held in memory: texts in,
 // clusters, verified pairs and the kept documents out.
 //
-// The engine runs five stages with plain data between them; each is also a
+// The engine runs six stages with plain data between them; each is also a
 // public function, so that a caller can run them one by one, or on different
 // machines (a SketchBatch serializes with its parameters):
 //
 //   sketch      texts -> SketchBatch (MinHash signatures, SimHash
 //               fingerprints, shingle sets when verification needs them;
 //               SketchTexts in sketch.h)
+//   exact       identical match keys -> one head per key; only heads go on,
+//               the copies join their head with score 1 (GroupExactCopies)
 //   band keys   signatures -> one 64-bit key per band (ComputeBandKeys, lsh.h)
 //   candidates  band keys -> candidate pairs (FindCandidates, lsh.h)
 //   verify      candidate pairs -> scored pairs at or above the threshold
@@ -162,6 +164,15 @@ struct Cluster {
 // estimates: SimHashSimilarity).
 double ScoreDocuments(const SketchBatch& batch, uint32_t a, uint32_t b, const DedupOptions& options);
 
+// Documents of `batch` with identical match keys (SketchBatch::key_hash):
+// one shingle set, so one of them (the head) stands for all in candidates
+// and verification.
+struct ExactGroups {
+  std::vector<uint32_t> heads;    // the first document of each key, increasing
+  std::vector<uint32_t> head_of;  // per document: the first with its key
+};
+ExactGroups GroupExactCopies(const SketchBatch& batch, int threads = 1);
+
 // Clusters of two or more documents of `batch` (keys[i] describes document
 // i), ordered by their smallest member, each with the representative
 // options.keep chooses and every member's score against it.
@@ -193,6 +204,9 @@ struct DedupStats {
   uint64_t rejected = 0;   // of which not sketched
   uint64_t kept = 0;       // sketched documents minus duplicates
   uint64_t duplicates = 0;
+  // Of the sketched documents, those whose match key equals an earlier one's
+  // (grouped by GroupExactCopies, not by LSH).
+  uint64_t exact_duplicates = 0;
   uint64_t clusters = 0;   // clusters of two or more documents
   uint64_t candidate_pairs = 0;
   uint64_t verified_pairs = 0;

@@ -54,6 +54,7 @@ struct DedupSummary {
   uint64_t rejected = 0;
   uint64_t kept = 0;        // documents minus duplicates
   uint64_t duplicates = 0;  // removed as a duplicate of a kept document
+  uint64_t exact_duplicates = 0;  // of which with the match key of an earlier document
   uint64_t clusters = 0;    // clusters of two or more documents
   uint64_t candidate_pairs = 0;
   uint64_t verified_pairs = 0;

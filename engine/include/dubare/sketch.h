@@ -26,6 +26,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -188,12 +189,17 @@ struct SketchBatchOptions {
 // with a reason, and a signature row of 0xFFFFFFFF.
 struct SketchBatch {
   // Version of Encode()'s byte layout; Decode refuses others.
-  static constexpr uint32_t kEncodingVersion = 1;
+  // 2: key_hash added.
+  static constexpr uint32_t kEncodingVersion = 2;
 
   SketchParams params;
   bool has_simhash = false;
   bool has_shingle_sets = false;
   std::vector<uint64_t> text_bytes;                 // per document
+  // Per document, 2 words (low, high): XXH3-128 of its match key. Equal
+  // values mean identical match keys (a collision needs ~2^64 documents),
+  // so identical shingle sets: grouping collapses them before LSH.
+  std::vector<uint64_t> key_hash;
   std::vector<uint32_t> minhash;                    // size() * params.num_perm
   std::vector<uint64_t> simhash;                    // size() when has_simhash
   std::vector<std::vector<uint64_t>> shingle_sets;  // size() when has_shingle_sets
@@ -204,6 +210,9 @@ struct SketchBatch {
 
   size_t size() const { return text_bytes.size(); }
   bool ok(size_t doc) const { return reject_reason[doc].empty(); }
+  std::pair<uint64_t, uint64_t> key(size_t doc) const {
+    return {key_hash[2 * doc], key_hash[2 * doc + 1]};
+  }
   absl::Span<const uint32_t> signature(size_t doc) const {
     return absl::MakeConstSpan(minhash).subspan(doc * params.num_perm, params.num_perm);
   }

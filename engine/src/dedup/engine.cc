@@ -8,6 +8,7 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <tuple>
 #include <utility>
 
 #include "absl/memory/memory.h"
@@ -158,6 +159,26 @@ std::vector<ScoredPair> VerifyCandidates(const SketchBatch& batch,
   return verified;
 }
 
+ExactGroups GroupExactCopies(const SketchBatch& batch, int threads) {
+  const size_t n = batch.size();
+  std::vector<uint32_t> order(n);
+  for (uint32_t i = 0; i < n; ++i) order[i] = i;
+  base::ParallelSort(&order, threads, [&](uint32_t x, uint32_t y) {
+    return std::tuple(batch.key(x), x) < std::tuple(batch.key(y), y);
+  });
+  ExactGroups groups;
+  groups.head_of.resize(n);
+  for (size_t i = 0; i < n; ++i) {
+    const uint32_t d = order[i];
+    const bool first = i == 0 || batch.key(order[i - 1]) != batch.key(d);
+    groups.head_of[d] = first ? d : groups.head_of[order[i - 1]];
+  }
+  for (uint32_t d = 0; d < n; ++d) {
+    if (groups.head_of[d] == d) groups.heads.push_back(d);
+  }
+  return groups;
+}
+
 // ---- Deduper -------------------------------------------------------------------
 
 struct Deduper::Impl {
@@ -272,6 +293,8 @@ absl::StatusOr<DedupResult> Deduper::Impl::Finish() {
       }
       live.push_back(static_cast<uint32_t>(doc));
       sketches.text_bytes.push_back(b.text_bytes[i]);
+      sketches.key_hash.insert(sketches.key_hash.end(),
+                               {b.key_hash[2 * i], b.key_hash[2 * i + 1]});
       sketches.reject_reason.emplace_back();
       sketches.reject_detail.emplace_back();
       sketches.minhash.insert(sketches.minhash.end(), b.minhash.begin() + i * k,
@@ -284,9 +307,16 @@ absl::StatusOr<DedupResult> Deduper::Impl::Finish() {
   stats.rejected = result.rejected.size();
   stats.sketch_seconds = SecondsSince(start);
 
-  // Candidates.
+  // Exact copies: documents with one match key have one shingle set, so only
+  // the first of each (its head) goes through candidates and verification;
+  // the others join it with score 1. A crowd of identical texts costs one
+  // pair per member, not one per pair of members.
   Clock::time_point t = Clock::now();
   Report("grouping");
+  const ExactGroups exact = GroupExactCopies(sketches, threads);
+  stats.exact_duplicates = live.size() - exact.heads.size();
+
+  // Candidates among the heads, in live indices.
   CandidateStats candidate_stats;
   std::vector<CandidatePair> candidates;
   if (options.method == DedupMethod::kSimHash) {
@@ -294,28 +324,53 @@ absl::StatusOr<DedupResult> Deduper::Impl::Finish() {
     o.max_distance = options.hamming;
     o.max_bucket_size = options.max_bucket_size;
     o.threads = threads;
+    std::vector<uint64_t> head_simhash;
+    head_simhash.reserve(exact.heads.size());
+    for (uint32_t h : exact.heads) head_simhash.push_back(sketches.simhash[h]);
     DUBARE_ASSIGN_OR_RETURN(candidates,
-                            FindSimHashCandidates(sketches.simhash, o, &candidate_stats));
+                            FindSimHashCandidates(head_simhash, o, &candidate_stats));
   } else {
     DUBARE_ASSIGN_OR_RETURN(const LshParams lsh, options.ResolveLsh());
     stats.bands = lsh.bands;
     stats.rows = lsh.rows;
-    std::vector<uint64_t> band_keys =
-        ComputeBandKeys(sketches.minhash, options.sketch.num_perm, lsh, threads);
+    std::vector<uint64_t> band_keys;
+    if (exact.heads.size() == live.size()) {
+      band_keys = ComputeBandKeys(sketches.minhash, options.sketch.num_perm, lsh, threads);
+    } else {
+      std::vector<uint32_t> head_minhash;
+      head_minhash.reserve(exact.heads.size() * k);
+      for (uint32_t h : exact.heads) {
+        const absl::Span<const uint32_t> sig = sketches.signature(h);
+        head_minhash.insert(head_minhash.end(), sig.begin(), sig.end());
+      }
+      band_keys = ComputeBandKeys(head_minhash, options.sketch.num_perm, lsh, threads);
+    }
     CandidateOptions o;
     o.max_bucket_size = options.max_bucket_size;
     o.threads = threads;
     candidates = FindCandidates(band_keys, lsh.bands, o, &candidate_stats);
   }
+  for (CandidatePair& c : candidates) {
+    c.a = exact.heads[c.a];
+    c.b = exact.heads[c.b];
+  }
   stats.capped_buckets = candidate_stats.capped_buckets;
   stats.candidate_pairs = candidates.size();
   stats.group_seconds = SecondsSince(t);
 
-  // Verification.
+  // Verification; then the exact copies' pairs, in (a, b) order with the rest.
   t = Clock::now();
   Report("verifying");
   std::vector<ScoredPair> pairs = VerifyCandidates(sketches, candidates, options);
   std::vector<CandidatePair>().swap(candidates);
+  if (stats.exact_duplicates > 0) {
+    for (uint32_t i = 0; i < live.size(); ++i) {
+      if (exact.head_of[i] != i) pairs.push_back({exact.head_of[i], i, 1.0});
+    }
+    base::ParallelSort(&pairs, threads, [](const ScoredPair& x, const ScoredPair& y) {
+                         return std::pair(x.a, x.b) < std::pair(y.a, y.b);
+                       });
+  }
   stats.verified_pairs = pairs.size();
   stats.verify_seconds = SecondsSince(t);
 

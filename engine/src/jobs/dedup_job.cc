@@ -365,6 +365,7 @@ absl::StatusOr<DedupSummary> DedupJob::Run(const std::vector<std::string>& input
   summary_.capped_buckets = stats.capped_buckets;
   summary_.verified_pairs = stats.verified_pairs;
   summary_.duplicates = stats.duplicates;
+  summary_.exact_duplicates = stats.exact_duplicates;
   summary_.clusters = stats.clusters;
   summary_.kept = stats.kept;
   summary_.sketch_seconds = stats.sketch_seconds;
@@ -409,6 +410,7 @@ std::string DedupSummary::ToJson() const {
       .Field("rejected", rejected)
       .Field("kept", kept)
       .Field("duplicates", duplicates)
+      .Field("exact_duplicates", exact_duplicates)
       .Field("clusters", clusters)
       .Field("candidate_pairs", candidate_pairs)
       .Field("verified_pairs", verified_pairs)
@@ -430,11 +432,11 @@ std::string DedupSummary::ToText() const {
   std::string lsh = bands > 0 ? absl::StrCat(" (LSH ", bands, " bands x ", rows, " rows)") : "";
   return absl::StrFormat(
       "documents  %d read, %d rejected\n"
-      "removed    %d duplicates in %d clusters; %d kept\n"
+      "removed    %d duplicates in %d clusters (%d exact copies); %d kept\n"
       "pairs      %d candidates, %d verified%s\n"
       "time       %.2f s (read+sketch %.2f, group %.2f, verify %.2f, output %.2f) on %d threads\n"
       "memory     %.0f MiB peak\n",
-      inputs, rejected, duplicates, clusters, kept, candidate_pairs, verified_pairs, lsh, seconds,
+      inputs, rejected, duplicates, clusters, exact_duplicates, kept, candidate_pairs, verified_pairs, lsh, seconds,
       sketch_seconds, group_seconds, verify_seconds, output_seconds, threads,
       peak_rss_bytes / 1048576.0);
 }

@@ -90,6 +90,7 @@ absl::Status SketchBatch::Append(SketchBatch other) {
     to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
   };
   move_append(text_bytes, other.text_bytes);
+  move_append(key_hash, other.key_hash);
   move_append(minhash, other.minhash);
   move_append(simhash, other.simhash);
   move_append(shingle_sets, other.shingle_sets);
@@ -105,6 +106,7 @@ std::string SketchBatch::Encode() const {
   PutU64(&out, (has_simhash ? 1 : 0) | (has_shingle_sets ? 2 : 0));
   PutU64(&out, size());
   PutArray(&out, text_bytes);
+  PutArray(&out, key_hash);
   PutArray(&out, minhash);
   if (has_simhash) PutArray(&out, simhash);
   if (has_shingle_sets) {
@@ -148,6 +150,7 @@ absl::StatusOr<SketchBatch> SketchBatch::Decode(absl::string_view bytes) {
   DUBARE_ASSIGN_OR_RETURN(const uint64_t n, in.U64());
   if (n > body) return in.Error("impossible document count");
   DUBARE_RETURN_IF_ERROR(in.Array(&batch.text_bytes, n));
+  DUBARE_RETURN_IF_ERROR(in.Array(&batch.key_hash, 2 * n));
   DUBARE_RETURN_IF_ERROR(in.Array(&batch.minhash, n * batch.params.num_perm));
   if (batch.has_simhash) DUBARE_RETURN_IF_ERROR(in.Array(&batch.simhash, n));
   if (batch.has_shingle_sets) {

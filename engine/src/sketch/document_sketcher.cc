@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <xxhash.h>
+
 #include "dubare/normalize.h"
 #include "dubare/shingle.h"
 #include "dubare/sketch.h"
@@ -25,6 +27,7 @@ struct DocumentSketcher::Impl {
   // The match key of `text`, shingled into `shingles.hashes`.
   absl::Status ShingleText(absl::string_view text) {
     if (absl::Status s = normalizer.Normalize(text, &normalized); !s.ok()) return s;
+    key_hash = XXH3_128bits(normalized.text.data(), normalized.text.size());
     shingler.Shingle(normalized.text, &shingles, /*want_spans=*/false);
     return absl::OkStatus();
   }
@@ -35,6 +38,7 @@ struct DocumentSketcher::Impl {
   MinHasher minhasher;
   // Scratch reused from document to document.
   NormalizedText normalized;
+  XXH128_hash_t key_hash{0, 0};  // of `normalized`
   Shingles shingles;
   // AppendTo's.
   std::vector<uint32_t> scratch_minhash;
@@ -78,6 +82,7 @@ void DocumentSketcher::AppendTo(absl::string_view text, const SketchBatchOptions
   const size_t k = batch->params.num_perm;
   const size_t doc = batch->size();
   batch->text_bytes.push_back(text.size());
+  batch->key_hash.insert(batch->key_hash.end(), {0, 0});
   batch->reject_reason.emplace_back();
   batch->reject_detail.emplace_back();
   batch->minhash.resize((doc + 1) * k, 0xFFFFFFFFu);
@@ -103,6 +108,10 @@ void DocumentSketcher::AppendTo(absl::string_view text, const SketchBatchOptions
       if (options.simhash) batch->simhash.back() = impl_->scratch_sketch.simhash;
       if (options.shingle_sets) batch->shingle_sets.back() = impl_->scratch_sketch.shingles;
     }
+  }
+  if (status.ok()) {
+    batch->key_hash[2 * doc] = impl_->key_hash.low64;
+    batch->key_hash[2 * doc + 1] = impl_->key_hash.high64;
   }
   if (!status.ok()) {
     batch->reject_reason.back() = "sketch_error";
