@@ -125,11 +125,15 @@ TEST(IndexTest, AddQueryRemoveRoundTrip) {
   ASSERT_TRUE(sketched_first.ok() && sketched_second.ok());
   const LshParams& lsh = index->settings().lsh;
   int duplicates = 0;
+  // Copies of an indexed signature are not answers: the first of it is.
+  const std::vector<bool> first_of = index_test::FirstOfSignature(*sketched_first);
   for (size_t i = 0; i < second.size(); ++i) {
     std::vector<uint64_t> ka(lsh.bands), kb(lsh.bands);
     BandKeys((*sketched_second)[i].minhash, lsh, absl::MakeSpan(ka));
     std::set<std::string> expected;
-    for (const SketchedDocument& other : *sketched_first) {
+    for (size_t j = 0; j < sketched_first->size(); ++j) {
+      if (!first_of[j]) continue;
+      const SketchedDocument& other = (*sketched_first)[j];
       BandKeys(other.minhash, lsh, absl::MakeSpan(kb));
       bool shares = false;
       for (uint32_t b = 0; b < lsh.bands; ++b) shares |= ka[b] == kb[b];
@@ -244,6 +248,62 @@ TEST(IndexTest, ReAddingAnIdIsReportedAndNotStoredTwice) {
   EXPECT_TRUE(index->CheckIntegrity().ok());
 }
 
+// A crowd of identical documents: each copy is answered by the first of its
+// signature, stored with its id and signature keys only, so buckets (and
+// answers) do not grow with the crowd; removing the first hands its band
+// keys to the next copy.
+TEST(IndexTest, ACrowdOfCopiesIsAnsweredByItsFirstAndKeepsBucketsSmall) {
+  const std::string dir = NewDir("crowd");
+  // Three unrelated articles (one corpus each).
+  index_test::TestCorpus corpus;
+  for (uint64_t seed : {5, 6, 7}) corpus.docs.push_back(MakeCorpus(1, 120, seed).docs.at(0));
+  std::vector<IndexDocument> crowd;
+  for (int i = 0; i < 300; ++i) {
+    const IndexDocument& d = corpus.docs[i % 3];
+    crowd.push_back({absl::StrCat("c", i), i % 2 ? d.text : "  " + d.text + "\n", ""});
+  }
+  std::unique_ptr<Index> index = CreateOrDie(dir + "/i.db");
+  ASSERT_NE(index, nullptr);
+  const std::vector<IndexResult> added = AddAll(index.get(), crowd, 64);
+  for (int i = 0; i < 300; ++i) {
+    if (i < 3) {
+      EXPECT_EQ(added[i].status, IndexStatus::kNew) << i;
+      continue;
+    }
+    ASSERT_EQ(added[i].matches.size(), 1u) << i;  // not the i/3 copies before it
+    EXPECT_EQ(added[i].matches[0].id, absl::StrCat("c", i % 3));
+    EXPECT_EQ(added[i].matches[0].score, 1.0);
+  }
+  const uint32_t bands = index->settings().lsh.bands;
+  absl::StatusOr<IndexStats> stats = index->Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->documents, 300u);
+  EXPECT_EQ(stats->band_entries, 3 * (bands + 2) + 297 * 2);
+  EXPECT_TRUE(index->CheckIntegrity().ok());
+
+  // Without its first, the crowd is answered by its next copy, for exact
+  // and near copies alike.
+  ASSERT_TRUE(index->Remove({"c0"}).ok());
+  std::string edited = corpus.docs[0].text;
+  edited.replace(edited.find(' '), 1, " وشەیەکی نوێ ");
+  absl::StatusOr<std::vector<IndexResult>> q =
+      index->Query({{"q1", corpus.docs[0].text, ""}, {"q2", edited, ""}});
+  ASSERT_TRUE(q.ok()) << q.status();
+  for (const IndexResult& r : *q) {
+    ASSERT_EQ(r.matches.size(), 1u);
+    EXPECT_EQ(r.matches[0].id, "c3");
+  }
+  EXPECT_EQ((*q)[0].matches[0].score, 1.0);
+  EXPECT_LT((*q)[1].matches[0].score, 1.0);
+  EXPECT_TRUE(index->CheckIntegrity().ok());
+  ASSERT_TRUE(index->Compact().ok());
+  EXPECT_TRUE(index->CheckIntegrity().ok());
+  q = index->Query({{"q2", edited, ""}});
+  ASSERT_TRUE(q.ok());
+  ASSERT_EQ((*q)[0].matches.size(), 1u);
+  EXPECT_EQ((*q)[0].matches[0].id, "c3");
+}
+
 TEST(IndexTest, DuplicatesInsideOneBatchAndSkipDuplicates) {
   const std::string dir = NewDir("inbatch");
   index_test::TestCorpus corpus = MakeCorpus(300, 120);
@@ -338,7 +398,9 @@ TEST(IndexTest, FindsTheSamePairsAsDedupAndBruteForce) {
     BandKeys((*sketched)[i].minhash, lsh, absl::MakeSpan(keys).subspan(i * lsh.bands, lsh.bands));
   }
   PairSet brute;
+  const std::vector<bool> first_of = index_test::FirstOfSignature(*sketched);
   for (size_t i = 0; i < docs.size(); ++i) {
+    if (!first_of[i]) continue;  // a copy is answered by the first of its signature
     for (size_t j = i + 1; j < docs.size(); ++j) {
       bool shares = false;
       for (uint32_t b = 0; b < lsh.bands && !shares; ++b) {
@@ -750,7 +812,7 @@ TEST(IndexTest, ABatchTransactionWritesOnlyItsOwnRunAndMergesHappenOutsideIt) {
   options.merge_step_chunks = 2;  // merges take many transactions
   std::unique_ptr<Index> index = CreateOrDie(path, options);
   ASSERT_NE(index, nullptr);
-  const uint64_t per_doc = index->settings().lsh.bands + 1;
+  const uint64_t per_doc = index->settings().lsh.bands + 2;  // random: no copies
   constexpr size_t kDocs = 50;
   uint64_t merged = 0, max_runs = 0;
   for (int batch = 0; batch < 140; ++batch) {
@@ -842,7 +904,7 @@ TEST(IndexTest, AMergeCutShortIsInvisibleAndTheNextWriterDeletesIt) {
   EXPECT_EQ(QueryFile(path, "SELECT count(*) FROM runs WHERE state = 1"), 0);
   absl::StatusOr<IndexStats> stats = writer->Stats();
   ASSERT_TRUE(stats.ok());
-  EXPECT_EQ(stats->band_entries, docs.size() * (writer->settings().lsh.bands + 1));
+  EXPECT_EQ(stats->band_entries, docs.size() * (writer->settings().lsh.bands + 2));
   EXPECT_TRUE(writer->CheckIntegrity().ok());
   absl::StatusOr<std::vector<IndexResult>> after = reader->QuerySketched(docs);
   ASSERT_TRUE(after.ok());
@@ -868,18 +930,28 @@ TEST(IndexTest, CompactAfterRemovingHalfHalvesTheEntriesAndKeepsTheAnswers) {
   absl::StatusOr<IndexStats> stats = index->Stats();
   ASSERT_TRUE(stats.ok());
   EXPECT_EQ(stats->removed_documents, gone.size());
-  const uint64_t per_doc = index->settings().lsh.bands + 1;
-  ASSERT_EQ(stats->band_entries, docs.size() * per_doc);  // removal keeps the entries
+  const uint32_t bands = index->settings().lsh.bands;
+  absl::StatusOr<std::vector<SketchedDocument>> sketched = index->Sketch(docs);
+  ASSERT_TRUE(sketched.ok());
+  std::vector<SketchedDocument> kept;
+  for (const SketchedDocument& d : *sketched) {
+    if (!gone_set.count(d.id)) kept.push_back(d);
+  }
+  // Removal keeps the entries, and a removed first of a signature hands its
+  // band keys to the next copy.
+  const uint64_t added = index_test::EntriesOf(*sketched, bands);
+  ASSERT_GE(stats->band_entries, added);
+  ASSERT_EQ((stats->band_entries - added) % bands, 0u);
 
   absl::StatusOr<CompactResult> compacted = index->Compact();
   ASSERT_TRUE(compacted.ok()) << compacted.status();
-  EXPECT_EQ(compacted->entries_before, docs.size() * per_doc);
-  EXPECT_EQ(compacted->entries_after, compacted->entries_before / 2);
+  EXPECT_EQ(compacted->entries_before, stats->band_entries);
+  EXPECT_EQ(compacted->entries_after, index_test::EntriesOf(kept, bands));
   EXPECT_EQ(compacted->runs_after, 1u);
   stats = index->Stats();
   ASSERT_TRUE(stats.ok());
   EXPECT_EQ(stats->removed_documents, 0u);
-  EXPECT_EQ(stats->band_entries, (docs.size() - gone.size()) * per_doc);
+  EXPECT_EQ(stats->band_entries, index_test::EntriesOf(kept, bands));
   EXPECT_TRUE(index->CheckIntegrity().ok());
 
   // Every document gets the same answer as before the compaction.
@@ -971,7 +1043,7 @@ TEST(IndexTest, ASchema1FileIsUpgradedWhenOpenedForWriting) {
   EXPECT_EQ(stats->removed_documents, 3u);  // found from the gaps in doc numbers
   absl::StatusOr<CompactResult> compacted = index->Compact();
   ASSERT_TRUE(compacted.ok()) << compacted.status();
-  EXPECT_EQ(compacted->entries_after, (docs.size() - 3) * (index->settings().lsh.bands + 1));
+  EXPECT_EQ(compacted->entries_after, (docs.size() - 3) * (index->settings().lsh.bands + 2));
   EXPECT_TRUE(index->CheckIntegrity().ok());
   EXPECT_TRUE(OpenOrDie(path, read_only) != nullptr);
 }

@@ -94,6 +94,23 @@ inline void ExecSql(const std::string& path, const std::string& sql) {
   sqlite3_close(db);
 }
 
+// Whether each of `docs` (in the order added) is the first with its
+// signature: the index gives those band keys, their copies only their id and
+// signature keys.
+inline std::vector<bool> FirstOfSignature(const std::vector<SketchedDocument>& docs) {
+  std::set<std::vector<uint32_t>> seen;
+  std::vector<bool> first;
+  for (const SketchedDocument& d : docs) first.push_back(seen.insert(d.minhash).second);
+  return first;
+}
+
+// The run entries of `docs` added in order to an empty index.
+inline uint64_t EntriesOf(const std::vector<SketchedDocument>& docs, uint32_t bands) {
+  uint64_t n = 0;
+  for (bool first : FirstOfSignature(docs)) n += first ? bands + 2 : 2;
+  return n;
+}
+
 }  // namespace dubare::index_test
 
 #endif  // DUBARE_TESTS_INDEX_INDEX_TEST_UTIL_H_

@@ -16,7 +16,9 @@
 #include <thread>
 #include <utility>
 
+#include "absl/algorithm/container.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/container/inlined_vector.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -48,6 +50,22 @@ constexpr int32_t kApplicationId = 0x44424958;
 constexpr uint64_t kIdKeySeed = 0x69646b6579ull;  // "idkey"
 
 uint64_t IdKey(absl::string_view id) { return XXH3_64bits_withSeed(id.data(), id.size(), kIdKeySeed); }
+
+// Documents with one signature (all num_perm values equal: estimate 1.0)
+// share this key. The first present one is the head of its copies, which are
+// stored without band keys: LSH buckets hold heads only, so a crowd of
+// identical documents neither grows them nor appears in answers beyond its
+// head (matches with score 1), and adding or querying one more copy costs
+// what any document costs.
+constexpr uint64_t kSignatureKeySeed = 0x7369676b6579ull;  // "sigkey"
+uint64_t SignatureKey(absl::Span<const uint32_t> minhash) {
+  return XXH3_64bits_withSeed(minhash.data(), minhash.size() * sizeof(uint32_t),
+                              kSignatureKeySeed);
+}
+
+// Per document in batch_keys: its band keys, then its id key and its
+// signature key.
+size_t KeysPerDoc(uint32_t bands) { return bands + 2; }
 
 int64_t NowSeconds() { return static_cast<int64_t>(std::time(nullptr)); }
 
@@ -210,6 +228,7 @@ struct Index::Impl {
   struct Pending {
     absl::flat_hash_map<uint64_t, absl::InlinedVector<uint32_t, 1>> key_docs;
     absl::flat_hash_map<std::string, uint32_t> ids;
+    absl::flat_hash_map<uint64_t, absl::InlinedVector<uint32_t, 1>> signature_docs;
   };
 
   absl::Status Init();
@@ -232,7 +251,16 @@ struct Index::Impl {
                      absl::Span<const std::vector<uint32_t>> in_runs,
                      absl::Span<const uint8_t> shared, const Pending* pending,
                      absl::string_view self_id, IndexResult* result);
+  // The earliest present document with this signature (other than one
+  // with id `self_id`), from the runs' entries for its signature key and
+  // this batch's; *head_id gets its id.
+  absl::StatusOr<bool> FindHead(absl::Span<const uint32_t> minhash,
+                                absl::Span<const uint32_t> in_runs, const Pending* pending,
+                                uint64_t key, absl::string_view self_id, uint32_t* head,
+                                std::string* head_id);
   absl::Status CheckMinHash(const SketchedDocument& doc) const;
+  // Writes the signature key of every stored document (upgrade to schema 4).
+  absl::Status AddSignatureKeys();
   absl::StatusOr<AddResult> AddLocked(absl::Span<const SketchedDocument> docs);
   absl::StatusOr<std::vector<IndexResult>> QueryLocked(absl::Span<const SketchedDocument> docs);
   absl::StatusOr<std::vector<bool>> RemoveLocked(absl::Span<const std::string> ids);
@@ -365,7 +393,9 @@ absl::Status Index::Impl::ReadSettings() {
 
 // Schema 2 adds runs.state (merges in progress) and the removed table. The
 // documents a schema-1 index removed are the gaps in its doc numbers (they
-// are never reused). Schema 3 adds the digests table.
+// are never reused). Schema 3 adds the digests table. Schema 4 adds a
+// signature key per document (SignatureKey): every stored document gets one,
+// so that its later copies are answered from it.
 absl::Status Index::Impl::Upgrade(uint32_t version) {
   DUBARE_RETURN_IF_ERROR(db->Exec("BEGIN IMMEDIATE"));
   absl::Status s = [&]() -> absl::Status {
@@ -379,7 +409,10 @@ absl::Status Index::Impl::Upgrade(uint32_t version) {
           " (SELECT coalesce(max(seq), 0) FROM sqlite_sequence WHERE name = 'documents'))"
           " INSERT INTO removed(doc) SELECT doc FROM n WHERE doc NOT IN (SELECT doc FROM documents)"));
     }
-    DUBARE_RETURN_IF_ERROR(DigestStore::CreateFromDocuments(db.get(), settings.sketch.num_perm));
+    if (version < 3) {
+      DUBARE_RETURN_IF_ERROR(DigestStore::CreateFromDocuments(db.get(), settings.sketch.num_perm));
+    }
+    if (version < 4) DUBARE_RETURN_IF_ERROR(AddSignatureKeys());
     return db->Exec(absl::StrCat("UPDATE meta SET value = '", kIndexSchemaVersion,
                                  "' WHERE key = 'schema_version'; PRAGMA user_version = ",
                                  kIndexSchemaVersion)
@@ -392,6 +425,36 @@ absl::Status Index::Impl::Upgrade(uint32_t version) {
                                     kIndexSchemaVersion));
   }
   return absl::OkStatus();
+}
+
+absl::Status Index::Impl::AddSignatureKeys() {
+  DUBARE_ASSIGN_OR_RETURN(Stmt all, db->Prepare("SELECT doc, minhash FROM documents ORDER BY doc"));
+  std::vector<Entry> entries;
+  for (;;) {
+    DUBARE_ASSIGN_OR_RETURN(bool row, all.Step());
+    if (!row) break;
+    const uint32_t doc = static_cast<uint32_t>(all.ColumnInt(0));
+    DUBARE_ASSIGN_OR_RETURN(std::vector<uint32_t> minhash,
+                            DecodeValues(all.ColumnBlob(1), settings.sketch.num_perm));
+    entries.push_back({SignatureKey(minhash), doc});
+  }
+  std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
+    return std::pair(a.key, a.doc) < std::pair(b.key, b.doc);
+  });
+  // Upgrades run before the store is opened: one of its own. Entries already
+  // there (a file this build wrote, its version number lowered) are not
+  // written twice.
+  RunStore store(db.get());
+  DUBARE_RETURN_IF_ERROR(store.Sync());
+  std::vector<Entry> lookup(entries.size());
+  for (size_t i = 0; i < entries.size(); ++i) lookup[i] = {entries[i].key, static_cast<uint32_t>(i)};
+  std::vector<std::vector<uint32_t>> found(entries.size());
+  DUBARE_RETURN_IF_ERROR(store.LookupSorted(lookup, &found));
+  std::vector<Entry> missing;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    if (!absl::c_linear_search(found[i], entries[i].doc)) missing.push_back(entries[i]);
+  }
+  return store.Append(missing);
 }
 
 absl::Status Index::Impl::Begin(bool write) {
@@ -445,12 +508,13 @@ absl::StatusOr<bool> Index::Impl::FetchDoc(uint32_t doc, std::string* id,
 
 absl::Status Index::Impl::LookupBatch(absl::Span<const SketchedDocument> docs) {
   const uint32_t bands = settings.lsh.bands;
-  batch_keys.keys.resize(docs.size() * (bands + 1));
+  batch_keys.keys.resize(docs.size() * KeysPerDoc(bands));
   for (size_t i = 0; i < docs.size(); ++i) {
     DUBARE_RETURN_IF_ERROR(CheckMinHash(docs[i]));
-    uint64_t* keys = &batch_keys.keys[i * (bands + 1)];
+    uint64_t* keys = &batch_keys.keys[i * KeysPerDoc(bands)];
     BandKeys(docs[i].minhash, settings.lsh, absl::MakeSpan(keys, bands));
     keys[bands] = IdKey(docs[i].id);
+    keys[bands + 1] = SignatureKey(docs[i].minhash);
   }
   std::vector<Entry>& sorted = batch_keys.sorted;
   sorted.resize(batch_keys.keys.size());
@@ -485,6 +549,29 @@ absl::StatusOr<bool> Index::Impl::FindId(absl::string_view id, absl::Span<const 
       *doc = d;
       return true;
     }
+  }
+  return false;
+}
+
+absl::StatusOr<bool> Index::Impl::FindHead(absl::Span<const uint32_t> minhash,
+                                           absl::Span<const uint32_t> in_runs,
+                                           const Pending* pending, uint64_t key,
+                                           absl::string_view self_id, uint32_t* head,
+                                           std::string* head_id) {
+  std::vector<uint32_t>& docs = scratch_candidates;
+  docs.assign(in_runs.begin(), in_runs.end());
+  if (pending != nullptr) {
+    auto it = pending->signature_docs.find(key);
+    if (it != pending->signature_docs.end()) docs.insert(docs.end(), it->second.begin(), it->second.end());
+  }
+  std::sort(docs.begin(), docs.end());
+  std::vector<uint32_t> other;
+  for (uint32_t doc : docs) {
+    DUBARE_ASSIGN_OR_RETURN(bool present, FetchDoc(doc, head_id, &other));
+    // A key collision is told apart by the signature itself.
+    if (!present || *head_id == self_id || !absl::c_equal(other, minhash)) continue;
+    *head = doc;
+    return true;
   }
   return false;
 }
@@ -572,20 +659,28 @@ absl::StatusOr<AddResult> Index::Impl::AddLocked(absl::Span<const SketchedDocume
   pending.ids.reserve(docs.size());
   std::vector<uint32_t> docnos(docs.size(), 0);  // 0: not added
   out.results.resize(docs.size());
+  // Added copies of a head: stored with their id and signature keys only.
+  std::vector<uint8_t> copy(docs.size(), 0);
+  const size_t stride = KeysPerDoc(bands);
   for (size_t i = 0; i < docs.size(); ++i) {
     const SketchedDocument& doc = docs[i];
     IndexResult& result = out.results[i];
-    absl::Span<const uint64_t> keys(&batch_keys.keys[i * (bands + 1)], bands);
-    absl::Span<const std::vector<uint32_t>> found(&batch_keys.found[i * (bands + 1)], bands + 1);
-    absl::Span<const uint8_t> shared(&batch_keys.shared[i * (bands + 1)], bands);
+    absl::Span<const uint64_t> keys(&batch_keys.keys[i * stride], stride);
+    absl::Span<const std::vector<uint32_t>> found(&batch_keys.found[i * stride], stride);
+    absl::Span<const uint8_t> shared(&batch_keys.shared[i * stride], stride);
     uint32_t existing;
     DUBARE_ASSIGN_OR_RETURN(bool exists, FindId(doc.id, found[bands], &pending, &existing));
     if (exists) {
       result.status = IndexStatus::kExists;
       continue;
     }
-    DUBARE_RETURN_IF_ERROR(
-        Match(doc.minhash, keys, found.subspan(0, bands), shared, &pending, doc.id, &result));
+    uint32_t head;
+    std::string head_id;
+    DUBARE_ASSIGN_OR_RETURN(
+        copy[i], FindHead(doc.minhash, found[bands + 1], shared[bands + 1] ? &pending : nullptr,
+                          keys[bands + 1], doc.id, &head, &head_id));
+    DUBARE_RETURN_IF_ERROR(Match(doc.minhash, keys.subspan(0, bands), found.subspan(0, bands),
+                                 shared, &pending, doc.id, &result));
     result.status = result.matches.empty() ? IndexStatus::kNew : IndexStatus::kDuplicate;
     if (result.status == IndexStatus::kDuplicate && options.skip_duplicates) continue;
     const std::string minhash = EncodeValues(doc.minhash);
@@ -603,9 +698,12 @@ absl::StatusOr<AddResult> Index::Impl::AddLocked(absl::Span<const SketchedDocume
     }
     const uint32_t docno = static_cast<uint32_t>(rowid);
     digests->Set(docno, doc.minhash);
-    for (uint32_t b = 0; b < bands; ++b) {
-      if (shared[b]) pending.key_docs[keys[b]].push_back(docno);
+    if (!copy[i]) {
+      for (uint32_t b = 0; b < bands; ++b) {
+        if (shared[b]) pending.key_docs[keys[b]].push_back(docno);
+      }
     }
+    if (shared[bands + 1]) pending.signature_docs[keys[bands + 1]].push_back(docno);
     docnos[i] = docno;
     pending.ids.emplace(doc.id, docno);
     result.added = true;
@@ -614,10 +712,11 @@ absl::StatusOr<AddResult> Index::Impl::AddLocked(absl::Span<const SketchedDocume
   // The added documents' keys, already sorted: docnos increase with the
   // position in the batch, so (key, position) order is (key, docno) order.
   std::vector<Entry> entries;
-  entries.reserve(out.added * (bands + 1));
+  entries.reserve(out.added * stride);
   for (const Entry& e : batch_keys.sorted) {
-    const uint32_t docno = docnos[e.doc / (bands + 1)];
-    if (docno != 0) entries.push_back({e.key, docno});
+    const size_t i = e.doc / stride;
+    if (docnos[i] == 0 || (copy[i] && e.doc % stride < bands)) continue;
+    entries.push_back({e.key, docnos[i]});
   }
   DUBARE_RETURN_IF_ERROR(runs->Append(entries));
   DUBARE_RETURN_IF_ERROR(digests->WriteChanged());
@@ -635,13 +734,14 @@ absl::StatusOr<std::vector<IndexResult>> Index::Impl::QueryLocked(
   std::vector<IndexResult> results(docs.size());
   const uint32_t bands = settings.lsh.bands;
   DUBARE_RETURN_IF_ERROR(LookupBatch(docs));
+  const size_t stride = KeysPerDoc(bands);
   for (size_t i = 0; i < docs.size(); ++i) {
-    absl::Span<const uint64_t> keys(&batch_keys.keys[i * (bands + 1)], bands);
-    absl::Span<const std::vector<uint32_t>> found(&batch_keys.found[i * (bands + 1)], bands + 1);
+    absl::Span<const uint64_t> keys(&batch_keys.keys[i * stride], stride);
+    absl::Span<const std::vector<uint32_t>> found(&batch_keys.found[i * stride], stride);
     uint32_t existing;
     DUBARE_ASSIGN_OR_RETURN(bool exists, FindId(docs[i].id, found[bands], nullptr, &existing));
-    DUBARE_RETURN_IF_ERROR(Match(docs[i].minhash, keys, found.subspan(0, bands), {}, nullptr,
-                                 docs[i].id, &results[i]));
+    DUBARE_RETURN_IF_ERROR(Match(docs[i].minhash, keys.subspan(0, bands),
+                                 found.subspan(0, bands), {}, nullptr, docs[i].id, &results[i]));
     results[i].status = exists                      ? IndexStatus::kExists
                         : results[i].matches.empty() ? IndexStatus::kNew
                                                      : IndexStatus::kDuplicate;
@@ -659,11 +759,35 @@ absl::StatusOr<std::vector<bool>> Index::Impl::RemoveLocked(absl::Span<const std
     uint32_t doc;
     DUBARE_ASSIGN_OR_RETURN(bool exists, FindId(ids[i], found[0], nullptr, &doc));
     if (!exists) continue;
+    std::string id;
+    std::vector<uint32_t> minhash;
+    DUBARE_RETURN_IF_ERROR(FetchDoc(doc, &id, &minhash).status());
     // The document's band entries stay in their runs until a merge drops
     // them; lookups skip documents that no longer exist.
     delete_doc.BindInt(1, doc);
     DUBARE_RETURN_IF_ERROR(delete_doc.Run());
     DUBARE_RETURN_IF_ERROR(runs->MarkRemoved(doc));
+    // A removed head hands its band keys to the next of its copies, which
+    // were stored without theirs.
+    const uint64_t signature_key = SignatureKey(minhash);
+    std::vector<std::vector<uint32_t>> same;
+    DUBARE_RETURN_IF_ERROR(runs->Lookup({&signature_key, 1}, &same));
+    uint32_t head;
+    std::string head_id;
+    DUBARE_ASSIGN_OR_RETURN(bool has_copies,
+                            FindHead(minhash, same[0], nullptr, signature_key, "", &head, &head_id));
+    if (has_copies && head > doc) {
+      std::vector<uint64_t> keys(settings.lsh.bands);
+      BandKeys(minhash, settings.lsh, absl::MakeSpan(keys));
+      std::vector<Entry> entries;
+      for (uint64_t key : keys) entries.push_back({key, head});
+      std::sort(entries.begin(), entries.end(),
+                [](const Entry& a, const Entry& b) { return a.key < b.key; });
+      entries.erase(std::unique(entries.begin(), entries.end(),
+                                [](const Entry& a, const Entry& b) { return a.key == b.key; }),
+                    entries.end());
+      DUBARE_RETURN_IF_ERROR(runs->Append(entries));
+    }
     removed[i] = true;
     ++count;
   }
@@ -893,7 +1017,8 @@ absl::Status Index::CheckIntegrity() {
     DUBARE_ASSIGN_OR_RETURN(int64_t max_batch,
                             db.QueryInt("SELECT coalesce(max(batch), 0) FROM batches"));
     int64_t n = 0;
-    std::vector<uint64_t> keys(impl_->settings.lsh.bands);
+    std::vector<uint64_t> keys;
+    absl::flat_hash_set<uint64_t> heads;
     // The digests as stored (a fresh store reads every block).
     DigestStore stored(&db, impl_->settings.sketch.num_perm);
     DUBARE_RETURN_IF_ERROR(stored.Sync());
@@ -910,15 +1035,20 @@ absl::Status Index::CheckIntegrity() {
         return absl::DataLossError(absl::StrCat(path, ": document '", id, "' has batch ",
                                                 docs.ColumnInt(3), " not in the batch log"));
       }
-      BandKeys(minhash, impl_->settings.lsh, absl::MakeSpan(keys));
+      // Every document has its id and signature keys; the first of a
+      // signature (its head) its band keys too.
+      const uint64_t signature_key = SignatureKey(minhash);
+      const bool head = heads.insert(signature_key).second;
+      keys.resize(head ? impl_->settings.lsh.bands : 0);
+      if (head) BandKeys(minhash, impl_->settings.lsh, absl::MakeSpan(keys));
       keys.push_back(IdKey(id));
+      keys.push_back(signature_key);
       for (uint64_t key : keys) {
         if (!std::binary_search(entries.begin(), entries.end(), Entry{key, doc})) {
           return absl::DataLossError(
               absl::StrCat(path, ": document '", id, "' lacks a band-key entry"));
         }
       }
-      keys.pop_back();
       stored.Compute(minhash, digest.data());
       if (stored.MaxEqual(doc, digest.data()) != impl_->settings.sketch.num_perm) {
         return absl::DataLossError(
