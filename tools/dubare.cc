@@ -3,6 +3,7 @@
 // dubare: the command-line tool. A table of subcommands (as in ninja's tool
 // table); all logic lives in the library.
 
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 
@@ -38,7 +39,21 @@ void PrintUsage(FILE* out) {
 }  // namespace
 }  // namespace dubare::tools
 
-int main(int argc, char** argv) {
+namespace {
+
+// What a command printed must have reached standard output: a full disk or a
+// closed pipe (`> /dev/full`) is an error, not a silent success.
+int CloseStdout(int code) {
+  if (std::fflush(stdout) != 0 || std::ferror(stdout) || std::fclose(stdout) != 0) {
+    const int err = errno;
+    std::fprintf(stderr, "dubare: standard output: %s\n",
+                 err != 0 ? std::strerror(err) : "write error");
+    return code == 0 ? 1 : code;
+  }
+  return code;
+}
+
+int Run(int argc, char** argv) {
   using dubare::tools::kCommands;
   if (argc < 2) {
     dubare::tools::PrintUsage(stderr);
@@ -60,3 +75,7 @@ int main(int argc, char** argv) {
   dubare::tools::PrintUsage(stderr);
   return 2;
 }
+
+}  // namespace
+
+int main(int argc, char** argv) { return CloseStdout(Run(argc, argv)); }

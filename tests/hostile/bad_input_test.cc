@@ -328,6 +328,55 @@ TEST(FullDisk, NormalizeToAFullDeviceFailsWithExitOne) {
   EXPECT_THAT(r.err, HasSubstr("cannot write standard output"));
 }
 
+// Every command that prints: a failed write to standard output is exit 1
+// with a message, never a silent success.
+TEST(FullDisk, EveryCommandPrintingToAFullDeviceFails) {
+  DUBARE_REQUIRE_CLI();
+  TempDir dir;
+  const std::string a = dir.Write("a.txt", kGoodA), b = dir.Write("b.txt", kGoodA);
+  const std::string jsonl = dir.Write("in.jsonl", "{\"id\":\"x\",\"text\":\"یەک دوو سێ چوار\"}\n");
+  const std::string idx = dir.Path("i.idx");
+  ASSERT_EQ(RunCli({"index", "create", idx}).exit_code, 0);
+  CliOptions full;
+  full.stdout_path = "/dev/full";
+  const std::vector<std::vector<std::string>> commands = {
+      {"--version"},
+      {"--help"},
+      {"compare", a, b},
+      {"sketch", a},
+      {"dedup", jsonl, "--out", dir.Path("out")},
+      {"passages", a, b},
+      {"index", "add", idx, jsonl},
+      {"index", "query", idx, jsonl},
+      {"index", "stats", idx},
+  };
+  for (const auto& args : commands) {
+    CliResult r = RunCli(args, full);
+    EXPECT_EQ(r.exit_code, 1) << args[0] << " " << args.back() << ": " << r.err;
+    EXPECT_THAT(r.err, HasSubstr("standard output")) << args[0];
+  }
+}
+
+// An --out that is a link or a device is written through, never replaced.
+TEST(FileSystem, OutputToALinkOrADeviceIsWrittenThrough) {
+  DUBARE_REQUIRE_CLI();
+  TempDir dir;
+  const std::string a = dir.Write("a.txt", kGoodA), b = dir.Write("b.txt", kGoodA);
+  const std::string target = dir.Write("report.txt", "old");
+  std::filesystem::create_symlink(target, dir.Path("link.txt"));
+  CliResult r = RunCli({"passages", a, b, "--out", dir.Path("link.txt")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(std::filesystem::is_symlink(dir.Path("link.txt")));
+  EXPECT_NE(ReadAll(target), "old");
+  r = RunCli({"passages", a, b, "--out", "/dev/null"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(std::filesystem::is_character_file("/dev/null"));
+  r = RunCli({"passages", a, b, "--out", "/dev/full"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("/dev/full"));
+  EXPECT_TRUE(std::filesystem::is_character_file("/dev/full"));
+}
+
 TEST(FullDisk, DedupStopsNamingTheFileAndLeavesNoPartialOutput) {
   DUBARE_REQUIRE_CLI();
   TempDir dir;
@@ -344,13 +393,36 @@ TEST(FullDisk, DedupStopsNamingTheFileAndLeavesNoPartialOutput) {
   EXPECT_EQ(run.cli.exit_code, 1);
   EXPECT_THAT(run.cli.err, HasSubstr("kept.jsonl"));
   EXPECT_THAT(run.cli.err, HasSubstr("write failed"));
-  // Written through temporary files and renames: no partial kept.jsonl, no temporaries.
-  EXPECT_FALSE(std::filesystem::exists(run.out_dir + "/kept.jsonl"));
-  for (const auto& entry : std::filesystem::directory_iterator(run.out_dir)) {
+  // Written into a partial directory that the failure removes: no output
+  // directory appears, nothing is left beside it.
+  EXPECT_FALSE(std::filesystem::exists(run.out_dir));
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
     const std::string name = entry.path().filename().string();
-    EXPECT_FALSE(absl::StrContains(name, ".tmp")) << "temporary left behind: " << name;
-    EXPECT_LE(entry.file_size(), 16u << 10) << name;
+    EXPECT_FALSE(absl::StrContains(name, ".partial")) << "left behind: " << name;
   }
+}
+
+// A run that fails (or is killed) leaves the previous output whole: the new
+// one is written aside and swapped in at the end.
+TEST(FullDisk, AFailedRunLeavesThePreviousOutputWhole) {
+  DUBARE_REQUIRE_CLI();
+  TempDir dir;
+  std::string jsonl;
+  for (int i = 0; i < 300; ++i) {
+    std::string text;
+    for (int w = 0; w < 20; ++w) absl::StrAppend(&text, "word", i, "_", w, " other", i * 7 + w, " ");
+    absl::StrAppend(&jsonl, "{\"id\":\"", i, "\",\"text\":\"", text, "\"}\n");
+  }
+  dir.Write("in.jsonl", jsonl);
+  DedupRun first = RunDedup(dir, {"in.jsonl"});
+  ASSERT_EQ(first.cli.exit_code, 0) << first.cli.err;
+  const std::string kept = ReadAll(first.out_dir + "/kept.jsonl");
+  CliOptions small_disk;
+  small_disk.max_file_bytes = 16 << 10;
+  DedupRun second = RunDedup(dir, {"in.jsonl"}, {"--threshold", "0.9"}, small_disk);
+  EXPECT_EQ(second.cli.exit_code, 1);
+  EXPECT_EQ(ReadAll(first.out_dir + "/kept.jsonl"), kept);
+  EXPECT_EQ(second.summary, first.summary);
 }
 
 }  // namespace

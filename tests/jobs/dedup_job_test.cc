@@ -424,6 +424,58 @@ TEST(RunDedupTest, FileInputsAreListedAndCopied) {
   EXPECT_EQ(Rows(o.out_dir + "/rejected.tsv")[0][2], "empty");
 }
 
+// ---- The output directory -----------------------------------------------------
+
+TEST(RunDedupTest, ARerunReplacesTheWholeOutputDirectory) {
+  const std::string dir = NewDir("rerun");
+  fs::create_directories(dir + "/in");
+  Write(dir + "/in/a.txt", RandomText(51, 80));
+  Write(dir + "/in/b.txt", RandomText(52, 80));
+  Write(dir + "/lines.txt", RandomText(53, 40) + "\n");
+  DedupJobOptions o = Options(dir + "/out");
+  o.copy_files = true;
+  ASSERT_TRUE(RunDedupJob({dir + "/in"}, o).ok());
+  ASSERT_TRUE(fs::exists(o.out_dir + "/files"));
+  ASSERT_TRUE(fs::exists(o.out_dir + "/kept_files.txt"));
+  // Another run into the same directory: nothing of the first is left.
+  DedupJobOptions again = Options(dir + "/out");
+  again.reader.format = InputFormat::kLines;
+  ASSERT_TRUE(RunDedupJob({dir + "/lines.txt"}, again).ok());
+  std::set<std::string> names;
+  for (const auto& e : fs::directory_iterator(o.out_dir)) names.insert(e.path().filename());
+  EXPECT_EQ(names, (std::set<std::string>{".dubare-dedup", "clusters.jsonl", "duplicates.tsv",
+                                          "kept_lines.txt", "pairs.tsv", "rejected.tsv",
+                                          "summary.json"}));
+  for (const auto& e : fs::directory_iterator(dir)) {
+    EXPECT_EQ(e.path().filename().string().find(".partial"), std::string::npos) << e.path();
+  }
+}
+
+TEST(RunDedupTest, RefusesAnOutputDirectoryOfOtherFilesAndAnInputInsideIt) {
+  const std::string dir = NewDir("refuse");
+  Write(dir + "/in.txt", RandomText(61, 40) + "\n");
+  fs::create_directories(dir + "/mine");
+  Write(dir + "/mine/thesis.txt", "years of work");
+  DedupJobOptions o = Options(dir + "/mine");
+  absl::StatusOr<DedupSummary> s = RunDedupJob({dir + "/in.txt"}, o);
+  EXPECT_EQ(s.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(s.status().message().find("not an earlier output"), std::string::npos) << s.status();
+  EXPECT_EQ(Read(dir + "/mine/thesis.txt"), "years of work");
+
+  o = Options(dir + "/out");
+  ASSERT_TRUE(RunDedupJob({dir + "/in.txt"}, o).ok());
+  s = RunDedupJob({dir + "/out/kept_files.txt"}, o);  // would replace its own input
+  EXPECT_EQ(s.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(s.status().message().find("inside the output directory"), std::string::npos)
+      << s.status();
+  EXPECT_TRUE(fs::exists(dir + "/out/kept_files.txt"));
+
+  // A partial directory left by a killed run is removed by the next run.
+  fs::create_directories(dir + "/out.partial.999999999");
+  ASSERT_TRUE(RunDedupJob({dir + "/in.txt"}, o).ok());
+  EXPECT_FALSE(fs::exists(dir + "/out.partial.999999999"));
+}
+
 TEST(RunDedupTest, LineInputKeepsLinesInOrder) {
   const std::string dir = NewDir("lines");
   const std::string a = RandomText(41, 60), b = RandomText(42, 60);

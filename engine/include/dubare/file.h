@@ -5,8 +5,14 @@
 // OutputFile is the library's one way to write a file: it writes to
 // "<path>.tmp.<pid>" through a buffer and renames it to <path> on Commit(),
 // so a reader sees the old file or the whole new one, never a part;
-// destroying an uncommitted OutputFile removes the temporary. Every error
-// (full disk included) names <path>.
+// destroying an uncommitted OutputFile removes the temporary. A symbolic
+// link is written through (its target is replaced, the link stays); a
+// device or a pipe (/dev/stdout, /dev/null, a FIFO) is written in place,
+// never replaced by a regular file. Every error (full disk included) names
+// <path>.
+//
+// OutputDir does the same for a directory of outputs: they are written into
+// a fresh sibling directory and swapped into place at once on Commit().
 //
 // Thread safety: free functions without shared state; an OutputFile is
 // thread-compatible (one thread at a time).
@@ -50,6 +56,38 @@ class OutputFile {
   int fd_ = -1;
   std::string buffer_;
   bool sync_ = false;
+};
+
+// A directory of outputs published all at once. Files are written into
+// "<dir>.partial.<pid>" (path()); Commit() swaps it with <dir> in one
+// renameat2(RENAME_EXCHANGE) and removes the previous contents, so <dir>
+// holds the old run or the whole new one, never a mix. Destroying an
+// uncommitted OutputDir removes the partial directory; one left by a killed
+// process is removed by the next Create() for <dir>.
+//
+// Create refuses (kFailedPrecondition) a <dir> that exists, is not empty
+// and has no file named `marker`: it is not an earlier output of this kind,
+// and replacing it would lose someone's files. The marker is written into
+// every new output.
+class OutputDir {
+ public:
+  static absl::StatusOr<std::unique_ptr<OutputDir>> Create(const std::string& dir,
+                                                           const std::string& marker);
+  ~OutputDir();
+  OutputDir(const OutputDir&) = delete;
+  OutputDir& operator=(const OutputDir&) = delete;
+
+  // Where to write until Commit().
+  const std::string& path() const { return partial_; }
+  // Where the outputs appear.
+  const std::string& final_path() const { return dir_; }
+  absl::Status Commit();
+
+ private:
+  OutputDir(std::string dir, std::string partial) : dir_(std::move(dir)), partial_(std::move(partial)) {}
+  std::string dir_;
+  std::string partial_;
+  bool committed_ = false;
 };
 
 // Writes `data` to `path` through a temporary file in the same directory and

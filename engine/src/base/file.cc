@@ -5,15 +5,19 @@
 #include "base/write_all.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <filesystem>
 #include <cstdio>
 #include <cstring>
+#include <cstdlib>
 #include <memory>
 #include <utility>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 
 namespace dubare {
@@ -85,6 +89,24 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
 // ---- OutputFile ------------------------------------------------------------
 
 absl::StatusOr<std::unique_ptr<OutputFile>> OutputFile::Create(std::string path, bool sync) {
+  struct stat st;
+  if (::lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
+    // A link is written through: the file it names is replaced, the link
+    // stays a link.
+    char* target = ::realpath(path.c_str(), nullptr);
+    if (target != nullptr) {
+      path = target;
+      std::free(target);
+    }
+  }
+  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    if (S_ISDIR(st.st_mode)) return ErrnoError(path, "cannot write", EISDIR);
+    // A device or a pipe (/dev/stdout, /dev/null, a FIFO): written directly,
+    // never replaced by a regular file.
+    int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return ErrnoError(path, "cannot open", errno);
+    return std::unique_ptr<OutputFile>(new OutputFile(std::move(path), "", fd, false));
+  }
   std::string tmp = absl::StrCat(path, ".tmp.", ::getpid());
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return ErrnoError(path, "cannot create", errno);
@@ -97,7 +119,7 @@ OutputFile::OutputFile(std::string path, std::string tmp, int fd, bool sync)
 OutputFile::~OutputFile() {
   if (fd_ >= 0) {
     ::close(fd_);
-    ::unlink(tmp_.c_str());
+    if (!tmp_.empty()) ::unlink(tmp_.c_str());
   }
 }
 
@@ -121,14 +143,115 @@ absl::Status OutputFile::Commit() {
   const int fd = std::exchange(fd_, -1);
   if ((sync_ && ::fsync(fd) != 0) | (::close(fd) != 0)) {
     int err = errno;
-    ::unlink(tmp_.c_str());
+    if (!tmp_.empty()) ::unlink(tmp_.c_str());
     return ErrnoError(path_, "write failed", err);
   }
+  if (tmp_.empty()) return absl::OkStatus();  // written in place
   if (::rename(tmp_.c_str(), path_.c_str()) != 0) {
     int err = errno;
     ::unlink(tmp_.c_str());
     return ErrnoError(path_, "cannot rename into place", err);
   }
+  return absl::OkStatus();
+}
+
+namespace {
+
+// Removes the "<dir>.partial.<pid>" directories of processes that are gone.
+void RemoveStalePartials(const std::filesystem::path& dir) {
+  const std::string prefix = dir.filename().string() + ".partial.";
+  std::error_code ec;
+  const std::filesystem::path parent = dir.has_parent_path() ? dir.parent_path() : ".";
+  for (const auto& entry : std::filesystem::directory_iterator(parent, ec)) {
+    const std::string name = entry.path().filename().string();
+    int pid = 0;
+    if (name.rfind(prefix, 0) != 0 || !absl::SimpleAtoi(name.substr(prefix.size()), &pid) ||
+        pid <= 0 || pid == ::getpid()) {
+      continue;
+    }
+    if (::kill(pid, 0) == 0 || errno == EPERM) continue;  // still running
+    std::error_code ignored;
+    std::filesystem::remove_all(entry.path(), ignored);
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<OutputDir>> OutputDir::Create(const std::string& dir_arg,
+                                                             const std::string& marker) {
+  std::string dir = dir_arg;
+  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+  struct stat st;
+  if (::lstat(dir.c_str(), &st) == 0) {
+    if (S_ISLNK(st.st_mode)) {  // the directory it names is replaced, not the link
+      char* target = ::realpath(dir.c_str(), nullptr);
+      if (target == nullptr) return ErrnoError(dir, "cannot resolve", errno);
+      dir = target;
+      std::free(target);
+      if (::stat(dir.c_str(), &st) != 0) return ErrnoError(dir, "cannot use", errno);
+    }
+    if (!S_ISDIR(st.st_mode)) {
+      return absl::FailedPreconditionError(absl::StrCat(dir, ": exists and is not a directory"));
+    }
+    std::error_code ec;
+    const bool empty = std::filesystem::is_empty(dir, ec);
+    if (ec) return ErrnoError(dir, "cannot read", ec.value());
+    if (!empty && !std::filesystem::exists(std::filesystem::path(dir) / marker, ec)) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          dir, ": not empty and not an earlier output of this command (it has no ", marker,
+          " file); give another output directory or remove this one"));
+    }
+  } else if (errno != ENOENT) {
+    return ErrnoError(dir, "cannot use", errno);
+  }
+  const std::filesystem::path path(dir);
+  if (path.has_parent_path()) {
+    std::error_code ec;
+    std::filesystem::create_directories(path.parent_path(), ec);
+    if (ec) return ErrnoError(path.parent_path().string(), "cannot create", ec.value());
+  }
+  RemoveStalePartials(path);
+  std::string partial = absl::StrCat(dir, ".partial.", ::getpid());
+  std::error_code ignored;
+  std::filesystem::remove_all(partial, ignored);
+  if (::mkdir(partial.c_str(), 0755) != 0) return ErrnoError(partial, "cannot create", errno);
+  std::unique_ptr<OutputDir> out(new OutputDir(dir, std::move(partial)));
+  DUBARE_RETURN_IF_ERROR(
+      WriteFileAtomically(out->partial_ + "/" + marker, "written by dubare; a complete output\n"));
+  return out;
+}
+
+OutputDir::~OutputDir() {
+  if (committed_) return;
+  std::error_code ignored;
+  std::filesystem::remove_all(partial_, ignored);
+}
+
+absl::Status OutputDir::Commit() {
+  struct stat st;
+  if (::stat(dir_.c_str(), &st) != 0) {
+    if (::rename(partial_.c_str(), dir_.c_str()) != 0) {
+      return ErrnoError(dir_, "cannot rename into place", errno);
+    }
+  } else if (::renameat2(AT_FDCWD, partial_.c_str(), AT_FDCWD, dir_.c_str(), RENAME_EXCHANGE) ==
+             0) {
+    // partial_ now holds the previous outputs.
+  } else if (errno == EINVAL || errno == ENOSYS) {
+    // No atomic exchange on this file system: a brief moment without dir_.
+    const std::string old = absl::StrCat(dir_, ".old.", ::getpid());
+    if (::rename(dir_.c_str(), old.c_str()) != 0) return ErrnoError(dir_, "cannot replace", errno);
+    if (::rename(partial_.c_str(), dir_.c_str()) != 0) {
+      const int err = errno;
+      ::rename(old.c_str(), dir_.c_str());
+      return ErrnoError(dir_, "cannot rename into place", err);
+    }
+    partial_ = old;
+  } else {
+    return ErrnoError(dir_, "cannot replace", errno);
+  }
+  committed_ = true;
+  std::error_code ignored;
+  std::filesystem::remove_all(partial_, ignored);
   return absl::OkStatus();
 }
 

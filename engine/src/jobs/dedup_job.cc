@@ -64,6 +64,9 @@ struct DocRecord {
   bool raw_in_source = false;
 };
 
+// Names a directory as a complete output of `dubare dedup`.
+constexpr char kOutputMarker[] = ".dubare-dedup";
+
 struct Rejection {
   uint64_t input_order = 0;
   std::string where;  // FILE:LINE or FILE
@@ -97,6 +100,8 @@ class DedupJob {
   }
 
   const DedupJobOptions& options_;
+  std::unique_ptr<OutputDir> out_;
+  std::string dir_;  // where outputs are written: out_->path() until committed
   std::unique_ptr<Deduper> deduper_;
   std::unique_ptr<Reader> reader_;
   std::unique_ptr<Spool> spool_;
@@ -131,7 +136,7 @@ absl::Status DedupJob::Read(const std::vector<std::string>& inputs) {
   const bool want_keep = options_.dedup.keep.kind == KeepPolicy::Kind::kEarliest;
   if (want_keep) reader_options.extra_fields.push_back(options_.dedup.keep.field);
   DUBARE_ASSIGN_OR_RETURN(reader_, Reader::Open(inputs, reader_options));
-  DUBARE_ASSIGN_OR_RETURN(spool_, Spool::Create(options_.out_dir));
+  DUBARE_ASSIGN_OR_RETURN(spool_, Spool::Create(dir_));
 
   // Input size for the progress bar; stdin and unreadable paths count 0.
   uint64_t input_bytes = 0;
@@ -210,7 +215,7 @@ absl::Status DedupJob::CollectRejections(DedupResult* result) {
 }
 
 absl::Status DedupJob::WriteRejected() {
-  DUBARE_ASSIGN_OR_RETURN(auto out, OutputFile::Create(options_.out_dir + "/rejected.tsv"));
+  DUBARE_ASSIGN_OR_RETURN(auto out, OutputFile::Create(dir_ + "/rejected.tsv"));
   DUBARE_RETURN_IF_ERROR(out->Append("where\tid\treason\tdetail\n"));
   for (const Rejection& r : rejections_) {
     DUBARE_RETURN_IF_ERROR(out->Append(absl::StrCat(EscapeTsv(r.where), "\t", EscapeTsv(r.id),
@@ -227,7 +232,7 @@ absl::Status DedupJob::CopyFile(const std::string& from) {
   for (const auto& part : std::filesystem::path(from).relative_path()) {
     rel /= part == ".." ? std::filesystem::path("__") : part;
   }
-  const std::filesystem::path to = std::filesystem::path(options_.out_dir) / "files" / rel;
+  const std::filesystem::path to = std::filesystem::path(dir_) / "files" / rel;
   std::error_code ec;
   std::filesystem::create_directories(to.parent_path(), ec);
   if (!ec) {
@@ -241,7 +246,7 @@ absl::Status DedupJob::CopyFile(const std::string& from) {
 }
 
 absl::Status DedupJob::WriteKept(const std::vector<bool>& kept) {
-  const std::string dir = options_.out_dir;
+  const std::string dir = dir_;
   // One output per input format present, so the corpus comes back as it came.
   std::unique_ptr<OutputFile> jsonl, lines, files;
   std::unique_ptr<RecordReader> source_file;
@@ -289,7 +294,7 @@ absl::Status DedupJob::WriteKept(const std::vector<bool>& kept) {
 }
 
 absl::Status DedupJob::WriteOutputs(const DedupResult& result) {
-  const std::string dir = options_.out_dir;
+  const std::string dir = dir_;
   auto id_of = [&](uint32_t doc) -> const std::string& { return deduper_->id(doc); };
 
   DUBARE_ASSIGN_OR_RETURN(auto pairs_out, OutputFile::Create(dir + "/pairs.tsv"));
@@ -337,11 +342,24 @@ absl::Status DedupJob::WriteOutputs(const DedupResult& result) {
 
 absl::StatusOr<DedupSummary> DedupJob::Run(const std::vector<std::string>& inputs) {
   const Clock::time_point start = Clock::now();
+  // The run is written into a fresh directory and swapped into place at the
+  // end: the output directory never mixes two runs, and a killed run leaves
+  // the previous output whole.
   std::error_code ec;
-  std::filesystem::create_directories(options_.out_dir, ec);
-  if (ec) {
-    return absl::InternalError(absl::StrCat(options_.out_dir, ": cannot create: ", ec.message()));
+  const std::filesystem::path out = std::filesystem::weakly_canonical(options_.out_dir, ec);
+  for (const std::string& input : inputs) {
+    if (input == "-" || ec) continue;
+    std::error_code input_ec;
+    const std::filesystem::path in = std::filesystem::weakly_canonical(input, input_ec);
+    const auto [o, i] = std::mismatch(out.begin(), out.end(), in.begin(), in.end());
+    if (!input_ec && o == out.end()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          input, ": an input inside the output directory ", options_.out_dir,
+          ", which this run replaces; write the output elsewhere"));
+    }
   }
+  DUBARE_ASSIGN_OR_RETURN(out_, OutputDir::Create(options_.out_dir, kOutputMarker));
+  dir_ = out_->path();
   // The engine reports its own stages; reading is this job's.
   ProgressCallback engine_progress;
   if (options_.progress) {
@@ -380,9 +398,11 @@ absl::StatusOr<DedupSummary> DedupJob::Run(const std::vector<std::string>& input
   if (::getrusage(RUSAGE_SELF, &usage) == 0) {
     summary_.peak_rss_bytes = static_cast<uint64_t>(usage.ru_maxrss) * 1024;
   }
-  DUBARE_ASSIGN_OR_RETURN(auto summary_out, OutputFile::Create(options_.out_dir + "/summary.json"));
+  DUBARE_ASSIGN_OR_RETURN(auto summary_out, OutputFile::Create(dir_ + "/summary.json"));
   DUBARE_RETURN_IF_ERROR(summary_out->Append(summary_.ToJson() + "\n"));
   DUBARE_RETURN_IF_ERROR(summary_out->Commit());
+  spool_.reset();  // its file lives in the directory about to be published
+  DUBARE_RETURN_IF_ERROR(out_->Commit());
   if (options_.progress) {
     ProgressEvent e;
     e.stage = "done";
