@@ -291,5 +291,79 @@ TEST_F(KurdishEvalTest, SimHashVersusMinHashOnEditedRepublications) {
   }
 }
 
+// Kurmanji typed without î ê û ş ç (keyboards, SMS habits): the match key
+// folds them, so a text and its diacritic-less copy are one document. The
+// key before the fold (normalizer version 1) is reproduced by writing each of
+// those letters as one the normalizer keeps (ĩ ẽ ũ ș ć): unrelated texts must
+// not rise above that level.
+TEST(KurmanjiEvalTest, TextsTypedWithoutDiacriticsAreTheSameDocument) {
+  if (!fs::exists(kBlark / "data" / "KurmanjiLatin")) {
+    GTEST_SKIP() << "Kurdish-BLARK corpus not found at " << kBlark;
+  }
+  const std::vector<Window> windows = LoadWindows(kBlark / "data" / "KurmanjiLatin", 250, "");
+  ASSERT_GE(windows.size(), 20u);
+  auto replace = [](std::string text, const std::vector<std::pair<std::string, std::string>>& map) {
+    std::string out;
+    for (size_t i = 0; i < text.size();) {
+      bool hit = false;
+      for (const auto& [from, to] : map) {
+        if (text.compare(i, from.size(), from) == 0) {
+          out += to;
+          i += from.size();
+          hit = true;
+          break;
+        }
+      }
+      if (!hit) out += text[i++];
+    }
+    return out;
+  };
+  const std::vector<std::pair<std::string, std::string>> strip = {
+      {"î", "i"}, {"ê", "e"}, {"û", "u"}, {"ş", "s"}, {"ç", "c"},
+      {"Î", "I"}, {"Ê", "E"}, {"Û", "U"}, {"Ş", "S"}, {"Ç", "C"}};
+  const std::vector<std::pair<std::string, std::string>> unfolded = {
+      {"î", "ĩ"}, {"ê", "ẽ"}, {"û", "ũ"}, {"ş", "ș"}, {"ç", "ć"},
+      {"Î", "Ĩ"}, {"Ê", "Ẽ"}, {"Û", "Ũ"}, {"Ş", "Ș"}, {"Ç", "Ć"}};
+  DocumentSketcher sketcher{SketchParams()};
+  auto shingles = [&](const std::string& text) {
+    DocumentSketch s;
+    EXPECT_TRUE(sketcher.Sketch(text, &s).ok());
+    return s.shingles;
+  };
+  auto jaccard = [](const std::vector<uint64_t>& a, const std::vector<uint64_t>& b) {
+    return ExactOverlap(a, b).jaccard();
+  };
+  std::vector<double> copy_now, copy_before;
+  for (const Window& w : windows) {
+    const std::string text = absl::StrJoin(w.words, " ");
+    const std::vector<uint64_t> bare = shingles(replace(text, strip));
+    copy_now.push_back(jaccard(shingles(text), bare));
+    copy_before.push_back(jaccard(shingles(replace(text, unfolded)), bare));
+  }
+  std::vector<double> negative_now, negative_before;
+  std::mt19937_64 rng(7);
+  std::uniform_int_distribution<size_t> any(0, windows.size() - 1);
+  while (negative_now.size() < 400) {
+    const size_t i = any(rng), j = any(rng);
+    if (windows[i].file == windows[j].file) continue;
+    const std::string a = absl::StrJoin(windows[i].words, " ");
+    const std::string b = absl::StrJoin(windows[j].words, " ");
+    negative_now.push_back(jaccard(shingles(a), shingles(b)));
+    negative_before.push_back(
+        jaccard(shingles(replace(a, unfolded)), shingles(replace(b, unfolded))));
+  }
+  std::printf("Kurmanji, %zu windows of 250 words: copy without diacritics, median Jaccard "
+              "%.3f (before the fold %.3f), min %.3f; unrelated, p99 %.3f max %.3f (before "
+              "%.3f / %.3f)\n",
+              windows.size(), Quantile(copy_now, 0.5), Quantile(copy_before, 0.5),
+              Quantile(copy_now, 0), Quantile(negative_now, 0.99), Quantile(negative_now, 1),
+              Quantile(negative_before, 0.99), Quantile(negative_before, 1));
+  EXPECT_GE(Quantile(copy_now, 0), 0.95);
+  EXPECT_LT(Quantile(copy_before, 0.5), 0.5);  // what the fold fixes
+  EXPECT_LE(Quantile(negative_now, 0.99), Quantile(negative_before, 0.99) + 0.02);
+  EXPECT_LE(Quantile(negative_now, 1), Quantile(negative_before, 1) + 0.02);
+  EXPECT_LT(Quantile(negative_now, 1), kDefaultJaccardThreshold / 2);
+}
+
 }  // namespace
 }  // namespace dubare

@@ -19,7 +19,7 @@ TEST(SketchParamsTest, DefaultsAreValidAndPrintAsDocumented) {
   SketchParams p;
   EXPECT_TRUE(p.Validate().ok());
   EXPECT_EQ(p.ToString(),
-            "v1 norm1 keep_spaces=1 word:2 shingle_seed=0x64756261726530 minhash=classic "
+            "v1 norm2 keep_spaces=1 word:2 shingle_seed=0x64756261726530 minhash=classic "
             "k=128 seed=1");
 }
 
@@ -41,13 +41,13 @@ TEST(SketchParamsTest, ToStringParsesBack) {
 }
 
 TEST(SketchParamsTest, ParseRejectsMalformedText) {
-  for (const char* bad : {"", "v1", "v2 norm1 keep_spaces=1 word:3 shingle_seed=0x1 minhash=classic k=128 seed=1",
-                          "v1 norm1 keep_spaces=2 word:3 shingle_seed=0x1 minhash=classic k=128 seed=1",
-                          "v1 norm1 keep_spaces=1 word:99 shingle_seed=0x1 minhash=classic k=128 seed=1",
-                          "v1 norm1 keep_spaces=1 word:3 shingle_seed=zz minhash=classic k=128 seed=1",
-                          "v1 norm1 keep_spaces=1 word:3 shingle_seed=0x1 minhash=super k=128 seed=1",
-                          "v1 norm1 keep_spaces=1 word:3 shingle_seed=0x1 minhash=classic k=32 seed=1",
-                          "v1 norm1 keep_spaces=1 word:3 shingle_seed=0x1 minhash=classic k=128 seed=x"}) {
+  for (const char* bad : {"", "v1", "v2 norm2 keep_spaces=1 word:3 shingle_seed=0x1 minhash=classic k=128 seed=1",
+                          "v1 norm2 keep_spaces=2 word:3 shingle_seed=0x1 minhash=classic k=128 seed=1",
+                          "v1 norm2 keep_spaces=1 word:99 shingle_seed=0x1 minhash=classic k=128 seed=1",
+                          "v1 norm2 keep_spaces=1 word:3 shingle_seed=zz minhash=classic k=128 seed=1",
+                          "v1 norm2 keep_spaces=1 word:3 shingle_seed=0x1 minhash=super k=128 seed=1",
+                          "v1 norm2 keep_spaces=1 word:3 shingle_seed=0x1 minhash=classic k=32 seed=1",
+                          "v1 norm2 keep_spaces=1 word:3 shingle_seed=0x1 minhash=classic k=128 seed=x"}) {
     absl::StatusOr<SketchParams> p = SketchParams::Parse(bad);
     EXPECT_FALSE(p.ok()) << bad;
     if (!p.ok()) {

@@ -217,6 +217,18 @@ TEST(NormalizeLatin, KurmanjiLetters) {
   EXPECT_EQ(Canon("e\u0301"), "ê");  // combining acute composes first
 }
 
+// Kurmanji is often typed without its diacritics: the match key folds them
+// (canonical text keeps them), whether composed or typed as base + mark.
+TEST(NormalizeLatin, MatchKeyFoldsKurmanjiDiacritics) {
+  EXPECT_EQ(Match("Îro şêwirmendê çûn"), "iro sewirmende cun");
+  EXPECT_EQ(Match("ÎRO ŞÊWIRMENDÊ ÇÛN"), Match("iro sewirmende cun"));
+  EXPECT_EQ(Match("s\u0327e\u0302 i\u0302 u\u0302 c\u0327"), "se i u c");
+  EXPECT_EQ(Match("é í ú"), "e i u");
+  EXPECT_EQ(Canon("Îro şêwirmendê çûn"), "Îro şêwirmendê çûn");
+  // Sorani is untouched.
+  EXPECT_EQ(Match("شێوە"), Match("شێوە"));
+}
+
 TEST(NormalizeLatin, ApostrophesAndHyphens) {
   EXPECT_EQ(Canon("Amed’ê Amed'ê"), "Amed'ê Amed'ê");
   EXPECT_EQ(Match("Amed’ê"), Match("Amedê"));
@@ -294,6 +306,19 @@ TEST(NormalizeOffsets, MapsOutputBytesBackToInput) {
   // ە (output bytes 2-3) came from ه + ZWNJ, input bytes 4..9.
   EXPECT_EQ(out->map.ToInput(2, 4), (ByteSpan{4, 9}));
   EXPECT_EQ(out->map.ToInput(0, out->text.size()), (ByteSpan{2, static_cast<uint32_t>(in.size())}));
+}
+
+TEST(NormalizeOffsets, AFoldedKurmanjiLetterMapsToItsTwoBytes) {
+  NormalizeOptions o;
+  o.form = NormalForm::kMatchKey;
+  const std::string in = "Şêr û s\u0327er";
+  absl::StatusOr<NormalizedText> out = Normalizer(o).Normalize(in);
+  ASSERT_TRUE(out.ok());
+  EXPECT_EQ(out->text, "ser u ser");
+  EXPECT_EQ(out->map.ToInput(0, 1), (ByteSpan{0, 2}));  // s from Ş
+  EXPECT_EQ(out->map.ToInput(1, 2), (ByteSpan{2, 4}));  // e from ê
+  EXPECT_EQ(out->map.ToInput(4, 5), (ByteSpan{6, 8}));  // u from û
+  EXPECT_EQ(out->map.ToInput(6, 7), (ByteSpan{9, 12}));  // s from s + U+0327
 }
 
 }  // namespace

@@ -42,7 +42,8 @@ namespace dubare {
 // hashes made under different versions are not comparable (see SketchParams).
 // Nothing hashes the canonical form, so changes to it alone (a lone '\r' no
 // longer swallowing a later '\n') do not bump it.
-inline constexpr uint32_t kNormalizerVersion = 1;
+// Version 2: the match key folds Kurmanji î ê û ş ç to i e u s c.
+inline constexpr uint32_t kNormalizerVersion = 2;
 
 enum class Script {
   kAuto,      // per word: Arabic-script words get Sorani rules, Latin words Kurmanji/Latin rules

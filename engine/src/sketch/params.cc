@@ -88,6 +88,13 @@ absl::Status SketchParams::Validate() const {
     return absl::InvalidArgumentError(
         absl::StrCat("unsupported sketch format version ", format_version));
   }
+  if (normalizer_version != kNormalizerVersion) {
+    // The match key this build computes is another: signatures would not
+    // compare. (Version 2 folds Kurmanji î ê û ş ç to i e u s c.)
+    return absl::FailedPreconditionError(absl::StrCat(
+        "normalizer version ", normalizer_version, ": this build normalizes with version ",
+        kNormalizerVersion, ", so its signatures do not compare; sketch the documents again (an index: build a new one)"));
+  }
   if (absl::Status s = shingle.Validate(); !s.ok()) return s;
   if (method != MinHashMethod::kClassic && method != MinHashMethod::kOnePerm) {
     return absl::InvalidArgumentError("unknown MinHash method");
