@@ -39,6 +39,14 @@ int RunDedup(int argc, char** argv) {
   flags.Uint("rows", &options.rows, 0, 1024, "LSH rows per band (0 = chosen for --threshold)");
   flags.Int("hamming", &options.hamming, 0, 31, "SimHash: maximal Hamming distance");
   flags.Custom(
+      "duplicate-ids", "error|rename", std::string(DuplicateIdsName(options.duplicate_ids)),
+      [&](absl::string_view v) -> absl::Status {
+        DUBARE_ASSIGN_OR_RETURN(options.duplicate_ids, ParseDuplicateIds(v));
+        return absl::OkStatus();
+      },
+      "two records with one id: stop naming both, or rename the later ones ID~2, ID~3 "
+      "(listed in renamed_ids.tsv)");
+  flags.Custom(
       "verify", "estimate|exact|containment", std::string(VerifyModeName(options.verify)),
       [&](absl::string_view v) -> absl::Status {
         DUBARE_ASSIGN_OR_RETURN(options.verify, ParseVerifyMode(v));

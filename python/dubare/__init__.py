@@ -38,6 +38,7 @@ class DedupResult:
     duplicates: {id: representative id} for every removed document.
     rejected:   [(id, reason, detail), ...] for documents that could not be
                 judged (no word left after normalization).
+    renamed:    {new id: id it came with}, with duplicate_ids="rename".
     stats:      counts and the LSH layout used.
     """
 
@@ -46,6 +47,7 @@ class DedupResult:
     kept: list = field(default_factory=list)
     duplicates: dict = field(default_factory=dict)
     rejected: list = field(default_factory=list)
+    renamed: dict = field(default_factory=dict)
     stats: dict = field(default_factory=dict)
 
 
@@ -67,13 +69,14 @@ class Deduper:
     def __init__(self, *, threshold=0.4, method="minhash", shingle="word:2", num_perm=128,
                  minhash="classic", keep_spaces=True, bands=0, rows=0, hamming=3,
                  verify="estimate", containment_ratio=0.25, keep="first", max_bucket=512,
-                 threads=0, id_field="id", text_field="text", batch_size=10000):
+                 threads=0, id_field="id", text_field="text", batch_size=10000,
+                 duplicate_ids="error"):
         self._deduper = _dubare._Deduper(
             threshold=threshold, method=method, shingle=shingle, num_perm=num_perm,
             minhash=minhash, keep_spaces=keep_spaces, bands=bands, rows=rows,
             hamming=hamming, verify=verify, containment_ratio=containment_ratio, keep=keep,
             max_bucket=max_bucket, threads=threads, id_field=id_field,
-            text_field=text_field, batch_size=batch_size)
+            text_field=text_field, batch_size=batch_size, duplicate_ids=duplicate_ids)
 
     def add(self, docs):
         """Adds an iterable of documents (as :func:`dedup` takes them)."""
@@ -113,7 +116,9 @@ def dedup(docs, **options):
     bands=0, rows=0 (0: chosen for the threshold), hamming=3,
     verify="estimate", containment_ratio=0.25, keep="first", max_bucket=512,
     threads=0 (all cores), id_field="id", text_field="text",
-    batch_size=10000.
+    batch_size=10000, duplicate_ids="error" (two documents with one id are a
+    ValueError naming both positions; "rename" makes the later ones ID~2,
+    ID~3 and lists them in ``renamed``).
     """
     deduper = Deduper(**options)
     deduper.add(docs)

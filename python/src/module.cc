@@ -461,6 +461,8 @@ class PyDeduper {
     for (const DedupRejection& x : r.rejected) {
       rejected.append(py::make_tuple(id_of(x.doc), x.reason, x.detail));
     }
+    py::dict renamed;
+    for (const DedupResult::Renamed& x : r.renamed) renamed[id_of(x.doc)] = x.original_id;
     py::dict stats;
     stats["documents"] = r.stats.documents;
     stats["rejected"] = r.stats.rejected;
@@ -479,6 +481,7 @@ class PyDeduper {
     result["kept"] = kept;
     result["duplicates"] = duplicates;
     result["rejected"] = rejected;
+    result["renamed"] = renamed;
     result["stats"] = stats;
     return result;
   }
@@ -945,7 +948,7 @@ PYBIND11_MODULE(_dubare, m) {
                        uint32_t bands, uint32_t rows, int hamming, const std::string& verify,
                        double containment_ratio, const std::string& keep, uint32_t max_bucket,
                        int threads, const std::string& id_field, const std::string& text_field,
-                       size_t batch_size) {
+                       size_t batch_size, const std::string& duplicate_ids) {
              DedupArgs a;
              a.options.sketch = MakeSketchParams(shingle, num_perm, minhash, keep_spaces);
              a.options.threshold = threshold;
@@ -958,6 +961,7 @@ PYBIND11_MODULE(_dubare, m) {
              a.options.keep = Check(KeepPolicy::Parse(keep));
              a.options.max_bucket_size = max_bucket;
              a.options.threads = threads;
+             a.options.duplicate_ids = Check(ParseDuplicateIds(duplicate_ids));
              a.id_field = id_field;
              a.text_field = text_field;
              if (batch_size == 0) throw py::value_error("batch_size must be >= 1");
@@ -969,7 +973,7 @@ PYBIND11_MODULE(_dubare, m) {
            py::arg("num_perm"), py::arg("minhash"), py::arg("keep_spaces"), py::arg("bands"),
            py::arg("rows"), py::arg("hamming"), py::arg("verify"), py::arg("containment_ratio"),
            py::arg("keep"), py::arg("max_bucket"), py::arg("threads"), py::arg("id_field"),
-           py::arg("text_field"), py::arg("batch_size"))
+           py::arg("text_field"), py::arg("batch_size"), py::arg("duplicate_ids"))
       .def("add", &PyDeduper::Add, py::arg("docs"))
       .def("add_sketched", &PyDeduper::AddSketched, py::arg("batch"), py::arg("ids"),
            py::arg("keep_values") = py::none())

@@ -247,6 +247,43 @@ TEST(DedupTest, ExactGroupsAreDocumentsWithEqualMatchKeys) {
   EXPECT_EQ(back->key_hash, batch->key_hash);
 }
 
+TEST(DedupTest, ARepeatedIdIsRefusedOrRenamed) {
+  const std::vector<DedupInput> docs = {{"a", "یەک دوو سێ چوار", ""},
+                                        {"b", "پێنج شەش حەوت", ""},
+                                        {"a", "هەشت نۆ دە یازدە", ""},
+                                        {"a~2", "دوازدە سیانزە", ""},
+                                        {"a", "چواردە پازدە", ""}};
+  DedupOptions options;
+  absl::StatusOr<std::unique_ptr<Deduper>> d = Deduper::Create(options);
+  ASSERT_TRUE(d.ok());
+  absl::Status s = (*d)->Add(absl::MakeConstSpan(docs).subspan(0, 3));
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("document 2 has id 'a', as document 0 has"), std::string::npos) << s;
+  ASSERT_TRUE((*d)->refused_duplicate().has_value());
+  EXPECT_EQ((*d)->refused_duplicate()->id, "a");
+  EXPECT_EQ((*d)->size(), 0u);  // a failed Add adds nothing
+  ASSERT_TRUE((*d)->Add(absl::MakeConstSpan(docs).subspan(0, 2)).ok());
+  EXPECT_FALSE((*d)->Add(absl::MakeConstSpan(docs).subspan(2, 1)).ok());  // against earlier ones
+  EXPECT_EQ((*d)->size(), 2u);
+
+  options.duplicate_ids = DuplicateIds::kRename;
+  absl::StatusOr<DedupResult> r = Dedup(docs, options);
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(r->renamed.size(), 3u);
+  EXPECT_EQ(r->renamed[0].doc, 2u);
+  EXPECT_EQ(r->renamed[0].original_id, "a");
+  EXPECT_EQ(r->renamed[1].doc, 3u);
+  EXPECT_EQ(r->renamed[1].original_id, "a~2");
+  EXPECT_EQ(r->renamed[2].doc, 4u);
+  EXPECT_EQ(r->fate.size(), 5u);
+  d = Deduper::Create(options);
+  ASSERT_TRUE((*d)->Add(docs).ok());
+  std::vector<std::string> ids;
+  for (size_t i = 0; i < (*d)->size(); ++i) ids.push_back((*d)->id(i));
+  // "a~2" was taken by document 3 when document 4 came: it becomes "a~3".
+  EXPECT_EQ(ids, (std::vector<std::string>{"a", "b", "a~2", "a~2~2", "a~3"}));
+}
+
 TEST(DedupTest, SketchesMadeElsewhereGroupLikeTexts) {
   const Corpus& c = Generated();
   DedupOptions options;

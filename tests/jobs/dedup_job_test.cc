@@ -424,6 +424,28 @@ TEST(RunDedupTest, FileInputsAreListedAndCopied) {
   EXPECT_EQ(Rows(o.out_dir + "/rejected.tsv")[0][2], "empty");
 }
 
+TEST(RunDedupTest, ARepeatedIdStopsTheRunNamingBothLinesOrIsRenamed) {
+  const std::string dir = NewDir("dupids");
+  Write(dir + "/in.jsonl", JsonLine("a", RandomText(71, 30)) + "\n" +
+                               JsonLine("b", RandomText(72, 30)) + "\n" +
+                               JsonLine("a", RandomText(73, 30)) + "\n");
+  DedupJobOptions o = Options(dir + "/out");
+  absl::StatusOr<DedupSummary> s = RunDedupJob({dir + "/in.jsonl"}, o);
+  EXPECT_EQ(s.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(s.status().message().find(dir + "/in.jsonl:3: id 'a' is already the id of " + dir +
+                                      "/in.jsonl:1"),
+            std::string::npos)
+      << s.status();
+  EXPECT_FALSE(fs::exists(o.out_dir));
+  o.dedup.duplicate_ids = DuplicateIds::kRename;
+  s = RunDedupJob({dir + "/in.jsonl"}, o);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->kept, 3u);
+  const auto renamed = Rows(o.out_dir + "/renamed_ids.tsv");
+  ASSERT_EQ(renamed.size(), 1u);
+  EXPECT_EQ(renamed[0], (std::vector<std::string>{dir + "/in.jsonl:3", "a", "a~2"}));
+}
+
 // ---- The output directory -----------------------------------------------------
 
 TEST(RunDedupTest, ARerunReplacesTheWholeOutputDirectory) {

@@ -155,6 +155,11 @@ def test_dedup_bad_input():
         dubare.dedup([], threshold=2)
     with pytest.raises(ValueError, match="verify"):
         dubare.dedup([], verify="maybe")
+    with pytest.raises(ValueError, match="document 2 has id 'a', as document 0 has"):
+        dubare.dedup([("a", "یەک دوو"), ("b", "سێ چوار"), ("a", "پێنج شەش")])
+    r = dubare.dedup([("a", "یەک دوو"), ("b", "سێ چوار"), ("a", "پێنج شەش")],
+                     duplicate_ids="rename")
+    assert r.renamed == {"a~2": "a"} and r.kept == ["a", "b", "a~2"]
     r = dubare.dedup([("a", "؟؟ !!"), ("b", "یەک دوو سێ")])
     assert r.rejected == [("a", "no_words", "no word remains after normalization")]
     assert r.kept == ["b"]

@@ -43,6 +43,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -104,6 +105,14 @@ struct ScoredPair {
 // component (itself when it has no pair): a label independent of pair order.
 std::vector<uint32_t> ConnectedComponents(size_t num_docs, absl::Span<const ScoredPair> pairs);
 
+// Two documents with one id.
+enum class DuplicateIds : uint8_t {
+  kError,   // Add fails (kInvalidArgument) naming both documents
+  kRename,  // the later ones become "ID~2", "ID~3", ... (DedupResult::renamed)
+};
+absl::string_view DuplicateIdsName(DuplicateIds d);  // "error", "rename"
+absl::StatusOr<DuplicateIds> ParseDuplicateIds(absl::string_view name);
+
 // The engine's parameters. Plain data; every default is the CLI's.
 struct DedupOptions {
   // Normalization, shingles, MinHash method and K (num_perm 64..1024).
@@ -124,6 +133,8 @@ struct DedupOptions {
   KeepPolicy keep;
   uint32_t max_bucket_size = 512;  // see CandidateOptions
   int threads = 0;                 // 0 = all cores
+  // Ids name documents in every output, so two documents never share one.
+  DuplicateIds duplicate_ids = DuplicateIds::kError;
 
   absl::Status Validate() const;
   // The LSH layout these options use (MinHash): bands x rows when given,
@@ -226,6 +237,13 @@ struct DedupResult {
   // For each duplicate, the index of its cluster in `clusters`; -1 otherwise.
   std::vector<int32_t> cluster_of;
   std::vector<DedupRejection> rejected;  // by document index
+  // DuplicateIds::kRename: the documents whose id was taken, with the id
+  // they came with (their new one is Deduper::id()).
+  struct Renamed {
+    uint32_t doc = 0;
+    std::string original_id;
+  };
+  std::vector<Renamed> renamed;
   DedupStats stats;
 };
 
@@ -257,6 +275,15 @@ class Deduper {
   // Documents added so far.
   size_t size() const;
   const std::string& id(size_t doc) const;
+  // After Add or AddSketched failed on a repeated id (DuplicateIds::kError):
+  // the id, the earlier document with it and the refused one, numbered as
+  // if the failed call had been taken (it added nothing).
+  struct DuplicateId {
+    std::string id;
+    uint32_t first = 0;
+    uint32_t second = 0;
+  };
+  const std::optional<DuplicateId>& refused_duplicate() const;
 
   // Waits for the sketches, then groups, verifies and clusters. Call once;
   // the Deduper keeps its ids (id()) for the caller's output.

@@ -17,7 +17,14 @@ constexpr base::EnumName<DedupMethod> kDedupMethods[] = {{DedupMethod::kMinHash,
 constexpr base::EnumName<DocumentFate> kFates[] = {{DocumentFate::kKept, "kept"},
                                                    {DocumentFate::kDuplicate, "duplicate"},
                                                    {DocumentFate::kRejected, "rejected"}};
+constexpr base::EnumName<DuplicateIds> kDuplicateIds[] = {{DuplicateIds::kError, "error"},
+                                                          {DuplicateIds::kRename, "rename"}};
 }  // namespace
+
+absl::string_view DuplicateIdsName(DuplicateIds d) { return base::NameOf(d, kDuplicateIds); }
+absl::StatusOr<DuplicateIds> ParseDuplicateIds(absl::string_view name) {
+  return base::ParseName("duplicate ids", name, kDuplicateIds);
+}
 
 absl::string_view DedupMethodName(DedupMethod method) { return base::NameOf(method, kDedupMethods); }
 absl::StatusOr<DedupMethod> ParseDedupMethod(absl::string_view name) {

@@ -11,6 +11,7 @@
 #include <tuple>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/memory/memory.h"
 #include "absl/strings/str_cat.h"
 #include "base/parallel.h"
@@ -235,8 +236,41 @@ struct Deduper::Impl {
   }
 
   // Records a document's id (and keep value, when the policy reads it).
+  // Under DuplicateIds::kError, the first of `ids` that is taken (by an
+  // earlier document or an earlier one of `ids`) fails the whole call: a
+  // failed Add adds nothing.
+  template <typename Ids>
+  absl::Status CheckNewIds(const Ids& new_ids) {
+    if (options.duplicate_ids != DuplicateIds::kError) return absl::OkStatus();
+    absl::flat_hash_map<absl::string_view, uint32_t> batch;
+    for (size_t i = 0; i < new_ids.size(); ++i) {
+      const absl::string_view id = new_ids[i];
+      const uint32_t doc = static_cast<uint32_t>(ids.size() + i);
+      std::optional<uint32_t> first;
+      if (auto it = id_index.find(id); it != id_index.end()) first = it->second;
+      if (auto [it, inserted] = batch.emplace(id, doc); !first && !inserted) first = it->second;
+      if (first) {
+        refused_duplicate = Deduper::DuplicateId{std::string(id), *first, doc};
+        return absl::InvalidArgumentError(absl::StrCat(
+            "document ", doc, " has id '", id, "', as document ", *first,
+            " has: ids must be unique (or rename repeats: duplicate ids 'rename')"));
+      }
+    }
+    return absl::OkStatus();
+  }
+
   void AddMeta(std::string id, std::string keep_value) {
+    const uint32_t doc = static_cast<uint32_t>(ids.size());
+    if (id_index.contains(id)) {  // DuplicateIds::kRename (CheckNewIds refused the rest)
+      std::string original = std::move(id);
+      for (int n = 2;; ++n) {
+        id = absl::StrCat(original, "~", n);
+        if (!id_index.contains(id)) break;
+      }
+      renamed.push_back({doc, std::move(original)});
+    }
     ids.push_back(std::move(id));
+    id_index.emplace(ids.back(), doc);
     if (options.keep.kind == KeepPolicy::Kind::kEarliest) keep_values.push_back(std::move(keep_value));
   }
 
@@ -256,7 +290,10 @@ struct Deduper::Impl {
 
   Work pending;
   std::deque<SketchBatch> parts;  // push_back keeps references valid
-  std::vector<std::string> ids;
+  std::deque<std::string> ids;  // a deque: id_index views them
+  absl::flat_hash_map<absl::string_view, uint32_t> id_index;
+  std::optional<Deduper::DuplicateId> refused_duplicate;
+  std::vector<DedupResult::Renamed> renamed;
   std::vector<std::string> keep_values;  // KeepPolicy::kEarliest only
 };
 
@@ -266,6 +303,7 @@ absl::StatusOr<DedupResult> Deduper::Impl::Finish() {
   Flush();
   Join();
   DedupResult result;
+  result.renamed = std::move(renamed);
   DedupStats& stats = result.stats;
   stats.threads = threads;
   const size_t n = ids.size();
@@ -422,6 +460,12 @@ Deduper::~Deduper() = default;
 absl::Status Deduper::Add(absl::Span<const DedupInput> docs) {
   Impl& m = *impl_;
   if (m.finished) return absl::FailedPreconditionError("Deduper::Add after Finish");
+  struct Ids {
+    absl::Span<const DedupInput> docs;
+    size_t size() const { return docs.size(); }
+    absl::string_view operator[](size_t i) const { return docs[i].id; }
+  };
+  DUBARE_RETURN_IF_ERROR(m.CheckNewIds(Ids{docs}));
   for (const DedupInput& d : docs) {
     m.AddMeta(std::string(d.id), std::string(d.keep_value));
     m.pending.texts.emplace_back(d.text);
@@ -440,6 +484,7 @@ absl::Status Deduper::Add(std::vector<std::string> ids, std::vector<std::string>
                                                    texts.size(), " texts and ", keep_values.size(),
                                                    " keep values"));
   }
+  DUBARE_RETURN_IF_ERROR(m.CheckNewIds(ids));
   for (size_t i = 0; i < texts.size(); ++i) {
     m.AddMeta(std::move(ids[i]), keep_values.empty() ? "" : std::move(keep_values[i]));
     m.pending.texts.push_back(std::move(texts[i]));
@@ -475,6 +520,7 @@ absl::Status Deduper::AddSketched(SketchBatch batch, std::vector<std::string> id
     batch.has_shingle_sets = false;
     std::vector<std::vector<uint64_t>>().swap(batch.shingle_sets);
   }
+  DUBARE_RETURN_IF_ERROR(m.CheckNewIds(ids));
   m.Flush();  // documents added before keep their numbers
   for (size_t i = 0; i < ids.size(); ++i) {
     m.AddMeta(std::move(ids[i]), keep_values.empty() ? "" : std::move(keep_values[i]));
@@ -486,6 +532,9 @@ absl::Status Deduper::AddSketched(SketchBatch batch, std::vector<std::string> id
 
 size_t Deduper::size() const { return impl_->ids.size(); }
 const std::string& Deduper::id(size_t doc) const { return impl_->ids[doc]; }
+const std::optional<Deduper::DuplicateId>& Deduper::refused_duplicate() const {
+  return impl_->refused_duplicate;
+}
 
 absl::StatusOr<DedupResult> Deduper::Finish() { return impl_->Finish(); }
 

@@ -88,6 +88,8 @@ class DedupJob {
   absl::Status WriteRejected();
   absl::Status WriteKept(const std::vector<bool>& kept);
   absl::Status CopyFile(const std::string& from);
+  absl::Status WriteRenamed(const DedupResult& result);
+  std::string Where(const DocRecord& rec) const;  // FILE:LINE, or FILE
   bool RawIsInSource(const Document& doc);
   void Progress(absl::string_view stage, uint64_t documents, uint64_t done, uint64_t total) {
     if (!options_.progress) return;
@@ -155,6 +157,12 @@ absl::Status DedupJob::Read(const std::vector<std::string>& inputs) {
     ids.clear();
     texts.clear();
     keep_values.clear();
+    if (!s.ok() && deduper_->refused_duplicate()) {
+      const Deduper::DuplicateId& d = *deduper_->refused_duplicate();
+      return absl::InvalidArgumentError(absl::StrCat(
+          Where(docs_[d.second]), ": id '", d.id, "' is already the id of ",
+          Where(docs_[d.first]), "; ids must be unique (--duplicate-ids rename renames repeats)"));
+    }
     return s;
   };
   uint64_t input_order = 0;
@@ -197,12 +205,17 @@ absl::Status DedupJob::Read(const std::vector<std::string>& inputs) {
 
 // Documents the sketch stage refused join the reader's rejections, in input
 // order; in strict mode the first is an error.
+std::string DedupJob::Where(const DocRecord& rec) const {
+  std::string where = reader_->source_path(rec.source);
+  if (rec.line > 0) absl::StrAppend(&where, ":", rec.line);
+  return where;
+}
+
 absl::Status DedupJob::CollectRejections(DedupResult* result) {
   for (DedupRejection& r : result->rejected) {
     const DocRecord& rec = docs_[r.doc];
-    Rejection rejection{rec.input_order, reader_->source_path(rec.source), deduper_->id(r.doc),
-                        std::move(r.reason), std::move(r.detail)};
-    if (rec.line > 0) absl::StrAppend(&rejection.where, ":", rec.line);
+    Rejection rejection{rec.input_order, Where(rec), deduper_->id(r.doc), std::move(r.reason),
+                        std::move(r.detail)};
     if (options_.reader.strict) {
       return absl::InvalidArgumentError(absl::StrCat(rejection.where, ": ", rejection.reason, ": ",
                                                      rejection.detail));
@@ -212,6 +225,20 @@ absl::Status DedupJob::CollectRejections(DedupResult* result) {
   std::sort(rejections_.begin(), rejections_.end(),
             [](const Rejection& x, const Rejection& y) { return x.input_order < y.input_order; });
   return absl::OkStatus();
+}
+
+// --duplicate-ids rename: which records got a new id (the kept corpus keeps
+// the record as it was; every other output uses the new id).
+absl::Status DedupJob::WriteRenamed(const DedupResult& result) {
+  if (result.renamed.empty()) return absl::OkStatus();
+  DUBARE_ASSIGN_OR_RETURN(auto out, OutputFile::Create(dir_ + "/renamed_ids.tsv"));
+  DUBARE_RETURN_IF_ERROR(out->Append("where\tid\tnew_id\n"));
+  for (const DedupResult::Renamed& r : result.renamed) {
+    DUBARE_RETURN_IF_ERROR(out->Append(absl::StrCat(EscapeTsv(Where(docs_[r.doc])), "\t",
+                                                    EscapeTsv(r.original_id), "\t",
+                                                    EscapeTsv(deduper_->id(r.doc)), "\n")));
+  }
+  return out->Commit();
 }
 
 absl::Status DedupJob::WriteRejected() {
@@ -333,6 +360,7 @@ absl::Status DedupJob::WriteOutputs(const DedupResult& result) {
   }
   DUBARE_RETURN_IF_ERROR(clusters_out->Commit());
   DUBARE_RETURN_IF_ERROR(dups_out->Commit());
+  DUBARE_RETURN_IF_ERROR(WriteRenamed(result));
 
   std::vector<bool> kept(docs_.size());
   for (size_t d = 0; d < docs_.size(); ++d) kept[d] = result.fate[d] == DocumentFate::kKept;
