@@ -68,13 +68,15 @@ class Deduper:
 
     def __init__(self, *, threshold=0.4, method="minhash", shingle="word:2", num_perm=128,
                  minhash="classic", keep_spaces=True, bands=0, rows=0, hamming=3,
-                 verify="estimate", containment_ratio=0.25, keep="first", max_bucket=512,
+                 verify="estimate", containment_ratio=0.25, containment_threshold=0.8,
+                 keep="first", max_bucket=512,
                  threads=0, id_field="id", text_field="text", batch_size=10000,
                  duplicate_ids="error"):
         self._deduper = _dubare._Deduper(
             threshold=threshold, method=method, shingle=shingle, num_perm=num_perm,
             minhash=minhash, keep_spaces=keep_spaces, bands=bands, rows=rows,
-            hamming=hamming, verify=verify, containment_ratio=containment_ratio, keep=keep,
+            hamming=hamming, verify=verify, containment_ratio=containment_ratio,
+            containment_threshold=containment_threshold, keep=keep,
             max_bucket=max_bucket, threads=threads, id_field=id_field,
             text_field=text_field, batch_size=batch_size, duplicate_ids=duplicate_ids)
 
@@ -114,7 +116,8 @@ def dedup(docs, **options):
     Options (the ``dubare dedup`` flags): threshold=0.4, method="minhash",
     shingle="word:2", num_perm=128, minhash="classic", keep_spaces=True,
     bands=0, rows=0 (0: chosen for the threshold), hamming=3,
-    verify="estimate", containment_ratio=0.25, keep="first", max_bucket=512,
+    verify="estimate" ("exact", "containment", "jaccard+containment"),
+    containment_ratio=0.25, containment_threshold=0.8, keep="first", max_bucket=512,
     threads=0 (all cores), id_field="id", text_field="text",
     batch_size=10000, duplicate_ids="error" (two documents with one id are a
     ValueError naming both positions; "rename" makes the later ones ID~2,

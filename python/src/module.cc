@@ -946,7 +946,8 @@ PYBIND11_MODULE(_dubare, m) {
       .def(py::init([](double threshold, const std::string& method, const std::string& shingle,
                        uint32_t num_perm, const std::string& minhash, bool keep_spaces,
                        uint32_t bands, uint32_t rows, int hamming, const std::string& verify,
-                       double containment_ratio, const std::string& keep, uint32_t max_bucket,
+                       double containment_ratio, double containment_threshold,
+                       const std::string& keep, uint32_t max_bucket,
                        int threads, const std::string& id_field, const std::string& text_field,
                        size_t batch_size, const std::string& duplicate_ids) {
              DedupArgs a;
@@ -958,6 +959,7 @@ PYBIND11_MODULE(_dubare, m) {
              a.options.hamming = hamming;
              a.options.verify = Check(ParseVerifyMode(verify));
              a.options.containment_ratio = containment_ratio;
+             a.options.containment_threshold = containment_threshold;
              a.options.keep = Check(KeepPolicy::Parse(keep));
              a.options.max_bucket_size = max_bucket;
              a.options.threads = threads;
@@ -972,6 +974,7 @@ PYBIND11_MODULE(_dubare, m) {
            py::kw_only(), py::arg("threshold"), py::arg("method"), py::arg("shingle"),
            py::arg("num_perm"), py::arg("minhash"), py::arg("keep_spaces"), py::arg("bands"),
            py::arg("rows"), py::arg("hamming"), py::arg("verify"), py::arg("containment_ratio"),
+           py::arg("containment_threshold"),
            py::arg("keep"), py::arg("max_bucket"), py::arg("threads"), py::arg("id_field"),
            py::arg("text_field"), py::arg("batch_size"), py::arg("duplicate_ids"))
       .def("add", &PyDeduper::Add, py::arg("docs"))

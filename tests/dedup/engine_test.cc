@@ -247,6 +247,40 @@ TEST(DedupTest, ExactGroupsAreDocumentsWithEqualMatchKeys) {
   EXPECT_EQ(back->key_hash, batch->key_hash);
 }
 
+// jaccard+containment against the obvious reference: exact set arithmetic.
+TEST(DedupTest, JaccardOrContainmentScoresAStoryInsideALongerOne) {
+  std::string story, roundup;
+  for (int i = 0; i < 60; ++i) absl::StrAppend(&story, "وشە", i, " ");
+  for (int i = 0; i < 120; ++i) absl::StrAppend(&roundup, "پێش", i, " ");
+  roundup += story;
+  for (int i = 0; i < 60; ++i) absl::StrAppend(&roundup, "دوای", i, " ");
+  const std::vector<DedupInput> docs = {{"story", story, ""}, {"roundup", roundup, ""}};
+  DedupOptions options;
+  options.bands = 64;  // every pair a candidate here: the score decides
+  options.rows = 2;
+  absl::StatusOr<DedupResult> plain = Dedup(docs, options);
+  ASSERT_TRUE(plain.ok());
+  EXPECT_TRUE(plain->pairs.empty());  // Jaccard ~0.25 < 0.4
+  options.verify = VerifyMode::kJaccardOrContainment;
+  absl::StatusOr<DedupResult> r = Dedup(docs, options);
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->pairs.size(), 1u);
+  // The story's 59 word pairs are all in the round-up: containment 1.
+  EXPECT_DOUBLE_EQ(r->pairs[0].score, 1.0);
+  options.containment_threshold = 1.0;
+  options.threshold = 0.9;
+  std::string edited = story;
+  edited.replace(0, edited.find(' '), "گۆڕاو");
+  r = Dedup({{"story", edited, ""}, {"roundup", roundup, ""}}, options);
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->pairs.empty());  // 58/59 < 1.0, and Jaccard < 0.9
+  options.containment_ratio = 0;
+  EXPECT_FALSE(options.Validate().ok());
+  options.containment_ratio = 0.25;
+  options.containment_threshold = 1.5;
+  EXPECT_FALSE(options.Validate().ok());
+}
+
 TEST(DedupTest, ARepeatedIdIsRefusedOrRenamed) {
   const std::vector<DedupInput> docs = {{"a", "یەک دوو سێ چوار", ""},
                                         {"b", "پێنج شەش حەوت", ""},

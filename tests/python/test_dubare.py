@@ -122,6 +122,8 @@ def cli_dedup(tmp_path, *flags):
 @pytest.mark.parametrize("flags,kwargs", [
     ((), {}),
     (("--verify", "exact", "--keep", "longest"), {"verify": "exact", "keep": "longest"}),
+    (("--verify", "jaccard+containment", "--containment-threshold", "0.7"),
+     {"verify": "jaccard+containment", "containment_threshold": 0.7}),
     (("--minhash", "oneperm", "--keep", "earliest:date", "--num-perm", "256"),
      {"minhash": "oneperm", "keep": "earliest:date", "num_perm": 256}),
 ])

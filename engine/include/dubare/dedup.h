@@ -130,6 +130,10 @@ struct DedupOptions {
   // Containment only: LSH bands are tuned for the Jaccard similarity of a
   // text contained (at `threshold`) in one 1/containment_ratio as long.
   double containment_ratio = 0.25;
+  // jaccard+containment: a pair whose Jaccard is under `threshold` is still a
+  // duplicate when this fraction of the smaller text's shingles are in the
+  // larger (LSH is then tuned for the lower of the two Jaccards).
+  double containment_threshold = 0.8;
   KeepPolicy keep;
   uint32_t max_bucket_size = 512;  // see CandidateOptions
   int threads = 0;                 // 0 = all cores

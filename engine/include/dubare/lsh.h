@@ -167,8 +167,14 @@ enum class VerifyMode : uint8_t {
   kEstimate = 0,     // MinHash Jaccard estimate (or SimHash bit agreement)
   kExact = 1,        // exact Jaccard of the shingle sets
   kContainment = 2,  // max(|A∩B|/|A|, |A∩B|/|B|) of the shingle sets
+  // Exact Jaccard, or the containment of the smaller set in the larger when
+  // that reaches its own threshold (DedupOptions::containment_threshold): a
+  // copy whatever was cut or added, and a story reprinted inside a longer
+  // one. ScorePair gives the Jaccard; the dedup engine applies both rules.
+  kJaccardOrContainment = 3,
 };
-absl::string_view VerifyModeName(VerifyMode mode);  // "estimate", "exact", "containment"
+// "estimate", "exact", "containment", "jaccard+containment"
+absl::string_view VerifyModeName(VerifyMode mode);
 absl::StatusOr<VerifyMode> ParseVerifyMode(absl::string_view name);
 
 // What a score may use of one document; spans the caller owns.

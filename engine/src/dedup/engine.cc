@@ -93,6 +93,9 @@ absl::Status DedupOptions::Validate() const {
   if (!(containment_ratio > 0 && containment_ratio <= 1)) {
     return absl::InvalidArgumentError("containment_ratio must be in (0, 1]");
   }
+  if (!(containment_threshold > 0 && containment_threshold <= 1)) {
+    return absl::InvalidArgumentError("containment_threshold must be in (0, 1]");
+  }
   if (keep.kind == KeepPolicy::Kind::kEarliest && keep.field.empty()) {
     return absl::InvalidArgumentError("keep policy earliest needs a field");
   }
@@ -102,9 +105,12 @@ absl::Status DedupOptions::Validate() const {
 }
 
 absl::StatusOr<LshParams> DedupOptions::ResolveLsh() const {
-  const double jaccard = verify == VerifyMode::kContainment
-                             ? ContainmentToJaccard(threshold, containment_ratio)
-                             : threshold;
+  double jaccard = threshold;
+  if (verify == VerifyMode::kContainment) {
+    jaccard = ContainmentToJaccard(threshold, containment_ratio);
+  } else if (verify == VerifyMode::kJaccardOrContainment) {
+    jaccard = std::min(threshold, ContainmentToJaccard(containment_threshold, containment_ratio));
+  }
   LshParams given;
   given.bands = bands;
   given.rows = rows;
@@ -128,33 +134,54 @@ DocumentFeatures FeaturesOf(const SketchBatch& batch, size_t doc) {
   return f;
 }
 
+namespace {
+
+struct Decision {
+  double score = 0;
+  bool duplicate = false;
+};
+
+// The score of a pair and whether it makes a duplicate. jaccard+containment:
+// the Jaccard when it reaches the threshold, else the containment of the
+// smaller set in the larger when that reaches its own.
+Decision Decide(const SketchBatch& batch, uint32_t a, uint32_t b, const DedupOptions& options) {
+  if (options.method == DedupMethod::kSimHash && options.verify == VerifyMode::kEstimate) {
+    // SimHash candidates are already within the Hamming distance.
+    return {SimHashSimilarity(batch.simhash[a], batch.simhash[b]), true};
+  }
+  if (options.verify == VerifyMode::kJaccardOrContainment) {
+    const SetOverlap o = ExactOverlap(batch.shingle_sets[a], batch.shingle_sets[b]);
+    const double jaccard = o.jaccard();
+    if (jaccard >= options.threshold) return {jaccard, true};
+    const double containment = std::max(o.containment_a(), o.containment_b());
+    if (containment >= options.containment_threshold) return {containment, true};
+    return {jaccard, false};
+  }
+  const double score = ScorePair(options.verify, FeaturesOf(batch, a), FeaturesOf(batch, b));
+  return {score, score >= options.threshold};
+}
+
+}  // namespace
+
 double ScoreDocuments(const SketchBatch& batch, uint32_t a, uint32_t b,
                       const DedupOptions& options) {
-  if (options.verify == VerifyMode::kEstimate && options.method == DedupMethod::kSimHash) {
-    return SimHashSimilarity(batch.simhash[a], batch.simhash[b]);
-  }
-  return ScorePair(options.verify, FeaturesOf(batch, a), FeaturesOf(batch, b));
+  return Decide(batch, a, b, options).score;
 }
 
 std::vector<ScoredPair> VerifyCandidates(const SketchBatch& batch,
                                          absl::Span<const CandidatePair> candidates,
                                          const DedupOptions& options) {
-  std::vector<double> scores(candidates.size());
+  std::vector<Decision> decisions(candidates.size());
   base::ParallelRanges(candidates.size(), base::ResolveThreads(options.threads), 1024,
                        [&](size_t begin, size_t end, int) {
                          for (size_t i = begin; i < end; ++i) {
-                           scores[i] = ScoreDocuments(batch, candidates[i].a, candidates[i].b,
-                                                      options);
+                           decisions[i] = Decide(batch, candidates[i].a, candidates[i].b, options);
                          }
                        });
-  // SimHash candidates are already within the Hamming distance; a set score
-  // still has to reach the threshold.
-  const bool by_hamming =
-      options.method == DedupMethod::kSimHash && options.verify == VerifyMode::kEstimate;
   std::vector<ScoredPair> verified;
   for (size_t i = 0; i < candidates.size(); ++i) {
-    if (by_hamming || scores[i] >= options.threshold) {
-      verified.push_back({candidates[i].a, candidates[i].b, scores[i]});
+    if (decisions[i].duplicate) {
+      verified.push_back({candidates[i].a, candidates[i].b, decisions[i].score});
     }
   }
   return verified;

@@ -15,7 +15,8 @@ namespace {
 constexpr base::EnumName<VerifyMode> kVerifyModes[] = {
     {VerifyMode::kEstimate, "estimate"},
     {VerifyMode::kExact, "exact"},
-    {VerifyMode::kContainment, "containment"}};
+    {VerifyMode::kContainment, "containment"},
+    {VerifyMode::kJaccardOrContainment, "jaccard+containment"}};
 }  // namespace
 
 absl::string_view VerifyModeName(VerifyMode mode) { return base::NameOf(mode, kVerifyModes); }
@@ -28,6 +29,7 @@ double ScorePair(VerifyMode mode, const DocumentFeatures& a, const DocumentFeatu
     case VerifyMode::kEstimate:
       return EstimateJaccard(a.minhash, b.minhash);
     case VerifyMode::kExact:
+    case VerifyMode::kJaccardOrContainment:
       return ExactOverlap(a.shingles, b.shingles).jaccard();
     case VerifyMode::kContainment: {
       const SetOverlap o = ExactOverlap(a.shingles, b.shingles);
