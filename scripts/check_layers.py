@@ -24,7 +24,9 @@ ALLOWED = {
     "dedup": ["base", "text", "sketch", "lsh"],
     "passages": ["base", "text", "io", "sketch"],
     "index": ["base", "text", "sketch", "lsh"],
-    "jobs": ["base", "text", "io", "sketch", "lsh", "dedup", "passages", "index"],
+    "dist": ["base", "text", "sketch", "lsh", "dedup"],
+    "mpi": ["base", "text", "sketch", "lsh", "dedup", "dist"],
+    "jobs": ["base", "text", "io", "sketch", "lsh", "dedup", "dist", "passages", "index"],
 }
 
 # Public header -> the module that owns it.
@@ -35,6 +37,7 @@ PUBLIC = {
     "shingle.h": "sketch", "sketch.h": "sketch",
     "lsh.h": "lsh",
     "dedup.h": "dedup",
+    "distributed.h": "dist", "mpi.h": "mpi",
     "passages.h": "passages", "report.h": "passages",
     "index.h": "index",
     "jobs.h": "jobs",

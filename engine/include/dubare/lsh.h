@@ -145,6 +145,22 @@ std::vector<CandidatePair> FindCandidates(absl::Span<const uint64_t> band_keys, 
                                           const CandidateOptions& options = CandidateOptions(),
                                           CandidateStats* stats = nullptr);
 
+// One band key of one document: what candidate search across processes
+// exchanges (each process owns a slice of the key space).
+struct BandTuple {
+  uint64_t key = 0;
+  uint32_t band = 0;
+  uint32_t doc = 0;
+};
+
+// The candidate pairs of the buckets the tuples form, equal (band, key)
+// being one bucket, by FindCandidates' rules (the cap, the star): given
+// every tuple of some buckets, it returns exactly the pairs FindCandidates
+// finds in those buckets. Sorted and unique.
+std::vector<CandidatePair> FindCandidatesInTuples(std::vector<BandTuple> tuples,
+                                                  const CandidateOptions& options = CandidateOptions(),
+                                                  CandidateStats* stats = nullptr);
+
 struct SimHashSearchOptions {
   int max_distance = 3;  // k: report pairs with Hamming distance <= k (0..31)
   // m, the number of blocks; 0 means k + 1 (k + 1 tables keyed by one block).

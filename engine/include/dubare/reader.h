@@ -146,6 +146,28 @@ struct ReaderStats {
   uint64_t skipped_links = 0;  // links not followed (follow_symlinks = false)
 };
 
+// A share of one source for one of several processes reading the input
+// together (`mpirun dubare dedup`): the lines that start in [begin, end).
+// `begin` must be a line start (Reader::AlignToLine) and first_line the
+// number of the line there, so that ids and messages ("FILE:LINE") are
+// those of a reader of the whole file.
+struct SourceRange {
+  uint32_t source = 0;
+  uint64_t begin = 0;
+  uint64_t end = UINT64_MAX;
+  uint64_t first_line = 1;
+  bool whole() const { return begin == 0 && end == UINT64_MAX; }
+};
+
+// What sharing out a source needs to know about it.
+struct SourceShape {
+  uint64_t bytes = 0;       // file size (0 when unknown: stdin, unreadable)
+  // An uncompressed regular JSON Lines or lines file that is not rejected:
+  // it can be read from the middle (SourceRange); anything else is read
+  // whole by one process.
+  bool splittable = false;
+};
+
 class Reader {
  public:
   // Checks the options and expands directories into the source list.
@@ -163,6 +185,18 @@ class Reader {
   // unreadable input the I/O code: kNotFound, kPermissionDenied, kDataLoss...).
   absl::StatusOr<bool> Next(Document* doc);
 
+  // Reads only these parts of the sources (in increasing source order, at
+  // most one range per source; a split source's ranges go to different
+  // readers); the other sources are skipped. Call before Next().
+  // kInvalidArgument for ranges out of order, or a partial range of a
+  // source that is not splittable.
+  absl::Status Restrict(std::vector<SourceRange> ranges);
+  SourceShape Shape(uint32_t source) const;
+  // The first line start at or after byte `offset` of a splittable source
+  // (the file size when there is none).
+  absl::StatusOr<uint64_t> AlignToLine(uint32_t source, uint64_t offset) const;
+  // The number of line ends ('\n') in bytes [begin, end) of a source.
+  absl::StatusOr<uint64_t> CountLineEnds(uint32_t source, uint64_t begin, uint64_t end) const;
   // The path of source `index` as given or found in a walk ("-" = stdin).
   const std::string& source_path(uint32_t index) const;
   size_t num_sources() const;

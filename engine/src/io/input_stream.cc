@@ -13,6 +13,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "dubare/status.h"
 
 namespace dubare::io {
 namespace {
@@ -195,6 +196,23 @@ absl::StatusOr<std::unique_ptr<InputStream>> OpenInputStream(const std::string& 
   if (gzip) return std::make_unique<GzipStream>(std::move(raw));
   if (zstd) return std::make_unique<ZstdStream>(std::move(raw));
   return raw;
+}
+
+absl::StatusOr<std::unique_ptr<InputStream>> OpenInputStreamAt(const std::string& path,
+                                                              uint64_t offset) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return ErrnoStatus(path, "cannot open", errno);
+  if (::lseek(fd, static_cast<off_t>(offset), SEEK_SET) < 0) {
+    const int err = errno;
+    ::close(fd);
+    return ErrnoStatus(path, absl::StrCat("cannot seek to byte ", offset), err);
+  }
+  return std::make_unique<FdStream>(path, fd, /*owned=*/true, std::string());
+}
+
+absl::StatusOr<Compression> SniffCompression(const std::string& path) {
+  DUBARE_ASSIGN_OR_RETURN(std::unique_ptr<InputStream> stream, OpenInputStream(path));
+  return stream->compression();
 }
 
 }  // namespace dubare::io

@@ -11,6 +11,7 @@
 #define DUBARE_IO_INPUT_STREAM_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -33,6 +34,12 @@ class InputStream {
 // Opens `path` ("-" is standard input, which is never closed). Errors are
 // those of open(2), naming the path.
 absl::StatusOr<std::unique_ptr<InputStream>> OpenInputStream(const std::string& path);
+// The plain bytes of file `path` from byte `offset` on, not decoded: for a
+// file known to be uncompressed, read from the middle (a share of it).
+absl::StatusOr<std::unique_ptr<InputStream>> OpenInputStreamAt(const std::string& path,
+                                                              uint64_t offset);
+// The compression of file `path`, by its magic bytes.
+absl::StatusOr<Compression> SniffCompression(const std::string& path);
 
 }  // namespace dubare::io
 

@@ -45,6 +45,13 @@ class LineReader {
   // (up to the line limit); -1 if there is none. Does not consume anything.
   absl::StatusOr<int> PeekFirstNonBlank();
 
+  // Makes the stream's first byte byte `offset` of line `first_line` (a
+  // stream opened at a line start in the middle of a file). Call before Next().
+  void StartAt(uint64_t offset, uint64_t first_line) {
+    started_ = true;  // no byte order mark in the middle
+    consumed_ = offset;
+    line_number_ = first_line - 1;
+  }
   uint64_t bytes_read() const { return bytes_read_; }
   uint64_t line_number() const { return line_number_; }
   // Where the line that the last Next() returned, or failed in the middle of,

@@ -371,6 +371,12 @@ struct Reader::Impl {
   JsonExtractor extractor;
   Extracted extracted;
 
+  // Reader::Restrict: the parts of sources to read, in order.
+  bool restricted = false;
+  std::vector<SourceRange> ranges;
+  size_t next_range = 0;
+  uint64_t range_end = UINT64_MAX;  // of the source being read
+
   // The source being read as lines; null between sources.
   size_t next_source = 0;
   uint32_t current = 0;
@@ -537,11 +543,22 @@ struct Reader::Impl {
   // or a rejection); false when a line source is now open, or at the end.
   bool OpenNext(Document* doc, bool* at_end) {
     *at_end = false;
-    if (next_source >= sources.size()) {
-      *at_end = true;
-      return false;
+    SourceRange range;
+    if (restricted) {
+      if (next_range >= ranges.size()) {
+        *at_end = true;
+        return false;
+      }
+      range = ranges[next_range++];
+    } else {
+      if (next_source >= sources.size()) {
+        *at_end = true;
+        return false;
+      }
+      range.source = static_cast<uint32_t>(next_source++);
     }
-    const uint32_t index = static_cast<uint32_t>(next_source++);
+    const uint32_t index = range.source;
+    range_end = range.end;
     const Source& src = sources[index];
     ++stats.sources;
     if (src.reject != RejectReason::kNone) {
@@ -550,7 +567,8 @@ struct Reader::Impl {
       Reject(doc, src.reject, src.detail, src.code);
       return true;
     }
-    absl::StatusOr<std::unique_ptr<io::InputStream>> opened = io::OpenInputStream(src.path);
+    absl::StatusOr<std::unique_ptr<io::InputStream>> opened =
+        range.begin > 0 ? io::OpenInputStreamAt(src.path, range.begin) : io::OpenInputStream(src.path);
     InputFormat format = options.format;
     if (format == InputFormat::kAuto && src.path != "-") format = FormatFromName(src.path);
     if (!opened.ok()) {
@@ -568,6 +586,7 @@ struct Reader::Impl {
     }
     current = index;
     lines = std::make_unique<io::LineReader>(stream.get(), options.max_line_bytes);
+    if (range.begin > 0) lines->StartAt(range.begin, range.first_line);
     bytes_counted = 0;
     if (format == InputFormat::kAuto) {  // standard input: sniff the first byte
       absl::StatusOr<int> first = lines->PeekFirstNonBlank();
@@ -598,7 +617,7 @@ struct Reader::Impl {
         CloseSource();
         return true;
       }
-      if (!*got) {
+      if (!*got || line.offset >= range_end) {
         CloseSource();
         continue;
       }
@@ -652,6 +671,75 @@ absl::StatusOr<bool> Reader::Next(Document* doc) {
                                      doc->detail));
   }
   return true;
+}
+
+absl::Status Reader::Restrict(std::vector<SourceRange> ranges) {
+  Impl& m = *impl_;
+  for (size_t i = 0; i < ranges.size(); ++i) {
+    const SourceRange& r = ranges[i];
+    if (r.source >= m.sources.size() || (i > 0 && r.source <= ranges[i - 1].source) ||
+        r.begin > r.end || r.first_line < 1) {
+      return absl::InvalidArgumentError(absl::StrCat("Reader::Restrict: bad range ", i, " (source ",
+                                                     r.source, ", bytes ", r.begin, "..", r.end, ")"));
+    }
+    if (!r.whole() && !Shape(r.source).splittable) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          m.sources[r.source].path, ": cannot be read in parts (compressed, not a regular file, "
+                                    "or not JSON Lines or lines)"));
+    }
+  }
+  m.restricted = true;
+  m.ranges = std::move(ranges);
+  m.next_range = 0;
+  return absl::OkStatus();
+}
+
+SourceShape Reader::Shape(uint32_t source) const {
+  const Source& src = impl_->sources[source];
+  SourceShape shape;
+  struct stat st;
+  if (src.path == "-" || src.reject != RejectReason::kNone || ::stat(src.path.c_str(), &st) != 0 ||
+      !S_ISREG(st.st_mode)) {
+    return shape;
+  }
+  shape.bytes = static_cast<uint64_t>(st.st_size);
+  InputFormat format = impl_->options.format;
+  if (format == InputFormat::kAuto) format = FormatFromName(src.path);
+  absl::StatusOr<io::Compression> compression = io::SniffCompression(src.path);
+  shape.splittable = (format == InputFormat::kJsonl || format == InputFormat::kLines) &&
+                     compression.ok() && *compression == io::Compression::kNone;
+  return shape;
+}
+
+absl::StatusOr<uint64_t> Reader::AlignToLine(uint32_t source, uint64_t offset) const {
+  const std::string& path = impl_->sources[source].path;
+  if (offset == 0) return 0;
+  // A line starts at `offset` when the byte before it ends a line.
+  DUBARE_ASSIGN_OR_RETURN(std::unique_ptr<io::InputStream> in, io::OpenInputStreamAt(path, offset - 1));
+  char buf[1 << 16];
+  uint64_t pos = offset - 1;
+  for (;;) {
+    DUBARE_ASSIGN_OR_RETURN(const size_t n, in->Read(buf, sizeof buf));
+    if (n == 0) return pos;
+    if (const void* nl = std::memchr(buf, '\n', n)) {
+      return pos + (static_cast<const char*>(nl) - buf) + 1;
+    }
+    pos += n;
+  }
+}
+
+absl::StatusOr<uint64_t> Reader::CountLineEnds(uint32_t source, uint64_t begin, uint64_t end) const {
+  const std::string& path = impl_->sources[source].path;
+  DUBARE_ASSIGN_OR_RETURN(std::unique_ptr<io::InputStream> in, io::OpenInputStreamAt(path, begin));
+  std::vector<char> buf(size_t{1} << 20);
+  uint64_t count = 0;
+  for (uint64_t left = end - begin; left > 0;) {
+    DUBARE_ASSIGN_OR_RETURN(const size_t n, in->Read(buf.data(), std::min<uint64_t>(left, buf.size())));
+    if (n == 0) break;
+    count += std::count(buf.data(), buf.data() + n, '\n');
+    left -= n;
+  }
+  return count;
 }
 
 const std::string& Reader::source_path(uint32_t index) const { return impl_->sources[index].path; }

@@ -293,6 +293,41 @@ std::vector<CandidatePair> FindCandidates(absl::Span<const uint64_t> band_keys, 
   return RunTables(bands, options.threads, table, stats);
 }
 
+std::vector<CandidatePair> FindCandidatesInTuples(std::vector<BandTuple> tuples,
+                                                  const CandidateOptions& options,
+                                                  CandidateStats* stats) {
+  base::ParallelSort(&tuples, base::ResolveThreads(options.threads),
+                     [](const BandTuple& x, const BandTuple& y) {
+                       if (x.band != y.band) return x.band < y.band;
+                       return x.key != y.key ? x.key < y.key : x.doc < y.doc;
+                     });
+  auto accept_all = [](uint32_t, uint32_t) { return true; };
+  CandidateStats total;
+  std::vector<uint64_t> out;
+  std::vector<uint32_t> scratch;
+  for (size_t i = 0; i < tuples.size();) {
+    size_t j = i + 1;
+    while (j < tuples.size() && tuples[j].band == tuples[i].band && tuples[j].key == tuples[i].key) {
+      ++j;
+    }
+    if (j - i > 1) {
+      scratch.clear();
+      for (size_t x = i; x < j; ++x) scratch.push_back(tuples[x].doc);
+      EmitBucket(scratch, options.max_bucket_size, accept_all, &out, &total);
+    }
+    i = j;
+  }
+  std::vector<BandTuple>().swap(tuples);
+  base::ParallelSort(&out, base::ResolveThreads(options.threads), std::less<uint64_t>());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  if (stats != nullptr) *stats = total;
+  std::vector<CandidatePair> result(out.size());
+  for (size_t i = 0; i < out.size(); ++i) {
+    result[i] = {static_cast<uint32_t>(out[i] >> 32), static_cast<uint32_t>(out[i])};
+  }
+  return result;
+}
+
 absl::StatusOr<std::vector<CandidatePair>> FindSimHashCandidates(
     absl::Span<const uint64_t> fingerprints, const SimHashSearchOptions& options,
     CandidateStats* stats) {

@@ -1,0 +1,118 @@
+// Copyright 2026 The Dubare Authors.
+//
+// The collectives every Communicator gets from Exchange, and LocalGroup.
+
+#include <barrier>
+#include <cstring>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "dubare/distributed.h"
+#include "dubare/status.h"
+
+namespace dubare {
+
+absl::StatusOr<std::vector<std::string>> AllGather(Communicator& comm, std::string mine) {
+  std::vector<std::string> out(comm.size(), mine);
+  return comm.Exchange(std::move(out));
+}
+
+absl::StatusOr<std::vector<uint64_t>> AllSum(Communicator& comm, std::vector<uint64_t> mine) {
+  std::string bytes(mine.size() * sizeof(uint64_t), '\0');
+  if (!mine.empty()) std::memcpy(bytes.data(), mine.data(), bytes.size());
+  DUBARE_ASSIGN_OR_RETURN(std::vector<std::string> all, AllGather(comm, std::move(bytes)));
+  std::vector<uint64_t> sum(mine.size(), 0);
+  for (const std::string& b : all) {
+    if (b.size() != sum.size() * sizeof(uint64_t)) {
+      return absl::InternalError("AllSum: processes passed vectors of different sizes");
+    }
+    for (size_t i = 0; i < sum.size(); ++i) {
+      uint64_t v;
+      std::memcpy(&v, b.data() + i * sizeof v, sizeof v);
+      sum[i] += v;
+    }
+  }
+  return sum;
+}
+
+absl::Status AgreeOk(Communicator& comm, const absl::Status& mine) {
+  // One byte of status code, then the message.
+  std::string report;
+  if (!mine.ok()) {
+    report.push_back(static_cast<char>(mine.code()));
+    absl::StrAppend(&report, "rank ", comm.rank(), " on ", comm.host(), ": ", mine.message());
+  }
+  DUBARE_ASSIGN_OR_RETURN(std::vector<std::string> all, AllGather(comm, std::move(report)));
+  for (const std::string& r : all) {
+    if (!r.empty()) {
+      return absl::Status(static_cast<absl::StatusCode>(static_cast<unsigned char>(r[0])),
+                          absl::string_view(r).substr(1));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// ---- LocalGroup --------------------------------------------------------------
+
+struct LocalGroupState {
+  explicit LocalGroupState(int n) : size(n), mailbox(n, std::vector<std::string>(n)), barrier(n) {}
+  const int size;
+  // mailbox[to][from]
+  std::vector<std::vector<std::string>> mailbox;
+  std::barrier<> barrier;
+};
+
+namespace {
+
+class LocalCommunicator final : public Communicator {
+ public:
+  LocalCommunicator(int rank, LocalGroupState* shared) : rank_(rank), shared_(shared) {}
+  int rank() const override { return rank_; }
+  int size() const override { return shared_->size; }
+  std::string host() const override { return "localhost"; }
+  absl::StatusOr<std::vector<std::string>> Exchange(std::vector<std::string> outgoing) override;
+  uint64_t bytes_sent() const override { return bytes_sent_; }
+
+ private:
+  int rank_;
+  LocalGroupState* shared_;
+  uint64_t bytes_sent_ = 0;
+};
+
+}  // namespace
+
+absl::StatusOr<std::vector<std::string>> LocalCommunicator::Exchange(
+    std::vector<std::string> outgoing) {
+  LocalGroupState& s = *shared_;
+  if (static_cast<int>(outgoing.size()) != s.size) {
+    return absl::InvalidArgumentError(absl::StrCat("Exchange: ", outgoing.size(),
+                                                   " buffers for ", s.size, " processes"));
+  }
+  for (int to = 0; to < s.size; ++to) {
+    if (to != rank_) bytes_sent_ += outgoing[to].size();
+    s.mailbox[to][rank_] = std::move(outgoing[to]);
+  }
+  s.barrier.arrive_and_wait();
+  std::vector<std::string> incoming = std::move(s.mailbox[rank_]);
+  s.mailbox[rank_] = std::vector<std::string>(s.size);
+  s.barrier.arrive_and_wait();  // nobody writes the next round before all have read
+  return incoming;
+}
+
+LocalGroup::LocalGroup(int size) : shared_(std::make_unique<LocalGroupState>(size)) {
+  for (int r = 0; r < size; ++r) {
+    members_.push_back(std::make_unique<LocalCommunicator>(r, shared_.get()));
+  }
+}
+
+LocalGroup::~LocalGroup() = default;
+
+Communicator& LocalGroup::member(int rank) { return *members_[rank]; }
+
+void LocalGroup::RunAll(const std::function<void(Communicator&)>& fn) {
+  std::vector<std::thread> threads;
+  for (auto& m : members_) threads.emplace_back([&fn, &m] { fn(*m); });
+  for (std::thread& t : threads) t.join();
+}
+
+}  // namespace dubare
