@@ -11,6 +11,7 @@ packages=(
   libicu-dev libxxhash-dev libabsl-dev libsimdjson-dev zlib1g-dev libzstd-dev libsqlite3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-dev python3-numpy python3-pybind11 pybind11-dev python3-pytest python3-dask libssl-dev
+  libopenmpi-dev openmpi-bin
 )
 # Extra packages for the test suite (the HTML report is rendered in a real browser).
 if [[ "${DUBARE_WITH_TEST_DEPS:-0}" == 1 ]]; then

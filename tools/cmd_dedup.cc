@@ -3,12 +3,16 @@
 // dubare dedup: near-duplicate removal (RunDedupJob of jobs.h).
 
 #include <cstdio>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "commands.h"
 #include "dubare/jobs.h"
+#ifdef DUBARE_HAVE_MPI
+#include "dubare/mpi.h"
+#endif
 #include "dubare/status.h"
 #include "flags.h"
 #include "progress.h"
@@ -86,12 +90,25 @@ int RunDedup(int argc, char** argv) {
     return kExitUsage;
   }
   if (absl::Status s = job.Validate(); !s.ok()) return UsageFail("dedup", s);
-  ProgressPrinter printer("dubare dedup", progress, stderr, progress_interval);
+  // Under mpirun or srun: one process per rank, each reading its share
+  // (docs/distributed.md); rank 0 alone prints.
+  bool speaks = true;
+#ifdef DUBARE_HAVE_MPI
+  std::unique_ptr<MpiSession> mpi;
+  if (LaunchedByMpi()) {
+    absl::StatusOr<std::unique_ptr<MpiSession>> session = MpiSession::Start();
+    if (!session.ok()) return Fail("dedup", session.status());
+    mpi = *std::move(session);
+    job.communicator = &mpi->world();
+    speaks = mpi->world().rank() == 0;
+  }
+#endif
+  ProgressPrinter printer("dubare dedup", progress && speaks, stderr, progress_interval);
   job.progress = printer.Callback();
   absl::StatusOr<DedupSummary> summary = RunDedupJob(inputs, job);
   printer.Done();
-  if (!summary.ok()) return Fail("dedup", summary.status());
-  std::fputs(summary->ToText().c_str(), stdout);
+  if (!summary.ok()) return speaks ? Fail("dedup", summary.status()) : kExitError;
+  if (speaks) std::fputs(summary->ToText().c_str(), stdout);
   return kExitOk;
 }
 

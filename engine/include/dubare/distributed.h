@@ -130,8 +130,14 @@ struct ShardResult {
   // Per document of this share.
   std::vector<DocumentFate> fate;
   std::vector<DedupRejection> rejected;  // doc = index in this share
-  // Ids of the other shares' documents named in pairs and clusters.
+  // The share's ids (ShardInput::ids, handed back), and those of the other
+  // shares' documents named in pairs and clusters.
+  std::vector<std::string> ids;
   absl::flat_hash_map<uint32_t, std::string> remote_ids;
+  // The id of document `doc` (global number) when this share knows it.
+  const std::string& id(uint32_t doc) const {
+    return doc >= first_doc && doc - first_doc < num_docs ? ids[doc - first_doc] : remote_ids.at(doc);
+  }
   // Over all processes; the *_seconds are this process's.
   DedupStats stats;
   uint64_t band_tuples = 0;  // (band, key, doc) tuples exchanged, all processes

@@ -27,6 +27,7 @@
 
 #include "absl/status/statusor.h"
 #include "dubare/dedup.h"
+#include "dubare/distributed.h"
 #include "dubare/index.h"
 #include "dubare/passages.h"
 #include "dubare/progress.h"
@@ -44,6 +45,14 @@ struct DedupJobOptions {
   std::string out_dir;   // created if missing
   bool copy_files = false;  // whole-file inputs: copy kept files to out_dir/files/
   ProgressCallback progress;  // null = none
+  // Several processes, each running the job with this set (mpirun): each
+  // reads its share of the inputs (whole files, or byte ranges of JSON Lines
+  // and lines files), the engine runs as DedupShards, each writes its part
+  // of every output into the run directory, and process 0 joins the parts
+  // and publishes the directory: the outputs are the single-process ones.
+  // out_dir must be on a file system that every process sees. Null (or one
+  // process) = the single-process job.
+  Communicator* communicator = nullptr;
 
   absl::Status Validate() const;
 };
@@ -62,7 +71,9 @@ struct DedupSummary {
   uint32_t bands = 0, rows = 0;  // LSH parameters used (MinHash)
   double seconds = 0;            // wall time, end to end
   double sketch_seconds = 0, group_seconds = 0, verify_seconds = 0, output_seconds = 0;
-  uint64_t peak_rss_bytes = 0;   // getrusage maximum resident set size
+  uint64_t peak_rss_bytes = 0;   // getrusage maximum resident set size (this process)
+  int processes = 1;             // processes of a shared run (communicator)
+  uint64_t bytes_exchanged = 0;  // between them, all processes
   int threads = 0;
 
   std::string ToJson() const;    // one JSON object, no newline

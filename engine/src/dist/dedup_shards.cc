@@ -9,6 +9,8 @@
 #include <type_traits>
 #include <utility>
 
+#include <xxhash.h>
+
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "base/parallel.h"
@@ -229,7 +231,8 @@ absl::Status ShardRun::CheckIds(RefusedId* refused) {
   std::vector<std::string> out(p_);
   for (uint32_t i = 0; i < n_; ++i) {
     const std::string& id = input_.ids[i];
-    std::string& o = out[absl::HashOf(id) % p_];
+    // A hash every process computes alike (absl::Hash is seeded per process).
+    std::string& o = out[XXH3_64bits(id.data(), id.size()) % p_];
     Put<uint32_t>(&o, first_ + i);
     PutString(&o, id);
   }
@@ -673,6 +676,7 @@ absl::StatusOr<ShardResult> ShardRun::Run(RefusedId* refused) {
   stats.cluster_seconds = SecondsSince(t);
   stats.sketch_seconds = 0;
   (void)start;
+  result_.ids = std::move(input_.ids);
   Report("clusters built", stats.clusters);
   return std::move(result_);
 }

@@ -5,6 +5,11 @@
 
 #include <sys/resource.h>
 
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
+
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
@@ -82,9 +87,28 @@ class DedupJob {
   absl::StatusOr<DedupSummary> Run(const std::vector<std::string>& inputs);
 
  private:
+  // The parts of a run over several processes (DedupJobOptions::communicator).
+  absl::StatusOr<DedupSummary> RunShared(const std::vector<std::string>& inputs);
+  absl::Status OpenReader(const std::vector<std::string>& inputs);
+  absl::Status RestrictToShare();
+  absl::Status JoinParts();
+  absl::Status CheckInputsOutsideOut(const std::vector<std::string>& inputs) const;
+  void FillSummary(const DedupStats& stats);
+  absl::Status WriteSummary(Clock::time_point start);
   absl::Status Read(const std::vector<std::string>& inputs);
-  absl::Status CollectRejections(DedupResult* result);
-  absl::Status WriteOutputs(const DedupResult& result);
+  absl::Status CollectRejections(std::vector<DedupRejection>* rejected,
+                                 const std::function<const std::string&(uint32_t)>& id);
+  // What the outputs show: pairs and clusters name documents by number
+  // (global numbers in a shared run), `id` gives their ids.
+  struct Results {
+    const std::vector<ScoredPair>* pairs;
+    const std::vector<Cluster>* clusters;
+    uint64_t first_cluster = 0;
+    const std::vector<DocumentFate>* fate;  // per document of docs_
+    std::function<const std::string&(uint32_t)> id;
+  };
+  absl::Status WriteOutputs(const Results& result);
+  std::string Name(absl::string_view file) const { return absl::StrCat(dir_, "/", file, part_); }
   absl::Status WriteRejected();
   absl::Status WriteKept(const std::vector<bool>& kept);
   absl::Status CopyFile(const std::string& from);
@@ -104,6 +128,12 @@ class DedupJob {
   const DedupJobOptions& options_;
   std::unique_ptr<OutputDir> out_;
   std::string dir_;  // where outputs are written: out_->path() until committed
+  // Shared runs: this process's documents and outputs. Output files are
+  // parts, NAME.part-RANK; process 0 writes the header rows.
+  Communicator* comm_ = nullptr;
+  ShardInput shard_;
+  std::string part_;
+  bool header_ = true;
   std::unique_ptr<Deduper> deduper_;
   std::unique_ptr<Reader> reader_;
   std::unique_ptr<Spool> spool_;
@@ -132,13 +162,27 @@ bool DedupJob::RawIsInSource(const Document& doc) {
   return direct == 1;
 }
 
-absl::Status DedupJob::Read(const std::vector<std::string>& inputs) {
+absl::Status DedupJob::OpenReader(const std::vector<std::string>& inputs) {
   ReaderOptions reader_options = options_.reader;
   reader_options.extra_fields.clear();
-  const bool want_keep = options_.dedup.keep.kind == KeepPolicy::Kind::kEarliest;
-  if (want_keep) reader_options.extra_fields.push_back(options_.dedup.keep.field);
+  if (options_.dedup.keep.kind == KeepPolicy::Kind::kEarliest) {
+    reader_options.extra_fields.push_back(options_.dedup.keep.field);
+  }
   DUBARE_ASSIGN_OR_RETURN(reader_, Reader::Open(inputs, reader_options));
+  return absl::OkStatus();
+}
+
+absl::Status DedupJob::Read(const std::vector<std::string>& inputs) {
+  const bool want_keep = options_.dedup.keep.kind == KeepPolicy::Kind::kEarliest;
+  if (reader_ == nullptr) DUBARE_RETURN_IF_ERROR(OpenReader(inputs));
   DUBARE_ASSIGN_OR_RETURN(spool_, Spool::Create(dir_));
+  SketchBatchOptions sketch_options = options_.dedup.SketchOptions();
+  sketch_options.threads = options_.dedup.threads;
+  if (comm_ != nullptr) {
+    shard_.sketches.params = options_.dedup.sketch;
+    shard_.sketches.has_simhash = sketch_options.simhash;
+    shard_.sketches.has_shingle_sets = sketch_options.shingle_sets;
+  }
 
   // Input size for the progress bar; stdin and unreadable paths count 0.
   uint64_t input_bytes = 0;
@@ -149,10 +193,22 @@ absl::Status DedupJob::Read(const std::vector<std::string>& inputs) {
   }
   // Batches of texts move into the Deduper, which sketches them on its
   // workers while the next batch is read.
-  constexpr size_t kBatchDocs = 256;
+  const size_t kBatchDocs = comm_ != nullptr ? 4096 : 256;
   std::vector<std::string> ids, texts, keep_values;
   auto flush = [&]() -> absl::Status {
     if (texts.empty()) return absl::OkStatus();
+    if (comm_ != nullptr) {  // a share: sketched here, on all cores, grouped later
+      std::vector<absl::string_view> views(texts.begin(), texts.end());
+      DUBARE_ASSIGN_OR_RETURN(SketchBatch batch,
+                              SketchTexts(views, options_.dedup.sketch, sketch_options));
+      DUBARE_RETURN_IF_ERROR(shard_.sketches.Append(std::move(batch)));
+      for (std::string& id : ids) shard_.ids.push_back(std::move(id));
+      for (std::string& v : keep_values) shard_.keep_values.push_back(std::move(v));
+      ids.clear();
+      texts.clear();
+      keep_values.clear();
+      return absl::OkStatus();
+    }
     absl::Status s = deduper_->Add(std::move(ids), std::move(texts), std::move(keep_values));
     ids.clear();
     texts.clear();
@@ -211,10 +267,11 @@ std::string DedupJob::Where(const DocRecord& rec) const {
   return where;
 }
 
-absl::Status DedupJob::CollectRejections(DedupResult* result) {
-  for (DedupRejection& r : result->rejected) {
+absl::Status DedupJob::CollectRejections(std::vector<DedupRejection>* rejected,
+                                         const std::function<const std::string&(uint32_t)>& id) {
+  for (DedupRejection& r : *rejected) {
     const DocRecord& rec = docs_[r.doc];
-    Rejection rejection{rec.input_order, Where(rec), deduper_->id(r.doc), std::move(r.reason),
+    Rejection rejection{rec.input_order, Where(rec), id(r.doc), std::move(r.reason),
                         std::move(r.detail)};
     if (options_.reader.strict) {
       return absl::InvalidArgumentError(absl::StrCat(rejection.where, ": ", rejection.reason, ": ",
@@ -242,8 +299,8 @@ absl::Status DedupJob::WriteRenamed(const DedupResult& result) {
 }
 
 absl::Status DedupJob::WriteRejected() {
-  DUBARE_ASSIGN_OR_RETURN(auto out, OutputFile::Create(dir_ + "/rejected.tsv"));
-  DUBARE_RETURN_IF_ERROR(out->Append("where\tid\treason\tdetail\n"));
+  DUBARE_ASSIGN_OR_RETURN(auto out, OutputFile::Create(Name("rejected.tsv")));
+  if (header_) DUBARE_RETURN_IF_ERROR(out->Append("where\tid\treason\tdetail\n"));
   for (const Rejection& r : rejections_) {
     DUBARE_RETURN_IF_ERROR(out->Append(absl::StrCat(EscapeTsv(r.where), "\t", EscapeTsv(r.id),
                                                     "\t", r.reason, "\t", EscapeTsv(r.detail),
@@ -273,7 +330,6 @@ absl::Status DedupJob::CopyFile(const std::string& from) {
 }
 
 absl::Status DedupJob::WriteKept(const std::vector<bool>& kept) {
-  const std::string dir = dir_;
   // One output per input format present, so the corpus comes back as it came.
   std::unique_ptr<OutputFile> jsonl, lines, files;
   std::unique_ptr<RecordReader> source_file;
@@ -284,9 +340,9 @@ absl::Status DedupJob::WriteKept(const std::vector<bool>& kept) {
                                        : rec.format == InputFormat::kLines ? &lines
                                                                            : &files;
     if (*out == nullptr) {
-      const char* name = out == &jsonl ? "/kept.jsonl" : out == &lines ? "/kept_lines.txt"
-                                                                        : "/kept_files.txt";
-      DUBARE_ASSIGN_OR_RETURN(*out, OutputFile::Create(dir + name));
+      const char* name = out == &jsonl ? "kept.jsonl" : out == &lines ? "kept_lines.txt"
+                                                                       : "kept_files.txt";
+      DUBARE_ASSIGN_OR_RETURN(*out, OutputFile::Create(Name(name)));
     }
     if (!kept[d]) continue;
     if (rec.format == InputFormat::kFile) {
@@ -320,24 +376,22 @@ absl::Status DedupJob::WriteKept(const std::vector<bool>& kept) {
   return absl::OkStatus();
 }
 
-absl::Status DedupJob::WriteOutputs(const DedupResult& result) {
-  const std::string dir = dir_;
-  auto id_of = [&](uint32_t doc) -> const std::string& { return deduper_->id(doc); };
-
-  DUBARE_ASSIGN_OR_RETURN(auto pairs_out, OutputFile::Create(dir + "/pairs.tsv"));
-  DUBARE_RETURN_IF_ERROR(pairs_out->Append("id_a\tid_b\tscore\n"));
-  for (const ScoredPair& p : result.pairs) {
+absl::Status DedupJob::WriteOutputs(const Results& result) {
+  const auto& id_of = result.id;
+  DUBARE_ASSIGN_OR_RETURN(auto pairs_out, OutputFile::Create(Name("pairs.tsv")));
+  if (header_) DUBARE_RETURN_IF_ERROR(pairs_out->Append("id_a\tid_b\tscore\n"));
+  for (const ScoredPair& p : *result.pairs) {
     DUBARE_RETURN_IF_ERROR(pairs_out->Append(absl::StrCat(
         EscapeTsv(id_of(p.a)), "\t", EscapeTsv(id_of(p.b)), "\t", FormatScore(p.score), "\n")));
   }
   DUBARE_RETURN_IF_ERROR(pairs_out->Commit());
 
   // Clusters, numbered from 1 in the input order of their first member.
-  DUBARE_ASSIGN_OR_RETURN(auto clusters_out, OutputFile::Create(dir + "/clusters.jsonl"));
-  DUBARE_ASSIGN_OR_RETURN(auto dups_out, OutputFile::Create(dir + "/duplicates.tsv"));
-  DUBARE_RETURN_IF_ERROR(dups_out->Append("id\tcluster\trepresentative\tscore\n"));
-  uint64_t cluster_id = 0;
-  for (const Cluster& cluster : result.clusters) {
+  DUBARE_ASSIGN_OR_RETURN(auto clusters_out, OutputFile::Create(Name("clusters.jsonl")));
+  DUBARE_ASSIGN_OR_RETURN(auto dups_out, OutputFile::Create(Name("duplicates.tsv")));
+  if (header_) DUBARE_RETURN_IF_ERROR(dups_out->Append("id\tcluster\trepresentative\tscore\n"));
+  uint64_t cluster_id = result.first_cluster;
+  for (const Cluster& cluster : *result.clusters) {
     ++cluster_id;
     const std::string& rep = id_of(cluster.representative);
     std::string line;
@@ -360,19 +414,14 @@ absl::Status DedupJob::WriteOutputs(const DedupResult& result) {
   }
   DUBARE_RETURN_IF_ERROR(clusters_out->Commit());
   DUBARE_RETURN_IF_ERROR(dups_out->Commit());
-  DUBARE_RETURN_IF_ERROR(WriteRenamed(result));
 
   std::vector<bool> kept(docs_.size());
-  for (size_t d = 0; d < docs_.size(); ++d) kept[d] = result.fate[d] == DocumentFate::kKept;
+  for (size_t d = 0; d < docs_.size(); ++d) kept[d] = (*result.fate)[d] == DocumentFate::kKept;
   DUBARE_RETURN_IF_ERROR(WriteKept(kept));
   return WriteRejected();
 }
 
-absl::StatusOr<DedupSummary> DedupJob::Run(const std::vector<std::string>& inputs) {
-  const Clock::time_point start = Clock::now();
-  // The run is written into a fresh directory and swapped into place at the
-  // end: the output directory never mixes two runs, and a killed run leaves
-  // the previous output whole.
+absl::Status DedupJob::CheckInputsOutsideOut(const std::vector<std::string>& inputs) const {
   std::error_code ec;
   const std::filesystem::path out = std::filesystem::weakly_canonical(options_.out_dir, ec);
   for (const std::string& input : inputs) {
@@ -386,21 +435,10 @@ absl::StatusOr<DedupSummary> DedupJob::Run(const std::vector<std::string>& input
           ", which this run replaces; write the output elsewhere"));
     }
   }
-  DUBARE_ASSIGN_OR_RETURN(out_, OutputDir::Create(options_.out_dir, kOutputMarker));
-  dir_ = out_->path();
-  // The engine reports its own stages; reading is this job's.
-  ProgressCallback engine_progress;
-  if (options_.progress) {
-    engine_progress = [this](const ProgressEvent& e) {
-      if (e.stage != "sketching" && !e.finished) options_.progress(e);
-    };
-  }
-  DUBARE_ASSIGN_OR_RETURN(deduper_, Deduper::Create(options_.dedup, std::move(engine_progress)));
-  DUBARE_RETURN_IF_ERROR(Read(inputs));
-  DUBARE_ASSIGN_OR_RETURN(DedupResult result, deduper_->Finish());
-  DUBARE_RETURN_IF_ERROR(CollectRejections(&result));
+  return absl::OkStatus();
+}
 
-  const DedupStats& stats = result.stats;
+void DedupJob::FillSummary(const DedupStats& stats) {
   summary_.threads = stats.threads;
   summary_.bands = stats.bands;
   summary_.rows = stats.rows;
@@ -417,10 +455,9 @@ absl::StatusOr<DedupSummary> DedupJob::Run(const std::vector<std::string>& input
   summary_.sketch_seconds = stats.sketch_seconds;
   summary_.group_seconds = stats.group_seconds;
   summary_.verify_seconds = stats.verify_seconds + stats.cluster_seconds;
+}
 
-  const Clock::time_point t = Clock::now();
-  DUBARE_RETURN_IF_ERROR(WriteOutputs(result));
-  summary_.output_seconds = SecondsSince(t);
+absl::Status DedupJob::WriteSummary(Clock::time_point start) {
   summary_.seconds = SecondsSince(start);
   struct rusage usage;
   if (::getrusage(RUSAGE_SELF, &usage) == 0) {
@@ -428,10 +465,255 @@ absl::StatusOr<DedupSummary> DedupJob::Run(const std::vector<std::string>& input
   }
   DUBARE_ASSIGN_OR_RETURN(auto summary_out, OutputFile::Create(dir_ + "/summary.json"));
   DUBARE_RETURN_IF_ERROR(summary_out->Append(summary_.ToJson() + "\n"));
-  DUBARE_RETURN_IF_ERROR(summary_out->Commit());
+  return summary_out->Commit();
+}
+
+absl::StatusOr<DedupSummary> DedupJob::Run(const std::vector<std::string>& inputs) {
+  if (options_.communicator != nullptr && options_.communicator->size() > 1) {
+    comm_ = options_.communicator;
+    return RunShared(inputs);
+  }
+  const Clock::time_point start = Clock::now();
+  // The run is written into a fresh directory and swapped into place at the
+  // end: the output directory never mixes two runs, and a killed run leaves
+  // the previous output whole.
+  DUBARE_RETURN_IF_ERROR(CheckInputsOutsideOut(inputs));
+  DUBARE_ASSIGN_OR_RETURN(out_, OutputDir::Create(options_.out_dir, kOutputMarker));
+  dir_ = out_->path();
+  // The engine reports its own stages; reading is this job's.
+  ProgressCallback engine_progress;
+  if (options_.progress) {
+    engine_progress = [this](const ProgressEvent& e) {
+      if (e.stage != "sketching" && !e.finished) options_.progress(e);
+    };
+  }
+  DUBARE_ASSIGN_OR_RETURN(deduper_, Deduper::Create(options_.dedup, std::move(engine_progress)));
+  DUBARE_RETURN_IF_ERROR(Read(inputs));
+  DUBARE_ASSIGN_OR_RETURN(DedupResult result, deduper_->Finish());
+  auto id_of = [&](uint32_t doc) -> const std::string& { return deduper_->id(doc); };
+  DUBARE_RETURN_IF_ERROR(CollectRejections(&result.rejected, id_of));
+  FillSummary(result.stats);
+
+  const Clock::time_point t = Clock::now();
+  DUBARE_RETURN_IF_ERROR(WriteOutputs({&result.pairs, &result.clusters, 0, &result.fate, id_of}));
+  DUBARE_RETURN_IF_ERROR(WriteRenamed(result));
+  summary_.output_seconds = SecondsSince(t);
+  DUBARE_RETURN_IF_ERROR(WriteSummary(start));
   spool_.reset();  // its file lives in the directory about to be published
   DUBARE_RETURN_IF_ERROR(out_->Commit());
   if (options_.progress) {
+    ProgressEvent e;
+    e.stage = "done";
+    e.documents = summary_.inputs;
+    e.finished = true;
+    options_.progress(e);
+  }
+  return summary_;
+}
+
+// Shares of the input, the same on every process: the bytes of all sources
+// in order are cut into `size` equal runs; a splittable source is cut where
+// the runs meet (then at the next line start), any other source goes whole
+// to the process where it starts. Then each process knows the line number
+// where its part of a source begins from the line ends of the parts before.
+absl::Status DedupJob::RestrictToShare() {
+  const int p = comm_->size(), rank = comm_->rank();
+  struct Piece {
+    uint32_t source;
+    uint64_t lo, hi, bytes;
+    bool whole;
+  };
+  absl::Status status;
+  std::vector<SourceShape> shapes(reader_->num_sources());
+  unsigned __int128 total = 0;
+  for (uint32_t s = 0; s < shapes.size(); ++s) {
+    if (reader_->source_path(s) == "-") {
+      status = absl::InvalidArgumentError(
+          "standard input (-) cannot be shared by several processes; give files");
+    }
+    shapes[s] = reader_->Shape(s);
+    total += shapes[s].bytes;
+  }
+  auto boundary = [&](int r) { return static_cast<uint64_t>(total * r / p); };
+  auto rank_at = [&](uint64_t pos) {
+    int r = 0;
+    while (r + 1 < p && boundary(r + 1) <= pos) ++r;
+    return r;
+  };
+  std::vector<Piece> mine;
+  uint64_t at = 0;
+  for (uint32_t s = 0; s < shapes.size(); ++s) {
+    const uint64_t bytes = shapes[s].bytes;
+    if (!shapes[s].splittable || bytes == 0) {
+      if (rank_at(at) == rank) mine.push_back({s, 0, bytes, bytes, true});
+    } else {
+      for (int r = rank_at(at); r <= rank_at(at + bytes - 1); ++r) {
+        const uint64_t lo = std::max(boundary(r), at) - at;
+        const uint64_t hi = std::min(boundary(r + 1), at + bytes) - at;
+        if (r == rank) mine.push_back({s, lo, hi, bytes, lo == 0 && hi == bytes});
+      }
+    }
+    at += bytes;
+  }
+  std::vector<SourceRange> ranges;
+  std::string counts;  // (source, line ends) of this process's partial pieces
+  for (const Piece& piece : mine) {
+    SourceRange range;
+    range.source = piece.source;
+    if (!piece.whole && status.ok()) {
+      absl::StatusOr<uint64_t> begin = reader_->AlignToLine(piece.source, piece.lo);
+      absl::StatusOr<uint64_t> end =
+          piece.hi == piece.bytes ? UINT64_MAX : reader_->AlignToLine(piece.source, piece.hi);
+      absl::StatusOr<uint64_t> ends = begin.ok() && end.ok()
+                                          ? reader_->CountLineEnds(piece.source, *begin,
+                                                                   std::min(*end, piece.bytes))
+                                          : absl::StatusOr<uint64_t>(0);
+      for (const absl::Status& s : {begin.status(), end.status(), ends.status()}) {
+        if (status.ok() && !s.ok()) status = s;
+      }
+      if (status.ok()) {
+        range.begin = *begin;
+        range.end = *end;
+        counts.append(reinterpret_cast<const char*>(&piece.source), sizeof piece.source);
+        counts.append(reinterpret_cast<const char*>(&*ends), sizeof(uint64_t));
+      }
+    }
+    ranges.push_back(range);
+  }
+  DUBARE_ASSIGN_OR_RETURN(std::vector<std::string> all, AllGather(*comm_, std::move(counts)));
+  DUBARE_RETURN_IF_ERROR(AgreeOk(*comm_, status));
+  for (SourceRange& range : ranges) {
+    if (range.whole()) continue;
+    for (int r = 0; r < rank; ++r) {
+      for (size_t i = 0; i + 12 <= all[r].size(); i += 12) {
+        uint32_t source;
+        uint64_t ends;
+        std::memcpy(&source, all[r].data() + i, sizeof source);
+        std::memcpy(&ends, all[r].data() + i + 4, sizeof ends);
+        if (source == range.source) range.first_line += ends;
+      }
+    }
+  }
+  return reader_->Restrict(std::move(ranges));
+}
+
+// Process 0, after every process wrote its parts: each output is its parts
+// joined in rank order (as one process would have written it).
+absl::Status DedupJob::JoinParts() {
+  for (const char* name : {"pairs.tsv", "clusters.jsonl", "duplicates.tsv", "kept.jsonl",
+                           "kept_lines.txt", "kept_files.txt", "rejected.tsv"}) {
+    std::vector<std::string> parts;
+    for (int r = 0; r < comm_->size(); ++r) {
+      std::string part = absl::StrCat(dir_, "/", name, ".part-", r);
+      if (std::filesystem::exists(part)) parts.push_back(std::move(part));
+    }
+    if (parts.empty()) continue;
+    DUBARE_ASSIGN_OR_RETURN(auto out, OutputFile::Create(absl::StrCat(dir_, "/", name)));
+    for (const std::string& part : parts) {
+      DUBARE_ASSIGN_OR_RETURN(auto in, RecordReader::Open(part));
+      const uint64_t size = std::filesystem::file_size(part);
+      for (uint64_t off = 0; off < size;) {
+        const uint64_t n = std::min<uint64_t>(size - off, uint64_t{1} << 22);
+        DUBARE_ASSIGN_OR_RETURN(absl::string_view bytes, in->Read(off, n));
+        DUBARE_RETURN_IF_ERROR(out->Append(bytes));
+        off += n;
+      }
+    }
+    DUBARE_RETURN_IF_ERROR(out->Commit());
+    for (const std::string& part : parts) std::filesystem::remove(part);
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<DedupSummary> DedupJob::RunShared(const std::vector<std::string>& inputs) {
+  const Clock::time_point start = Clock::now();
+  Communicator& comm = *comm_;
+  const int rank = comm.rank();
+  part_ = absl::StrCat(".part-", rank);
+  header_ = rank == 0;
+  // Process 0 makes the run directory; every process writes its parts there.
+  absl::Status status;
+  std::string partial;
+  if (rank == 0) {
+    status = CheckInputsOutsideOut(inputs);
+    if (status.ok()) {
+      absl::StatusOr<std::unique_ptr<OutputDir>> out = OutputDir::Create(options_.out_dir, kOutputMarker);
+      status = out.status();
+      if (out.ok()) {
+        out_ = *std::move(out);
+        partial = out_->path();
+      }
+    }
+  }
+  DUBARE_RETURN_IF_ERROR(AgreeOk(comm, status));
+  DUBARE_ASSIGN_OR_RETURN(std::vector<std::string> dirs, AllGather(comm, partial));
+  dir_ = dirs[0];
+
+  // Reading and sketching, each process its share.
+  DUBARE_RETURN_IF_ERROR(AgreeOk(comm, OpenReader(inputs)));
+  DUBARE_RETURN_IF_ERROR(RestrictToShare());
+  status = Read(inputs);
+  if (status.ok() && std::getenv("DUBARE_TEST_KILL_RANK") != nullptr &&
+      std::atoi(std::getenv("DUBARE_TEST_KILL_RANK")) == rank) {
+    std::raise(SIGKILL);  // fault injection for tests/mpi: a rank dying mid-run
+  }
+  DUBARE_RETURN_IF_ERROR(AgreeOk(comm, status));
+  const double sketch_seconds = SecondsSince(start);
+
+  ProgressCallback progress;
+  if (options_.progress && rank == 0) {
+    progress = [this](const ProgressEvent& e) { options_.progress(e); };
+  }
+  RefusedId refused;
+  absl::StatusOr<ShardResult> shard =
+      DedupShards(comm, std::move(shard_), options_.dedup, std::move(progress), &refused);
+  if (!shard.ok() && !refused.id.empty()) {
+    // Name both places, as one process does: each owner says where its is.
+    DUBARE_ASSIGN_OR_RETURN(std::vector<std::string> counts, AllGather(comm, absl::StrCat(docs_.size())));
+    uint64_t offset = 0;
+    for (int r = 0; r < rank; ++r) offset += std::stoull(counts[r]);
+    std::string places[2];
+    for (int k = 0; k < 2; ++k) {
+      const uint32_t doc = k == 0 ? refused.first : refused.second;
+      if (doc >= offset && doc - offset < docs_.size()) places[k] = Where(docs_[doc - offset]);
+    }
+    DUBARE_ASSIGN_OR_RETURN(std::vector<std::string> firsts, AllGather(comm, places[0]));
+    DUBARE_ASSIGN_OR_RETURN(std::vector<std::string> seconds, AllGather(comm, places[1]));
+    for (const std::string& f : firsts) places[0] += f;
+    for (const std::string& s : seconds) places[1] += s;
+    return absl::InvalidArgumentError(absl::StrCat(
+        places[1], ": id '", refused.id, "' is already the id of ", places[0], "; ids must be unique"));
+  }
+  if (!shard.ok()) return shard.status();
+  ShardResult& r = *shard;
+  auto local_id = [&](uint32_t doc) -> const std::string& { return r.ids[doc]; };
+  status = CollectRejections(&r.rejected, local_id);
+  DUBARE_RETURN_IF_ERROR(AgreeOk(comm, status));
+
+  // Every process writes its parts; process 0 joins them.
+  const Clock::time_point t = Clock::now();
+  auto global_id = [&](uint32_t doc) -> const std::string& { return r.id(doc); };
+  status = WriteOutputs({&r.pairs, &r.clusters, r.first_cluster, &r.fate, global_id});
+  spool_.reset();
+  DUBARE_RETURN_IF_ERROR(AgreeOk(comm, status));
+  DUBARE_ASSIGN_OR_RETURN(
+      const std::vector<uint64_t> sums,
+      AllSum(comm, {docs_.size() + reader_->stats().rejected, rejections_.size(), comm.bytes_sent()}));
+  FillSummary(r.stats);
+  summary_.sketch_seconds = sketch_seconds;
+  summary_.inputs = sums[0];
+  summary_.rejected = sums[1];
+  summary_.processes = comm.size();
+  summary_.bytes_exchanged = sums[2];
+  status = absl::OkStatus();
+  if (rank == 0) {
+    status = JoinParts();
+    summary_.output_seconds = SecondsSince(t);
+    if (status.ok()) status = WriteSummary(start);
+    if (status.ok()) status = out_->Commit();
+  }
+  DUBARE_RETURN_IF_ERROR(AgreeOk(comm, status));
+  if (options_.progress && rank == 0) {
     ProgressEvent e;
     e.stage = "done";
     e.documents = summary_.inputs;
@@ -452,8 +734,8 @@ absl::Status DedupJobOptions::Validate() const {
 
 std::string DedupSummary::ToJson() const {
   std::string out;
-  JsonObjectWriter(&out)
-      .Field("inputs", inputs)
+  JsonObjectWriter w(&out);
+  w.Field("inputs", inputs)
       .Field("documents", documents)
       .Field("rejected", rejected)
       .Field("kept", kept)
@@ -471,8 +753,12 @@ std::string DedupSummary::ToJson() const {
       .Field("group_seconds", group_seconds)
       .Field("verify_seconds", verify_seconds)
       .Field("output_seconds", output_seconds)
-      .Field("peak_rss_bytes", peak_rss_bytes)
-      .Close();
+      .Field("peak_rss_bytes", peak_rss_bytes);
+  // Only runs over several processes say so: a one-process summary is as before.
+  if (processes > 1) {
+    w.Field("processes", static_cast<uint64_t>(processes)).Field("bytes_exchanged", bytes_exchanged);
+  }
+  w.Close();
   return out;
 }
 

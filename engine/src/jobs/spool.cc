@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <random>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -71,8 +72,10 @@ absl::StatusOr<absl::string_view> RecordReader::Read(uint64_t offset, uint64_t s
 // ---- Spool -----------------------------------------------------------------
 
 absl::StatusOr<std::unique_ptr<Spool>> Spool::Create(const std::string& dir) {
-  std::string name = absl::StrCat(dir, "/.dubare-spool.", ::getpid());
-  int fd = ::open(name.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  // Processes of one distributed run on different hosts may share a pid and
+  // the directory: O_EXCL and a random part keep their spools apart.
+  std::string name = absl::StrCat(dir, "/.dubare-spool.", ::getpid(), ".", std::random_device()());
+  int fd = ::open(name.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) return ErrnoError(name, "cannot create", errno);
   ::unlink(name.c_str());  // removed by the system however the run ends
   return std::unique_ptr<Spool>(new Spool(std::move(name), fd));
