@@ -72,6 +72,9 @@ int RunDedup(int argc, char** argv) {
   flags.Int("threads", &options.threads, 0, 1024, "worker threads (0 = all cores)");
   AddReaderFlags(flags, &job.reader);
   flags.Bool("copy-files", &job.copy_files, "whole-file inputs: copy kept files to DIR/files/");
+  flags.String("work-dir", &job.work_dir,
+               "keep each process's sketches here; a later run over the same inputs and sketch "
+               "settings reads them back instead of sketching (docs/distributed.md)");
   flags.Uint("max-bucket", &options.max_bucket_size, 2, 1u << 30,
              "LSH buckets larger than this are linked as a star, not all pairs");
   double progress_interval = 5;

@@ -95,6 +95,29 @@ grep -Eiq "rank 1|signal 9|killed" kill.log || { fail "kill message does not nam
 compare "killed run" one-defaults previous
 echo "ok: failures (repeated id, --strict, killed rank)"
 
+# --work-dir: a run killed after sketching is restarted without sketching
+# again, and gives the same outputs; changed input is sketched again.
+if DUBARE_TEST_KILL_RANK=2 mpi 3 -x DUBARE_TEST_KILL_RANK "$dubare" dedup in/a.jsonl in/b.jsonl.gz in/files in/c.jsonl \
+     --out restart --work-dir work --progress=false > restart1.log 2>&1; then
+  fail "the job with a killed rank succeeded"
+fi
+[[ $(ls work | wc -l) == 3 ]] || fail "work dir: $(ls work | tr '\n' ' ')"
+[[ ! -e restart ]] || fail "a killed run left its output"
+mpi 3 "$dubare" dedup in/a.jsonl in/b.jsonl.gz in/files in/c.jsonl --out restart --work-dir work \
+  --progress=false > restart2.log 2>&1 || { fail "restart"; cat restart2.log >&2; }
+grep -q '"sketches_reused":true' restart/summary.json || fail "the restart sketched again"
+compare "restart" one-defaults restart
+# One process has a share file of its own (share-0-of-1): it sketches anew.
+"$dubare" dedup in/a.jsonl in/b.jsonl.gz in/files in/c.jsonl --out restart1p --work-dir work --progress=false >/dev/null
+grep -q 'sketches_reused' restart1p/summary.json && fail "1 process reused 3-process shares"
+compare "one process with --work-dir" one-defaults restart1p
+touch -d '2001-01-01' in/c.jsonl
+mpi 3 "$dubare" dedup in/a.jsonl in/b.jsonl.gz in/files in/c.jsonl --out restart3 --work-dir work \
+  --progress=false > restart3.log 2>&1 || fail "run after touching an input"
+grep -q 'sketches_reused' restart3/summary.json && fail "sketches of a changed input were reused"
+compare "changed input" one-defaults restart3
+echo "ok: --work-dir (restart after a killed rank, changed input)"
+
 if ((failures)); then
   echo "$failures failure(s)" >&2
   exit 1

@@ -53,6 +53,13 @@ struct DedupJobOptions {
   // out_dir must be on a file system that every process sees. Null (or one
   // process) = the single-process job.
   Communicator* communicator = nullptr;
+  // Where each process keeps its share's sketches, ids and records
+  // (share-R-of-N.dubare, written once its share is read): a run over the
+  // same inputs (same sizes and times), reader options and sketch parameters
+  // with the same number of processes reads them back instead of reading
+  // and sketching again, whatever its threshold, LSH or keep policy. Empty =
+  // none. MinHash only.
+  std::string work_dir;
 
   absl::Status Validate() const;
 };
@@ -74,6 +81,7 @@ struct DedupSummary {
   uint64_t peak_rss_bytes = 0;   // getrusage maximum resident set size (this process)
   int processes = 1;             // processes of a shared run (communicator)
   uint64_t bytes_exchanged = 0;  // between them, all processes
+  bool sketches_reused = false;  // read back from work_dir instead of sketched
   int threads = 0;
 
   std::string ToJson() const;    // one JSON object, no newline

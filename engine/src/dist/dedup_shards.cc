@@ -162,12 +162,11 @@ class ShardRun {
   uint32_t WorkIndex(uint32_t doc) const {
     return Local(doc) ? LocalIndex(doc) : fetched_.at(doc);
   }
-  void Report(absl::string_view stage, uint64_t done = 0) {
+  void Report(const std::string& stage) {
     if (!progress_ || rank_ != 0) return;
     ProgressEvent e;
     e.stage = stage;
     e.documents = total_;
-    e.done = done;
     progress_(e);
   }
 
@@ -348,7 +347,8 @@ absl::Status ShardRun::Candidates(std::vector<CandidatePair>* candidates) {
   result_.band_tuples = sums[0];
   result_.stats.capped_buckets = sums[1];
   result_.stats.candidate_pairs = sums[2];
-  Report("candidates found", sums[2]);
+  Report(absl::StrCat("exchanged ", sums[0], " band keys over ", p_, " processes: ", sums[2],
+                      " candidate pairs"));
   return absl::OkStatus();
 }
 
@@ -441,7 +441,7 @@ absl::Status ShardRun::Verify(std::vector<CandidatePair> candidates) {
                           AllSum(comm_, {result_.pairs.size(), exact}));
   result_.stats.verified_pairs = sums[0];
   result_.stats.exact_duplicates = sums[1];
-  Report("pairs verified", sums[0]);
+  Report(absl::StrCat("verified ", sums[0], " pairs"));
   return absl::OkStatus();
 }
 
@@ -649,7 +649,7 @@ absl::StatusOr<ShardResult> ShardRun::Run(RefusedId* refused) {
     result_.rejected.push_back({i, input_.sketches.reject_reason[i], input_.sketches.reject_detail[i]});
     ++rejected;
   }
-  Report("documents sketched", total_);
+  Report(absl::StrCat("sketched on ", p_, " processes"));
 
   Clock::time_point t = Clock::now();
   DUBARE_RETURN_IF_ERROR(GroupExact());
@@ -677,7 +677,8 @@ absl::StatusOr<ShardResult> ShardRun::Run(RefusedId* refused) {
   stats.sketch_seconds = 0;
   (void)start;
   result_.ids = std::move(input_.ids);
-  Report("clusters built", stats.clusters);
+  Report(absl::StrCat(stats.clusters, " clusters after ", result_.label_rounds,
+                      " rounds of label propagation"));
   return std::move(result_);
 }
 

@@ -4,6 +4,7 @@
 // its result written into the output directory.
 
 #include <sys/resource.h>
+#include <sys/stat.h>
 
 #include <csignal>
 #include <cstdlib>
@@ -17,7 +18,9 @@
 
 #include <xxhash.h>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_format.h"
 #include "dubare/file.h"
 #include "dubare/jobs.h"
@@ -92,6 +95,11 @@ class DedupJob {
   absl::Status OpenReader(const std::vector<std::string>& inputs);
   absl::Status RestrictToShare();
   absl::Status JoinParts();
+  // DedupJobOptions::work_dir.
+  std::string CheckpointPath() const;
+  std::string Fingerprint() const;
+  absl::Status SaveCheckpoint();
+  absl::StatusOr<bool> LoadCheckpoint();
   absl::Status CheckInputsOutsideOut(const std::vector<std::string>& inputs) const;
   void FillSummary(const DedupStats& stats);
   absl::Status WriteSummary(Clock::time_point start);
@@ -131,7 +139,9 @@ class DedupJob {
   // Shared runs: this process's documents and outputs. Output files are
   // parts, NAME.part-RANK; process 0 writes the header rows.
   Communicator* comm_ = nullptr;
+  std::unique_ptr<LocalGroup> local_;  // a one-process group for work_dir runs without one
   ShardInput shard_;
+  uint64_t reader_rejected_ = 0;
   std::string part_;
   bool header_ = true;
   std::unique_ptr<Deduper> deduper_;
@@ -473,6 +483,11 @@ absl::StatusOr<DedupSummary> DedupJob::Run(const std::vector<std::string>& input
     comm_ = options_.communicator;
     return RunShared(inputs);
   }
+  if (!options_.work_dir.empty()) {  // one process, with the shared run's checkpoints
+    local_ = std::make_unique<LocalGroup>(1);
+    comm_ = &local_->member(0);
+    return RunShared(inputs);
+  }
   const Clock::time_point start = Clock::now();
   // The run is written into a fresh directory and swapped into place at the
   // end: the output directory never mixes two runs, and a killed run leaves
@@ -625,6 +640,183 @@ absl::Status DedupJob::JoinParts() {
   return absl::OkStatus();
 }
 
+// ---- Checkpoints (work_dir) ------------------------------------------------------
+
+constexpr char kCheckpointMagic[] = "DUBARE-SHARE 1\n";
+
+template <typename T>
+void PutValue(std::string* out, const T& v) {
+  out->append(reinterpret_cast<const char*>(&v), sizeof v);
+}
+void PutText(std::string* out, absl::string_view s) {
+  PutValue<uint64_t>(out, s.size());
+  out->append(s.data(), s.size());
+}
+
+// Reads what PutValue/PutText wrote; any overrun fails.
+class CheckpointCursor {
+ public:
+  explicit CheckpointCursor(absl::string_view bytes) : rest_(bytes) {}
+  template <typename T>
+  bool Get(T* v) {
+    if (rest_.size() < sizeof(T)) return false;
+    std::memcpy(v, rest_.data(), sizeof(T));
+    rest_.remove_prefix(sizeof(T));
+    return true;
+  }
+  bool GetText(std::string* s) {
+    uint64_t n;
+    if (!Get(&n) || rest_.size() < n) return false;
+    s->assign(rest_.data(), n);
+    rest_.remove_prefix(n);
+    return true;
+  }
+
+ private:
+  absl::string_view rest_;
+};
+
+std::string DedupJob::CheckpointPath() const {
+  return absl::StrCat(options_.work_dir, "/share-", comm_->rank(), "-of-", comm_->size(), ".dubare");
+}
+
+// What the saved share depends on: the inputs as they are on disk, how they
+// are read, how they are sketched, and which share this is.
+std::string DedupJob::Fingerprint() const {
+  const ReaderOptions& r = reader_->options();
+  std::string f = absl::StrCat("share ", comm_->rank(), " of ", comm_->size(), "\n",
+                               "sketch ", options_.dedup.sketch.ToString(), "\n");
+  const SketchBatchOptions so = options_.dedup.SketchOptions();
+  absl::StrAppend(&f, "features simhash=", so.simhash, " shingle_sets=", so.shingle_sets, "\n");
+  absl::StrAppend(&f, "reader format=", InputFormatName(r.format), " id=", r.id_field,
+                  " text=", r.text_field, " fields=", absl::StrJoin(r.extra_fields, ","),
+                  " glob=", r.glob, " links=", r.follow_symlinks, " max_doc=", r.max_document_bytes,
+                  " max_line=", r.max_line_bytes, " strict=", r.strict, "\n");
+  for (size_t i = 0; i < reader_->num_sources(); ++i) {
+    const std::string& path = reader_->source_path(static_cast<uint32_t>(i));
+    struct stat st{};
+    const bool ok = ::stat(path.c_str(), &st) == 0;
+    absl::StrAppend(&f, "source ", path, " ", ok ? st.st_size : -1, " ",
+                    ok ? st.st_mtim.tv_sec : 0, ".", ok ? st.st_mtim.tv_nsec : 0, "\n");
+  }
+  return f;
+}
+
+absl::Status DedupJob::SaveCheckpoint() {
+  std::error_code ec;
+  std::filesystem::create_directories(options_.work_dir, ec);
+  if (ec) {
+    return absl::InternalError(absl::StrCat(options_.work_dir, ": cannot create the work directory: ",
+                                            ec.message()));
+  }
+  std::string out = kCheckpointMagic;
+  PutText(&out, Fingerprint());
+  PutText(&out, shard_.sketches.Encode());
+  PutValue<uint64_t>(&out, shard_.ids.size());
+  for (const std::string& id : shard_.ids) PutText(&out, id);
+  PutValue<uint64_t>(&out, shard_.keep_values.size());
+  for (const std::string& v : shard_.keep_values) PutText(&out, v);
+  PutValue<uint64_t>(&out, docs_.size());
+  for (const DocRecord& d : docs_) {
+    PutValue(&out, d.input_order);
+    PutValue(&out, d.raw_offset);
+    PutValue(&out, d.raw_hash);
+    PutValue(&out, d.line);
+    PutValue(&out, d.raw_bytes);
+    PutValue(&out, d.source);
+    PutValue(&out, static_cast<uint8_t>(d.format));
+    PutValue(&out, static_cast<uint8_t>(d.raw_in_source));
+  }
+  PutValue<uint64_t>(&out, rejections_.size());
+  for (const Rejection& r : rejections_) {
+    PutValue(&out, r.input_order);
+    for (const std::string* s : {&r.where, &r.id, &r.reason, &r.detail}) PutText(&out, *s);
+  }
+  PutValue<uint64_t>(&out, reader_rejected_);
+  // Spooled raw records (compressed inputs) go with the share.
+  PutValue<uint64_t>(&out, spool_->size());
+  for (uint64_t off = 0; off < spool_->size();) {
+    const uint64_t n = std::min<uint64_t>(spool_->size() - off, uint64_t{1} << 22);
+    DUBARE_ASSIGN_OR_RETURN(absl::string_view bytes, spool_->Read(off, n));
+    out.append(bytes.data(), bytes.size());
+    off += n;
+  }
+  PutValue<uint64_t>(&out, XXH3_64bits(out.data(), out.size()));
+  return WriteFileAtomically(CheckpointPath(), out);
+}
+
+absl::StatusOr<bool> DedupJob::LoadCheckpoint() {
+  const std::string path = CheckpointPath();
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return false;
+  std::string bytes;
+  {
+    DUBARE_ASSIGN_OR_RETURN(auto in, RecordReader::Open(path));
+    const uint64_t size = std::filesystem::file_size(path, ec);
+    DUBARE_ASSIGN_OR_RETURN(absl::string_view all, in->Read(0, size));
+    bytes.assign(all.data(), all.size());
+  }
+  auto damaged = [&](absl::string_view what) {
+    return absl::DataLossError(absl::StrCat(path, ": damaged saved share (", what,
+                                            "); remove it to sketch again"));
+  };
+  if (bytes.size() < sizeof(kCheckpointMagic) - 1 + 8 || !absl::StartsWith(bytes, kCheckpointMagic)) {
+    return damaged("not a saved share");
+  }
+  uint64_t sum;
+  std::memcpy(&sum, bytes.data() + bytes.size() - 8, 8);
+  if (XXH3_64bits(bytes.data(), bytes.size() - 8) != sum) return damaged("checksum");
+  CheckpointCursor c(absl::string_view(bytes).substr(sizeof(kCheckpointMagic) - 1, bytes.size() - 8 - (sizeof(kCheckpointMagic) - 1)));
+  std::string fingerprint, encoded;
+  if (!c.GetText(&fingerprint)) return damaged("header");
+  if (fingerprint != Fingerprint()) return false;  // other inputs or settings: sketch again
+  if (!c.GetText(&encoded)) return damaged("sketches");
+  DUBARE_ASSIGN_OR_RETURN(shard_.sketches, SketchBatch::Decode(encoded));
+  std::string().swap(encoded);
+  uint64_t n = 0;
+  if (!c.Get(&n)) return damaged("ids");
+  shard_.ids.resize(n);
+  for (std::string& id : shard_.ids) {
+    if (!c.GetText(&id)) return damaged("ids");
+  }
+  if (!c.Get(&n)) return damaged("keep values");
+  shard_.keep_values.resize(n);
+  for (std::string& v : shard_.keep_values) {
+    if (!c.GetText(&v)) return damaged("keep values");
+  }
+  if (!c.Get(&n)) return damaged("records");
+  docs_.resize(n);
+  for (DocRecord& d : docs_) {
+    uint8_t format, in_source;
+    if (!c.Get(&d.input_order) || !c.Get(&d.raw_offset) || !c.Get(&d.raw_hash) || !c.Get(&d.line) ||
+        !c.Get(&d.raw_bytes) || !c.Get(&d.source) || !c.Get(&format) || !c.Get(&in_source)) {
+      return damaged("records");
+    }
+    d.format = static_cast<InputFormat>(format);
+    d.raw_in_source = in_source != 0;
+  }
+  if (!c.Get(&n)) return damaged("rejections");
+  rejections_.resize(n);
+  for (Rejection& r : rejections_) {
+    if (!c.Get(&r.input_order) || !c.GetText(&r.where) || !c.GetText(&r.id) || !c.GetText(&r.reason) ||
+        !c.GetText(&r.detail)) {
+      return damaged("rejections");
+    }
+  }
+  uint64_t spooled = 0;
+  if (!c.Get(&reader_rejected_) || !c.Get(&spooled)) return damaged("spool");
+  DUBARE_ASSIGN_OR_RETURN(spool_, Spool::Create(dir_));
+  const size_t head = sizeof(kCheckpointMagic) - 1;
+  const size_t spool_at = bytes.size() - 8 - spooled;
+  if (spooled > bytes.size() - 8 - head) return damaged("spool");
+  DUBARE_RETURN_IF_ERROR(spool_->Append(absl::string_view(bytes).substr(spool_at, spooled)).status());
+  DUBARE_RETURN_IF_ERROR(spool_->FinishWriting());
+  if (shard_.ids.size() != shard_.sketches.size() || shard_.ids.size() != docs_.size()) {
+    return damaged("sizes");
+  }
+  return true;
+}
+
 absl::StatusOr<DedupSummary> DedupJob::RunShared(const std::vector<std::string>& inputs) {
   const Clock::time_point start = Clock::now();
   Communicator& comm = *comm_;
@@ -652,7 +844,17 @@ absl::StatusOr<DedupSummary> DedupJob::RunShared(const std::vector<std::string>&
   // Reading and sketching, each process its share.
   DUBARE_RETURN_IF_ERROR(AgreeOk(comm, OpenReader(inputs)));
   DUBARE_RETURN_IF_ERROR(RestrictToShare());
-  status = Read(inputs);
+  bool loaded = false;
+  if (!options_.work_dir.empty()) {
+    absl::StatusOr<bool> l = LoadCheckpoint();
+    status = l.status();
+    loaded = l.ok() && *l;
+  }
+  if (status.ok() && !loaded) {
+    status = Read(inputs);
+    reader_rejected_ = reader_->stats().rejected;
+    if (status.ok() && !options_.work_dir.empty()) status = SaveCheckpoint();
+  }
   if (status.ok() && std::getenv("DUBARE_TEST_KILL_RANK") != nullptr &&
       std::atoi(std::getenv("DUBARE_TEST_KILL_RANK")) == rank) {
     std::raise(SIGKILL);  // fault injection for tests/mpi: a rank dying mid-run
@@ -698,13 +900,15 @@ absl::StatusOr<DedupSummary> DedupJob::RunShared(const std::vector<std::string>&
   DUBARE_RETURN_IF_ERROR(AgreeOk(comm, status));
   DUBARE_ASSIGN_OR_RETURN(
       const std::vector<uint64_t> sums,
-      AllSum(comm, {docs_.size() + reader_->stats().rejected, rejections_.size(), comm.bytes_sent()}));
+      AllSum(comm, {docs_.size() + reader_rejected_, rejections_.size(), comm.bytes_sent(),
+                    loaded ? 1u : 0u}));
   FillSummary(r.stats);
   summary_.sketch_seconds = sketch_seconds;
   summary_.inputs = sums[0];
   summary_.rejected = sums[1];
   summary_.processes = comm.size();
   summary_.bytes_exchanged = sums[2];
+  summary_.sketches_reused = sums[3] == static_cast<uint64_t>(comm.size());
   status = absl::OkStatus();
   if (rank == 0) {
     status = JoinParts();
@@ -728,6 +932,12 @@ absl::StatusOr<DedupSummary> DedupJob::RunShared(const std::vector<std::string>&
 absl::Status DedupJobOptions::Validate() const {
   DUBARE_RETURN_IF_ERROR(reader.Validate());
   DUBARE_RETURN_IF_ERROR(dedup.Validate());
+  if (!work_dir.empty() && dedup.method != DedupMethod::kMinHash) {
+    return absl::InvalidArgumentError("--work-dir needs --method minhash");
+  }
+  if (!work_dir.empty() && dedup.duplicate_ids == DuplicateIds::kRename) {
+    return absl::InvalidArgumentError("--work-dir does not take --duplicate-ids rename");
+  }
   if (out_dir.empty()) return absl::InvalidArgumentError("no output directory (--out)");
   return absl::OkStatus();
 }
@@ -754,6 +964,7 @@ std::string DedupSummary::ToJson() const {
       .Field("verify_seconds", verify_seconds)
       .Field("output_seconds", output_seconds)
       .Field("peak_rss_bytes", peak_rss_bytes);
+  if (sketches_reused) w.Field("sketches_reused", true);
   // Only runs over several processes say so: a one-process summary is as before.
   if (processes > 1) {
     w.Field("processes", static_cast<uint64_t>(processes)).Field("bytes_exchanged", bytes_exchanged);
@@ -769,10 +980,13 @@ std::string DedupSummary::ToText() const {
       "removed    %d duplicates in %d clusters (%d exact copies); %d kept\n"
       "pairs      %d candidates, %d verified%s\n"
       "time       %.2f s (read+sketch %.2f, group %.2f, verify %.2f, output %.2f) on %d threads\n"
-      "memory     %.0f MiB peak\n",
+      "memory     %.0f MiB peak%s\n",
       inputs, rejected, duplicates, clusters, exact_duplicates, kept, candidate_pairs, verified_pairs, lsh, seconds,
       sketch_seconds, group_seconds, verify_seconds, output_seconds, threads,
-      peak_rss_bytes / 1048576.0);
+      peak_rss_bytes / 1048576.0,
+      processes > 1 ? absl::StrFormat(" (process 0)\nprocesses  %d, %.1f MiB exchanged", processes,
+                                      bytes_exchanged / 1048576.0)
+                    : "");
 }
 
 absl::StatusOr<DedupSummary> RunDedupJob(const std::vector<std::string>& inputs,

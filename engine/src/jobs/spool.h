@@ -60,6 +60,7 @@ class Spool {
   absl::StatusOr<uint64_t> Append(absl::string_view data);
   // Ends writing; Read() may follow.
   absl::Status FinishWriting();
+  uint64_t size() const { return size_; }
   // As RecordReader::Read.
   absl::StatusOr<absl::string_view> Read(uint64_t offset, uint64_t size);
 
