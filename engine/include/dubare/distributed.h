@@ -65,9 +65,17 @@ class Communicator {
   virtual int size() const = 0;
   // This process's host, for messages ("rank 2 on node7").
   virtual std::string host() const = 0;
-  // All-to-all: outgoing[r] goes to process r; returns, by sender, what
-  // every process addressed to this one. Collective.
-  virtual absl::StatusOr<std::vector<std::string>> Exchange(std::vector<std::string> outgoing) = 0;
+  // Bytes cut into runs, one per process in rank order.
+  struct Packed {
+    std::string bytes;
+    std::vector<uint64_t> counts;  // size() entries; their sum is bytes.size()
+  };
+  // All-to-all: run r of `outgoing` goes to process r; returns what every
+  // process addressed to this one, runs by sender. Collective. One buffer
+  // each way, so a large exchange holds its data twice at most.
+  virtual absl::StatusOr<Packed> ExchangePacked(Packed outgoing) = 0;
+  // The same with one buffer per process (packs and unpacks).
+  absl::StatusOr<std::vector<std::string>> Exchange(std::vector<std::string> outgoing);
   // Bytes this process has sent to others so far (not to itself).
   virtual uint64_t bytes_sent() const = 0;
 };

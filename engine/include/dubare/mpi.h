@@ -7,7 +7,7 @@
 // launcher and finalizes it when destroyed; a process started without one
 // never touches MPI, so the command behaves as a single process does and
 // starts no MPI runtime. Exchange is MPI_Alltoall of the sizes, then
-// MPI_Alltoallv in rounds of at most 1 GiB per peer (MPI counts are int).
+// MPI_Alltoallv in rounds of under 2 GiB in all (MPI counts are int).
 // Errors in MPI calls abort the job (MPI_ERRORS_ARE_FATAL): the launcher
 // then ends every rank and names the one that failed.
 //

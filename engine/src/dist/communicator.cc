@@ -12,6 +12,27 @@
 
 namespace dubare {
 
+absl::StatusOr<std::vector<std::string>> Communicator::Exchange(std::vector<std::string> outgoing) {
+  if (static_cast<int>(outgoing.size()) != size()) {
+    return absl::InvalidArgumentError(absl::StrCat("Exchange: ", outgoing.size(),
+                                                   " buffers for ", size(), " processes"));
+  }
+  Packed packed;
+  for (std::string& o : outgoing) {
+    packed.counts.push_back(o.size());
+    packed.bytes += o;
+    std::string().swap(o);
+  }
+  DUBARE_ASSIGN_OR_RETURN(Packed in, ExchangePacked(std::move(packed)));
+  std::vector<std::string> by_sender(in.counts.size());
+  uint64_t at = 0;
+  for (size_t r = 0; r < in.counts.size(); ++r) {
+    by_sender[r] = in.bytes.substr(at, in.counts[r]);
+    at += in.counts[r];
+  }
+  return by_sender;
+}
+
 absl::StatusOr<std::vector<std::string>> AllGather(Communicator& comm, std::string mine) {
   std::vector<std::string> out(comm.size(), mine);
   return comm.Exchange(std::move(out));
@@ -55,10 +76,11 @@ absl::Status AgreeOk(Communicator& comm, const absl::Status& mine) {
 // ---- LocalGroup --------------------------------------------------------------
 
 struct LocalGroupState {
-  explicit LocalGroupState(int n) : size(n), mailbox(n, std::vector<std::string>(n)), barrier(n) {}
+  explicit LocalGroupState(int n) : size(n), outbox(n), barrier(n) {}
   const int size;
-  // mailbox[to][from]
-  std::vector<std::vector<std::string>> mailbox;
+  // outbox[from]: what each process sends this round, runs by receiver.
+  std::vector<Communicator::Packed> outbox;
+  std::vector<std::vector<uint64_t>> offsets = std::vector<std::vector<uint64_t>>(size);
   std::barrier<> barrier;
 };
 
@@ -70,7 +92,7 @@ class LocalCommunicator final : public Communicator {
   int rank() const override { return rank_; }
   int size() const override { return shared_->size; }
   std::string host() const override { return "localhost"; }
-  absl::StatusOr<std::vector<std::string>> Exchange(std::vector<std::string> outgoing) override;
+  absl::StatusOr<Packed> ExchangePacked(Packed outgoing) override;
   uint64_t bytes_sent() const override { return bytes_sent_; }
 
  private:
@@ -81,22 +103,28 @@ class LocalCommunicator final : public Communicator {
 
 }  // namespace
 
-absl::StatusOr<std::vector<std::string>> LocalCommunicator::Exchange(
-    std::vector<std::string> outgoing) {
+absl::StatusOr<Communicator::Packed> LocalCommunicator::ExchangePacked(Packed outgoing) {
   LocalGroupState& s = *shared_;
-  if (static_cast<int>(outgoing.size()) != s.size) {
-    return absl::InvalidArgumentError(absl::StrCat("Exchange: ", outgoing.size(),
-                                                   " buffers for ", s.size, " processes"));
+  if (static_cast<int>(outgoing.counts.size()) != s.size) {
+    return absl::InvalidArgumentError(absl::StrCat("Exchange: ", outgoing.counts.size(),
+                                                   " runs for ", s.size, " processes"));
   }
+  std::vector<uint64_t>& offsets = s.offsets[rank_];
+  offsets.assign(s.size + 1, 0);
   for (int to = 0; to < s.size; ++to) {
-    if (to != rank_) bytes_sent_ += outgoing[to].size();
-    s.mailbox[to][rank_] = std::move(outgoing[to]);
+    offsets[to + 1] = offsets[to] + outgoing.counts[to];
+    if (to != rank_) bytes_sent_ += outgoing.counts[to];
   }
+  s.outbox[rank_] = std::move(outgoing);
   s.barrier.arrive_and_wait();
-  std::vector<std::string> incoming = std::move(s.mailbox[rank_]);
-  s.mailbox[rank_] = std::vector<std::string>(s.size);
+  Packed in;
+  for (int from = 0; from < s.size; ++from) {
+    const std::vector<uint64_t>& o = s.offsets[from];
+    in.counts.push_back(o[rank_ + 1] - o[rank_]);
+    in.bytes.append(s.outbox[from].bytes, o[rank_], o[rank_ + 1] - o[rank_]);
+  }
   s.barrier.arrive_and_wait();  // nobody writes the next round before all have read
-  return incoming;
+  return in;
 }
 
 LocalGroup::LocalGroup(int size) : shared_(std::make_unique<LocalGroupState>(size)) {

@@ -63,22 +63,33 @@ class Cursor {
   absl::string_view rest_;
 };
 
+// Packs values[r] as run r, freeing each vector as it goes.
+template <typename T>
+Communicator::Packed Pack(std::vector<std::vector<T>> values) {
+  static_assert(std::is_trivially_copyable_v<T>);
+  Communicator::Packed out;
+  size_t total = 0;
+  for (const auto& v : values) total += v.size() * sizeof(T);
+  out.bytes.reserve(total);
+  for (auto& v : values) {
+    out.counts.push_back(v.size() * sizeof(T));
+    out.bytes.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
+    std::vector<T>().swap(v);
+  }
+  return out;
+}
+
 // Sends values[r] to process r; returns what each process sent here, by sender.
 template <typename T>
 absl::StatusOr<std::vector<std::vector<T>>> ExchangeBySender(Communicator& comm,
                                                              std::vector<std::vector<T>> values) {
-  static_assert(std::is_trivially_copyable_v<T>);
-  std::vector<std::string> out(values.size());
-  for (size_t r = 0; r < values.size(); ++r) {
-    out[r].assign(reinterpret_cast<const char*>(values[r].data()), values[r].size() * sizeof(T));
-    std::vector<T>().swap(values[r]);
-  }
-  DUBARE_ASSIGN_OR_RETURN(std::vector<std::string> in, comm.Exchange(std::move(out)));
-  std::vector<std::vector<T>> by_sender(in.size());
-  for (size_t r = 0; r < in.size(); ++r) {
-    by_sender[r].resize(in[r].size() / sizeof(T));
-    if (!in[r].empty()) std::memcpy(reinterpret_cast<char*>(by_sender[r].data()), in[r].data(), in[r].size());
-    std::string().swap(in[r]);
+  DUBARE_ASSIGN_OR_RETURN(Communicator::Packed in, comm.ExchangePacked(Pack(std::move(values))));
+  std::vector<std::vector<T>> by_sender(in.counts.size());
+  uint64_t at = 0;
+  for (size_t r = 0; r < in.counts.size(); ++r) {
+    by_sender[r].resize(in.counts[r] / sizeof(T));
+    if (in.counts[r] > 0) std::memcpy(reinterpret_cast<char*>(by_sender[r].data()), in.bytes.data() + at, in.counts[r]);
+    at += in.counts[r];
   }
   return by_sender;
 }
@@ -86,12 +97,9 @@ absl::StatusOr<std::vector<std::vector<T>>> ExchangeBySender(Communicator& comm,
 // The same, all senders' values in one vector, in rank order.
 template <typename T>
 absl::StatusOr<std::vector<T>> ExchangeValues(Communicator& comm, std::vector<std::vector<T>> values) {
-  DUBARE_ASSIGN_OR_RETURN(std::vector<std::vector<T>> by_sender,
-                          ExchangeBySender(comm, std::move(values)));
-  std::vector<T> all = std::move(by_sender[0]);
-  for (size_t r = 1; r < by_sender.size(); ++r) {
-    all.insert(all.end(), by_sender[r].begin(), by_sender[r].end());
-  }
+  DUBARE_ASSIGN_OR_RETURN(Communicator::Packed in, comm.ExchangePacked(Pack(std::move(values))));
+  std::vector<T> all(in.bytes.size() / sizeof(T));
+  if (!all.empty()) std::memcpy(reinterpret_cast<char*>(all.data()), in.bytes.data(), in.bytes.size());
   return all;
 }
 
@@ -319,7 +327,7 @@ absl::Status ShardRun::Candidates(std::vector<CandidatePair>* candidates) {
     const absl::Span<const uint32_t> sig = b.signature(i);
     head_minhash.insert(head_minhash.end(), sig.begin(), sig.end());
   }
-  const std::vector<uint64_t> keys = ComputeBandKeys(head_minhash, k, lsh, threads_);
+  std::vector<uint64_t> keys = ComputeBandKeys(head_minhash, k, lsh, threads_);
   std::vector<uint32_t>().swap(head_minhash);
   std::vector<std::vector<BandTuple>> out(p_);
   for (size_t h = 0; h < heads.size(); ++h) {
@@ -329,6 +337,7 @@ absl::Status ShardRun::Candidates(std::vector<CandidatePair>* candidates) {
       out[owner].push_back({key, band, heads[h]});
     }
   }
+  std::vector<uint64_t>().swap(keys);
   DUBARE_ASSIGN_OR_RETURN(std::vector<BandTuple> tuples, ExchangeValues(comm_, std::move(out)));
   const uint64_t received = tuples.size();
   CandidateOptions o;
