@@ -60,6 +60,8 @@ run_case defaults
 run_case exact-earliest --verify exact --keep earliest:date
 run_case containment-longest --verify jaccard+containment --keep longest --max-bucket 3
 grep -q '"processes":4' mpi4-defaults/summary.json || fail "summary does not say 4 processes"
+grep -Eq '"bytes_by_stage":\{"ids":[1-9][0-9]*,"exact":[0-9]+,"band_keys":[1-9]' mpi4-defaults/summary.json ||
+  fail "summary lacks the bytes exchanged by stage"
 # Ids made from FILE:LINE cross the cuts unchanged.
 [[ $(grep -Ec 'in/a\.jsonl:[0-9]{4}' one-defaults/pairs.tsv) -gt 20 ]] ||
   fail "too few FILE:LINE ids past the first cut in the test corpus"

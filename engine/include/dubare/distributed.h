@@ -150,6 +150,9 @@ struct ShardResult {
   DedupStats stats;
   uint64_t band_tuples = 0;  // (band, key, doc) tuples exchanged, all processes
   uint64_t label_rounds = 0;  // rounds of label propagation
+  // Bytes sent between processes by each stage ("ids", "exact", "band_keys",
+  // "verify", "components", "clusters"), all processes.
+  std::vector<std::pair<std::string, uint64_t>> bytes_by_stage;
 };
 
 // After DedupShards failed on a repeated id: the id and the global numbers

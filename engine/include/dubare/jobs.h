@@ -81,6 +81,7 @@ struct DedupSummary {
   uint64_t peak_rss_bytes = 0;   // getrusage maximum resident set size (this process)
   int processes = 1;             // processes of a shared run (communicator)
   uint64_t bytes_exchanged = 0;  // between them, all processes
+  std::vector<std::pair<std::string, uint64_t>> bytes_by_stage;  // of which by grouping stage
   bool sketches_reused = false;  // read back from work_dir instead of sketched
   int threads = 0;
 

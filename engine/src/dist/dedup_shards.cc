@@ -4,6 +4,7 @@
 // documents held by several processes.
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstring>
 #include <type_traits>
@@ -188,6 +189,15 @@ class ShardRun {
   absl::Status Components(absl::flat_hash_map<uint32_t, uint32_t>* label);
   absl::Status Clusters(const absl::flat_hash_map<uint32_t, uint32_t>& label);
   absl::Status PairIds();
+  // Bytes this process sent since the last mark, booked to stage i (kStages).
+  void Mark(int i) {
+    stage_bytes_[i] += comm_.bytes_sent() - marked_;
+    marked_ = comm_.bytes_sent();
+  }
+  static constexpr const char* kStages[] = {"ids", "exact", "band_keys", "verify", "components",
+                                            "clusters"};
+  std::array<uint64_t, 6> stage_bytes_{};
+  uint64_t marked_ = 0;
 
   Communicator& comm_;
   const int p_;
@@ -646,8 +656,10 @@ absl::Status ShardRun::PairIds() {
 
 absl::StatusOr<ShardResult> ShardRun::Run(RefusedId* refused) {
   const Clock::time_point start = Clock::now();
+  marked_ = comm_.bytes_sent();
   DUBARE_RETURN_IF_ERROR(Layout());
   DUBARE_RETURN_IF_ERROR(CheckIds(refused));
+  Mark(0);
   DedupStats& stats = result_.stats;
   stats.threads = threads_;
   result_.fate.assign(n_, DocumentFate::kKept);
@@ -662,22 +674,30 @@ absl::StatusOr<ShardResult> ShardRun::Run(RefusedId* refused) {
 
   Clock::time_point t = Clock::now();
   DUBARE_RETURN_IF_ERROR(GroupExact());
+  Mark(1);
   std::vector<CandidatePair> candidates;
   DUBARE_RETURN_IF_ERROR(Candidates(&candidates));
+  Mark(2);
   stats.group_seconds = SecondsSince(t);
 
   t = Clock::now();
   DUBARE_RETURN_IF_ERROR(Verify(std::move(candidates)));
+  Mark(3);
   stats.verify_seconds = SecondsSince(t);
 
   t = Clock::now();
   absl::flat_hash_map<uint32_t, uint32_t> label;
   DUBARE_RETURN_IF_ERROR(Components(&label));
+  Mark(4);
   DUBARE_RETURN_IF_ERROR(Clusters(label));
   DUBARE_RETURN_IF_ERROR(PairIds());
+  Mark(5);
   uint64_t duplicates = 0;
   for (DocumentFate f : result_.fate) duplicates += f == DocumentFate::kDuplicate;
   DUBARE_ASSIGN_OR_RETURN(const std::vector<uint64_t> sums, AllSum(comm_, {rejected, duplicates}));
+  DUBARE_ASSIGN_OR_RETURN(const std::vector<uint64_t> bytes,
+                          AllSum(comm_, std::vector<uint64_t>(stage_bytes_.begin(), stage_bytes_.end())));
+  for (size_t i = 0; i < bytes.size(); ++i) result_.bytes_by_stage.emplace_back(kStages[i], bytes[i]);
   stats.documents = total_;
   stats.rejected = sums[0];
   stats.duplicates = sums[1];

@@ -908,6 +908,7 @@ absl::StatusOr<DedupSummary> DedupJob::RunShared(const std::vector<std::string>&
   summary_.rejected = sums[1];
   summary_.processes = comm.size();
   summary_.bytes_exchanged = sums[2];
+  summary_.bytes_by_stage = r.bytes_by_stage;
   summary_.sketches_reused = sums[3] == static_cast<uint64_t>(comm.size());
   status = absl::OkStatus();
   if (rank == 0) {
@@ -968,6 +969,11 @@ std::string DedupSummary::ToJson() const {
   // Only runs over several processes say so: a one-process summary is as before.
   if (processes > 1) {
     w.Field("processes", static_cast<uint64_t>(processes)).Field("bytes_exchanged", bytes_exchanged);
+    std::string by_stage;
+    JsonObjectWriter stages(&by_stage);
+    for (const auto& [stage, bytes] : bytes_by_stage) stages.Field(stage, bytes);
+    stages.Close();
+    w.RawField("bytes_by_stage", by_stage);
   }
   w.Close();
   return out;
