@@ -3,6 +3,8 @@
 // dubare compare: a short human report on how alike two documents are.
 
 #include <cstdio>
+
+#include "absl/strings/str_cat.h"
 #include <string>
 #include <vector>
 
@@ -25,22 +27,32 @@ int RunCompare(int argc, char** argv) {
   AddSketchFlags(flags, &params);
   flags.Double("threshold", &threshold, 0.0, 1.0,
                "exact Jaccard at or above which the two are called near-duplicates");
+  std::string format = "text";
+  flags.String("format", &format, "text or json (one object)");
   std::vector<std::string> files;
   int exit_code = kExitOk;
   if (!ParseOrExit(flags, argc, argv, &files, &exit_code)) return exit_code;
+  if (format != "text" && format != "json") {
+    return UsageFail("compare", absl::InvalidArgumentError(
+                                    absl::StrCat("--format '", format, "' is not text or json")));
+  }
   if (files.size() != 2) {
     std::fprintf(stderr, "dubare compare: expected two files, got %zu\n\n%s", files.size(),
                  flags.Help().c_str());
     return kExitUsage;
   }
+  // Exit status as cmp(1): 0 near-duplicates, 1 not, 2 trouble.
   absl::StatusOr<std::string> a = ReadFile(files[0]);
-  if (!a.ok()) return Fail(argv[0], a.status());
+  if (!a.ok()) return Fail(argv[0], a.status()), kExitTrouble;
   absl::StatusOr<std::string> b = ReadFile(files[1]);
-  if (!b.ok()) return Fail(argv[0], b.status());
+  if (!b.ok()) return Fail(argv[0], b.status()), kExitTrouble;
   absl::StatusOr<DocumentComparison> c = CompareDocuments(*a, *b, params, threshold);
-  if (!c.ok()) return Fail(argv[0], c.status());
-  std::fputs(FormatComparison(*c, files[0], files[1]).c_str(), stdout);
-  return std::fflush(stdout) == 0 ? kExitOk : kExitError;
+  if (!c.ok()) return Fail(argv[0], c.status()), kExitTrouble;
+  const std::string report = format == "json" ? FormatComparisonJson(*c, files[0], files[1])
+                                              : FormatComparison(*c, files[0], files[1]);
+  std::fputs(report.c_str(), stdout);
+  if (std::fflush(stdout) != 0) return kExitTrouble;
+  return c->duplicate() ? kExitFound : kExitNotFound;
 }
 
 }  // namespace dubare::tools

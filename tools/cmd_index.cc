@@ -78,8 +78,10 @@ void AddInputFlags(FlagSet& flags, IndexOptions* options, IndexInputOptions* inp
              "JSON Lines field stored as metadata (repeatable), e.g. --meta date --meta source");
 }
 
-void PrintResult(const Document& doc, const IndexResult& result) {
-  if (result.matches.empty()) {
+void PrintResult(const Document& doc, const IndexResult& result, bool json) {
+  if (json) {
+    std::printf("%s\n", FormatIndexResultJson(doc.id, result).c_str());
+  } else if (result.matches.empty()) {
     std::printf("%s\t%s\t-\t-\n", doc.id.c_str(), std::string(IndexStatusName(result.status)).c_str());
   } else {
     std::printf("%s\t%s\t%s\t%.4f\n", doc.id.c_str(),
@@ -88,9 +90,18 @@ void PrintResult(const Document& doc, const IndexResult& result) {
   }
 }
 
-IndexInputCallbacks PrintingCallbacks() {
+// --format text|json of the index commands that print.
+absl::StatusOr<bool> JsonFormat(const std::string& format) {
+  if (format == "text" || format == "json") return format == "json";
+  return absl::InvalidArgumentError(absl::StrCat("--format '", format, "' is not text or json"));
+}
+
+IndexInputCallbacks PrintingCallbacks(bool json, bool* found) {
   IndexInputCallbacks callbacks;
-  callbacks.on_document = PrintResult;
+  callbacks.on_document = [json, found](const Document& doc, const IndexResult& result) {
+    if (result.status != IndexStatus::kNew) *found = true;
+    PrintResult(doc, result, json);
+  };
   callbacks.on_reject = [](const Document& doc, absl::string_view location) {
     std::fprintf(stderr, "dubare index: %s: rejected: %s%s%s\n", std::string(location).c_str(),
                  std::string(RejectReasonName(doc.reject)).c_str(), doc.detail.empty() ? "" : ": ",
@@ -164,21 +175,31 @@ int AddOrQuery(int argc, char** argv, bool add) {
                "fsync at every commit (durable against power loss, slower)");
     AddMergeFlags(flags, &options);
   }
+  std::string format = "text";
+  flags.String("format", &format,
+               "text (id, status, best match, score: tab-separated) or json (an object per "
+               "document with every match; the summary on stderr as JSON)");
   std::vector<std::string> args;
   int exit_code = kExitOk;
   const char* name = add ? "index add" : "index query";
   if (!ParseIndexArgs(flags, argc, argv, name, "INPUT", &args, &exit_code)) return exit_code;
+  const absl::StatusOr<bool> json = JsonFormat(format);
+  if (!json.ok()) return UsageFail(name, json.status());
+  // query exits as grep(1): 0 some document matched, 1 none, 2 trouble.
+  const int trouble = add ? kExitError : kExitTrouble;
   options.read_only = !add;
   absl::StatusOr<std::unique_ptr<Index>> index = Index::Open(args[0], options);
-  if (!index.ok()) return Fail(name, index.status());
+  if (!index.ok()) return Fail(name, index.status()), trouble;
   const std::vector<std::string> inputs(args.begin() + 1, args.end());
+  bool found = false;
   absl::StatusOr<IndexInputSummary> summary =
-      add ? AddInputs(index->get(), inputs, input, PrintingCallbacks())
-          : QueryInputs(index->get(), inputs, input, PrintingCallbacks());
-  std::fflush(stdout);
-  if (!summary.ok()) return Fail(name, summary.status());
-  std::fprintf(stderr, "%s", summary->ToText().c_str());
-  return kExitOk;
+      add ? AddInputs(index->get(), inputs, input, PrintingCallbacks(*json, &found))
+          : QueryInputs(index->get(), inputs, input, PrintingCallbacks(*json, &found));
+  if (std::fflush(stdout) != 0 || std::ferror(stdout)) return trouble;  // main says why
+  if (!summary.ok()) return Fail(name, summary.status()), trouble;
+  std::fprintf(stderr, "%s", *json ? (summary->ToJson() + "\n").c_str() : summary->ToText().c_str());
+  if (add) return kExitOk;
+  return found ? kExitFound : kExitNotFound;
 }
 
 int Remove(int argc, char** argv) {
@@ -208,10 +229,14 @@ int StatsOrCheck(int argc, char** argv, bool check) {
                 check ? "Runs PRAGMA integrity_check and checks the index's own invariants."
                       : "Prints the index's settings, counts and sizes.");
   AddOpenFlags(flags, &options);
+  std::string format = "text";
+  if (!check) flags.String("format", &format, "text (key: value lines) or json (one object)");
   std::vector<std::string> args;
   int exit_code = kExitOk;
   const char* name = check ? "index check" : "index stats";
   if (!ParseIndexArgs(flags, argc, argv, name, nullptr, &args, &exit_code)) return exit_code;
+  const absl::StatusOr<bool> json = JsonFormat(format);
+  if (!json.ok()) return UsageFail(name, json.status());
   options.read_only = true;
   absl::StatusOr<std::unique_ptr<Index>> index = Index::Open(args[0], options);
   if (!index.ok()) return Fail(name, index.status());
@@ -222,7 +247,7 @@ int StatsOrCheck(int argc, char** argv, bool check) {
   }
   absl::StatusOr<IndexStats> stats = (*index)->Stats();
   if (!stats.ok()) return Fail(name, stats.status());
-  std::fputs(stats->ToText().c_str(), stdout);
+  std::fputs(*json ? (FormatIndexStatsJson(*stats) + "\n").c_str() : stats->ToText().c_str(), stdout);
   return kExitOk;
 }
 

@@ -6,8 +6,15 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <string>
+#include <vector>
 
 #include "commands.h"
+#include "dubare/index.h"
+#include "dubare/lsh.h"
+#include "dubare/normalize.h"
+#include "dubare/sketch.h"
+#include "flags.h"
 
 namespace dubare::tools {
 namespace {
@@ -64,14 +71,23 @@ int Run(int argc, char** argv) {
     dubare::tools::PrintUsage(stdout);
     return 0;
   }
-  if (!std::strcmp(argv[1], "--version")) {
-    std::puts("dubare 0.1.0");
+  if (!std::strcmp(argv[1], "--version") || !std::strcmp(argv[1], "version")) {
+    // What stored signatures and indexes depend on, besides the release.
+    std::printf("dubare %s\nsketch parameters v%u, normalizer v%u, sketch encoding v%u, "
+                "LSH band keys v%u, index schema v%u\n",
+                DUBARE_VERSION, dubare::SketchParams::kFormatVersion, dubare::kNormalizerVersion,
+                dubare::SketchBatch::kEncodingVersion, dubare::LshParams::kBandKeyVersion,
+                dubare::kIndexSchemaVersion);
     return 0;
   }
+  std::vector<std::string> names;
   for (const auto& c : kCommands) {
     if (!std::strcmp(argv[1], c.name)) return c.run(argc - 1, argv + 1);
+    names.emplace_back(c.name);
   }
-  std::fprintf(stderr, "dubare: unknown command '%s'\n\n", argv[1]);
+  const std::string near = dubare::tools::Nearest(argv[1], names);
+  std::fprintf(stderr, "dubare: unknown command '%s'%s%s%s\n\n", argv[1],
+               near.empty() ? "" : "; did you mean '", near.c_str(), near.empty() ? "" : "'?");
   dubare::tools::PrintUsage(stderr);
   return 2;
 }

@@ -2,6 +2,8 @@
 
 #include "flags.h"
 
+#include <algorithm>
+
 #include <cstdio>
 #include <limits>
 #include <utility>
@@ -170,7 +172,13 @@ absl::StatusOr<std::vector<std::string>> FlagSet::Parse(int argc, char** argv, i
       }
     }
     if (flag == nullptr) {
-      return absl::InvalidArgumentError(absl::StrCat("unknown option '--", name, "'"));
+      std::vector<std::string> names;
+      for (const Flag& f : flags_) names.push_back(f.name);
+      names.push_back("help");
+      const std::string near = Nearest(name, names);
+      return absl::InvalidArgumentError(absl::StrCat("unknown option '--", name, "'",
+                                                     near.empty() ? "" : "; did you mean --",
+                                                     near, near.empty() ? "" : "?"));
     }
     if (flag->is_bool && !has_value) {
       *flag->bool_target = true;
@@ -232,6 +240,34 @@ int UsageFail(absl::string_view command, const absl::Status& status) {
   std::fprintf(stderr, "dubare %s: %s (see dubare %s --help)\n", std::string(command).c_str(),
                std::string(status.message()).c_str(), std::string(command).c_str());
   return kExitUsage;
+}
+
+std::string Nearest(absl::string_view typo, const std::vector<std::string>& names) {
+  // Levenshtein distance, one row at a time.
+  auto distance = [](absl::string_view a, absl::string_view b) {
+    std::vector<size_t> row(b.size() + 1);
+    for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (size_t i = 1; i <= a.size(); ++i) {
+      size_t diagonal = row[0];
+      row[0] = i;
+      for (size_t j = 1; j <= b.size(); ++j) {
+        const size_t up = row[j];
+        row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+        diagonal = up;
+      }
+    }
+    return row[b.size()];
+  };
+  std::string best;
+  size_t best_distance = std::max<size_t>(2, typo.size() / 3) + 1;
+  for (const std::string& name : names) {
+    const size_t d = distance(typo, name);
+    if (d < best_distance) {
+      best_distance = d;
+      best = name;
+    }
+  }
+  return best;
 }
 
 }  // namespace dubare::tools

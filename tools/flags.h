@@ -69,10 +69,20 @@ class FlagSet {
   bool help_requested_ = false;
 };
 
+// The name among `names` nearest to `typo` (edit distance at most 2, or a
+// third of its length for long names), or "" when none is near: for "did
+// you mean" hints.
+std::string Nearest(absl::string_view typo, const std::vector<std::string>& names);
+
 // Exit codes shared by all subcommands.
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitError = 1;  // the work failed (bad input, I/O)
 inline constexpr int kExitUsage = 2;  // bad flags or arguments
+// Commands that print a verdict (compare, index query) exit as cmp(1) and
+// grep(1) do: 0 found, 1 not found, 2 trouble (bad input, I/O, usage).
+inline constexpr int kExitFound = 0;
+inline constexpr int kExitNotFound = 1;
+inline constexpr int kExitTrouble = 2;
 
 // Parses flags; on --help prints help to stdout and returns kExitOk through
 // *exit_code; on error prints "dubare CMD: message" and the usage to stderr.

@@ -103,6 +103,9 @@ absl::StatusOr<DedupSummary> RunDedupJob(const std::vector<std::string>& inputs,
 // A short human-readable report, one fact per line.
 std::string FormatComparison(const DocumentComparison& c, absl::string_view name_a,
                              absl::string_view name_b);
+// The same as one JSON object (`dubare compare --format json`).
+std::string FormatComparisonJson(const DocumentComparison& c, absl::string_view name_a,
+                                 absl::string_view name_b);
 
 enum class SignatureKind : uint8_t { kMinHash, kSimHash };
 // One JSON object (no newline): {"id":..., "shingles": N, "params": "...",
@@ -143,7 +146,13 @@ struct IndexInputSummary {
   uint64_t new_docs = 0, duplicates = 0, exists = 0;
   double seconds = 0;
   std::string ToText() const;
+  std::string ToJson() const;  // one JSON object, no newline
 };
+
+// `dubare index ... --format json`: one object per document (id, status,
+// matches best first) and the index's statistics.
+std::string FormatIndexResultJson(absl::string_view id, const IndexResult& result);
+std::string FormatIndexStatsJson(const IndexStats& stats);
 
 // Reads `inputs` (reader.h) and adds them in batches of options.batch_size;
 // sketching of the next batch overlaps the writing of the current one.

@@ -219,6 +219,61 @@ std::string IndexInputSummary::ToText() const {
       seconds > 0 ? documents / seconds : 0.0);
 }
 
+std::string IndexInputSummary::ToJson() const {
+  std::string out;
+  JsonObjectWriter(&out)
+      .Field("documents", documents)
+      .Field("new", new_docs)
+      .Field("duplicate", duplicates)
+      .Field("exists", exists)
+      .Field("added", added)
+      .Field("rejected", rejected)
+      .Field("batches", batches)
+      .Field("seconds", seconds)
+      .Close();
+  return out;
+}
+
+std::string FormatIndexResultJson(absl::string_view id, const IndexResult& result) {
+  std::string matches = "[";
+  for (const IndexMatch& m : result.matches) {
+    if (matches.size() > 1) matches += ',';
+    JsonObjectWriter(&matches).Field("id", m.id).Field("score", m.score).Close();
+  }
+  matches += ']';
+  std::string out;
+  JsonObjectWriter(&out)
+      .Field("id", id)
+      .Field("status", IndexStatusName(result.status))
+      .Field("added", result.added)
+      .RawField("matches", matches)
+      .Close();
+  return out;
+}
+
+std::string FormatIndexStatsJson(const IndexStats& s) {
+  std::string out;
+  JsonObjectWriter(&out)
+      .Field("sketch", s.settings.sketch.ToString())
+      .Field("lsh", s.settings.lsh.ToString())
+      .Field("threshold", s.settings.threshold)
+      .Field("documents", s.documents)
+      .Field("batches", s.batches)
+      .Field("runs", s.runs)
+      .Field("merging_runs", s.merging_runs)
+      .Field("band_entries", s.band_entries)
+      .Field("removed_documents", s.removed_documents)
+      .Field("file_bytes", s.file_bytes)
+      .Field("free_bytes", s.free_bytes)
+      .Field("wal_bytes", s.wal_bytes)
+      .Field("filter_memory_bytes", s.filter_memory_bytes)
+      .Field("resident_runs", s.resident_runs)
+      .Field("created_at", static_cast<uint64_t>(s.created_at))
+      .Field("last_batch_at", static_cast<uint64_t>(s.last_batch_at))
+      .Close();
+  return out;
+}
+
 absl::StatusOr<IndexInputSummary> AddInputs(Index* index, const std::vector<std::string>& inputs,
                                             const IndexInputOptions& options,
                                             const IndexInputCallbacks& callbacks) {

@@ -31,6 +31,28 @@ std::string FormatComparison(const DocumentComparison& c, absl::string_view name
   return out;
 }
 
+std::string FormatComparisonJson(const DocumentComparison& c, absl::string_view name_a,
+                                 absl::string_view name_b) {
+  std::string out;
+  JsonObjectWriter(&out)
+      .Field("a", name_a)
+      .Field("b", name_b)
+      .Field("params", c.params.ToString())
+      .Field("a_shingles", static_cast<uint64_t>(c.exact.a_size))
+      .Field("b_shingles", static_cast<uint64_t>(c.exact.b_size))
+      .Field("shared_shingles", static_cast<uint64_t>(c.exact.intersection))
+      .Field("jaccard", c.exact.jaccard())
+      .Field("containment_a_in_b", c.exact.containment_a())
+      .Field("containment_b_in_a", c.exact.containment_b())
+      .Field("minhash_estimate", c.minhash_estimate)
+      .Field("simhash_distance", static_cast<uint64_t>(c.simhash_distance))
+      .Field("threshold", c.threshold)
+      .Field("duplicate", c.duplicate())
+      .Close();
+  out += '\n';
+  return out;
+}
+
 std::string FormatSketchJson(absl::string_view id, const DocumentSketch& sketch,
                              const SketchParams& params, SignatureKind kind) {
   std::string out = "{\"id\":";

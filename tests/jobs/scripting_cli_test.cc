@@ -1,0 +1,89 @@
+// Copyright 2026 The Dubare Authors.
+//
+// What scripts rely on: --format json of compare and the index commands,
+// exit statuses in the manner of cmp(1) and grep(1) (0 found, 1 not found,
+// 2 trouble), --version naming the persisted formats, and the nearest
+// command or flag suggested for a typo.
+
+#include <string>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "gtest/gtest.h"
+#include "hostile/hostile_test_util.h"
+#include "scratch_dir.h"
+
+namespace dubare {
+namespace {
+
+std::string Press(int i) {
+  static const char* kFiles[] = {"000_5291fdcf528d368e.txt", "001_69530e917d6fc09d.txt",
+                                 "002_122282706c503a34.txt"};
+  return absl::StrCat(DUBARE_SOURCE_DIR, "/corpus/press/", kFiles[i]);
+}
+
+TEST(ScriptingCliTest, CompareExitsLikeCmpAndSpeaksJson) {
+  hostile::CliResult same = hostile::RunCli({"compare", "--format", "json", Press(0), Press(0)});
+  EXPECT_EQ(same.exit_code, 0) << same.err;
+  EXPECT_TRUE(absl::StartsWith(same.out, "{\"a\":")) << same.out;
+  EXPECT_NE(same.out.find("\"jaccard\":1,"), std::string::npos) << same.out;
+  EXPECT_NE(same.out.find("\"duplicate\":true}"), std::string::npos) << same.out;
+  hostile::CliResult other = hostile::RunCli({"compare", Press(0), Press(1)});
+  EXPECT_EQ(other.exit_code, 1) << other.err;
+  EXPECT_NE(other.out.find("not near-duplicates"), std::string::npos);
+  hostile::CliResult missing = hostile::RunCli({"compare", Press(0), "/nonexistent/b.txt"});
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("/nonexistent/b.txt"), std::string::npos) << missing.err;
+  EXPECT_EQ(hostile::RunCli({"compare", "--format", "xml", Press(0), Press(1)}).exit_code, 2);
+}
+
+TEST(ScriptingCliTest, IndexQueryExitsLikeGrepAndIndexCommandsSpeakJson) {
+  const std::string dir = testing::NewScratchDir("scripting_cli");
+  const std::string idx = dir + "/t.idx";
+  ASSERT_EQ(hostile::RunCli({"index", "create", idx}).exit_code, 0);
+  hostile::CliResult add = hostile::RunCli({"index", "add", idx, Press(0), Press(1), "--format", "json"});
+  ASSERT_EQ(add.exit_code, 0) << add.err;
+  std::vector<std::string> lines = absl::StrSplit(add.out, '\n', absl::SkipEmpty());
+  ASSERT_EQ(lines.size(), 2u) << add.out;
+  EXPECT_TRUE(absl::StartsWith(lines[0], absl::StrCat("{\"id\":\"", Press(0), "\",\"status\":\"new\"")))
+      << lines[0];
+  EXPECT_NE(add.err.find("{\"documents\":2,\"new\":2,"), std::string::npos) << add.err;
+
+  hostile::CliResult found = hostile::RunCli({"index", "query", idx, Press(1), Press(2), "--format", "json"});
+  EXPECT_EQ(found.exit_code, 0) << found.err;
+  EXPECT_NE(found.out.find("\"status\":\"exists\""), std::string::npos) << found.out;
+  hostile::CliResult none = hostile::RunCli({"index", "query", idx, Press(2)});
+  EXPECT_EQ(none.exit_code, 1) << none.err;
+  EXPECT_NE(none.out.find("\tnew\t-\t-"), std::string::npos) << none.out;
+  EXPECT_EQ(hostile::RunCli({"index", "query", dir + "/missing.idx", Press(2)}).exit_code, 2);
+
+  hostile::CliResult stats = hostile::RunCli({"index", "stats", idx, "--format", "json"});
+  EXPECT_EQ(stats.exit_code, 0) << stats.err;
+  EXPECT_TRUE(absl::StartsWith(stats.out, "{\"sketch\":\"v1 ")) << stats.out;
+  EXPECT_NE(stats.out.find("\"documents\":2,"), std::string::npos) << stats.out;
+}
+
+TEST(ScriptingCliTest, VersionNamesThePersistedFormats) {
+  hostile::CliResult v = hostile::RunCli({"--version"});
+  EXPECT_EQ(v.exit_code, 0);
+  EXPECT_TRUE(absl::StartsWith(v.out, "dubare 0.")) << v.out;
+  for (const char* part : {"normalizer v", "sketch encoding v", "LSH band keys v", "index schema v"}) {
+    EXPECT_NE(v.out.find(part), std::string::npos) << v.out;
+  }
+}
+
+TEST(ScriptingCliTest, TyposGetTheNearestName) {
+  hostile::CliResult c = hostile::RunCli({"dedpu"});
+  EXPECT_EQ(c.exit_code, 2);
+  EXPECT_NE(c.err.find("unknown command 'dedpu'; did you mean 'dedup'?"), std::string::npos) << c.err;
+  hostile::CliResult f = hostile::RunCli({"dedup", "--thresold", "0.3", "--out", "x", "y"});
+  EXPECT_EQ(f.exit_code, 2);
+  EXPECT_NE(f.err.find("unknown option '--thresold'; did you mean --threshold?"), std::string::npos)
+      << f.err;
+  hostile::CliResult far = hostile::RunCli({"dedup", "--zzzzzzzz", "--out", "x", "y"});
+  EXPECT_EQ(far.err.find("did you mean"), std::string::npos) << far.err;
+}
+
+}  // namespace
+}  // namespace dubare
