@@ -1094,3 +1094,66 @@ TEST(IndexTest, ASchema2FileGetsItsDigestsWhenOpenedForWriting) {
 
 }  // namespace
 }  // namespace dubare
+
+namespace dubare {
+namespace {
+
+// Damage that used to go unnoticed (issue 21): an edited setting, an edited
+// user_version, a -wal file lost after committed batches.
+TEST(IndexDamageTest, EditedSettingIsRefusedOnOpen) {
+  const std::string dir = index_test::NewDir("index_edited_setting");
+  const std::string path = dir + "/i.db";
+  CreateOrDie(path).reset();
+  index_test::ExecSql(path, "UPDATE meta SET value = replace(value, 'word:2', 'word:3')"
+                            " WHERE key = 'sketch_params'");
+  for (bool read_only : {true, false}) {
+    IndexOptions o;
+    o.read_only = read_only;
+    absl::StatusOr<std::unique_ptr<Index>> index = Index::Open(path, o);
+    EXPECT_EQ(index.status().code(), absl::StatusCode::kDataLoss) << index.status();
+    EXPECT_THAT(index.status().message(), HasSubstr("checksum"));
+    EXPECT_THAT(index.status().message(), HasSubstr(path));
+  }
+}
+
+TEST(IndexDamageTest, UserVersionOtherThanTheSchemaIsRefused) {
+  const std::string dir = index_test::NewDir("index_user_version");
+  const std::string path = dir + "/i.db";
+  CreateOrDie(path).reset();
+  index_test::ExecSql(path, "PRAGMA user_version = 7");
+  absl::StatusOr<std::unique_ptr<Index>> index = Index::Open(path, IndexOptions());
+  EXPECT_EQ(index.status().code(), absl::StatusCode::kDataLoss) << index.status();
+  EXPECT_THAT(index.status().message(), HasSubstr("user_version 7"));
+}
+
+TEST(IndexDamageTest, ALostWalIsDetectedAndAFinishedRunDoesNotNeedIt) {
+  const std::string dir = index_test::NewDir("index_lost_wal");
+  const std::string path = dir + "/i.db";
+  const index_test::TestCorpus corpus = MakeCorpus(60, 40);
+  IndexOptions o;
+  o.background_checkpoint = false;
+  std::unique_ptr<Index> index = CreateOrDie(path, o);
+  ASSERT_NE(index, nullptr);
+  const std::vector<IndexDocument> first(corpus.docs.begin(), corpus.docs.begin() + 30);
+  const std::vector<IndexDocument> second(corpus.docs.begin() + 30, corpus.docs.end());
+  ASSERT_TRUE(index->Add(first).ok());
+  ASSERT_TRUE(index->FinishMerges().ok());  // what a finished `index add` does
+  EXPECT_EQ(std::filesystem::file_size(path + "-wal"), 0u);
+  // The file alone, copied now, is whole.
+  std::filesystem::copy_file(path, dir + "/whole.db");
+  std::filesystem::copy_file(path + "-dubare-batch", dir + "/whole.db-dubare-batch");
+  EXPECT_TRUE(Index::Open(dir + "/whole.db", IndexOptions()).ok());
+  // A second batch lives in the WAL until a checkpoint: without it, the
+  // file has lost a committed batch.
+  ASSERT_TRUE(index->Add(second).ok());
+  std::filesystem::copy_file(path, dir + "/lost.db");
+  std::filesystem::copy_file(path + "-dubare-batch", dir + "/lost.db-dubare-batch");
+  absl::StatusOr<std::unique_ptr<Index>> lost = Index::Open(dir + "/lost.db", IndexOptions());
+  EXPECT_EQ(lost.status().code(), absl::StatusCode::kDataLoss) << lost.status();
+  EXPECT_THAT(lost.status().message(), HasSubstr("batches 2..2 were committed"));
+  index.reset();
+  EXPECT_TRUE(Index::Open(path, IndexOptions()).ok());
+}
+
+}  // namespace
+}  // namespace dubare

@@ -228,7 +228,9 @@ class Index {
   // Runs the merges of band-key runs that are due to completion, each step
   // a short transaction of its own. AddInputs calls it after its last batch,
   // so that a long merge is not abandoned when the process ends (an
-  // abandoned merge is deleted and redone by the next writer).
+  // abandoned merge is deleted and redone by the next writer). Then
+  // checkpoints the WAL into the file, so that a finished run does not
+  // depend on the -wal file.
   absl::Status FinishMerges();
   // Merges every run into one and drops the entries of removed documents
   // (the band-key equivalent of VACUUM), in short transactions.

@@ -198,6 +198,22 @@ std::string CompactResult::ToText() const {
                          runs_before, runs_after, entries_before, entries_after);
 }
 
+// The settings rows' checksum (meta 'settings_checksum'): an edited or
+// damaged setting is refused on open instead of answering with other
+// parameters than the stored signatures were made with.
+// (The schema version is not in it: upgrades change it, and PRAGMA
+// user_version is checked against it.)
+std::string SettingsChecksum(absl::string_view sketch, absl::string_view lsh,
+                             absl::string_view threshold) {
+  const std::string all = absl::StrCat(sketch, "\n", lsh, "\n", threshold);
+  return absl::StrFormat("%016x", XXH3_64bits(all.data(), all.size()));
+}
+
+// PATH-dubare-batch holds the number of the last batch committed: a file
+// whose batches table ends earlier lost committed batches (its -wal file was
+// removed after a crash), which opening says instead of answering without them.
+std::string BatchMarkPath(const std::string& path) { return path + "-dubare-batch"; }
+
 // ---- Impl ---------------------------------------------------------------------------
 
 struct Index::Impl {
@@ -383,6 +399,40 @@ absl::Status Index::Impl::ReadSettings() {
     return absl::DataLossError(absl::StrCat(path, ": bad threshold '", threshold_text, "'"));
   }
   if (absl::Status s = file.Validate(); !s.ok()) return Annotate(s, path);
+  const std::string checksum =
+      SettingsChecksum(sketch_text, lsh_text, threshold_text);
+  if (auto it = meta.find("settings_checksum"); it != meta.end()) {
+    if (it->second != checksum) {
+      return absl::DataLossError(absl::StrCat(
+          path, ": the settings rows (sketch_params, lsh_params, threshold) do "
+                "not match their checksum: edited or damaged; the index cannot be trusted"));
+    }
+  } else if (!options.read_only) {  // files from before the checksum get one
+    DUBARE_RETURN_IF_ERROR(db->Exec(
+        absl::StrCat("INSERT OR REPLACE INTO meta(key, value) VALUES('settings_checksum', '",
+                     checksum, "')")
+            .c_str()));
+  }
+  DUBARE_ASSIGN_OR_RETURN(int64_t user_version, db->QueryInt("PRAGMA user_version"));
+  if (user_version != 0 && user_version != version) {
+    return absl::DataLossError(absl::StrCat(path, ": PRAGMA user_version ", user_version,
+                                            " differs from the schema version ", version,
+                                            " in the meta table: edited or damaged"));
+  }
+  // Committed batches that the file lost.
+  if (FILE* mark = std::fopen(BatchMarkPath(path).c_str(), "r")) {
+    unsigned long long last = 0;
+    const bool read = std::fscanf(mark, "%llu", &last) == 1;
+    std::fclose(mark);
+    DUBARE_ASSIGN_OR_RETURN(int64_t stored, db->QueryInt("SELECT coalesce(max(batch), 0) FROM batches"));
+    if (read && static_cast<unsigned long long>(stored) < last) {
+      return absl::DataLossError(absl::StrCat(
+          path, ": batches ", stored + 1, "..", last,
+          " were committed but are not in the file (its -wal file was removed or lost after a "
+          "crash, or the file was replaced by an older copy); restore the -wal file, or remove ",
+          BatchMarkPath(path), " to accept the file as it is"));
+    }
+  }
   if (options.check_settings) {
     if (absl::Status s = options.settings.CheckSame(file); !s.ok()) return Annotate(s, path);
   }
@@ -842,6 +892,9 @@ absl::StatusOr<std::unique_ptr<Index>> Index::Create(const std::string& path,
           {"lsh_params", settings.lsh.ToString()},
           {"threshold", FormatDouble(settings.threshold)},
           {"created_at", absl::StrCat(NowSeconds())},
+          {"settings_checksum",
+           SettingsChecksum(settings.sketch.ToString(), settings.lsh.ToString(),
+                            FormatDouble(settings.threshold))},
       };
       for (const auto& [key, value] : rows) {
         put.BindText(1, key).BindText(2, value);
@@ -910,6 +963,12 @@ absl::StatusOr<AddResult> Index::AddSketched(absl::Span<const SketchedDocument> 
   }
   DUBARE_RETURN_IF_ERROR(impl_->Commit());
   result->merged_entries = merged;
+  // Not synced: after a power loss it may lag (no false alarm), or name
+  // batches the unsynced WAL really lost.
+  if (FILE* mark = std::fopen(BatchMarkPath(path()).c_str(), "w")) {
+    std::fprintf(mark, "%llu\n", static_cast<unsigned long long>(result->batch));
+    std::fclose(mark);
+  }
   return result;
 }
 
@@ -917,7 +976,9 @@ absl::Status Index::FinishMerges() {
   if (impl_->options.read_only) {
     return absl::FailedPreconditionError(absl::StrCat(path(), ": opened read-only"));
   }
-  return impl_->runs->Merge(UINT64_MAX).status();
+  DUBARE_RETURN_IF_ERROR(impl_->runs->Merge(UINT64_MAX).status());
+  // A finished run leaves everything in the file: it no longer needs the WAL.
+  return impl_->db->Exec("PRAGMA wal_checkpoint(TRUNCATE)");
 }
 
 absl::StatusOr<CompactResult> Index::Compact() {
