@@ -12,6 +12,7 @@
 #include "dubare/file.h"
 #include "dubare/jobs.h"
 #include "dubare/sketch.h"
+#include "dubare/reader.h"
 #include "dubare/status.h"
 #include "flags.h"
 
@@ -29,6 +30,8 @@ int RunCompare(int argc, char** argv) {
                "exact Jaccard at or above which the two are called near-duplicates");
   std::string format = "text";
   flags.String("format", &format, "text or json (one object)");
+  size_t max_document_bytes = ReaderOptions().max_document_bytes;
+  AddDocumentLimitFlag(flags, &max_document_bytes);
   std::vector<std::string> files;
   int exit_code = kExitOk;
   if (!ParseOrExit(flags, argc, argv, &files, &exit_code)) return exit_code;
@@ -42,9 +45,9 @@ int RunCompare(int argc, char** argv) {
     return kExitUsage;
   }
   // Exit status as cmp(1): 0 near-duplicates, 1 not, 2 trouble.
-  absl::StatusOr<std::string> a = ReadFile(files[0]);
+  absl::StatusOr<std::string> a = ReadFile(files[0], max_document_bytes);
   if (!a.ok()) return Fail(argv[0], a.status()), kExitTrouble;
-  absl::StatusOr<std::string> b = ReadFile(files[1]);
+  absl::StatusOr<std::string> b = ReadFile(files[1], max_document_bytes);
   if (!b.ok()) return Fail(argv[0], b.status()), kExitTrouble;
   absl::StatusOr<DocumentComparison> c = CompareDocuments(*a, *b, params, threshold);
   if (!c.ok()) return Fail(argv[0], c.status()), kExitTrouble;

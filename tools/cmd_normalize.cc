@@ -10,6 +10,7 @@
 #include "commands.h"
 #include "dubare/file.h"
 #include "dubare/normalize.h"
+#include "dubare/reader.h"
 #include "dubare/status.h"
 #include "flags.h"
 
@@ -45,6 +46,8 @@ int RunNormalize(int argc, char** argv) {
              "canonical: keep blank-line paragraph breaks");
   EnumFlag(flags, "on-invalid", "error|replace", &options.on_invalid, InvalidUtf8PolicyName,
            ParseInvalidUtf8Policy, "invalid UTF-8: fail, or replace with U+FFFD and count");
+  size_t max_document_bytes = ReaderOptions().max_document_bytes;
+  AddDocumentLimitFlag(flags, &max_document_bytes);
   std::vector<std::string> files;
   int exit_code = kExitOk;
   if (!ParseOrExit(flags, argc, argv, &files, &exit_code)) return exit_code;
@@ -53,7 +56,7 @@ int RunNormalize(int argc, char** argv) {
   const Normalizer normalizer(options);
   NormalizedText out;
   for (const std::string& file : files) {
-    absl::StatusOr<std::string> text = ReadFile(file);
+    absl::StatusOr<std::string> text = ReadFile(file, max_document_bytes);
     if (!text.ok()) return Fail(argv[0], text.status());
     const std::string name = file == "-" ? "<stdin>" : file;
     absl::Status status = normalizer.Normalize(*text, &out);

@@ -12,6 +12,7 @@
 #include "dubare/file.h"
 #include "dubare/jobs.h"
 #include "dubare/sketch.h"
+#include "dubare/reader.h"
 #include "dubare/status.h"
 #include "flags.h"
 
@@ -43,6 +44,8 @@ int RunSketch(int argc, char** argv) {
                 "digits).");
   flags.Choice("method", &method, {"minhash", "simhash"}, "which signature to print");
   AddSketchFlags(flags, &params);
+  size_t max_document_bytes = ReaderOptions().max_document_bytes;
+  AddDocumentLimitFlag(flags, &max_document_bytes);
   std::vector<std::string> files;
   int exit_code = kExitOk;
   if (!ParseOrExit(flags, argc, argv, &files, &exit_code)) return exit_code;
@@ -52,7 +55,7 @@ int RunSketch(int argc, char** argv) {
   DocumentSketch sketch;
   const SignatureKind kind = method == "simhash" ? SignatureKind::kSimHash : SignatureKind::kMinHash;
   for (const std::string& file : files) {
-    absl::StatusOr<std::string> text = ReadFile(file);
+    absl::StatusOr<std::string> text = ReadFile(file, max_document_bytes);
     if (!text.ok()) return Fail(argv[0], text.status());
     if (absl::Status s = sketcher.Sketch(*text, &sketch); !s.ok()) {
       return Fail(argv[0], Annotate(s, file == "-" ? "<stdin>" : file));

@@ -7,6 +7,9 @@
 #ifndef DUBARE_TOOLS_COMMANDS_H_
 #define DUBARE_TOOLS_COMMANDS_H_
 
+#include <cstddef>
+#include <string>
+
 namespace dubare {
 struct ReaderOptions;
 struct SketchParams;
@@ -22,6 +25,10 @@ void AddSketchFlags(FlagSet& flags, SketchParams* params);
 // (--input-format, --id-field, --text-field, --glob, limits, --strict;
 // defined in reader_flags.cc).
 void AddReaderFlags(FlagSet& flags, ReaderOptions* reader);
+// --max-document-bytes for the commands that read whole files (normalize,
+// sketch, compare), with the readers' default; and the flag helper behind it.
+void AddDocumentLimitFlag(FlagSet& flags, size_t* max_document_bytes);
+void AddByteLimit(FlagSet& flags, const std::string& name, size_t* target, const std::string& help);
 
 int RunNormalize(int argc, char** argv);
 int RunSketch(int argc, char** argv);

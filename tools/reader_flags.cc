@@ -10,7 +10,6 @@
 #include "flags.h"
 
 namespace dubare::tools {
-namespace {
 
 void AddByteLimit(FlagSet& flags, const std::string& name, size_t* target,
                   const std::string& help) {
@@ -27,6 +26,13 @@ void AddByteLimit(FlagSet& flags, const std::string& name, size_t* target,
       },
       help);
 }
+
+void AddDocumentLimitFlag(FlagSet& flags, size_t* max_document_bytes) {
+  AddByteLimit(flags, "max-document-bytes", max_document_bytes,
+               "a larger input is refused (an endless one, such as /dev/zero, too)");
+}
+
+namespace {
 
 }  // namespace
 

@@ -6,6 +6,7 @@
 // command or flag suggested for a typo.
 
 #include <string>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -83,6 +84,22 @@ TEST(ScriptingCliTest, TyposGetTheNearestName) {
       << f.err;
   hostile::CliResult far = hostile::RunCli({"dedup", "--zzzzzzzz", "--out", "x", "y"});
   EXPECT_EQ(far.err.find("did you mean"), std::string::npos) << far.err;
+}
+
+// Issue 21, point 4: commands that read whole files stop at the document
+// limit instead of growing until the allocator gives up.
+TEST(ScriptingCliTest, EndlessInputStopsAtTheDocumentLimit) {
+  for (const std::vector<std::string>& args :
+       std::vector<std::vector<std::string>>{{"normalize", "/dev/zero"},
+                                             {"sketch", "/dev/zero"},
+                                             {"compare", "/dev/zero", Press(0)}}) {
+    hostile::CliResult r = hostile::RunCli(args);
+    EXPECT_EQ(r.exit_code, args[0] == "compare" ? 2 : 1) << args[0] << ": " << r.err;
+    EXPECT_NE(r.err.find("/dev/zero: more than 16777216 bytes"), std::string::npos) << r.err;
+  }
+  hostile::CliResult small = hostile::RunCli({"sketch", "--max-document-bytes", "100", Press(0)});
+  EXPECT_EQ(small.exit_code, 1);
+  EXPECT_NE(small.err.find("over the limit of 100"), std::string::npos) << small.err;
 }
 
 }  // namespace

@@ -32,7 +32,9 @@ namespace dubare {
 // Reads all of `path` ("-" is standard input). Errors: kNotFound,
 // kPermissionDenied, kFailedPrecondition for a directory, kInternal for a
 // read error; every message starts with the path.
-absl::StatusOr<std::string> ReadFile(const std::string& path);
+// kInvalidArgument naming the path when it holds more than max_bytes (read
+// no further than that: an endless input such as /dev/zero ends there).
+absl::StatusOr<std::string> ReadFile(const std::string& path, size_t max_bytes = SIZE_MAX);
 
 class OutputFile {
  public:

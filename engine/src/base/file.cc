@@ -59,7 +59,7 @@ namespace {
 constexpr size_t kBufferSize = size_t{1} << 20;
 }  // namespace
 
-absl::StatusOr<std::string> ReadFile(const std::string& path) {
+absl::StatusOr<std::string> ReadFile(const std::string& path, size_t max_bytes) {
   const bool is_stdin = path == "-";
   int fd = is_stdin ? STDIN_FILENO : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return ErrnoError(path, "cannot open", errno);
@@ -69,6 +69,11 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
     return absl::FailedPreconditionError(absl::StrCat(path, ": is a directory"));
   }
   std::string data;
+  if (S_ISREG(st.st_mode) && static_cast<uint64_t>(st.st_size) > max_bytes) {
+    if (!is_stdin) ::close(fd);
+    return absl::InvalidArgumentError(absl::StrCat(path, ": ", st.st_size, " bytes, over the limit of ",
+                                                   max_bytes, " (--max-document-bytes)"));
+  }
   if (S_ISREG(st.st_mode) && st.st_size > 0) data.reserve(static_cast<size_t>(st.st_size));
   char buf[1 << 16];
   for (;;) {
@@ -81,6 +86,12 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
       return ErrnoError(path, "read failed", err);
     }
     data.append(buf, static_cast<size_t>(n));
+    if (data.size() > max_bytes) {
+      if (!is_stdin) ::close(fd);
+      return absl::InvalidArgumentError(absl::StrCat(
+          path == "-" ? "<stdin>" : path, ": more than ", max_bytes,
+          " bytes, over the limit (--max-document-bytes)"));
+    }
   }
   if (!is_stdin) ::close(fd);
   return data;
