@@ -2,7 +2,7 @@
 # Builds and runs the test suite under sanitizers (GCC, like the normal build:
 # Debian's Abseil and GoogleTest are built with GCC).
 #   scripts/sanitize.sh asan   the whole suite with AddressSanitizer + UBSan (build-asan/)
-#   scripts/sanitize.sh tsan   the parallel pipeline tests (dedup, jobs, index, passages) with
+#   scripts/sanitize.sh tsan   the parallel pipeline tests (dedup, dist, jobs, index, passages) with
 #                              ThreadSanitizer (build-tsan/)
 #   scripts/sanitize.sh all    both (default)
 # Any sanitizer report fails the run (halt_on_error / -fno-sanitize-recover).
@@ -29,10 +29,10 @@ run_asan() {
 run_tsan() {
   local dir="${DUBARE_TSAN_BUILD_DIR:-build-tsan}"
   cmake -S . -B "$dir" -G Ninja "${flags[@]}" -DDUBARE_TSAN=ON >/dev/null
-  cmake --build "$dir" --parallel "$jobs" --target dedup_test jobs_test index_test passages_test dubare_cli
+  cmake --build "$dir" --parallel "$jobs" --target dedup_test dist_test jobs_test index_test passages_test dubare_cli
   # The test executables are run directly: ctest would run the whole suite.
   local t
-  for t in dedup_test jobs_test index_test passages_test; do
+  for t in dedup_test dist_test jobs_test index_test passages_test; do
     echo "sanitize: $t under ThreadSanitizer"
     TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 DUBARE_BIN="$PWD/$dir/dubare" \
       "$dir/$t" --gtest_brief=1

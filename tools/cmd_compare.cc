@@ -49,7 +49,7 @@ int RunCompare(int argc, char** argv) {
   if (!a.ok()) return Fail(argv[0], a.status()), kExitTrouble;
   absl::StatusOr<std::string> b = ReadFile(files[1], max_document_bytes);
   if (!b.ok()) return Fail(argv[0], b.status()), kExitTrouble;
-  absl::StatusOr<DocumentComparison> c = CompareDocuments(*a, *b, params, threshold);
+  absl::StatusOr<DocumentComparison> c = CompareDocuments(*a, *b, params, threshold, files[0], files[1]);
   if (!c.ok()) return Fail(argv[0], c.status()), kExitTrouble;
   const std::string report = format == "json" ? FormatComparisonJson(*c, files[0], files[1])
                                               : FormatComparison(*c, files[0], files[1]);

@@ -15,6 +15,7 @@
 #include "commands.h"
 #include "dubare/index.h"
 #include "dubare/jobs.h"
+#include "dubare/json_writer.h"
 #include "flags.h"
 
 namespace dubare::tools {
@@ -82,11 +83,12 @@ void PrintResult(const Document& doc, const IndexResult& result, bool json) {
   if (json) {
     std::printf("%s\n", FormatIndexResultJson(doc.id, result).c_str());
   } else if (result.matches.empty()) {
-    std::printf("%s\t%s\t-\t-\n", doc.id.c_str(), std::string(IndexStatusName(result.status)).c_str());
+    std::printf("%s\t%s\t-\t-\n", EscapeTsvField(doc.id).c_str(),
+                std::string(IndexStatusName(result.status)).c_str());
   } else {
-    std::printf("%s\t%s\t%s\t%.4f\n", doc.id.c_str(),
+    std::printf("%s\t%s\t%s\t%.4f\n", EscapeTsvField(doc.id).c_str(),
                 std::string(IndexStatusName(result.status)).c_str(),
-                result.matches[0].id.c_str(), result.matches[0].score);
+                EscapeTsvField(result.matches[0].id).c_str(), result.matches[0].score);
   }
 }
 
@@ -218,7 +220,7 @@ int Remove(int argc, char** argv) {
   absl::StatusOr<std::vector<bool>> removed = (*index)->Remove(ids);
   if (!removed.ok()) return Fail("index remove", removed.status());
   for (size_t i = 0; i < ids.size(); ++i) {
-    std::printf("%s\t%s\n", ids[i].c_str(), (*removed)[i] ? "removed" : "absent");
+    std::printf("%s\t%s\n", EscapeTsvField(ids[i]).c_str(), (*removed)[i] ? "removed" : "absent");
   }
   return kExitOk;
 }

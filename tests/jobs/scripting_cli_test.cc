@@ -5,6 +5,7 @@
 // 2 trouble), --version naming the persisted formats, and the nearest
 // command or flag suggested for a typo.
 
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,15 @@ TEST(ScriptingCliTest, CompareExitsLikeCmpAndSpeaksJson) {
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_NE(missing.err.find("/nonexistent/b.txt"), std::string::npos) << missing.err;
   EXPECT_EQ(hostile::RunCli({"compare", "--format", "xml", Press(0), Press(1)}).exit_code, 2);
+  // A bad document is named by its path (issue 21, point 5).
+  const std::string dir = testing::NewScratchDir("scripting_compare");
+  const std::string bad = dir + "/bad.txt";
+  FILE* f = std::fopen(bad.c_str(), "wb");
+  std::fputs("abc \xff def", f);
+  std::fclose(f);
+  hostile::CliResult invalid = hostile::RunCli({"compare", Press(0), bad});
+  EXPECT_EQ(invalid.exit_code, 2);
+  EXPECT_NE(invalid.err.find(bad + ": invalid UTF-8 at byte offset 4"), std::string::npos) << invalid.err;
 }
 
 TEST(ScriptingCliTest, IndexQueryExitsLikeGrepAndIndexCommandsSpeakJson) {
@@ -84,6 +94,28 @@ TEST(ScriptingCliTest, TyposGetTheNearestName) {
       << f.err;
   hostile::CliResult far = hostile::RunCli({"dedup", "--zzzzzzzz", "--out", "x", "y"});
   EXPECT_EQ(far.err.find("did you mean"), std::string::npos) << far.err;
+}
+
+// Issue 21, point 5: an id with a NUL or another control character is
+// escaped in every tab-separated output, never printed cut.
+TEST(ScriptingCliTest, ControlCharactersInIdsAreEscapedNotCut) {
+  const std::string dir = testing::NewScratchDir("scripting_nul_ids");
+  const std::string input = dir + "/in.jsonl";
+  FILE* f = std::fopen(input.c_str(), "wb");
+  std::fputs("{\"id\":\"a\\u0000b\\u0007\",\"text\":\"یەک دوو سێ چوار پێنج\"}\n"
+             "{\"id\":\"c\",\"text\":\"یەک دوو سێ چوار پێنج\"}\n", f);
+  std::fclose(f);
+  ASSERT_EQ(hostile::RunCli({"dedup", input, "--out", dir + "/out"}).exit_code, 0);
+  FILE* pairs = std::fopen((dir + "/out/pairs.tsv").c_str(), "rb");
+  ASSERT_NE(pairs, nullptr);
+  char buf[256] = {};
+  const size_t n = std::fread(buf, 1, sizeof buf - 1, pairs);
+  std::fclose(pairs);
+  EXPECT_EQ(std::string(buf, n), "id_a\tid_b\tscore\na\\x00b\\x07\tc\t1.0000\n");
+  const std::string idx = dir + "/i.idx";
+  ASSERT_EQ(hostile::RunCli({"index", "create", idx}).exit_code, 0);
+  hostile::CliResult add = hostile::RunCli({"index", "add", idx, input});
+  EXPECT_EQ(add.out, "a\\x00b\\x07\tnew\t-\t-\nc\tduplicate\ta\\x00b\\x07\t1.0000\n");
 }
 
 // Issue 21, point 4: commands that read whole files stop at the document

@@ -25,6 +25,11 @@
 
 namespace dubare {
 
+// A field of a tab-separated output (pairs.tsv, `index query`): backslash,
+// tab, line ends and every other control character (NUL included) escaped
+// as \\, \t, \n, \r and \xHH, so that no id can cut or break a row.
+std::string EscapeTsvField(absl::string_view text);
+
 // Appends `text` as a quoted JSON string.
 void AppendJsonString(absl::string_view text, std::string* out);
 // The quoted JSON string of `text`.

@@ -248,10 +248,12 @@ struct DocumentComparison {
 };
 
 // Sketches both texts under `params` and compares them. Errors name which
-// input failed ("first document: invalid UTF-8 at byte offset 17").
+// input failed by its name ("a.txt: invalid UTF-8 at byte offset 17").
 absl::StatusOr<DocumentComparison> CompareDocuments(absl::string_view a, absl::string_view b,
                                                     const SketchParams& params,
-                                                    double threshold = kDefaultJaccardThreshold);
+                                                    double threshold = kDefaultJaccardThreshold,
+                                                    absl::string_view name_a = "first document",
+                                                    absl::string_view name_b = "second document");
 // ---- Encoding --------------------------------------------------------------
 
 // Little-endian bytes of the values, and back (for storage and JSON/base64).

@@ -2,6 +2,8 @@
 
 #include "dubare/json_writer.h"
 
+#include "absl/strings/str_format.h"
+
 #include <array>
 #include <charconv>
 #include <cmath>
@@ -156,6 +158,26 @@ void JsonObjectWriter::Close() {
   if (closed_) return;
   closed_ = true;
   out_->push_back('}');
+}
+
+std::string EscapeTsvField(absl::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '\\': out += "\\\\"; break;
+      case '\t': out += "\\t"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+          absl::StrAppendFormat(&out, "\\x%02X", static_cast<unsigned char>(c));
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out;
 }
 
 }  // namespace dubare

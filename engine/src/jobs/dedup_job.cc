@@ -39,21 +39,7 @@ double SecondsSince(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-// Backslash escapes, so that an id or a message cannot break a TSV row.
-std::string EscapeTsv(absl::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '\\': out += "\\\\"; break;
-      case '\t': out += "\\t"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
+std::string EscapeTsv(absl::string_view s) { return EscapeTsvField(s); }
 
 std::string FormatScore(double score) { return absl::StrFormat("%.4f", score); }
 

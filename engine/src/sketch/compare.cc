@@ -10,12 +10,13 @@ namespace dubare {
 
 absl::StatusOr<DocumentComparison> CompareDocuments(absl::string_view a, absl::string_view b,
                                                     const SketchParams& params,
-                                                    double threshold) {
+                                                    double threshold, absl::string_view name_a,
+                                                    absl::string_view name_b) {
   DUBARE_RETURN_IF_ERROR(params.Validate());
   DocumentSketcher sketcher(params);
   DocumentSketch sa, sb;
-  DUBARE_RETURN_IF_ERROR(Annotate(sketcher.Sketch(a, &sa), "first document"));
-  DUBARE_RETURN_IF_ERROR(Annotate(sketcher.Sketch(b, &sb), "second document"));
+  DUBARE_RETURN_IF_ERROR(Annotate(sketcher.Sketch(a, &sa), name_a));
+  DUBARE_RETURN_IF_ERROR(Annotate(sketcher.Sketch(b, &sb), name_b));
   DocumentComparison c;
   c.params = params;
   c.threshold = threshold;
