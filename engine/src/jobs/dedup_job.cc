@@ -3,7 +3,9 @@
 // RunDedupJob (jobs.h): the reader's documents streamed into a Deduper, and
 // its result written into the output directory.
 
+#include <fcntl.h>
 #include <sys/resource.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include <csignal>
@@ -40,6 +42,49 @@ double SecondsSince(Clock::time_point start) {
 }
 
 std::string EscapeTsv(absl::string_view s) { return EscapeTsvField(s); }
+
+// Copies file `from` (`size` bytes) into `to` at `offset`, and syncs it.
+absl::Status CopyInto(const std::string& from, const std::string& to, uint64_t offset, uint64_t size) {
+  const int in = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
+  if (in < 0) return ErrnoError(from, "cannot open", errno);
+  const int out = ::open(to.c_str(), O_WRONLY | O_CLOEXEC);
+  if (out < 0) {
+    const int err = errno;
+    ::close(in);
+    return ErrnoError(to, "cannot open", err);
+  }
+  absl::Status status;
+  loff_t in_at = 0, out_at = static_cast<loff_t>(offset);
+  while (status.ok() && static_cast<uint64_t>(in_at) < size) {
+    const ssize_t n = ::copy_file_range(in, &in_at, out, &out_at, size - in_at, 0);
+    if (n > 0) continue;
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EXDEV || errno == ENOSYS || errno == EOPNOTSUPP || errno == EINVAL)) {
+      // No in-kernel copy here: through a buffer.
+      std::vector<char> buf(size_t{1} << 20);
+      while (status.ok() && static_cast<uint64_t>(in_at) < size) {
+        const ssize_t r = ::pread(in, buf.data(), std::min<uint64_t>(buf.size(), size - in_at), in_at);
+        if (r <= 0) {
+          status = ErrnoError(from, "read failed", r < 0 ? errno : EIO);
+          break;
+        }
+        for (ssize_t w = 0; w < r && status.ok();) {
+          const ssize_t k = ::pwrite(out, buf.data() + w, r - w, out_at);
+          if (k < 0 && errno == EINTR) continue;
+          if (k <= 0) status = ErrnoError(to, "write failed", k < 0 ? errno : EIO);
+          else { w += k; out_at += k; }
+        }
+        in_at += r;
+      }
+      break;
+    }
+    status = ErrnoError(to, "copy failed", n < 0 ? errno : EIO);
+  }
+  if (status.ok() && ::fdatasync(out) != 0) status = ErrnoError(to, "sync failed", errno);
+  ::close(in);
+  ::close(out);
+  return status;
+}
 
 std::string FormatScore(double score) { return absl::StrFormat("%.4f", score); }
 
@@ -598,30 +643,48 @@ absl::Status DedupJob::RestrictToShare() {
   return reader_->Restrict(std::move(ranges));
 }
 
-// Process 0, after every process wrote its parts: each output is its parts
-// joined in rank order (as one process would have written it).
+// After every process wrote its parts: each output is its parts joined in
+// rank order, as one process would have written it. Collective: each
+// process copies its own part into the file at its offset (copy_file_range,
+// so the copies run side by side and in the kernel), process 0 having
+// created the file at its full size. The run directory is published only
+// later, so the files need no temporary names of their own.
 absl::Status DedupJob::JoinParts() {
+  Communicator& comm = *comm_;
+  const int p = comm.size(), rank = comm.rank();
   for (const char* name : {"pairs.tsv", "clusters.jsonl", "duplicates.tsv", "kept.jsonl",
                            "kept_lines.txt", "kept_files.txt", "rejected.tsv"}) {
-    std::vector<std::string> parts;
-    for (int r = 0; r < comm_->size(); ++r) {
-      std::string part = absl::StrCat(dir_, "/", name, ".part-", r);
-      if (std::filesystem::exists(part)) parts.push_back(std::move(part));
+    const std::string part = Name(name);
+    const std::string whole = absl::StrCat(dir_, "/", name);
+    std::error_code ec;
+    const bool have = std::filesystem::exists(part, ec);
+    const uint64_t size = have ? std::filesystem::file_size(part, ec) : 0;
+    std::string mine;
+    mine.push_back(have ? 1 : 0);
+    mine.append(reinterpret_cast<const char*>(&size), sizeof size);
+    DUBARE_ASSIGN_OR_RETURN(std::vector<std::string> all, AllGather(comm, std::move(mine)));
+    bool any = false;
+    uint64_t offset = 0, total = 0;
+    for (int r = 0; r < p; ++r) {
+      uint64_t n;
+      std::memcpy(&n, all[r].data() + 1, sizeof n);
+      any = any || all[r][0] != 0;
+      if (r < rank) offset += n;
+      total += n;
     }
-    if (parts.empty()) continue;
-    DUBARE_ASSIGN_OR_RETURN(auto out, OutputFile::Create(absl::StrCat(dir_, "/", name)));
-    for (const std::string& part : parts) {
-      DUBARE_ASSIGN_OR_RETURN(auto in, RecordReader::Open(part));
-      const uint64_t size = std::filesystem::file_size(part);
-      for (uint64_t off = 0; off < size;) {
-        const uint64_t n = std::min<uint64_t>(size - off, uint64_t{1} << 22);
-        DUBARE_ASSIGN_OR_RETURN(absl::string_view bytes, in->Read(off, n));
-        DUBARE_RETURN_IF_ERROR(out->Append(bytes));
-        off += n;
+    if (!any) continue;
+    absl::Status status;
+    if (rank == 0) {
+      const int fd = ::open(whole.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+      if (fd < 0 || ::ftruncate(fd, static_cast<off_t>(total)) != 0) {
+        status = ErrnoError(whole, "cannot create", errno);
       }
+      if (fd >= 0) ::close(fd);
     }
-    DUBARE_RETURN_IF_ERROR(out->Commit());
-    for (const std::string& part : parts) std::filesystem::remove(part);
+    DUBARE_RETURN_IF_ERROR(AgreeOk(comm, status));
+    if (have && size > 0) status = CopyInto(part, whole, offset, size);
+    if (have && status.ok()) std::filesystem::remove(part, ec);
+    DUBARE_RETURN_IF_ERROR(AgreeOk(comm, status));
   }
   return absl::OkStatus();
 }
@@ -896,11 +959,11 @@ absl::StatusOr<DedupSummary> DedupJob::RunShared(const std::vector<std::string>&
   summary_.bytes_exchanged = sums[2];
   summary_.bytes_by_stage = r.bytes_by_stage;
   summary_.sketches_reused = sums[3] == static_cast<uint64_t>(comm.size());
+  DUBARE_RETURN_IF_ERROR(JoinParts());
   status = absl::OkStatus();
   if (rank == 0) {
-    status = JoinParts();
     summary_.output_seconds = SecondsSince(t);
-    if (status.ok()) status = WriteSummary(start);
+    status = WriteSummary(start);
     if (status.ok()) status = out_->Commit();
   }
   DUBARE_RETURN_IF_ERROR(AgreeOk(comm, status));
