@@ -1153,6 +1153,11 @@ TEST(IndexDamageTest, ALostWalIsDetectedAndAFinishedRunDoesNotNeedIt) {
   EXPECT_THAT(lost.status().message(), HasSubstr("batches 2..2 were committed"));
   index.reset();
   EXPECT_TRUE(Index::Open(path, IndexOptions()).ok());
+  // An index deleted and created again under its name starts a new count.
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+  EXPECT_TRUE(std::filesystem::exists(path + "-dubare-batch"));
+  CreateOrDie(path).reset();
+  EXPECT_TRUE(Index::Open(path, IndexOptions()).ok());
 }
 
 }  // namespace

@@ -909,6 +909,8 @@ absl::StatusOr<std::unique_ptr<Index>> Index::Create(const std::string& path,
       return s;
     }
   }
+  // A mark left by a deleted index of the same name is not this one's.
+  std::remove(BatchMarkPath(path).c_str());
   IndexOptions open_options = options;
   open_options.read_only = false;
   return Open(path, open_options);
