@@ -154,6 +154,14 @@ class DedupJob {
   absl::Status WriteRenamed(const DedupResult& result);
   std::string Where(const DocRecord& rec) const;  // FILE:LINE, or FILE
   bool RawIsInSource(const Document& doc);
+  void ReportDone() {
+    if (!options_.progress) return;
+    ProgressEvent e;
+    e.stage = "done";
+    e.documents = summary_.inputs;
+    e.finished = true;
+    options_.progress(e);
+  }
   void Progress(absl::string_view stage, uint64_t documents, uint64_t done, uint64_t total) {
     if (!options_.progress) return;
     ProgressEvent e;
@@ -547,13 +555,7 @@ absl::StatusOr<DedupSummary> DedupJob::Run(const std::vector<std::string>& input
   DUBARE_RETURN_IF_ERROR(WriteSummary(start));
   spool_.reset();  // its file lives in the directory about to be published
   DUBARE_RETURN_IF_ERROR(out_->Commit());
-  if (options_.progress) {
-    ProgressEvent e;
-    e.stage = "done";
-    e.documents = summary_.inputs;
-    e.finished = true;
-    options_.progress(e);
-  }
+  ReportDone();
   return summary_;
 }
 
@@ -967,13 +969,7 @@ absl::StatusOr<DedupSummary> DedupJob::RunShared(const std::vector<std::string>&
     if (status.ok()) status = out_->Commit();
   }
   DUBARE_RETURN_IF_ERROR(AgreeOk(comm, status));
-  if (options_.progress && rank == 0) {
-    ProgressEvent e;
-    e.stage = "done";
-    e.documents = summary_.inputs;
-    e.finished = true;
-    options_.progress(e);
-  }
+  if (rank == 0) ReportDone();
   return summary_;
 }
 
