@@ -112,6 +112,15 @@ int RunDedup(int argc, char** argv) {
   printer.Done();
   if (!summary.ok()) return speaks ? Fail("dedup", summary.status()) : kExitError;
   if (speaks) std::fputs(summary->ToText().c_str(), stdout);
+  // Inputs of which not one could be read are a failed run for a script,
+  // though the outputs (rejected.tsv) are written.
+  if (summary->inputs > 0 && summary->documents == 0) {
+    if (speaks) {
+      std::fprintf(stderr, "dubare dedup: none of the %llu inputs is a document (see %s/rejected.tsv)\n",
+                   static_cast<unsigned long long>(summary->inputs), job.out_dir.c_str());
+    }
+    return kExitError;
+  }
   return kExitOk;
 }
 

@@ -200,6 +200,11 @@ int AddOrQuery(int argc, char** argv, bool add) {
   if (std::fflush(stdout) != 0 || std::ferror(stdout)) return trouble;  // main says why
   if (!summary.ok()) return Fail(name, summary.status()), trouble;
   std::fprintf(stderr, "%s", *json ? (summary->ToJson() + "\n").c_str() : summary->ToText().c_str());
+  if (summary->rejected > 0 && summary->documents == 0) {
+    std::fprintf(stderr, "dubare %s: none of the %llu inputs is a document\n", name,
+                 static_cast<unsigned long long>(summary->rejected));
+    return trouble;
+  }
   if (add) return kExitOk;
   return found ? kExitFound : kExitNotFound;
 }

@@ -6,6 +6,7 @@
 // command or flag suggested for a typo.
 
 #include <cstdio>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -116,6 +117,29 @@ TEST(ScriptingCliTest, ControlCharactersInIdsAreEscapedNotCut) {
   ASSERT_EQ(hostile::RunCli({"index", "create", idx}).exit_code, 0);
   hostile::CliResult add = hostile::RunCli({"index", "add", idx, input});
   EXPECT_EQ(add.out, "a\\x00b\\x07\tnew\t-\t-\nc\tduplicate\ta\\x00b\\x07\t1.0000\n");
+}
+
+// Issue 20, point 4: a run in which not one input could be read is a
+// failure a script can see (the outputs, rejected.tsv included, are written).
+TEST(ScriptingCliTest, NoReadableInputIsAFailure) {
+  const std::string dir = testing::NewScratchDir("scripting_all_refused");
+  const std::string input = dir + "/bad.jsonl";
+  FILE* f = std::fopen(input.c_str(), "wb");
+  std::fputs("{broken\n{\"id\": 1}\n", f);
+  std::fclose(f);
+  hostile::CliResult dedup = hostile::RunCli({"dedup", input, "--out", dir + "/out"});
+  EXPECT_EQ(dedup.exit_code, 1);
+  EXPECT_NE(dedup.err.find("none of the 2 inputs is a document"), std::string::npos) << dedup.err;
+  EXPECT_TRUE(std::filesystem::exists(dir + "/out/rejected.tsv"));
+  const std::string idx = dir + "/i.idx";
+  ASSERT_EQ(hostile::RunCli({"index", "create", idx}).exit_code, 0);
+  EXPECT_EQ(hostile::RunCli({"index", "add", idx, input}).exit_code, 1);
+  EXPECT_EQ(hostile::RunCli({"index", "query", idx, input}).exit_code, 2);
+  // One good record among them: a normal run.
+  f = std::fopen(input.c_str(), "ab");
+  std::fputs("{\"id\":\"ok\",\"text\":\"یەک دوو سێ\"}\n", f);
+  std::fclose(f);
+  EXPECT_EQ(hostile::RunCli({"dedup", input, "--out", dir + "/out"}).exit_code, 0);
 }
 
 // Issue 21, point 4: commands that read whole files stop at the document
