@@ -48,8 +48,9 @@ struct DedupJobOptions {
   // Several processes, each running the job with this set (mpirun): each
   // reads its share of the inputs (whole files, or byte ranges of JSON Lines
   // and lines files), the engine runs as DedupShards, each writes its part
-  // of every output into the run directory, and process 0 joins the parts
-  // and publishes the directory: the outputs are the single-process ones.
+  // of every output into the run directory and then copies it into place at
+  // its offset, and process 0 publishes the directory: the outputs are the
+  // single-process ones.
   // out_dir must be on a file system that every process sees. Null (or one
   // process) = the single-process job.
   Communicator* communicator = nullptr;
