@@ -110,6 +110,11 @@ void BandKeys(absl::Span<const uint32_t> signature, const LshParams& params,
 // cores).
 std::vector<uint64_t> ComputeBandKeys(absl::Span<const uint32_t> signatures, uint32_t num_perm,
                                       const LshParams& params, int threads = 1);
+// The same for the signatures `docs[0], docs[1], ...` only (row i of the
+// result is docs[i]'s), without copying them out first.
+std::vector<uint64_t> ComputeBandKeys(absl::Span<const uint32_t> signatures, uint32_t num_perm,
+                                      absl::Span<const uint32_t> docs, const LshParams& params,
+                                      int threads = 1);
 
 // ---- Candidate generation --------------------------------------------------
 

@@ -309,6 +309,7 @@ struct Deduper::Impl {
   const ProgressCallback progress;
   const int threads;
   const SketchBatchOptions sketch_options;
+  LshParams lsh;  // resolved once by Create (MinHash only)
   Clock::time_point start = Clock::now();
   WorkQueue queue;
   std::vector<std::thread> workers;
@@ -343,32 +344,52 @@ absl::StatusOr<DedupResult> Deduper::Impl::Finish() {
   const size_t k = options.sketch.num_perm;
   std::vector<uint32_t> live;
   std::vector<KeepKey> keys;
+  // The parts' arrays are joined into one; each part's copy runs on its own
+  // worker, so the page faults of the new arrays are taken in parallel.
   SketchBatch sketches = EmptyBatch();
-  sketches.minhash.reserve(n * k);  // no doubling of the largest array
+  std::vector<size_t> part_live(parts.size() + 1, 0);  // live documents before each part
+  std::vector<size_t> part_first(parts.size(), 0);     // the part's first document
   live.reserve(n);
-  size_t doc = 0;
-  while (!parts.empty()) {
-    SketchBatch& b = parts.front();
-    for (size_t i = 0; i < b.size(); ++i, ++doc) {
-      if (!b.ok(i)) {
-        result.fate[doc] = DocumentFate::kRejected;
-        result.rejected.push_back({static_cast<uint32_t>(doc), std::move(b.reject_reason[i]),
-                                   std::move(b.reject_detail[i])});
-        continue;
+  {
+    size_t doc = 0;
+    for (size_t p = 0; p < parts.size(); ++p) {
+      SketchBatch& b = parts[p];
+      part_first[p] = doc;
+      for (size_t i = 0; i < b.size(); ++i, ++doc) {
+        if (!b.ok(i)) {
+          result.fate[doc] = DocumentFate::kRejected;
+          result.rejected.push_back({static_cast<uint32_t>(doc), std::move(b.reject_reason[i]),
+                                     std::move(b.reject_detail[i])});
+          continue;
+        }
+        live.push_back(static_cast<uint32_t>(doc));
       }
-      live.push_back(static_cast<uint32_t>(doc));
-      sketches.text_bytes.push_back(b.text_bytes[i]);
-      sketches.key_hash.insert(sketches.key_hash.end(),
-                               {b.key_hash[2 * i], b.key_hash[2 * i + 1]});
-      sketches.reject_reason.emplace_back();
-      sketches.reject_detail.emplace_back();
-      sketches.minhash.insert(sketches.minhash.end(), b.minhash.begin() + i * k,
-                              b.minhash.begin() + (i + 1) * k);
-      if (sketches.has_simhash) sketches.simhash.push_back(b.simhash[i]);
-      if (sketches.has_shingle_sets) sketches.shingle_sets.push_back(std::move(b.shingle_sets[i]));
+      part_live[p + 1] = live.size();
     }
-    parts.pop_front();
   }
+  const size_t num_live = live.size();
+  sketches.text_bytes.resize(num_live);
+  sketches.key_hash.resize(2 * num_live);
+  sketches.minhash.resize(num_live * k);
+  sketches.reject_reason.resize(num_live);
+  sketches.reject_detail.resize(num_live);
+  if (sketches.has_simhash) sketches.simhash.resize(num_live);
+  if (sketches.has_shingle_sets) sketches.shingle_sets.resize(num_live);
+  base::ParallelFor(parts.size(), threads, [&](size_t p, int) {
+    SketchBatch& b = parts[p];
+    for (size_t to = part_live[p]; to < part_live[p + 1]; ++to) {
+      const size_t i = live[to] - part_first[p];
+      sketches.text_bytes[to] = b.text_bytes[i];
+      sketches.key_hash[2 * to] = b.key_hash[2 * i];
+      sketches.key_hash[2 * to + 1] = b.key_hash[2 * i + 1];
+      std::copy(b.minhash.begin() + i * k, b.minhash.begin() + (i + 1) * k,
+                sketches.minhash.begin() + to * k);
+      if (sketches.has_simhash) sketches.simhash[to] = b.simhash[i];
+      if (sketches.has_shingle_sets) sketches.shingle_sets[to] = std::move(b.shingle_sets[i]);
+    }
+    b = SketchBatch();  // freed as it goes
+  });
+  parts.clear();
   stats.rejected = result.rejected.size();
   stats.sketch_seconds = SecondsSince(start);
 
@@ -395,20 +416,14 @@ absl::StatusOr<DedupResult> Deduper::Impl::Finish() {
     DUBARE_ASSIGN_OR_RETURN(candidates,
                             FindSimHashCandidates(head_simhash, o, &candidate_stats));
   } else {
-    DUBARE_ASSIGN_OR_RETURN(const LshParams lsh, options.ResolveLsh());
     stats.bands = lsh.bands;
     stats.rows = lsh.rows;
     std::vector<uint64_t> band_keys;
     if (exact.heads.size() == live.size()) {
       band_keys = ComputeBandKeys(sketches.minhash, options.sketch.num_perm, lsh, threads);
     } else {
-      std::vector<uint32_t> head_minhash;
-      head_minhash.reserve(exact.heads.size() * k);
-      for (uint32_t h : exact.heads) {
-        const absl::Span<const uint32_t> sig = sketches.signature(h);
-        head_minhash.insert(head_minhash.end(), sig.begin(), sig.end());
-      }
-      band_keys = ComputeBandKeys(head_minhash, options.sketch.num_perm, lsh, threads);
+      band_keys = ComputeBandKeys(sketches.minhash, options.sketch.num_perm, exact.heads, lsh,
+                                  threads);
     }
     CandidateOptions o;
     o.max_bucket_size = options.max_bucket_size;
@@ -475,10 +490,11 @@ absl::StatusOr<DedupResult> Deduper::Impl::Finish() {
 absl::StatusOr<std::unique_ptr<Deduper>> Deduper::Create(const DedupOptions& options,
                                                          ProgressCallback progress) {
   DUBARE_RETURN_IF_ERROR(options.Validate());
+  auto impl = std::make_unique<Impl>(options, std::move(progress));
   if (options.method == DedupMethod::kMinHash) {
-    DUBARE_RETURN_IF_ERROR(options.ResolveLsh().status());
+    DUBARE_ASSIGN_OR_RETURN(impl->lsh, options.ResolveLsh());
   }
-  return absl::WrapUnique(new Deduper(std::make_unique<Impl>(options, std::move(progress))));
+  return absl::WrapUnique(new Deduper(std::move(impl)));
 }
 
 Deduper::Deduper(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}

@@ -329,16 +329,13 @@ absl::Status ShardRun::Candidates(std::vector<CandidatePair>* candidates) {
   result_.stats.rows = lsh.rows;
   const SketchBatch& b = input_.sketches;
   const uint32_t k = b.params.num_perm;
-  std::vector<uint32_t> heads;
-  std::vector<uint32_t> head_minhash;
+  std::vector<uint32_t> heads, local_heads;
   for (uint32_t i = 0; i < n_; ++i) {
     if (!b.ok(i) || head_of_[i] != first_ + i) continue;
     heads.push_back(first_ + i);
-    const absl::Span<const uint32_t> sig = b.signature(i);
-    head_minhash.insert(head_minhash.end(), sig.begin(), sig.end());
+    local_heads.push_back(i);
   }
-  std::vector<uint64_t> keys = ComputeBandKeys(head_minhash, k, lsh, threads_);
-  std::vector<uint32_t>().swap(head_minhash);
+  std::vector<uint64_t> keys = ComputeBandKeys(b.minhash, k, local_heads, lsh, threads_);
   std::vector<std::vector<BandTuple>> out(p_);
   for (size_t h = 0; h < heads.size(); ++h) {
     for (uint32_t band = 0; band < lsh.bands; ++band) {

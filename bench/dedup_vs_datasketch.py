@@ -1,0 +1,129 @@
+#!/usr/bin/env python3
+"""`dubare dedup` against datasketch's usual MinHash + MinHashLSH loop, in one run.
+
+Both are timed as whole processes on the same JSON Lines file: datasketch
+(a Python process that parses the file, builds MinHash(128) of word 2-grams
+and queries/inserts MinHashLSH(0.4), the loop its users write) and the
+`dubare dedup` command at its defaults, writing its usual output folder.
+The Dubare runs alternate with each other (and with a second build, when
+--baseline names one) so that a shared, noisy machine treats them alike;
+the datasketch run is in the same minutes. The ratio of the medians is
+printed, with the CPU time per article.
+
+datasketch is not a dependency: it is imported from DATASKETCH_SRC (a folder
+with its source, e.g. unpacked from ekzhu/datasketch with git archive) and,
+when absent, this script says so and measures Dubare alone.
+
+    DATASKETCH_SRC=/tmp/datasketch_src /usr/bin/python3 \\
+        bench/dedup_vs_datasketch.py build/dubare corpus.jsonl [--runs 5] [--baseline OLD]
+"""
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+DATASKETCH_LOOP = r"""
+import json, sys, time
+from datasketch import MinHash, MinHashLSH
+path, threshold, num_perm = sys.argv[1], float(sys.argv[2]), int(sys.argv[3])
+lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+duplicates = 0
+with open(path, encoding="utf-8") as f:
+    for line in f:
+        d = json.loads(line)
+        words = d["text"].split()
+        m = MinHash(num_perm=num_perm)
+        m.update_batch([f"{a} {b}".encode("utf-8") for a, b in zip(words, words[1:])])
+        if lsh.query(m):
+            duplicates += 1
+        else:
+            lsh.insert(d["id"], m)
+print(duplicates)
+"""
+
+
+def timed(argv, env=None):
+    """Wall seconds, CPU seconds (user + system of the child) and stdout of one process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    done = subprocess.run(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          text=True, check=False)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        sys.exit(f"{argv[0]} failed ({done.returncode}): {done.stderr.strip()}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, done.stdout
+
+
+def dubare_run(binary, corpus, out, extra):
+    shutil.rmtree(out, ignore_errors=True)
+    wall, cpu, _ = timed([binary, "dedup", "--progress=false", "--out", out, *extra, corpus])
+    with open(os.path.join(out, "summary.json"), encoding="utf-8") as f:
+        summary = json.load(f)
+    return wall, cpu, summary
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("dubare", help="the dubare binary")
+    parser.add_argument("corpus", help="a JSON Lines file with id and text")
+    parser.add_argument("--runs", type=int, default=5, help="Dubare runs per build (median)")
+    parser.add_argument("--baseline", help="another dubare binary, run alternately (before/after)")
+    parser.add_argument("--flags", default="", help="extra flags for both dubare runs")
+    parser.add_argument("--threshold", type=float, default=0.4)
+    parser.add_argument("--num-perm", type=int, default=128)
+    args = parser.parse_args()
+
+    with open(args.corpus, encoding="utf-8") as f:
+        articles = sum(1 for _ in f)
+    builds = [("dubare", args.dubare)]
+    if args.baseline:
+        builds.append(("baseline", args.baseline))
+    extra = args.flags.split()
+    times = {name: [] for name, _ in builds}
+    summaries = {}
+    with tempfile.TemporaryDirectory(prefix="dubare_vs_ds_") as scratch:
+        for _ in range(args.runs):
+            for name, binary in builds:
+                wall, cpu, summary = dubare_run(binary, args.corpus,
+                                                os.path.join(scratch, name), extra)
+                times[name].append((wall, cpu))
+                summaries[name] = summary
+    print(f"{articles} articles, {os.path.getsize(args.corpus) / 1e6:.1f} MB: {args.corpus}")
+    medians = {}
+    for name, binary in builds:
+        wall = statistics.median(w for w, _ in times[name])
+        cpu = statistics.median(c for _, c in times[name])
+        medians[name] = wall
+        s = summaries[name]
+        print(f"{name:9s} {binary}: median of {args.runs}: {wall:6.3f} s wall, {cpu:6.3f} s CPU "
+              f"({cpu / articles * 1e6:.1f} µs CPU per article); {s['duplicates']} duplicates, "
+              f"{s['clusters']} clusters")
+    if args.baseline:
+        print(f"dubare / baseline wall: {medians['dubare'] / medians['baseline']:.3f}")
+
+    src = os.environ.get("DATASKETCH_SRC")
+    if not src or not os.path.isdir(os.path.join(src, "datasketch")):
+        print("datasketch: not measured (set DATASKETCH_SRC to a folder with its source)")
+        return 0
+    env = dict(os.environ, PYTHONPATH=src)
+    wall, cpu, out = timed(["/usr/bin/python3", "-c", DATASKETCH_LOOP, args.corpus,
+                            str(args.threshold), str(args.num_perm)], env=env)
+    print(f"datasketch MinHash({args.num_perm}) + MinHashLSH({args.threshold}): {wall:6.2f} s wall, "
+          f"{cpu:6.2f} s CPU ({cpu / articles * 1e6:.0f} µs CPU per article); "
+          f"{out.strip()} documents with a match")
+    for name, _ in builds:
+        print(f"ratio: {name} is {wall / medians[name]:.1f}x datasketch (whole process, wall)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
