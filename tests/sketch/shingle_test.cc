@@ -192,6 +192,18 @@ void ExpectWordsOfReference(const std::string& text) {
   for (size_t i = 0; i < tokens.size(); ++i) {
     ASSERT_EQ(tokens[i].span, want[i].span) << "word " << i << " of " << absl::CHexEscape(text);
   }
+  // Both block lookups: the portable one, and AVX-512 VBMI's where the CPU has it.
+  for (const sketch_internal::WordMaskFn fn : {sketch_internal::WordMaskFn{nullptr},
+                                               sketch_internal::VbmiWordMask()}) {
+    std::vector<ByteSpan> spans;
+    sketch_internal::ForEachWordWith(text, fn, [&](size_t b, size_t e) {
+      spans.push_back(ByteSpan{static_cast<uint32_t>(b), static_cast<uint32_t>(e)});
+    });
+    ASSERT_EQ(spans.size(), want.size()) << (fn ? "vbmi " : "portable ") << absl::CHexEscape(text);
+    for (size_t i = 0; i < spans.size(); ++i) {
+      ASSERT_EQ(spans[i], want[i].span) << (fn ? "vbmi" : "portable") << " word " << i;
+    }
+  }
 }
 
 // Text of one- and two-byte characters is scanned 64 bytes at a time; a

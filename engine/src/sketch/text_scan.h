@@ -68,6 +68,15 @@ inline CharClass Classify(const uint8_t* bmp, uint32_t cp, size_t len) {
 // word character: the one- and two-byte code points, all of the block scan's.
 const uint64_t* TwoByteWordBits();
 
+// The block scan's word bits of the ASCII bytes and of the leads of
+// U+0600..U+06FF (the Arabic block: nearly every lead of Sorani text) of
+// p[0, 64), looked up 64 at a time with AVX-512 VBMI; *arabic is set to those
+// leads among `lead`. Null when the CPU lacks VBMI: the caller then looks
+// every character up itself. Reads p[0, 64) only.
+using WordMaskFn = uint64_t (*)(const unsigned char* p, uint64_t ascii, uint64_t lead,
+                                uint64_t* arabic);
+WordMaskFn VbmiWordMask();
+
 // Bit j of *ascii / *lead / *cont tells whether p[j] (j < 64) is an ASCII
 // byte, the lead of a two-byte sequence (C2..DF), or a continuation byte.
 // The reference, byte by byte; ByteClassMasks is the same with SSE2.
@@ -145,8 +154,9 @@ inline size_t ScanUnits(const unsigned char* s, size_t size, size_t i, size_t un
 // branch at nearly every word edge; this one at about one per block. Blocks
 // with anything else (three- and four-byte characters, invalid bytes) go
 // through ScanUnits, whose result the block scan must equal.
+// ForEachWordWith is the same with the block lookup given (tests run both).
 template <typename OnWord>
-inline void ForEachWord(absl::string_view text, OnWord&& on_word) {
+inline void ForEachWordWith(absl::string_view text, WordMaskFn word_mask, OnWord&& on_word) {
   const uint8_t* bmp = BmpClassTable();
   const uint64_t* word_bits = TwoByteWordBits();
   const auto* s = reinterpret_cast<const unsigned char*>(text.data());
@@ -167,12 +177,19 @@ inline void ForEachWord(absl::string_view text, OnWord&& on_word) {
     }
     // One loop per kind of start byte, so that neither branches on it.
     uint64_t word = 0;
-    for (uint64_t m = ascii & in_block; m != 0; m &= m - 1) {
-      const int j = __builtin_ctzll(m);
-      const unsigned cp = s[i + j];
-      word |= ((word_bits[cp >> 6] >> (cp & 63)) & 1) << j;
+    uint64_t other_leads = lead & in_block;
+    if (word_mask != nullptr) {
+      uint64_t arabic;
+      word = word_mask(s + i, ascii, lead, &arabic) & in_block;
+      other_leads &= ~arabic;
+    } else {
+      for (uint64_t m = ascii & in_block; m != 0; m &= m - 1) {
+        const int j = __builtin_ctzll(m);
+        const unsigned cp = s[i + j];
+        word |= ((word_bits[cp >> 6] >> (cp & 63)) & 1) << j;
+      }
     }
-    for (uint64_t m = lead & in_block; m != 0; m &= m - 1) {
+    for (uint64_t m = other_leads; m != 0; m &= m - 1) {
       const int j = __builtin_ctzll(m);  // its continuation is in the block
       const unsigned cp = ((s[i + j] & 0x1F) << 6) | (s[i + j + 1] & 0x3F);
       word |= ((word_bits[cp >> 6] >> (cp & 63)) & 1) << j;
@@ -192,6 +209,11 @@ inline void ForEachWord(absl::string_view text, OnWord&& on_word) {
   }
   ScanUnits(s, size, i, size, bmp, &open, &begin, on_word);
   if (open) on_word(begin, size);
+}
+
+template <typename OnWord>
+inline void ForEachWord(absl::string_view text, OnWord&& on_word) {
+  ForEachWordWith(text, VbmiWordMask(), on_word);
 }
 
 // Calls on_char(begin, end) for every code point (or invalid byte) of text,
