@@ -13,6 +13,7 @@
 #include "dubare/jobs.h"
 #include "dubare/report.h"
 #include "flags.h"
+#include "progress.h"
 
 namespace dubare::tools {
 
@@ -57,6 +58,12 @@ int RunPassages(int argc, char** argv) {
             "alignment band half-width in words (tolerated drift between copies)");
   flags.Int("threads", &job.passages.threads, 0, 1024, "worker threads (0 = all cores)");
   AddReaderFlags(flags, &job.reader);
+  bool progress = true;
+  double progress_interval = 5;
+  flags.Bool("progress", &progress,
+             "progress on stderr: a bar on a terminal, else a line every --progress-interval");
+  flags.Double("progress-interval", &progress_interval, 0, 86400,
+               "seconds between progress lines when stderr is not a terminal");
 
   int exit_code = kExitOk;
   if (!ParseOrExit(flags, argc, argv, &job.inputs, &exit_code)) return exit_code;
@@ -66,7 +73,10 @@ int RunPassages(int argc, char** argv) {
   }
   if (absl::Status s = job.passages.Validate(); !s.ok()) return UsageFail("passages", s);
   if (absl::Status s = job.reader.Validate(); !s.ok()) return UsageFail("passages", s);
+  ProgressPrinter printer("dubare passages", progress, stderr, progress_interval);
+  job.progress = printer.Callback();
   absl::StatusOr<PassageJobSummary> summary = RunPassageJob(job);
+  printer.Done();
   if (!summary.ok()) return Fail("passages", summary.status());
   if (!job.out.empty() && job.out != "-") {
     std::fprintf(stderr, "dubare passages: %zu documents, %zu repeated passages, %zu boilerplate, "

@@ -7,6 +7,7 @@
 #include "passages/evaluate.h"
 
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "gen/corpus_gen.h"
@@ -98,6 +99,32 @@ TEST(PlantedPassageTest, RecallAndPrecisionAtDefaults) {
     EXPECT_GE(s.precision(), 0.95) << "edited=" << extra_edits << " correct " << s.correct
                                    << "/" << s.reported;
   }
+}
+
+// Progress comes from the calling thread only, stage by stage in order, with
+// done never past total; the result is the same as without it.
+TEST(PlantedPassageTest, ProgressFromTheCallingThreadInStageOrder) {
+  const Planted planted = MakePlanted(600, false);
+  PassageOptions options;
+  options.threads = 2;
+  const std::thread::id caller = std::this_thread::get_id();
+  std::vector<std::string> stages;
+  uint64_t fingerprint_events = 0;
+  absl::StatusOr<PassageResult> with = FindPassages(
+      planted.texts, options, [&](const ProgressEvent& e) {
+        EXPECT_EQ(std::this_thread::get_id(), caller);
+        EXPECT_FALSE(e.finished);
+        if (e.total > 0) EXPECT_LE(e.done, e.total) << e.stage;
+        if (e.stage == "fingerprinting") ++fingerprint_events;
+        if (stages.empty() || stages.back() != e.stage) stages.emplace_back(e.stage);
+      });
+  ASSERT_TRUE(with.ok()) << with.status();
+  EXPECT_EQ(stages, (std::vector<std::string>{"fingerprinting", "matching fingerprints",
+                                              "aligning document pairs"}));
+  EXPECT_GT(fingerprint_events, 1u) << "the loop reports as it goes, not only at its start";
+  absl::StatusOr<PassageResult> without = FindPassages(planted.texts, options);
+  ASSERT_TRUE(without.ok());
+  EXPECT_EQ(with->matches.size(), without->matches.size());
 }
 
 }  // namespace

@@ -180,6 +180,9 @@ struct PassageJob {
   // Where the report goes; empty or "-" is standard output. A file is
   // replaced atomically.
   std::string out;
+  // Reading (input bytes), then FindPassages' stages, then writing; the last
+  // event has finished = true. Null = none.
+  ProgressCallback progress;
 };
 
 struct PassageJobSummary {

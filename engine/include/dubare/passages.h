@@ -42,6 +42,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "dubare/normalize.h"
+#include "dubare/progress.h"
 
 namespace dubare {
 
@@ -142,8 +143,13 @@ struct PassageResult {
 // Finds the repeated passages of `texts` (UTF-8). Empty texts are fine.
 // Errors: bad options; invalid UTF-8 under kError, naming the document index
 // and the byte offset.
+// `progress`, when set, is called from the calling thread with the stage
+// ("fingerprinting", "matching fingerprints", "aligning document pairs") and
+// its items done and expected, never with finished = true: the caller's run
+// goes on after this stage.
 absl::StatusOr<PassageResult> FindPassages(absl::Span<const absl::string_view> texts,
-                                           const PassageOptions& options = PassageOptions());
+                                           const PassageOptions& options = PassageOptions(),
+                                           const ProgressCallback& progress = nullptr);
 
 }  // namespace dubare
 

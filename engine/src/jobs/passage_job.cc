@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
+#include <system_error>
 #include <string>
 #include <utility>
 #include <vector>
@@ -16,6 +18,20 @@
 #include "dubare/status.h"
 
 namespace dubare {
+namespace {
+
+// Input size for the progress bar; standard input and unreadable paths count 0.
+uint64_t InputBytes(const Reader& reader) {
+  uint64_t bytes = 0;
+  for (size_t i = 0; i < reader.num_sources(); ++i) {
+    std::error_code ec;
+    const uintmax_t size = std::filesystem::file_size(reader.source_path(i), ec);
+    if (!ec) bytes += size;
+  }
+  return bytes;
+}
+
+}  // namespace
 
 absl::StatusOr<PassageJobSummary> RunPassageJob(const PassageJob& job) {
   DUBARE_RETURN_IF_ERROR(job.passages.Validate());
@@ -24,9 +40,22 @@ absl::StatusOr<PassageJobSummary> RunPassageJob(const PassageJob& job) {
   std::vector<std::string> ids, texts;
   PassageReport report;
   Document doc;
+  const uint64_t input_bytes = InputBytes(*reader);
+  auto report_progress = [&](absl::string_view stage, uint64_t done, uint64_t total,
+                             bool finished = false) {
+    if (!job.progress) return;
+    ProgressEvent e;
+    e.stage = stage;
+    e.documents = texts.size();
+    e.done = done;
+    e.total = total;
+    e.finished = finished;
+    job.progress(e);
+  };
   for (;;) {
     DUBARE_ASSIGN_OR_RETURN(bool more, reader->Next(&doc));
     if (!more) break;
+    report_progress("reading", reader->stats().bytes, input_bytes);
     if (!doc.ok()) {
       report.rejected.push_back({reader->Location(doc), doc.reject, doc.detail});
       continue;
@@ -35,7 +64,7 @@ absl::StatusOr<PassageJobSummary> RunPassageJob(const PassageJob& job) {
     texts.push_back(std::move(doc.text));
   }
   std::vector<absl::string_view> views(texts.begin(), texts.end());
-  absl::StatusOr<PassageResult> result = FindPassages(views, job.passages);
+  absl::StatusOr<PassageResult> result = FindPassages(views, job.passages, job.progress);
   if (!result.ok()) {
     return result.status();
   }
@@ -46,6 +75,7 @@ absl::StatusOr<PassageJobSummary> RunPassageJob(const PassageJob& job) {
   ReportOptions options = job.report;
   options.color = job.color == ColorMode::kAlways ||
                   (job.color == ColorMode::kAuto && to_stdout && isatty(STDOUT_FILENO));
+  report_progress("writing the report", 0, 0);
   const std::string rendered = RenderPassageReport(report, options);
   if (to_stdout) {
     if (std::fwrite(rendered.data(), 1, rendered.size(), stdout) != rendered.size() ||
@@ -55,6 +85,7 @@ absl::StatusOr<PassageJobSummary> RunPassageJob(const PassageJob& job) {
   } else {
     DUBARE_RETURN_IF_ERROR(WriteFileAtomically(job.out, rendered));
   }
+  report_progress("done", 0, 0, /*finished=*/true);
   PassageJobSummary summary;
   summary.documents = report.documents.size();
   summary.rejected = report.rejected.size();

@@ -4,6 +4,7 @@
 // document pair → chains → banded word alignment → matches (passages.h).
 
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
 #include <numeric>
 #include <string>
@@ -404,13 +405,31 @@ void MaskWords(uint32_t doc, const WordRange& range, DocWords* words) {
 }  // namespace passages_internal
 
 absl::StatusOr<PassageResult> FindPassages(absl::Span<const absl::string_view> texts,
-                                           const PassageOptions& options) {
+                                           const PassageOptions& options,
+                                           const ProgressCallback& progress) {
   using namespace passages_internal;  // NOLINT: the implementation's own namespace
   DUBARE_RETURN_IF_ERROR(options.Validate());
   const size_t n = texts.size();
   const int workers = base::ResolveThreads(options.threads);
   PassageResult result;
   result.stats.documents = n;
+
+  // Progress of the two long loops, reported by worker 0 (the calling
+  // thread, as ProgressCallback asks) every 64 of its items.
+  std::atomic<uint64_t> items_done{0};
+  auto report = [&](absl::string_view stage, uint64_t total) {
+    if (!progress) return;
+    ProgressEvent e;
+    e.stage = stage;
+    e.documents = n;
+    e.done = items_done.load(std::memory_order_relaxed);
+    e.total = total;
+    progress(e);
+  };
+  auto tick = [&](absl::string_view stage, uint64_t total, int worker) {
+    const uint64_t done = items_done.fetch_add(1, std::memory_order_relaxed) + 1;
+    if (worker == 0 && done % 64 == 0) report(stage, total);
+  };
 
   absl::Time stage = absl::Now();
   auto lap = [&stage](double* seconds) {
@@ -427,8 +446,10 @@ absl::StatusOr<PassageResult> FindPassages(absl::Span<const absl::string_view> t
     std::vector<DocumentScanner> scanners;
     scanners.reserve(workers);
     for (int w = 0; w < workers; ++w) scanners.emplace_back(options);
+    report("fingerprinting", n);
     base::ParallelFor(n, workers, [&](size_t i, int w) {
       errors[i] = scanners[w].Fingerprints(texts[i], &prints[i], &word_counts[i]);
+      tick("fingerprinting", n, w);
     });
   }
   for (size_t i = 0; i < n; ++i) {
@@ -453,6 +474,7 @@ absl::StatusOr<PassageResult> FindPassages(absl::Span<const absl::string_view> t
   SortPostings(&postings, workers);
 
   // 2. Anchor pairs and boilerplate.
+  report("matching fingerprints", 0);
   Anchors anchors = ReadPostings(postings, options);
   std::vector<Posting>().swap(postings);
   base::ParallelSort(&anchors.pairs, workers, AnchorPairLess);
@@ -527,11 +549,14 @@ absl::StatusOr<PassageResult> FindPassages(absl::Span<const absl::string_view> t
   std::vector<std::vector<PassageMatch>> per_task(tasks.size());
   std::vector<Aligner> aligners(workers);
   std::vector<PassageStats> stats(workers);
+  items_done = 0;
+  report("aligning document pairs", tasks.size());
   base::ParallelFor(tasks.size(), workers, [&](size_t t, int w) {
     const AnchorPair& first = anchors.pairs[tasks[t].begin];
     PairContext pair{first.a_doc, first.b_doc, &words[first.a_doc], &words[first.b_doc],
                      texts[first.a_doc], texts[first.b_doc]};
     MatchPair(pair, std::move(tasks[t].chains), options, &aligners[w], &stats[w], &per_task[t]);
+    tick("aligning document pairs", tasks.size(), w);
   });
   for (const PassageStats& s : stats) {
     result.stats.chains += s.chains;
