@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -17,6 +18,7 @@
 #include "dubare/jobs.h"
 #include "dubare/json_writer.h"
 #include "flags.h"
+#include "progress.h"
 
 namespace dubare::tools {
 namespace {
@@ -27,7 +29,8 @@ constexpr char kUsage[] =
     "subcommands:\n"
     "  create PATH      make a new index with the given sketch and LSH settings\n"
     "  add PATH INPUT.. add documents; one line per document: id, new|duplicate|exists,\n"
-    "                   best match, score; 'committed batch N (M documents)' on stderr\n"
+    "                   best match, score; 'committed batch N (M documents, K added),\n"
+    "                   T documents so far' on stderr, and progress (--no-progress)\n"
     "  query PATH INPUT.. the same report without adding\n"
     "  remove PATH ID.. remove documents by id\n"
     "  stats PATH       sizes, counts and settings\n"
@@ -98,24 +101,30 @@ absl::StatusOr<bool> JsonFormat(const std::string& format) {
   return absl::InvalidArgumentError(absl::StrCat("--format '", format, "' is not text or json"));
 }
 
-IndexInputCallbacks PrintingCallbacks(bool json, bool* found) {
+// `printer` (may be null) has its terminal bar erased before each stderr line.
+IndexInputCallbacks PrintingCallbacks(bool json, bool* found, ProgressPrinter* printer) {
   IndexInputCallbacks callbacks;
   callbacks.on_document = [json, found](const Document& doc, const IndexResult& result) {
     if (result.status != IndexStatus::kNew) *found = true;
     PrintResult(doc, result, json);
   };
-  callbacks.on_reject = [](const Document& doc, absl::string_view location) {
+  callbacks.on_reject = [printer](const Document& doc, absl::string_view location) {
+    if (printer != nullptr) printer->Done();
     std::fprintf(stderr, "dubare index: %s: rejected: %s%s%s\n", std::string(location).c_str(),
                  std::string(RejectReasonName(doc.reject)).c_str(), doc.detail.empty() ? "" : ": ",
                  doc.detail.c_str());
   };
-  callbacks.on_commit = [](const AddResult& batch, size_t documents) {
+  auto so_far = std::make_shared<uint64_t>(0);
+  callbacks.on_commit = [printer, so_far](const AddResult& batch, size_t documents) {
     // The results of a batch are printed only once it has committed; the
     // line below is what a supervisor (or the crash test) trusts.
     std::fflush(stdout);
-    std::fprintf(stderr, "committed batch %llu (%zu documents, %llu added)\n",
+    if (printer != nullptr) printer->Done();
+    *so_far += documents;
+    std::fprintf(stderr, "committed batch %llu (%zu documents, %llu added), %llu documents so far\n",
                  static_cast<unsigned long long>(batch.batch), documents,
-                 static_cast<unsigned long long>(batch.added));
+                 static_cast<unsigned long long>(batch.added),
+                 static_cast<unsigned long long>(*so_far));
   };
   return callbacks;
 }
@@ -177,6 +186,12 @@ int AddOrQuery(int argc, char** argv, bool add) {
                "fsync at every commit (durable against power loss, slower)");
     AddMergeFlags(flags, &options);
   }
+  bool progress = true;
+  double progress_interval = 5;
+  flags.Bool("progress", &progress,
+             "progress on stderr: a bar on a terminal, else a line every --progress-interval");
+  flags.Double("progress-interval", &progress_interval, 0, 86400,
+               "seconds between progress lines when stderr is not a terminal");
   std::string format = "text";
   flags.String("format", &format,
                "text (id, status, best match, score: tab-separated) or json (an object per "
@@ -194,9 +209,13 @@ int AddOrQuery(int argc, char** argv, bool add) {
   if (!index.ok()) return Fail(name, index.status()), trouble;
   const std::vector<std::string> inputs(args.begin() + 1, args.end());
   bool found = false;
+  ProgressPrinter printer(absl::StrCat("dubare ", name), progress, stderr, progress_interval);
+  input.progress = printer.Callback();
+  const IndexInputCallbacks callbacks = PrintingCallbacks(*json, &found, &printer);
   absl::StatusOr<IndexInputSummary> summary =
-      add ? AddInputs(index->get(), inputs, input, PrintingCallbacks(*json, &found))
-          : QueryInputs(index->get(), inputs, input, PrintingCallbacks(*json, &found));
+      add ? AddInputs(index->get(), inputs, input, callbacks)
+          : QueryInputs(index->get(), inputs, input, callbacks);
+  printer.Done();
   if (std::fflush(stdout) != 0 || std::ferror(stdout)) return trouble;  // main says why
   if (!summary.ok()) return Fail(name, summary.status()), trouble;
   std::fprintf(stderr, "%s", *json ? (summary->ToJson() + "\n").c_str() : summary->ToText().c_str());

@@ -59,5 +59,28 @@ TEST(ProgressCliTest, PassagesShowsEachStageInALog) {
   EXPECT_EQ(r.err.find("dubare passages: reading"), std::string::npos) << r.err;
 }
 
+// index add printed batch numbers with no total (issue 20): each committed
+// batch now says how many documents are in so far, and progress lines give
+// the share of the input read.
+TEST(ProgressCliTest, IndexAddShowsTotalsAndProgress) {
+  const std::string dir = testing::NewScratchDir("progress_cli_index");
+  const std::string input = std::string(DUBARE_SOURCE_DIR) + "/tests/golden/news.jsonl";
+  hostile::CliResult r = hostile::RunCli({"index", "create", dir + "/i.idx"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = hostile::RunCli({"index", "add", dir + "/i.idx", input, "--batch", "3",
+                       "--progress-interval", "0"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("committed batch 1 (3 documents, "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("), 6 documents so far\n"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("dubare index add: adding: 6 documents"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("%, ETA "), std::string::npos) << r.err;
+  r = hostile::RunCli({"index", "query", dir + "/i.idx", input, "--progress-interval", "0"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;  // found: every document is in the index
+  EXPECT_NE(r.err.find("dubare index query: querying: "), std::string::npos) << r.err;
+  r = hostile::RunCli({"index", "query", dir + "/i.idx", input, "--progress-interval", "0",
+                       "--no-progress"});
+  EXPECT_EQ(r.err.find("querying"), std::string::npos) << r.err;
+}
+
 }  // namespace
 }  // namespace dubare

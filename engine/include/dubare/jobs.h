@@ -130,6 +130,9 @@ struct IndexInputOptions {
   // Reader fields stored as the metadata JSON object ({"date": "...", ...});
   // they are appended to reader.extra_fields.
   std::vector<std::string> metadata_fields;
+  // After each batch ("adding" or "querying": documents so far, input bytes
+  // read of the inputs' size), then finished = true. From the calling thread.
+  ProgressCallback progress;
 };
 
 struct IndexInputCallbacks {

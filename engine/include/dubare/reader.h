@@ -200,6 +200,10 @@ class Reader {
   // The path of source `index` as given or found in a walk ("-" = stdin).
   const std::string& source_path(uint32_t index) const;
   size_t num_sources() const;
+  // The sum of the sources' file sizes, for progress against stats().bytes
+  // (standard input and paths that cannot be stat'ed count 0; compressed
+  // sources count their compressed size).
+  uint64_t SourceBytes() const;
 
   // "FILE:LINE" (or "FILE" for a whole file) of a record, for messages.
   std::string Location(const Document& doc) const;

@@ -745,6 +745,17 @@ absl::StatusOr<uint64_t> Reader::CountLineEnds(uint32_t source, uint64_t begin, 
 const std::string& Reader::source_path(uint32_t index) const { return impl_->sources[index].path; }
 size_t Reader::num_sources() const { return impl_->sources.size(); }
 
+uint64_t Reader::SourceBytes() const {
+  uint64_t bytes = 0;
+  for (size_t i = 0; i < num_sources(); ++i) {
+    struct stat st;
+    if (::stat(source_path(static_cast<uint32_t>(i)).c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
+      bytes += static_cast<uint64_t>(st.st_size);
+    }
+  }
+  return bytes;
+}
+
 std::string Reader::Location(const Document& doc) const {
   const std::string& path = source_path(doc.source);
   return doc.line > 0 ? absl::StrCat(path, ":", doc.line) : path;

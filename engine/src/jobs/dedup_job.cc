@@ -233,13 +233,7 @@ absl::Status DedupJob::Read(const std::vector<std::string>& inputs) {
     shard_.sketches.has_shingle_sets = sketch_options.shingle_sets;
   }
 
-  // Input size for the progress bar; stdin and unreadable paths count 0.
-  uint64_t input_bytes = 0;
-  for (size_t i = 0; i < reader_->num_sources(); ++i) {
-    std::error_code ec;
-    const uintmax_t size = std::filesystem::file_size(reader_->source_path(i), ec);
-    if (!ec) input_bytes += size;
-  }
+  const uint64_t input_bytes = reader_->SourceBytes();  // for the progress bar
   // Batches of texts move into the Deduper, which sketches them on its
   // workers while the next batch is read.
   const size_t kBatchDocs = comm_ != nullptr ? 4096 : 256;

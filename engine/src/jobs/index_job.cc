@@ -40,6 +40,7 @@ struct Batch {
   std::vector<SketchedDocument> sketched;
   std::unique_ptr<SketchJob> job;  // texts -> sketched
   bool end = false;  // the input is exhausted after this batch
+  uint64_t bytes_read = 0;  // input bytes read up to the end of this batch
 };
 
 // Reads up to batch_size documents; the batch's job is ready to be worked on.
@@ -70,6 +71,7 @@ absl::StatusOr<std::shared_ptr<Batch>> ReadBatch(Reader* reader,
     batch->docs.push_back(std::move(doc));
     doc = Document();
   }
+  batch->bytes_read = reader->stats().bytes;
   batch->job = std::make_unique<SketchJob>(batch->texts, &batch->sketched);
   return batch;
 }
@@ -96,6 +98,7 @@ absl::StatusOr<IndexInputSummary> Run(Index* index, const std::vector<std::strin
   DUBARE_ASSIGN_OR_RETURN(std::unique_ptr<Reader> reader, Reader::Open(inputs, reader_options));
 
   IndexInputSummary summary;
+  const uint64_t input_bytes = reader->SourceBytes();
   // The reader and the sketchers but the last are used only by the producer
   // (and its helpers); the index transactions only by this thread, which
   // also has the last sketcher. A batch is queued in `ready` as soon as it is
@@ -201,11 +204,26 @@ absl::StatusOr<IndexInputSummary> Run(Index* index, const std::vector<std::strin
           break;
       }
     }
+    if (options.progress) {
+      ProgressEvent e;
+      e.stage = add ? "adding" : "querying";
+      e.documents = summary.documents;
+      e.done = batch.bytes_read;
+      e.total = input_bytes;
+      options.progress(e);
+    }
     if (batch.end) break;
   }
   // A merge left unfinished would be deleted and redone by the next writer.
   if (add) DUBARE_RETURN_IF_ERROR(index->FinishMerges());
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (options.progress) {
+    ProgressEvent e;
+    e.stage = "done";
+    e.documents = summary.documents;
+    e.finished = true;
+    options.progress(e);
+  }
   return summary;
 }
 

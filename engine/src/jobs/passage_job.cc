@@ -7,8 +7,6 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <filesystem>
-#include <system_error>
 #include <string>
 #include <utility>
 #include <vector>
@@ -18,20 +16,6 @@
 #include "dubare/status.h"
 
 namespace dubare {
-namespace {
-
-// Input size for the progress bar; standard input and unreadable paths count 0.
-uint64_t InputBytes(const Reader& reader) {
-  uint64_t bytes = 0;
-  for (size_t i = 0; i < reader.num_sources(); ++i) {
-    std::error_code ec;
-    const uintmax_t size = std::filesystem::file_size(reader.source_path(i), ec);
-    if (!ec) bytes += size;
-  }
-  return bytes;
-}
-
-}  // namespace
 
 absl::StatusOr<PassageJobSummary> RunPassageJob(const PassageJob& job) {
   DUBARE_RETURN_IF_ERROR(job.passages.Validate());
@@ -40,7 +24,7 @@ absl::StatusOr<PassageJobSummary> RunPassageJob(const PassageJob& job) {
   std::vector<std::string> ids, texts;
   PassageReport report;
   Document doc;
-  const uint64_t input_bytes = InputBytes(*reader);
+  const uint64_t input_bytes = reader->SourceBytes();
   auto report_progress = [&](absl::string_view stage, uint64_t done, uint64_t total,
                              bool finished = false) {
     if (!job.progress) return;
