@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -33,6 +34,7 @@ constexpr char kUsage[] =
     "                   T documents so far' on stderr, and progress (--no-progress)\n"
     "  query PATH INPUT.. the same report without adding\n"
     "  remove PATH ID.. remove documents by id\n"
+    "  get PATH ID..    what is stored about documents (metadata, length, batch), as JSON\n"
     "  stats PATH       sizes, counts and settings\n"
     "  check PATH       full integrity check (SQLite's and the index's own)\n"
     "  compact PATH     merge all band-key runs into one, dropping removed documents\n\n"
@@ -249,6 +251,37 @@ int Remove(int argc, char** argv) {
   return kExitOk;
 }
 
+int Get(int argc, char** argv) {
+  IndexOptions options;
+  FlagSet flags("index get PATH [options] ID...",
+                "Prints what the index stores about each document, as one JSON object per line:\n"
+                "id, metadata (the --meta fields given to add), length (text bytes), batch and\n"
+                "added_at (Unix seconds). Exits 0 when every ID is there, 1 when one is not\n"
+                "(named on stderr), 2 on trouble.");
+  AddOpenFlags(flags, &options);
+  std::vector<std::string> args;
+  int exit_code = kExitOk;
+  if (!ParseIndexArgs(flags, argc, argv, "index get", "ID", &args, &exit_code)) return exit_code;
+  options.read_only = true;
+  absl::StatusOr<std::unique_ptr<Index>> index = Index::Open(args[0], options);
+  if (!index.ok()) return Fail("index get", index.status()), kExitTrouble;
+  const std::vector<std::string> ids(args.begin() + 1, args.end());
+  absl::StatusOr<std::vector<std::optional<StoredDocument>>> docs = (*index)->Get(ids);
+  if (!docs.ok()) return Fail("index get", docs.status()), kExitTrouble;
+  bool all = true;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (!(*docs)[i]) {
+      all = false;
+      std::fprintf(stderr, "dubare index get: '%s': not in the index\n",
+                   EscapeTsvField(ids[i]).c_str());
+      continue;
+    }
+    std::printf("%s\n", FormatStoredDocumentJson(*(*docs)[i]).c_str());
+  }
+  if (std::fflush(stdout) != 0 || std::ferror(stdout)) return kExitTrouble;  // main says why
+  return all ? kExitFound : kExitNotFound;
+}
+
 int StatsOrCheck(int argc, char** argv, bool check) {
   IndexOptions options;
   FlagSet flags(check ? "index check PATH" : "index stats PATH",
@@ -317,6 +350,7 @@ int RunIndex(int argc, char** argv) {
   if (sub == "add") return AddOrQuery(sub_argc, args, /*add=*/true);
   if (sub == "query") return AddOrQuery(sub_argc, args, /*add=*/false);
   if (sub == "remove") return Remove(sub_argc, args);
+  if (sub == "get") return Get(sub_argc, args);
   if (sub == "stats") return StatsOrCheck(sub_argc, args, /*check=*/false);
   if (sub == "check") return StatsOrCheck(sub_argc, args, /*check=*/true);
   if (sub == "compact") return Compact(sub_argc, args);

@@ -135,6 +135,32 @@ TEST(IndexCliTest, CreateAddQueryRemoveStats) {
 }
 
 // Usage errors of every subcommand name it as "dubare index SUB:".
+// --meta fields are read back by `index get`; a field a record lacks is left
+// out, not stored as "" (issue 20).
+TEST(IndexCliTest, GetReadsBackMetadata) {
+  if (std::getenv("DUBARE_BIN") == nullptr) GTEST_SKIP() << "DUBARE_BIN is not set (run via ctest)";
+  const std::string dir = index_test::NewDir("cli_get");
+  {
+    std::ofstream out(dir + "/in.jsonl");
+    out << R"({"id":"a","text":"یەک دوو سێ چوار پێنج شەش","date":"2024-01-02","source":"rudaw"})"
+        << "\n"
+        << R"({"id":"b","text":"one two three four five six","source":"k24"})" << "\n";
+  }
+  ASSERT_EQ(RunCli(absl::StrCat("index create ", dir, "/i.idx")).exit_code, 0);
+  Result r = RunCli(absl::StrCat("index add ", dir, "/i.idx ", dir,
+                                 "/in.jsonl --meta date --meta source --no-progress"));
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  r = RunCli(absl::StrCat("index get ", dir, "/i.idx a b"));
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_THAT(r.out, HasSubstr(R"({"id":"a","metadata":{"date":"2024-01-02","source":"rudaw"},)"));
+  EXPECT_THAT(r.out, HasSubstr(R"({"id":"b","metadata":{"source":"k24"},"length":27,"batch":1,)"));
+  r = RunCli(absl::StrCat("index get ", dir, "/i.idx a missing"));
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("dubare index get: 'missing': not in the index"));
+  r = RunCli(absl::StrCat("index get ", dir, "/nope.idx a"));
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+}
+
 TEST(IndexCliTest, UsageErrorsNameTheSubcommand) {
   if (std::getenv("DUBARE_BIN") == nullptr) GTEST_SKIP() << "DUBARE_BIN is not set (run via ctest)";
   const std::string dir = index_test::NewDir("cli_usage");

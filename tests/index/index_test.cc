@@ -189,6 +189,41 @@ TEST(IndexTest, AddQueryRemoveRoundTrip) {
 // `remove` means gone from the file, not only unreachable: with
 // secure_delete=FAST (pages freed by merges are not zeroed) the id and
 // metadata of a removed document must not survive in the database or WAL.
+// Get reads back what Add stored, across batches and exact copies (stored
+// without band keys), and nothing for an absent or removed id.
+TEST(IndexTest, GetReadsBackMetadataAndWhereEachDocumentCameFrom) {
+  const std::string dir = NewDir("get");
+  std::unique_ptr<Index> index = CreateOrDie(dir + "/i.db");
+  ASSERT_NE(index, nullptr);
+  std::vector<IndexDocument> docs = MakeCorpus(40, 80).docs;
+  for (size_t i = 0; i < docs.size(); ++i) docs[i].metadata = absl::StrCat("{\"n\":", i, "}");
+  docs.push_back({"copy-of-0", docs[0].text, "plain text"});
+  const std::vector<IndexDocument> first(docs.begin(), docs.begin() + 20);
+  const std::vector<IndexDocument> second(docs.begin() + 20, docs.end());
+  ASSERT_TRUE(index->Add(first).ok());
+  ASSERT_TRUE(index->Add(second).ok());
+  std::vector<std::string> ids;
+  for (const IndexDocument& d : docs) ids.push_back(d.id);
+  ids.push_back("never-added");
+  absl::StatusOr<std::vector<std::optional<StoredDocument>>> got = index->Get(ids);
+  ASSERT_TRUE(got.ok()) << got.status();
+  ASSERT_EQ(got->size(), ids.size());
+  for (size_t i = 0; i < docs.size(); ++i) {
+    ASSERT_TRUE((*got)[i].has_value()) << ids[i];
+    EXPECT_EQ((*got)[i]->id, docs[i].id);
+    EXPECT_EQ((*got)[i]->metadata, docs[i].metadata);
+    EXPECT_EQ((*got)[i]->length, docs[i].text.size());
+    EXPECT_EQ((*got)[i]->batch, i < 20 ? 1u : 2u);
+    EXPECT_GT((*got)[i]->added_at, 0);
+  }
+  EXPECT_FALSE(got->back().has_value());
+  ASSERT_TRUE(index->Remove({docs[3].id}).ok());
+  got = index->Get({docs[3].id, docs[4].id});
+  ASSERT_TRUE(got.ok());
+  EXPECT_FALSE((*got)[0].has_value());
+  EXPECT_TRUE((*got)[1].has_value());
+}
+
 TEST(IndexTest, ARemovedDocumentsIdAndMetadataAreNotLeftInTheFile) {
   const std::string dir = NewDir("erase");
   const std::string path = dir + "/i.db";

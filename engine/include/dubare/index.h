@@ -57,6 +57,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -130,6 +131,15 @@ struct IndexDocument {
   std::string id;        // non-empty, unique in the index
   std::string text;
   std::string metadata;  // stored as given (the CLI writes a JSON object)
+};
+
+// What the index stores about a document besides its sketch (Index::Get).
+struct StoredDocument {
+  std::string id;
+  std::string metadata;  // as given to Add
+  uint64_t length = 0;   // text bytes
+  uint64_t batch = 0;    // the batch that added it
+  int64_t added_at = 0;  // Unix seconds
 };
 
 // A document already sketched with the index's SketchParams.
@@ -222,6 +232,11 @@ class Index {
 
   // Removes documents by id in one transaction; true where the id was present.
   absl::StatusOr<std::vector<bool>> Remove(absl::Span<const std::string> ids);
+
+  // The stored records of `ids`, in order (nullopt where an id is not in the
+  // index), read in one read transaction.
+  absl::StatusOr<std::vector<std::optional<StoredDocument>>> Get(
+      absl::Span<const std::string> ids);
 
   absl::StatusOr<IndexStats> Stats();
 

@@ -157,6 +157,10 @@ struct IndexInputSummary {
 // matches best first) and the index's statistics.
 std::string FormatIndexResultJson(absl::string_view id, const IndexResult& result);
 std::string FormatIndexStatsJson(const IndexStats& stats);
+// `dubare index get`: id, metadata (the stored JSON object as an object;
+// anything else stored through the library as a string), length, batch,
+// added_at.
+std::string FormatStoredDocumentJson(const StoredDocument& doc);
 
 // Reads `inputs` (reader.h) and adds them in batches of options.batch_size;
 // sketching of the next batch overlaps the writing of the current one.

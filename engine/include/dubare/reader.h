@@ -125,6 +125,9 @@ struct Document {
   // Values of ReaderOptions::extra_fields, same order (JSON Lines only;
   // empty strings for other formats).
   std::vector<std::string> fields;
+  // 1 where fields[k] was in the record (a missing field and an empty string
+  // are both "" in `fields`).
+  std::vector<uint8_t> field_found;
 
   uint32_t source = 0;   // index into Reader::source_path()
   InputFormat format = InputFormat::kFile;  // the resolved format of the source

@@ -1024,6 +1024,41 @@ absl::StatusOr<std::vector<bool>> Index::Remove(absl::Span<const std::string> id
   return result;
 }
 
+absl::StatusOr<std::vector<std::optional<StoredDocument>>> Index::Get(
+    absl::Span<const std::string> ids) {
+  Impl& m = *impl_;
+  DUBARE_RETURN_IF_ERROR(m.Begin(false));
+  std::vector<std::optional<StoredDocument>> out(ids.size());
+  absl::Status s = [&]() -> absl::Status {
+    DUBARE_ASSIGN_OR_RETURN(
+        Stmt row, m.db->Prepare("SELECT metadata, length, batch, added_at FROM documents WHERE doc = ?"));
+    for (size_t i = 0; i < ids.size(); ++i) {
+      const uint64_t key = IdKey(ids[i]);
+      std::vector<std::vector<uint32_t>> found;
+      DUBARE_RETURN_IF_ERROR(m.runs->Lookup({&key, 1}, &found));
+      uint32_t doc;
+      DUBARE_ASSIGN_OR_RETURN(bool exists, m.FindId(ids[i], found[0], nullptr, &doc));
+      if (!exists) continue;
+      row.BindInt(1, doc);
+      DUBARE_ASSIGN_OR_RETURN(bool has_row, row.Step());
+      if (has_row) {
+        StoredDocument d;
+        d.id = ids[i];
+        d.metadata = std::string(row.ColumnText(0));
+        d.length = static_cast<uint64_t>(row.ColumnInt(1));
+        d.batch = static_cast<uint64_t>(row.ColumnInt(2));
+        d.added_at = row.ColumnInt(3);
+        out[i] = std::move(d);
+      }
+      row.Reset();
+    }
+    return absl::OkStatus();
+  }();
+  DUBARE_RETURN_IF_ERROR(m.Commit());
+  DUBARE_RETURN_IF_ERROR(s);
+  return out;
+}
+
 absl::StatusOr<IndexStats> Index::Stats() {
   Db& db = *impl_->db;
   DUBARE_RETURN_IF_ERROR(impl_->Begin(false));

@@ -395,6 +395,7 @@ struct Reader::Impl {
     doc->raw.clear();
     doc->fields.resize(options.extra_fields.size());
     for (std::string& f : doc->fields) f.clear();
+    doc->field_found.assign(options.extra_fields.size(), 0);
     doc->source = source;
     doc->format = format;
     doc->line = line;
@@ -534,7 +535,10 @@ struct Reader::Impl {
     if (!CheckText(doc, x.slots[kTextSlot], "the text", /*known_valid_utf8=*/true)) return;
     doc->text.swap(x.slots[kTextSlot]);
     for (size_t k = 0; k < doc->fields.size(); ++k) {
-      if (x.found[2 + k]) doc->fields[k].swap(x.slots[2 + k]);
+      if (x.found[2 + k]) {
+        doc->fields[k].swap(x.slots[2 + k]);
+        doc->field_found[k] = 1;
+      }
     }
     if (options.keep_raw) doc->raw.assign(line.text.data(), line.text.size());
   }

@@ -27,6 +27,7 @@
 #include "dubare/json_writer.h"
 #include "dubare/status.h"
 #include "index/sketch_job.h"
+#include "simdjson.h"
 
 namespace dubare {
 namespace {
@@ -64,7 +65,9 @@ absl::StatusOr<std::shared_ptr<Batch>> ReadBatch(Reader* reader,
     text.text = std::move(doc.text);  // given back once sketched
     if (!options.metadata_fields.empty()) {
       JsonObjectWriter json(&text.metadata);
+      // A field the record lacks is left out, not stored as "".
       for (size_t i = 0; i < options.metadata_fields.size(); ++i) {
+        if (!doc.field_found[metadata_first + i]) continue;
         json.Field(options.metadata_fields[i], doc.fields[metadata_first + i]);
       }
     }
@@ -266,6 +269,30 @@ std::string FormatIndexResultJson(absl::string_view id, const IndexResult& resul
       .Field("added", result.added)
       .RawField("matches", matches)
       .Close();
+  return out;
+}
+
+std::string FormatStoredDocumentJson(const StoredDocument& doc) {
+  // The CLI stores a JSON object; a library caller may store any text. An
+  // object is minified so that the output stays one line.
+  std::string object;
+  if (!doc.metadata.empty() && doc.metadata.front() == '{') {
+    simdjson::dom::parser parser;
+    simdjson::dom::object parsed;
+    if (parser.parse(simdjson::padded_string(doc.metadata)).get_object().get(parsed) ==
+        simdjson::SUCCESS) {
+      object = simdjson::minify(parsed);
+    }
+  }
+  std::string out;
+  JsonObjectWriter json(&out);
+  json.Field("id", doc.id);
+  if (!object.empty()) {
+    json.RawField("metadata", object);
+  } else {
+    json.Field("metadata", doc.metadata);
+  }
+  json.Field("length", doc.length).Field("batch", doc.batch).Field("added_at", doc.added_at).Close();
   return out;
 }
 
