@@ -29,22 +29,12 @@ import sys
 import tempfile
 import time
 
+# The loop of python_vs_datasketch.py (parsing included), in a process of its own.
 DATASKETCH_LOOP = r"""
-import json, sys, time
-from datasketch import MinHash, MinHashLSH
-path, threshold, num_perm = sys.argv[1], float(sys.argv[2]), int(sys.argv[3])
-lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-duplicates = 0
-with open(path, encoding="utf-8") as f:
-    for line in f:
-        d = json.loads(line)
-        words = d["text"].split()
-        m = MinHash(num_perm=num_perm)
-        m.update_batch([f"{a} {b}".encode("utf-8") for a, b in zip(words, words[1:])])
-        if lsh.query(m):
-            duplicates += 1
-        else:
-            lsh.insert(d["id"], m)
+import sys
+sys.path.insert(0, sys.argv[4])
+from python_vs_datasketch import load, run_datasketch
+_, duplicates = run_datasketch(load(sys.argv[1], 0), float(sys.argv[2]), int(sys.argv[3]))
 print(duplicates)
 """
 
@@ -116,7 +106,8 @@ def main():
         return 0
     env = dict(os.environ, PYTHONPATH=src)
     wall, cpu, out = timed(["/usr/bin/python3", "-c", DATASKETCH_LOOP, args.corpus,
-                            str(args.threshold), str(args.num_perm)], env=env)
+                            str(args.threshold), str(args.num_perm),
+                            os.path.dirname(os.path.abspath(__file__))], env=env)
     print(f"datasketch MinHash({args.num_perm}) + MinHashLSH({args.threshold}): {wall:6.2f} s wall, "
           f"{cpu:6.2f} s CPU ({cpu / articles * 1e6:.0f} µs CPU per article); "
           f"{out.strip()} documents with a match")

@@ -22,7 +22,7 @@ namespace dubare::tools {
 int RunDedup(int argc, char** argv) {
   DedupJobOptions job;
   DedupOptions& options = job.dedup;
-  bool progress = true;
+  ProgressFlags progress;
   FlagSet flags(
       "dedup [options] INPUT... --out DIR",
       "Finds near-duplicate documents in files, directories, JSON Lines or text lines (- = stdin),\n"
@@ -77,11 +77,7 @@ int RunDedup(int argc, char** argv) {
                "settings reads them back instead of sketching (docs/distributed.md)");
   flags.Uint("max-bucket", &options.max_bucket_size, 2, 1u << 30,
              "LSH buckets larger than this are linked as a star, not all pairs");
-  double progress_interval = 5;
-  flags.Bool("progress", &progress,
-             "progress on stderr: a bar on a terminal, else a line every --progress-interval");
-  flags.Double("progress-interval", &progress_interval, 0, 86400,
-               "seconds between progress lines when stderr is not a terminal");
+  progress.AddTo(flags);
 
   std::vector<std::string> inputs;
   int exit_code = kExitOk;
@@ -106,7 +102,8 @@ int RunDedup(int argc, char** argv) {
     speaks = mpi->world().rank() == 0;
   }
 #endif
-  ProgressPrinter printer("dubare dedup", progress && speaks, stderr, progress_interval);
+  ProgressPrinter printer("dubare dedup", progress.enabled && speaks, stderr,
+                          progress.interval_seconds);
   job.progress = printer.Callback();
   absl::StatusOr<DedupSummary> summary = RunDedupJob(inputs, job);
   printer.Done();

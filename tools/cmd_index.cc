@@ -188,12 +188,8 @@ int AddOrQuery(int argc, char** argv, bool add) {
                "fsync at every commit (durable against power loss, slower)");
     AddMergeFlags(flags, &options);
   }
-  bool progress = true;
-  double progress_interval = 5;
-  flags.Bool("progress", &progress,
-             "progress on stderr: a bar on a terminal, else a line every --progress-interval");
-  flags.Double("progress-interval", &progress_interval, 0, 86400,
-               "seconds between progress lines when stderr is not a terminal");
+  ProgressFlags progress;
+  progress.AddTo(flags);
   std::string format = "text";
   flags.String("format", &format,
                "text (id, status, best match, score: tab-separated) or json (an object per "
@@ -211,7 +207,8 @@ int AddOrQuery(int argc, char** argv, bool add) {
   if (!index.ok()) return Fail(name, index.status()), trouble;
   const std::vector<std::string> inputs(args.begin() + 1, args.end());
   bool found = false;
-  ProgressPrinter printer(absl::StrCat("dubare ", name), progress, stderr, progress_interval);
+  ProgressPrinter printer(absl::StrCat("dubare ", name), progress.enabled, stderr,
+                          progress.interval_seconds);
   input.progress = printer.Callback();
   const IndexInputCallbacks callbacks = PrintingCallbacks(*json, &found, &printer);
   absl::StatusOr<IndexInputSummary> summary =

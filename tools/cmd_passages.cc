@@ -58,12 +58,8 @@ int RunPassages(int argc, char** argv) {
             "alignment band half-width in words (tolerated drift between copies)");
   flags.Int("threads", &job.passages.threads, 0, 1024, "worker threads (0 = all cores)");
   AddReaderFlags(flags, &job.reader);
-  bool progress = true;
-  double progress_interval = 5;
-  flags.Bool("progress", &progress,
-             "progress on stderr: a bar on a terminal, else a line every --progress-interval");
-  flags.Double("progress-interval", &progress_interval, 0, 86400,
-               "seconds between progress lines when stderr is not a terminal");
+  ProgressFlags progress;
+  progress.AddTo(flags);
 
   int exit_code = kExitOk;
   if (!ParseOrExit(flags, argc, argv, &job.inputs, &exit_code)) return exit_code;
@@ -73,7 +69,7 @@ int RunPassages(int argc, char** argv) {
   }
   if (absl::Status s = job.passages.Validate(); !s.ok()) return UsageFail("passages", s);
   if (absl::Status s = job.reader.Validate(); !s.ok()) return UsageFail("passages", s);
-  ProgressPrinter printer("dubare passages", progress, stderr, progress_interval);
+  ProgressPrinter printer("dubare passages", progress.enabled, stderr, progress.interval_seconds);
   job.progress = printer.Callback();
   absl::StatusOr<PassageJobSummary> summary = RunPassageJob(job);
   printer.Done();

@@ -12,6 +12,13 @@
 
 namespace dubare::tools {
 
+void ProgressFlags::AddTo(FlagSet& flags) {
+  flags.Bool("progress", &enabled,
+             "progress on stderr: a bar on a terminal, else a line every --progress-interval");
+  flags.Double("progress-interval", &interval_seconds, 0, 86400,
+               "seconds between progress lines when stderr is not a terminal");
+}
+
 ProgressPrinter::ProgressPrinter(std::string command, bool enabled, FILE* out,
                                  double interval_seconds)
     : command_(std::move(command)),

@@ -16,8 +16,17 @@
 #include <string>
 
 #include "dubare/progress.h"
+#include "flags.h"
 
 namespace dubare::tools {
+
+// --progress and --progress-interval, the same for every command that shows
+// progress.
+struct ProgressFlags {
+  bool enabled = true;
+  double interval_seconds = 5;
+  void AddTo(FlagSet& flags);
+};
 
 class ProgressPrinter {
  public:
