@@ -45,9 +45,9 @@ int RunCompare(int argc, char** argv) {
     return kExitUsage;
   }
   // Exit status as cmp(1): 0 near-duplicates, 1 not, 2 trouble.
-  absl::StatusOr<std::string> a = ReadFile(files[0], max_document_bytes);
+  absl::StatusOr<std::string> a = ReadInputFile(files[0], max_document_bytes);
   if (!a.ok()) return Fail(argv[0], a.status()), kExitTrouble;
-  absl::StatusOr<std::string> b = ReadFile(files[1], max_document_bytes);
+  absl::StatusOr<std::string> b = ReadInputFile(files[1], max_document_bytes);
   if (!b.ok()) return Fail(argv[0], b.status()), kExitTrouble;
   absl::StatusOr<DocumentComparison> c = CompareDocuments(*a, *b, params, threshold, files[0], files[1]);
   if (!c.ok()) return Fail(argv[0], c.status()), kExitTrouble;

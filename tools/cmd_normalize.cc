@@ -56,7 +56,7 @@ int RunNormalize(int argc, char** argv) {
   const Normalizer normalizer(options);
   NormalizedText out;
   for (const std::string& file : files) {
-    absl::StatusOr<std::string> text = ReadFile(file, max_document_bytes);
+    absl::StatusOr<std::string> text = ReadInputFile(file, max_document_bytes);
     if (!text.ok()) return Fail(argv[0], text.status());
     const std::string name = file == "-" ? "<stdin>" : file;
     absl::Status status = normalizer.Normalize(*text, &out);

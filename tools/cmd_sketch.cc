@@ -55,7 +55,7 @@ int RunSketch(int argc, char** argv) {
   DocumentSketch sketch;
   const SignatureKind kind = method == "simhash" ? SignatureKind::kSimHash : SignatureKind::kMinHash;
   for (const std::string& file : files) {
-    absl::StatusOr<std::string> text = ReadFile(file, max_document_bytes);
+    absl::StatusOr<std::string> text = ReadInputFile(file, max_document_bytes);
     if (!text.ok()) return Fail(argv[0], text.status());
     if (absl::Status s = sketcher.Sketch(*text, &sketch); !s.ok()) {
       return Fail(argv[0], Annotate(s, file == "-" ? "<stdin>" : file));

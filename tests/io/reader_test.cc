@@ -502,6 +502,66 @@ TEST(ReaderCompressionTest, TruncatedOrCorruptStreamIsUnreadableAtItsLine) {
   EXPECT_EQ(docs.back().reject, RejectReason::kUnreadable);
 }
 
+// Issue 20, point 2: a compression we do not read is named, not taken for
+// text with a NUL byte; a text that merely begins like one is still text.
+TEST(ReaderCompressionTest, OtherCompressionsAreRefusedByName) {
+  TempDir dir;
+  const struct {
+    std::string bytes;
+    std::string name;
+  } kCases[] = {
+      {std::string("\xfd" "7zXZ\0\0\x04", 8), "xz"},
+      {std::string("BZh91AY&SY\0\0", 12), "bzip2"},
+      {std::string("\x04\x22\x4d\x18\x64\x40", 6), "lz4"},
+      {std::string("PK\x03\x04\x14\0", 6), "zip"},
+      {std::string("7z\xbc\xaf\x27\x1c", 6), "7z"},
+  };
+  for (const auto& c : kCases) {
+    SCOPED_TRACE(c.name);
+    const std::string path = dir.Write("a.jsonl." + c.name, c.bytes + std::string(64, 'x'));
+    std::vector<Document> docs = ReadOk({path});
+    ASSERT_EQ(docs.size(), 1u);
+    EXPECT_EQ(docs[0].reject, RejectReason::kUnreadable);
+    EXPECT_THAT(docs[0].detail, HasSubstr("compressed with " + c.name + ", which is not read"));
+    absl::StatusOr<std::string> whole = ReadInputFile(path, 1 << 20);
+    ASSERT_FALSE(whole.ok());
+    EXPECT_EQ(whole.status().message(),
+              absl::StrCat(path, ": compressed with ", c.name,
+                           ", which is not read: decompress it first (",
+                           c.name == "xz"      ? "xz -d"
+                           : c.name == "bzip2" ? "bunzip2"
+                           : c.name == "lz4"   ? "lz4 -d"
+                           : c.name == "zip"   ? "unzip"
+                                               : "7z x",
+                           ") or recompress it with gzip or zstd"));
+  }
+  // "BZh" without bzip2's block-size digit, and short files, are text.
+  for (const std::string text : {"BZh is how this line begins", "BZ", "P"}) {
+    const std::string path = dir.Write("t.txt", text);
+    EXPECT_EQ(*ReadInputFile(path, 1 << 20), text);
+    std::vector<Document> docs = ReadOk({path});
+    ASSERT_EQ(docs.size(), 1u);
+    EXPECT_EQ(docs[0].text, text);
+  }
+}
+
+TEST(ReaderCompressionTest, ReadInputFileDecompressesAndKeepsTheLimit) {
+  TempDir dir;
+  const std::string text = "گۆڕانی ژمارە یەک\n{\"text\":\"not a record here\"}\n";
+  EXPECT_EQ(*ReadInputFile(dir.Write("a.txt", text), 1 << 20), text);
+  EXPECT_EQ(*ReadInputFile(dir.Write("a.txt.gz", Gzip(text)), 1 << 20), text);
+  EXPECT_EQ(*ReadInputFile(dir.Write("a.txt.zst", Zstd(text)), 1 << 20), text);
+  const std::string big(5000, 'a');
+  absl::StatusOr<std::string> plain = ReadInputFile(dir.Write("big.txt", big), 100);
+  EXPECT_EQ(plain.status().message(), dir.Path("big.txt") + ": 5000 bytes, over the limit of 100 (--max-document-bytes)");
+  // Compressed, the limit applies to what it expands to.
+  absl::StatusOr<std::string> bomb = ReadInputFile(dir.Write("big.txt.gz", Gzip(big)), 100);
+  EXPECT_EQ(bomb.status().message(),
+            dir.Path("big.txt.gz") + ": more than 100 bytes decompressed, over the limit (--max-document-bytes)");
+  EXPECT_EQ(ReadInputFile(dir.path(), 100).status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(ReadInputFile(dir.Path("missing"), 100).status().code(), absl::StatusCode::kNotFound);
+}
+
 // ---- Strict mode, stdin, options ----------------------------------------------
 
 TEST(ReaderStrictTest, FirstRejectionIsAnErrorNamingFileAndLine) {

@@ -6,6 +6,7 @@
 // command or flag suggested for a typo.
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -156,6 +157,35 @@ TEST(ScriptingCliTest, EndlessInputStopsAtTheDocumentLimit) {
   hostile::CliResult small = hostile::RunCli({"sketch", "--max-document-bytes", "100", Press(0)});
   EXPECT_EQ(small.exit_code, 1);
   EXPECT_NE(small.err.find("over the limit of 100"), std::string::npos) << small.err;
+}
+
+// Issue 20, point 2: the whole-file commands read what dedup reads.
+TEST(ScriptingCliTest, WholeFileCommandsReadCompressedInput) {
+  const std::string dir = testing::NewScratchDir("scripting_gzip");
+  const std::string gz = dir + "/a.txt.gz";
+  ASSERT_EQ(std::system(absl::StrCat("gzip -c '", Press(0), "' > '", gz, "'").c_str()), 0);
+  hostile::CliResult plain = hostile::RunCli({"normalize", Press(0)});
+  hostile::CliResult packed = hostile::RunCli({"normalize", gz});
+  ASSERT_EQ(packed.exit_code, 0) << packed.err;
+  EXPECT_EQ(packed.out, plain.out);
+  // The same sketch under another id.
+  const auto after_id = [](const std::string& out) { return out.substr(out.find("\"shingles\"")); };
+  hostile::CliResult sketch = hostile::RunCli({"sketch", gz});
+  ASSERT_EQ(sketch.exit_code, 0) << sketch.err;
+  EXPECT_EQ(after_id(sketch.out), after_id(hostile::RunCli({"sketch", Press(0)}).out));
+  hostile::CliResult same = hostile::RunCli({"compare", "--format", "json", Press(0), gz});
+  EXPECT_EQ(same.exit_code, 0) << same.err;
+  EXPECT_NE(same.out.find("\"jaccard\":1,"), std::string::npos) << same.out;
+  const std::string xz = dir + "/a.txt.xz";
+  FILE* f = std::fopen(xz.c_str(), "wb");
+  std::fwrite("\xfd" "7zXZ\0\0\x04junk", 1, 12, f);
+  std::fclose(f);
+  for (const char* command : {"normalize", "sketch"}) {
+    hostile::CliResult r = hostile::RunCli({command, xz});
+    EXPECT_EQ(r.exit_code, 1) << command;
+    EXPECT_NE(r.err.find(xz + ": compressed with xz, which is not read"), std::string::npos) << r.err;
+  }
+  EXPECT_EQ(hostile::RunCli({"compare", Press(0), xz}).exit_code, 2);
 }
 
 }  // namespace

@@ -229,6 +229,14 @@ absl::StatusOr<std::vector<Document>> ReadAllDocuments(std::vector<std::string> 
 // text is valid UTF-8 (shortest forms, no surrogates, at most U+10FFFF).
 int64_t FindInvalidUtf8(absl::string_view text);
 
+// The whole content of one file ("-" = standard input) as one document,
+// for the commands that take a file as a document (normalize, sketch,
+// compare): gzip and zstd are decompressed as the Reader does, other
+// compressions (xz, bzip2, lz4, zip, 7z) are refused by name, and more than
+// max_bytes (decompressed) is kInvalidArgument naming the path. No UTF-8
+// check: the caller's normalizer makes it, with the offset.
+absl::StatusOr<std::string> ReadInputFile(const std::string& path, uint64_t max_bytes);
+
 }  // namespace dubare
 
 #endif  // DUBARE_READER_H_

@@ -175,8 +175,8 @@ absl::StatusOr<std::unique_ptr<InputStream>> OpenInputStream(const std::string& 
   const bool is_stdin = path == "-";
   int fd = is_stdin ? STDIN_FILENO : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return ErrnoStatus(path, "cannot open", errno);
-  // Sniff up to 4 bytes; a pipe may deliver them in pieces.
-  std::string prefix(4, '\0');
+  // Sniff up to 5 bytes; a pipe may deliver them in pieces.
+  std::string prefix(5, '\0');
   size_t got = 0;
   while (got < prefix.size()) {
     ssize_t r = ::read(fd, prefix.data() + got, prefix.size() - got);
@@ -191,7 +191,30 @@ absl::StatusOr<std::unique_ptr<InputStream>> OpenInputStream(const std::string& 
   }
   prefix.resize(got);
   const bool gzip = got >= 2 && prefix[0] == '\x1f' && prefix[1] == '\x8b';
-  const bool zstd = got >= 4 && prefix == std::string("\x28\xb5\x2f\xfd", 4);
+  const bool zstd = got >= 4 && prefix.compare(0, 4, "\x28\xb5\x2f\xfd", 4) == 0;
+  // Formats we do not read, named rather than taken for binary text.
+  struct Other {
+    const char* magic;
+    size_t size;
+    const char* name;
+    const char* undo;
+  };
+  static constexpr Other kOthers[] = {
+      {"\xfd\x37\x7a\x58\x5a", 5, "xz", "xz -d"},
+      {"BZh", 3, "bzip2", "bunzip2"},
+      {"\x04\x22\x4d\x18", 4, "lz4", "lz4 -d"},
+      {"PK\x03\x04", 4, "zip", "unzip"},
+      {"\x37\x7a\xbc\xaf", 4, "7z", "7z x"},
+  };
+  for (const Other& o : kOthers) {
+    if (got < o.size || prefix.compare(0, o.size, o.magic, o.size) != 0) continue;
+    // "BZh" is also how a text may begin: bzip2's has its block size digit.
+    if (o.size == 3 && (got < 4 || prefix[3] < '1' || prefix[3] > '9')) continue;
+    if (!is_stdin) ::close(fd);
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": compressed with ", o.name, ", which is not read: decompress it first (",
+                     o.undo, ") or recompress it with gzip or zstd"));
+  }
   auto raw = std::make_unique<FdStream>(path, fd, !is_stdin, std::move(prefix));
   if (gzip) return std::make_unique<GzipStream>(std::move(raw));
   if (zstd) return std::make_unique<ZstdStream>(std::move(raw));

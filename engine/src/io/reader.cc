@@ -781,4 +781,34 @@ absl::StatusOr<std::vector<Document>> ReadAllDocuments(std::vector<std::string> 
   return docs;
 }
 
+absl::StatusOr<std::string> ReadInputFile(const std::string& path, uint64_t max_bytes) {
+  const std::string name = path == "-" ? "<stdin>" : path;
+  struct stat st;
+  const bool stat_ok = path != "-" && ::stat(path.c_str(), &st) == 0;
+  if (stat_ok && S_ISDIR(st.st_mode)) {
+    return absl::FailedPreconditionError(absl::StrCat(path, ": is a directory"));
+  }
+  DUBARE_ASSIGN_OR_RETURN(std::unique_ptr<io::InputStream> stream, io::OpenInputStream(path));
+  const bool plain = stream->compression() == io::Compression::kNone;
+  if (plain && stat_ok && S_ISREG(st.st_mode) && static_cast<uint64_t>(st.st_size) > max_bytes) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": ", st.st_size,
+                                                   " bytes, over the limit of ", max_bytes,
+                                                   " (--max-document-bytes)"));
+  }
+  std::string data;
+  if (plain && stat_ok && S_ISREG(st.st_mode)) data.reserve(static_cast<size_t>(st.st_size));
+  char buf[1 << 16];
+  for (;;) {
+    DUBARE_ASSIGN_OR_RETURN(const size_t n, stream->Read(buf, sizeof buf));
+    if (n == 0) break;
+    data.append(buf, n);
+    if (data.size() > max_bytes) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          name, ": more than ", max_bytes, " bytes", plain ? "" : " decompressed",
+          ", over the limit (--max-document-bytes)"));
+    }
+  }
+  return data;
+}
+
 }  // namespace dubare
