@@ -9,6 +9,7 @@
 #define DUBARE_TESTS_HOSTILE_HOSTILE_TEST_UTIL_H_
 
 #include <fcntl.h>
+#include <grp.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/resource.h>
@@ -52,6 +53,7 @@ struct CliOptions {
   std::string stdout_path;        // redirect standard output there (e.g. /dev/full)
   long max_file_bytes = -1;       // RLIMIT_FSIZE for the child: a disk that fills up
   std::string working_directory;  // default: the test's
+  int run_as_uid = -1;            // root only: run the child as this user (and group)
 };
 
 // The CLI under test, or "" when $DUBARE_BIN is not set (not run by ctest).
@@ -100,6 +102,11 @@ inline CliResult RunCli(const std::vector<std::string>& args, const CliOptions& 
       const rlimit limit = {static_cast<rlim_t>(options.max_file_bytes),
                             static_cast<rlim_t>(options.max_file_bytes)};
       ::setrlimit(RLIMIT_FSIZE, &limit);
+    }
+    if (options.run_as_uid >= 0 &&
+        (::setgroups(0, nullptr) != 0 || ::setgid(options.run_as_uid) != 0 ||
+         ::setuid(options.run_as_uid) != 0)) {
+      ::_exit(126);
     }
     ::execv(argv[0], argv.data());
     ::_exit(127);

@@ -6,10 +6,12 @@
 // never a crash -- and must leave the file as it was.
 
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -173,6 +175,48 @@ TEST(IndexFiles, ChunkWithAWrongEntryCountIsDataLossNotAnOutOfBoundsRead) {
   if (!results.ok()) {
     EXPECT_EQ(results.status().code(), absl::StatusCode::kDataLoss) << results.status();
   }
+}
+
+// Issue 21, point 5: an index owned by another user is read (stats, query,
+// check, get) without write access; writing it is refused saying why.
+TEST(IndexFiles, AnIndexOwnedByAnotherUserIsReadOnlyNotBroken) {
+  DUBARE_REQUIRE_CLI();
+  if (::getuid() != 0) GTEST_SKIP() << "needs root, to run the CLI as another user";
+  // Not under the scratch directory: mkdtemp makes it 0700, closed to others.
+  std::string tmpl = "/tmp/dubare_readonly_XXXXXX";
+  ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
+  const std::string dir = tmpl;
+  const std::string path = dir + "/i.db";
+  MakeIndex(path);  // closed: no -wal, no -shm
+  ASSERT_FALSE(std::filesystem::exists(path + "-wal"));
+  std::filesystem::permissions(dir, std::filesystem::perms(0755));
+  std::filesystem::permissions(path, std::filesystem::perms(0644));
+  const std::string input = dir + "/q.txt";
+  {
+    std::ofstream(input) << SomeDocuments()[3].text;
+  }
+  std::filesystem::permissions(input, std::filesystem::perms(0644));
+  CliOptions nobody;
+  nobody.run_as_uid = 65534;
+  CliResult probe = RunCli({"--version"}, nobody);
+  if (probe.exit_code == 126 || probe.exit_code == 127) {
+    std::filesystem::remove_all(dir);
+    GTEST_SKIP() << "the CLI cannot be run as uid 65534 from here (path not traversable)";
+  }
+  CliResult stats = RunCli({"index", "stats", path}, nobody);
+  EXPECT_EQ(stats.exit_code, 0) << stats.err;
+  EXPECT_THAT(stats.out, HasSubstr("documents: 40"));
+  CliResult query = RunCli({"index", "query", path, input}, nobody);
+  EXPECT_EQ(query.exit_code, 0) << query.err;
+  EXPECT_THAT(query.out, HasSubstr("\tduplicate\tdoc3\t1.0000"));
+  CliResult check = RunCli({"index", "check", path}, nobody);
+  EXPECT_EQ(check.exit_code, 0) << check.err;
+  EXPECT_EQ(RunCli({"index", "get", path, "doc7"}, nobody).exit_code, 0);
+  CliResult add = RunCli({"index", "add", path, input}, nobody);
+  EXPECT_EQ(add.exit_code, 1);
+  EXPECT_THAT(add.err, HasSubstr(path + ": cannot write: this user may not write the file"));
+  EXPECT_FALSE(std::filesystem::exists(path + "-wal"));
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

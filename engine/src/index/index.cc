@@ -5,6 +5,7 @@
 #include "dubare/index.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 #include <xxhash.h>
 
 #include <algorithm>
@@ -13,6 +14,7 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <filesystem>
 #include <thread>
 #include <utility>
 
@@ -923,6 +925,15 @@ absl::StatusOr<std::unique_ptr<Index>> Index::Open(const std::string& path,
   auto impl = std::make_unique<Impl>();
   impl->options = options;
   impl->options.threads = base::ResolveThreads(options.threads);
+  if (!options.read_only) {
+    // SQLite would fail later, naming a pragma; say what is wrong.
+    const std::string dir = std::filesystem::path(path).parent_path().string();
+    if (::access(path.c_str(), W_OK) != 0 || ::access(dir.empty() ? "." : dir.c_str(), W_OK) != 0) {
+      return absl::PermissionDeniedError(absl::StrCat(
+          path, ": cannot write: this user may not write the file or create its -wal file in ",
+          dir.empty() ? "." : dir, " (reading it with index query, stats or check works)"));
+    }
+  }
   DUBARE_ASSIGN_OR_RETURN(impl->db, Db::Open(path, /*create=*/false, options.read_only));
   DUBARE_RETURN_IF_ERROR(impl->Init());
   DUBARE_RETURN_IF_ERROR(impl->Begin(false));  // loads the runs' filters

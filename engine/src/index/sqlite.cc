@@ -2,9 +2,14 @@
 
 #include "index/sqlite.h"
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <string>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 
 namespace dubare::index_internal {
 
@@ -70,13 +75,49 @@ absl::string_view Stmt::ColumnBlob(int i) const {
                                           sqlite3_column_bytes(stmt_, i));
 }
 
+namespace {
+
+// A reader of a WAL-mode file needs its -shm file, and creates it when it
+// is absent. In a directory the reader cannot write (an index owned by
+// another user) it cannot, and every statement would fail with "attempt to
+// write a readonly database". With no -wal file there is nothing outside
+// the main file to read, so the file is opened as immutable: no locks, no
+// -shm. (A writer starting meanwhile is not seen; a read-only reader cannot
+// harm the file.)
+bool NeedsImmutable(const std::string& path) {
+  const std::string dir = std::filesystem::path(path).parent_path().string();
+  if (::access(dir.empty() ? "." : dir.c_str(), W_OK) == 0) return false;
+  std::error_code ignored;
+  return !std::filesystem::exists(path + "-wal", ignored) &&
+         !std::filesystem::exists(path + "-shm", ignored);
+}
+
+std::string ImmutableUri(const std::string& path) {
+  std::string uri = "file:";
+  for (const char c : path) {
+    if (c == '%' || c == '?' || c == '#') {
+      absl::StrAppend(&uri, absl::StrFormat("%%%02X", static_cast<unsigned char>(c)));
+    } else {
+      uri += c;
+    }
+  }
+  return uri + "?immutable=1";
+}
+
+}  // namespace
+
 absl::StatusOr<std::unique_ptr<Db>> Db::Open(const std::string& path, bool create,
                                              bool read_only) {
-  const int flags = (read_only ? SQLITE_OPEN_READONLY
-                               : SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0)) |
-                    SQLITE_OPEN_NOMUTEX;
+  int flags = (read_only ? SQLITE_OPEN_READONLY
+                         : SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0)) |
+              SQLITE_OPEN_NOMUTEX;
+  std::string name = path;
+  if (read_only && NeedsImmutable(path)) {
+    name = ImmutableUri(path);
+    flags |= SQLITE_OPEN_URI;
+  }
   sqlite3* handle = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &handle, flags, nullptr);
+  const int rc = sqlite3_open_v2(name.c_str(), &handle, flags, nullptr);
   std::unique_ptr<Db> db(new Db(path, handle));
   if (rc != SQLITE_OK) return db->Error(rc, "cannot open");
   sqlite3_extended_result_codes(handle, 1);
