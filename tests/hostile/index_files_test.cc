@@ -13,6 +13,8 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <iterator>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -21,6 +23,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "hostile/hostile_test_util.h"
+#include "scratch_dir.h"
 
 namespace dubare::hostile {
 namespace {
@@ -217,6 +220,59 @@ TEST(IndexFiles, AnIndexOwnedByAnotherUserIsReadOnlyNotBroken) {
   EXPECT_THAT(add.err, HasSubstr(path + ": cannot write: this user may not write the file"));
   EXPECT_FALSE(std::filesystem::exists(path + "-wal"));
   std::filesystem::remove_all(dir);
+}
+
+// Issue 21, point 2: random bytes over a page of the documents table.
+// Readers that reach it fail; add, remove and compact run quick_check
+// first and write nothing into the damaged file.
+TEST(IndexFiles, AddRefusesADamagedFileAndLeavesItAsItWas) {
+  DUBARE_REQUIRE_CLI();
+  const std::string dir = dubare::testing::NewScratchDir("index_damaged_add");
+  const std::string path = dir + "/i.db";
+  MakeIndex(path);
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db,
+                               "SELECT rootpage, (SELECT page_size FROM pragma_page_size)"
+                               " FROM sqlite_schema WHERE name = 'documents'",
+                               -1, &stmt, nullptr),
+            SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
+  const int64_t page = sqlite3_column_int64(stmt, 0);
+  const int64_t page_size = sqlite3_column_int64(stmt, 1);
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  std::string bytes;
+  {
+    std::ifstream in(path, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  std::mt19937_64 rng(21);
+  for (int64_t i = (page - 1) * page_size; i < page * page_size; ++i) {
+    bytes[static_cast<size_t>(i)] = static_cast<char>(rng());
+  }
+  {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << bytes;
+  }
+  const std::string input = dir + "/more.txt";
+  std::ofstream(input) << "وشەی نوێ لە هەواڵێکی تر " << std::string(200, 'x');
+  for (const std::vector<std::string>& args :
+       std::vector<std::vector<std::string>>{{"index", "add", path, input},
+                                             {"index", "remove", path, "doc3"},
+                                             {"index", "compact", path}}) {
+    CliResult r = RunCli(args);
+    EXPECT_EQ(r.exit_code, 1) << args[1] << ": " << r.err;
+    EXPECT_THAT(r.err, HasSubstr(path + ": damaged, PRAGMA quick_check failed")) << args[1];
+  }
+  std::string after;
+  {
+    std::ifstream in(path, std::ios::binary);
+    after.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  EXPECT_TRUE(after == bytes) << "a refused command changed the file";
+  EXPECT_NE(RunCli({"index", "check", path}).exit_code, 0);
 }
 
 }  // namespace

@@ -617,6 +617,7 @@ TEST(IndexTest, CheckIntegrityFindsMissingBandEntriesAndBadCounts) {
                       "INSERT INTO documents(id, metadata, length, minhash, batch, added_at)"
                       " SELECT 'ghost', '', length, minhash, batch, added_at FROM documents LIMIT 1;"
                       "UPDATE meta SET value = value + 1 WHERE key = 'documents';");
+  index_test::RefreshChecksums(path);
   {
     std::unique_ptr<Index> index = OpenOrDie(path);
     absl::Status s = index->CheckIntegrity();
@@ -629,6 +630,7 @@ TEST(IndexTest, CheckIntegrityFindsMissingBandEntriesAndBadCounts) {
                       "UPDATE chunks SET data = CAST(substr(data, 1, 4) || substr(data, 13, 8) ||"
                       " substr(data, 5, 8) || substr(data, 21) AS BLOB)"
                       " WHERE chunk = (SELECT min(chunk) FROM chunks);");
+  index_test::RefreshChecksums(path);
   std::unique_ptr<Index> index = OpenOrDie(path);
   absl::Status s = index->CheckIntegrity();
   EXPECT_EQ(s.code(), absl::StatusCode::kDataLoss);
@@ -640,6 +642,7 @@ TEST(IndexTest, ADamagedDigestIsFoundByTheCheckOrRefusedAtOpen) {
   const std::string path = BuildClosedIndex(dir);
   // Wrong contents: found by the integrity check.
   index_test::ExecSql(path, "UPDATE digests SET data = zeroblob(length(data)) WHERE block = 0");
+  index_test::RefreshChecksums(path);
   {
     std::unique_ptr<Index> index = OpenOrDie(path);
     ASSERT_NE(index, nullptr);
@@ -649,6 +652,7 @@ TEST(IndexTest, ADamagedDigestIsFoundByTheCheckOrRefusedAtOpen) {
   }
   // A block of the wrong size: refused when read, naming the file and block.
   index_test::ExecSql(path, "UPDATE digests SET data = x'00' WHERE block = 0");
+  index_test::RefreshChecksums(path);
   absl::StatusOr<std::unique_ptr<Index>> index = Index::Open(path, {});
   EXPECT_EQ(index.status().code(), absl::StatusCode::kDataLoss);
   EXPECT_THAT(index.status().message(), HasSubstr(path + ": digest block 0"));
@@ -1193,6 +1197,94 @@ TEST(IndexDamageTest, ALostWalIsDetectedAndAFinishedRunDoesNotNeedIt) {
   EXPECT_TRUE(std::filesystem::exists(path + "-dubare-batch"));
   CreateOrDie(path).reset();
   EXPECT_TRUE(Index::Open(path, IndexOptions()).ok());
+}
+
+// Issue 21, point 2: bytes changed inside a row leave SQLite's structure
+// intact (quick_check passes), so only the row's checksum can see them.
+TEST(IndexDamageTest, ARowDamagedInPlaceFailsItsChecksumWhereverItIsRead) {
+  const std::string dir = index_test::NewDir("index_row_checksum");
+  const std::string path = BuildClosedIndex(dir);
+  const std::vector<IndexDocument> docs = MakeCorpus(300, 100).docs;
+  const IndexDocument& victim = docs[7];
+  {
+    std::unique_ptr<Index> index = OpenOrDie(path);
+    ASSERT_TRUE(index->CheckIntegrity().ok());
+  }
+  // One byte of the stored id, changed in the file itself.
+  std::string bytes = ReadBytes(path);
+  const size_t at = bytes.find(victim.id);
+  ASSERT_NE(at, std::string::npos);
+  ASSERT_EQ(bytes.find(victim.id, at + 1), std::string::npos) << "id not unique in the file";
+  bytes[at + victim.id.size() - 1] ^= 0x01;
+  WriteBytes(path, bytes);
+  IndexOptions checked;
+  checked.quick_check = true;
+  std::unique_ptr<Index> index = OpenOrDie(path, checked);  // the structure is intact
+  ASSERT_NE(index, nullptr);
+  absl::StatusOr<std::vector<std::optional<StoredDocument>>> got = index->Get({victim.id});
+  EXPECT_EQ(got.status().code(), absl::StatusCode::kDataLoss) << got.status();
+  EXPECT_THAT(got.status().message(), HasSubstr(path + ": document 8 fails its checksum"));
+  absl::StatusOr<std::vector<IndexResult>> query = index->Query({victim});
+  EXPECT_EQ(query.status().code(), absl::StatusCode::kDataLoss) << query.status();
+  absl::Status check = index->CheckIntegrity();
+  EXPECT_EQ(check.code(), absl::StatusCode::kDataLoss) << check;
+  EXPECT_THAT(check.message(), HasSubstr("document 8 fails its checksum"));
+  // The other rows read as before.
+  absl::StatusOr<std::vector<std::optional<StoredDocument>>> other = index->Get({docs[9].id});
+  ASSERT_TRUE(other.ok()) << other.status();
+  EXPECT_TRUE((*other)[0].has_value());
+}
+
+TEST(IndexDamageTest, AChunkOrDigestChangedWithoutItsChecksumIsDataLoss) {
+  const std::string dir = index_test::NewDir("index_chunk_checksum");
+  const std::string path = BuildClosedIndex(dir);
+  const std::vector<IndexDocument> docs = MakeCorpus(300, 100).docs;
+  // Two entries of every chunk swapped: still well formed, but not as written.
+  index_test::ExecSql(path,
+                      "UPDATE chunks SET data = CAST(substr(data, 1, 4) || substr(data, 13, 8) ||"
+                      " substr(data, 5, 8) || substr(data, 21) AS BLOB)"
+                      " WHERE (chunk & 16777215) < 8388608 AND length(data) >= 28");
+  {
+    std::unique_ptr<Index> index = OpenOrDie(path);
+    ASSERT_NE(index, nullptr);
+    absl::StatusOr<std::vector<IndexResult>> query = index->Query(docs);
+    EXPECT_EQ(query.status().code(), absl::StatusCode::kDataLoss) << query.status();
+    EXPECT_THAT(query.status().message(), HasSubstr("fails its checksum"));
+    EXPECT_EQ(index->CheckIntegrity().code(), absl::StatusCode::kDataLoss);
+  }
+  index_test::RefreshChecksums(path);
+  index_test::ExecSql(path, "UPDATE digests SET data = zeroblob(length(data)) WHERE block = 0");
+  absl::StatusOr<std::unique_ptr<Index>> index = Index::Open(path, IndexOptions());
+  EXPECT_EQ(index.status().code(), absl::StatusCode::kDataLoss) << index.status();
+  EXPECT_THAT(index.status().message(), HasSubstr(path + ": digest block 0 fails its checksum"));
+}
+
+// A schema-4 file (no checksums) gets them when opened for writing; from
+// then on damage to its rows is found.
+TEST(IndexDamageTest, ASchema4FileGetsItsChecksumsWhenOpenedForWriting) {
+  const std::string dir = index_test::NewDir("index_schema4");
+  const std::string path = BuildClosedIndex(dir);
+  index_test::ExecSql(path,
+                      "ALTER TABLE documents DROP COLUMN checksum;"
+                      " ALTER TABLE chunks DROP COLUMN checksum;"
+                      " ALTER TABLE digests DROP COLUMN checksum;"
+                      " UPDATE meta SET value = '4' WHERE key = 'schema_version';"
+                      " PRAGMA user_version = 4;");
+  IndexOptions read_only;
+  read_only.read_only = true;
+  EXPECT_EQ(Index::Open(path, read_only).status().code(), absl::StatusCode::kFailedPrecondition);
+  {
+    std::unique_ptr<Index> index = OpenOrDie(path);
+    ASSERT_NE(index, nullptr);
+    absl::Status check = index->CheckIntegrity();
+    EXPECT_TRUE(check.ok()) << check;
+    absl::StatusOr<std::vector<IndexResult>> query = index->Query(MakeCorpus(300, 100).docs);
+    ASSERT_TRUE(query.ok()) << query.status();
+    for (const IndexResult& r : *query) EXPECT_EQ(r.status, IndexStatus::kExists);
+  }
+  index_test::ExecSql(path, "UPDATE documents SET metadata = '{\"x\":1}' WHERE doc = 3");
+  std::unique_ptr<Index> index = OpenOrDie(path);
+  EXPECT_THAT(index->CheckIntegrity().message(), HasSubstr("document 3 fails its checksum"));
 }
 
 }  // namespace

@@ -22,6 +22,7 @@
 #include "dubare/index.h"
 #include "gen/corpus_gen.h"
 #include "gtest/gtest.h"
+#include "index/sqlite.h"
 #include "scratch_dir.h"
 
 namespace dubare::index_test {
@@ -92,6 +93,26 @@ inline void ExecSql(const std::string& path, const std::string& sql) {
       << (error ? error : "");
   sqlite3_free(error);
   sqlite3_close(db);
+}
+
+// As ExecSql, on a connection that has the index's dubare_checksum()
+// function: for a damage that keeps the rows' checksums right (a writer's
+// bug, not a disk's), to reach the checks behind them.
+inline void ExecSqlWithChecksums(const std::string& path, const std::string& sql) {
+  absl::StatusOr<std::unique_ptr<index_internal::Db>> db =
+      index_internal::Db::Open(path, /*create=*/false, /*read_only=*/false);
+  ASSERT_TRUE(db.ok()) << db.status();
+  absl::Status s = (*db)->Exec(sql.c_str());
+  EXPECT_TRUE(s.ok()) << s;
+}
+
+// Recomputes every row's checksum after an ExecSql that changed rows.
+inline void RefreshChecksums(const std::string& path) {
+  ExecSqlWithChecksums(
+      path,
+      "UPDATE documents SET checksum = dubare_checksum(doc, id, metadata, length, minhash, batch,"
+      " added_at); UPDATE chunks SET checksum = dubare_checksum(chunk, data);"
+      " UPDATE digests SET checksum = dubare_checksum(block, data);");
 }
 
 // Whether each of `docs` (in the order added) is the first with its

@@ -72,7 +72,7 @@ namespace dubare {
 
 // Version of the tables; an index written by a newer schema is refused, one
 // of an older schema is upgraded when opened for writing (docs/index.md).
-inline constexpr uint32_t kIndexSchemaVersion = 4;
+inline constexpr uint32_t kIndexSchemaVersion = 5;
 
 // What an index is made with; stored in the file, fixed at creation.
 struct IndexSettings {

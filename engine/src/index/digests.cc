@@ -14,7 +14,8 @@
 namespace dubare::index_internal {
 
 absl::Status DigestStore::CreateSchema(Db* db) {
-  return db->Exec("CREATE TABLE digests(block INTEGER PRIMARY KEY, data BLOB NOT NULL)");
+  return db->Exec(
+      "CREATE TABLE digests(block INTEGER PRIMARY KEY, data BLOB NOT NULL, checksum INTEGER)");
 }
 
 absl::Status DigestStore::CreateFromDocuments(Db* db, uint32_t num_perm) {
@@ -37,9 +38,11 @@ DigestStore::DigestStore(Db* db, uint32_t num_perm)
 absl::Status DigestStore::Prepare() {
   if (prepared_) return absl::OkStatus();
   DUBARE_ASSIGN_OR_RETURN(read_,
-                          db_->Prepare("SELECT block, data FROM digests WHERE block >= ?"));
+                          db_->Prepare("SELECT block, data, checksum IS dubare_checksum(block, data)"
+                                       " FROM digests WHERE block >= ?"));
   DUBARE_ASSIGN_OR_RETURN(write_,
-                          db_->Prepare("INSERT OR REPLACE INTO digests(block, data) VALUES(?, ?)"));
+                          db_->Prepare("INSERT OR REPLACE INTO digests(block, data, checksum)"
+                                       " VALUES(?1, ?2, dubare_checksum(?1, ?2))"));
   prepared_ = true;
   return absl::OkStatus();
 }
@@ -64,6 +67,11 @@ absl::Status DigestStore::Sync() {
     }
     const int64_t block = read_.ColumnInt(0);
     absl::string_view data = read_.ColumnBlob(1);
+    if (read_.ColumnInt(2) == 0) {
+      status = absl::DataLossError(
+          absl::StrCat(db_->path(), ": digest block ", block, " fails its checksum"));
+      break;
+    }
     if (block < 0 || block > (int64_t{1} << 32) / kBlockDocs ||
         data.size() != block_words * sizeof(uint64_t)) {
       status = absl::DataLossError(absl::StrCat(db_->path(), ": digest block ", block, " has ",

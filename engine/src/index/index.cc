@@ -46,6 +46,10 @@ namespace {
 
 // PRAGMA application_id of an index file: "DBIX".
 constexpr int32_t kApplicationId = 0x44424958;
+
+// Whether a documents row matches its checksum (schema 5), as a column.
+constexpr char kDocumentChecksumOk[] =
+    "checksum IS dubare_checksum(doc, id, metadata, length, minhash, batch, added_at)";
 // Seed of the id key, the entry that finds a document by its id. It lives in
 // the same runs as the band keys; a collision with a band key only yields a
 // candidate that the id or score comparison rejects.
@@ -226,7 +230,7 @@ struct Index::Impl {
   std::unique_ptr<RunStore> runs;
   std::unique_ptr<DigestStore> digests;
   std::vector<std::unique_ptr<DocumentSketcher>> sketchers;
-  Stmt find_doc, insert_doc, delete_doc, insert_batch, next_batch, add_count;
+  Stmt find_doc, insert_doc, next_doc, delete_doc, insert_batch, next_batch, add_count;
   // The keys of a batch and what the runs hold for them, looked up at once
   // (so that the probes of the runs' filters overlap): per document its
   // bands' keys, then its id key.
@@ -277,8 +281,16 @@ struct Index::Impl {
                                 uint64_t key, absl::string_view self_id, uint32_t* head,
                                 std::string* head_id);
   absl::Status CheckMinHash(const SketchedDocument& doc) const;
+  absl::Status DocumentChecksumError(uint32_t doc) const {
+    return absl::DataLossError(absl::StrCat(
+        db->path(), ": document ", doc,
+        " fails its checksum: the row was damaged after it was written (dubare index check "
+        "reports all such rows)"));
+  }
   // Writes the signature key of every stored document (upgrade to schema 4).
   absl::Status AddSignatureKeys();
+  // Gives every row that carries one its checksum (upgrade to schema 5).
+  absl::Status AddRowChecksums();
   absl::StatusOr<AddResult> AddLocked(absl::Span<const SketchedDocument> docs);
   absl::StatusOr<std::vector<IndexResult>> QueryLocked(absl::Span<const SketchedDocument> docs);
   absl::StatusOr<std::vector<bool>> RemoveLocked(absl::Span<const std::string> ids);
@@ -310,17 +322,30 @@ absl::Status Index::Impl::Init() {
   if (options.quick_check) {
     DUBARE_ASSIGN_OR_RETURN(std::string result, db->QueryText("PRAGMA quick_check"));
     if (result != "ok") {
-      return absl::DataLossError(absl::StrCat(db->path(), ": quick_check failed: ", result));
+      return absl::DataLossError(absl::StrCat(
+          db->path(), ": damaged, PRAGMA quick_check failed: ", result,
+          "; nothing was written to it (restore it from a copy, or rebuild it)"));
     }
   }
   if (!options.read_only && options.background_checkpoint) {
     DUBARE_ASSIGN_OR_RETURN(checkpointer,
                             Checkpointer::Start(db.get(), static_cast<int>(checkpoint_pages)));
   }
-  DUBARE_ASSIGN_OR_RETURN(find_doc, db->Prepare("SELECT id, minhash FROM documents WHERE doc = ?"));
   DUBARE_ASSIGN_OR_RETURN(
-      insert_doc, db->Prepare("INSERT INTO documents(id, metadata, length, minhash, batch, added_at)"
-                              " VALUES(?, ?, ?, ?, ?, ?)"));
+      find_doc, db->Prepare(absl::StrCat("SELECT id, minhash, ", kDocumentChecksumOk,
+                                         " FROM documents WHERE doc = ?")
+                                .c_str()));
+  // Document numbers are given explicitly (AUTOINCREMENT still keeps the
+  // largest ever used) so that the row's checksum can cover its number.
+  DUBARE_ASSIGN_OR_RETURN(
+      insert_doc,
+      db->Prepare("INSERT INTO documents(doc, id, metadata, length, minhash, batch, added_at,"
+                  " checksum) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7,"
+                  " dubare_checksum(?1, ?2, ?3, ?4, ?5, ?6, ?7))"));
+  DUBARE_ASSIGN_OR_RETURN(
+      next_doc, db->Prepare("SELECT max(coalesce((SELECT seq FROM sqlite_sequence"
+                            " WHERE name = 'documents'), 0), coalesce(max(doc), 0)) + 1"
+                            " FROM documents"));
   DUBARE_ASSIGN_OR_RETURN(delete_doc, db->Prepare("DELETE FROM documents WHERE doc = ?"));
   DUBARE_ASSIGN_OR_RETURN(
       insert_batch,
@@ -447,7 +472,9 @@ absl::Status Index::Impl::ReadSettings() {
 // documents a schema-1 index removed are the gaps in its doc numbers (they
 // are never reused). Schema 3 adds the digests table. Schema 4 adds a
 // signature key per document (SignatureKey): every stored document gets one,
-// so that its later copies are answered from it.
+// so that its later copies are answered from it. Schema 5 adds a checksum to
+// every documents, chunks and digests row (from then on: what was damaged
+// before the upgrade is not detected by it).
 absl::Status Index::Impl::Upgrade(uint32_t version) {
   DUBARE_RETURN_IF_ERROR(db->Exec("BEGIN IMMEDIATE"));
   absl::Status s = [&]() -> absl::Status {
@@ -465,6 +492,7 @@ absl::Status Index::Impl::Upgrade(uint32_t version) {
       DUBARE_RETURN_IF_ERROR(DigestStore::CreateFromDocuments(db.get(), settings.sketch.num_perm));
     }
     if (version < 4) DUBARE_RETURN_IF_ERROR(AddSignatureKeys());
+    if (version < 5) DUBARE_RETURN_IF_ERROR(AddRowChecksums());
     return db->Exec(absl::StrCat("UPDATE meta SET value = '", kIndexSchemaVersion,
                                  "' WHERE key = 'schema_version'; PRAGMA user_version = ",
                                  kIndexSchemaVersion)
@@ -475,6 +503,26 @@ absl::Status Index::Impl::Upgrade(uint32_t version) {
     sqlite3_exec(db->handle(), "ROLLBACK", 0, 0, 0);
     return Annotate(s, absl::StrCat(db->path(), ": upgrading schema ", version, " to ",
                                     kIndexSchemaVersion));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Index::Impl::AddRowChecksums() {
+  for (const auto& [table, columns] : {std::pair<const char*, const char*>{"documents",
+                                          "doc, id, metadata, length, minhash, batch, added_at"},
+                                      {"chunks", "chunk, data"},
+                                      {"digests", "block, data"}}) {
+    // Tables created by an earlier step of this upgrade have the column.
+    DUBARE_ASSIGN_OR_RETURN(
+        int64_t has, db->QueryInt(absl::StrCat("SELECT count(*) FROM pragma_table_info('", table,
+                                               "') WHERE name = 'checksum'")
+                                      .c_str()));
+    if (has == 0) {
+      DUBARE_RETURN_IF_ERROR(
+          db->Exec(absl::StrCat("ALTER TABLE ", table, " ADD COLUMN checksum INTEGER").c_str()));
+    }
+    DUBARE_RETURN_IF_ERROR(db->Exec(
+        absl::StrCat("UPDATE ", table, " SET checksum = dubare_checksum(", columns, ")").c_str()));
   }
   return absl::OkStatus();
 }
@@ -539,6 +587,10 @@ absl::StatusOr<bool> Index::Impl::FetchDoc(uint32_t doc, std::string* id,
                                            std::vector<uint32_t>* minhash) {
   find_doc.BindInt(1, doc);
   DUBARE_ASSIGN_OR_RETURN(bool row, find_doc.Step());
+  if (row && find_doc.ColumnInt(2) == 0) {
+    find_doc.Reset();
+    return DocumentChecksumError(doc);
+  }
   if (row) {
     if (id != nullptr) {
       absl::string_view text = find_doc.ColumnText(0);
@@ -704,6 +756,9 @@ absl::StatusOr<AddResult> Index::Impl::AddLocked(absl::Span<const SketchedDocume
   DUBARE_ASSIGN_OR_RETURN(bool row, next_batch.Step());
   out.batch = row ? next_batch.ColumnInt(0) : 1;
   next_batch.Reset();
+  DUBARE_ASSIGN_OR_RETURN(row, next_doc.Step());
+  int64_t next_docno = row ? next_doc.ColumnInt(0) : 1;
+  next_doc.Reset();
   const int64_t now = NowSeconds();
   const uint32_t bands = settings.lsh.bands;
   DUBARE_RETURN_IF_ERROR(LookupBatch(docs));
@@ -736,14 +791,15 @@ absl::StatusOr<AddResult> Index::Impl::AddLocked(absl::Span<const SketchedDocume
     result.status = result.matches.empty() ? IndexStatus::kNew : IndexStatus::kDuplicate;
     if (result.status == IndexStatus::kDuplicate && options.skip_duplicates) continue;
     const std::string minhash = EncodeValues(doc.minhash);
-    insert_doc.BindText(1, doc.id)
-        .BindText(2, doc.metadata)
-        .BindInt(3, static_cast<int64_t>(doc.length))
-        .BindBlob(4, minhash)
-        .BindInt(5, static_cast<int64_t>(out.batch))
-        .BindInt(6, now);
+    const int64_t rowid = next_docno++;
+    insert_doc.BindInt(1, rowid)
+        .BindText(2, doc.id)
+        .BindText(3, doc.metadata)
+        .BindInt(4, static_cast<int64_t>(doc.length))
+        .BindBlob(5, minhash)
+        .BindInt(6, static_cast<int64_t>(out.batch))
+        .BindInt(7, now);
     DUBARE_RETURN_IF_ERROR(insert_doc.Run());
-    const int64_t rowid = db->LastInsertRowid();
     if (rowid > int64_t{UINT32_MAX}) {
       return absl::ResourceExhaustedError(
           absl::StrCat(db->path(), ": more than 2^32 documents were ever added"));
@@ -882,7 +938,8 @@ absl::StatusOr<std::unique_ptr<Index>> Index::Create(const std::string& path,
                      "  committed_at INTEGER NOT NULL);"
                      " CREATE TABLE documents(doc INTEGER PRIMARY KEY AUTOINCREMENT,"
                      "  id TEXT NOT NULL, metadata TEXT NOT NULL, length INTEGER NOT NULL,"
-                     "  minhash BLOB NOT NULL, batch INTEGER NOT NULL, added_at INTEGER NOT NULL);")
+                     "  minhash BLOB NOT NULL, batch INTEGER NOT NULL, added_at INTEGER NOT NULL,"
+                     "  checksum INTEGER);")
             .c_str());
     if (s.ok()) s = RunStore::CreateSchema(db.get());
     if (s.ok()) s = DigestStore::CreateSchema(db.get());
@@ -1042,7 +1099,9 @@ absl::StatusOr<std::vector<std::optional<StoredDocument>>> Index::Get(
   std::vector<std::optional<StoredDocument>> out(ids.size());
   absl::Status s = [&]() -> absl::Status {
     DUBARE_ASSIGN_OR_RETURN(
-        Stmt row, m.db->Prepare("SELECT metadata, length, batch, added_at FROM documents WHERE doc = ?"));
+        Stmt row, m.db->Prepare(absl::StrCat("SELECT metadata, length, batch, added_at, ",
+                                             kDocumentChecksumOk, " FROM documents WHERE doc = ?")
+                                    .c_str()));
     for (size_t i = 0; i < ids.size(); ++i) {
       const uint64_t key = IdKey(ids[i]);
       std::vector<std::vector<uint32_t>> found;
@@ -1052,6 +1111,10 @@ absl::StatusOr<std::vector<std::optional<StoredDocument>>> Index::Get(
       if (!exists) continue;
       row.BindInt(1, doc);
       DUBARE_ASSIGN_OR_RETURN(bool has_row, row.Step());
+      if (has_row && row.ColumnInt(4) == 0) {
+        row.Reset();
+        return m.DocumentChecksumError(doc);
+      }
       if (has_row) {
         StoredDocument d;
         d.id = ids[i];
@@ -1119,8 +1182,10 @@ absl::Status Index::CheckIntegrity() {
   absl::Status s = [&]() -> absl::Status {
     DUBARE_ASSIGN_OR_RETURN(std::vector<Entry> entries, impl_->runs->ReadAll());
     std::sort(entries.begin(), entries.end());
-    DUBARE_ASSIGN_OR_RETURN(Stmt docs,
-                            db.Prepare("SELECT doc, id, minhash, batch FROM documents ORDER BY doc"));
+    DUBARE_ASSIGN_OR_RETURN(Stmt docs, db.Prepare(absl::StrCat("SELECT doc, id, minhash, batch, ",
+                                                               kDocumentChecksumOk,
+                                                               " FROM documents ORDER BY doc")
+                                                      .c_str()));
     DUBARE_ASSIGN_OR_RETURN(int64_t counted,
                             db.QueryInt("SELECT value FROM meta WHERE key = 'documents'"));
     DUBARE_ASSIGN_OR_RETURN(int64_t max_batch,
@@ -1137,6 +1202,7 @@ absl::Status Index::CheckIntegrity() {
       if (!row) break;
       ++n;
       const uint32_t doc = static_cast<uint32_t>(docs.ColumnInt(0));
+      if (docs.ColumnInt(4) == 0) return impl_->DocumentChecksumError(doc);
       const std::string id(docs.ColumnText(1));
       DUBARE_ASSIGN_OR_RETURN(std::vector<uint32_t> minhash,
                               DecodeValues(docs.ColumnBlob(2), impl_->settings.sketch.num_perm));

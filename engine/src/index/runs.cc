@@ -172,7 +172,7 @@ absl::Status RunStore::CreateSchema(Db* db) {
       "CREATE TABLE runs(run INTEGER PRIMARY KEY AUTOINCREMENT, entries INTEGER NOT NULL,"
       " chunks INTEGER NOT NULL, fences BLOB NOT NULL, bloom_bytes INTEGER NOT NULL,"
       " state INTEGER NOT NULL DEFAULT 0);"
-      "CREATE TABLE chunks(chunk INTEGER PRIMARY KEY, data BLOB NOT NULL);"
+      "CREATE TABLE chunks(chunk INTEGER PRIMARY KEY, data BLOB NOT NULL, checksum INTEGER);"
       "CREATE TABLE removed(doc INTEGER PRIMARY KEY);");
 }
 
@@ -209,15 +209,18 @@ absl::Status RunStore::Prepare() {
   DUBARE_ASSIGN_OR_RETURN(
       load_run_, db_->Prepare("SELECT entries, chunks, fences, bloom_bytes FROM runs"
                               " WHERE run = ? AND state = 0"));
-  DUBARE_ASSIGN_OR_RETURN(read_chunk_, db_->Prepare("SELECT data FROM chunks WHERE chunk = ?"));
+  DUBARE_ASSIGN_OR_RETURN(read_chunk_, db_->Prepare("SELECT data, checksum IS dubare_checksum(chunk, data)"
+                                                    " FROM chunks WHERE chunk = ?"));
   DUBARE_ASSIGN_OR_RETURN(
       read_run_chunks_,
-      db_->Prepare("SELECT chunk, data FROM chunks WHERE chunk BETWEEN ? AND ? ORDER BY chunk"));
+      db_->Prepare("SELECT chunk, data, checksum IS dubare_checksum(chunk, data) FROM chunks"
+                   " WHERE chunk BETWEEN ? AND ? ORDER BY chunk"));
   DUBARE_ASSIGN_OR_RETURN(
       insert_run_,
       db_->Prepare("INSERT INTO runs(entries, chunks, fences, bloom_bytes) VALUES(?, ?, ?, ?)"));
   DUBARE_ASSIGN_OR_RETURN(insert_chunk_,
-                          db_->Prepare("INSERT INTO chunks(chunk, data) VALUES(?, ?)"));
+                          db_->Prepare("INSERT INTO chunks(chunk, data, checksum)"
+                                      " VALUES(?1, ?2, dubare_checksum(?1, ?2))"));
   DUBARE_ASSIGN_OR_RETURN(delete_run_, db_->Prepare("DELETE FROM runs WHERE run = ?"));
   DUBARE_ASSIGN_OR_RETURN(
       reserve_run_,
@@ -318,12 +321,15 @@ absl::Status RunStore::LoadRun(int64_t id) {
     const size_t offset = piece * kBloomPieceBytes;
     absl::string_view bytes = read_run_chunks_.ColumnBlob(1);
     well_formed = read_run_chunks_.ColumnInt(0) == first + int64_t(piece) &&
+                  read_run_chunks_.ColumnInt(2) != 0 &&
                   bytes.size() == std::min(kBloomPieceBytes, run.bloom.bytes() - offset);
     if (well_formed) std::memcpy(run.bloom.mutable_bytes() + offset, bytes.data(), bytes.size());
     ++piece;
   }
   read_run_chunks_.Reset();
-  if (!well_formed || piece != pieces) return bad("Bloom filter pieces missing or malformed");
+  if (!well_formed || piece != pieces) {
+    return bad("Bloom filter pieces missing, malformed or failing their checksum");
+  }
   runs_[id] = std::move(run);
   return absl::OkStatus();
 }
@@ -491,7 +497,9 @@ absl::Status RunStore::LookupInRun(int64_t id, Run& run, uint64_t key, LastChunk
     if (last->run != id || last->chunk != chunk) {
       read_chunk_.BindInt(1, (id << kChunkShift) | int64_t(chunk));
       DUBARE_ASSIGN_OR_RETURN(bool row, read_chunk_.Step());
-      absl::string_view blob = row ? read_chunk_.ColumnBlob(0) : absl::string_view();
+      // A chunk failing its checksum reads as missing.
+      absl::string_view blob =
+          row && read_chunk_.ColumnInt(1) != 0 ? read_chunk_.ColumnBlob(0) : absl::string_view();
       last->bytes.assign(blob.data(), blob.size());
       read_chunk_.Reset();
       last->run = id;
@@ -503,7 +511,8 @@ absl::Status RunStore::LookupInRun(int64_t id, Run& run, uint64_t key, LastChunk
     if (n <= 0) {
       last->run = -1;
       return absl::DataLossError(
-          absl::StrCat(db_->path(), ": run ", id, " chunk ", chunk, " is missing or malformed"));
+          absl::StrCat(db_->path(), ": run ", id, " chunk ", chunk,
+                       " is missing, malformed or fails its checksum"));
     }
     const char* keys = bytes.data() + 4;
     const char* doc_bytes = keys + n * 8;
@@ -539,11 +548,14 @@ absl::Status RunStore::ForEachChunk(
     DUBARE_ASSIGN_OR_RETURN(bool row, read_run_chunks_.Step());
     if (!row) break;
     absl::string_view bytes = read_run_chunks_.ColumnBlob(1);
-    const int64_t n = read_run_chunks_.ColumnInt(0) == expected ? ChunkSize(bytes) : -1;
+    const int64_t n = read_run_chunks_.ColumnInt(0) == expected && read_run_chunks_.ColumnInt(2) != 0
+                          ? ChunkSize(bytes)
+                          : -1;
     if (n <= 0) {
       read_run_chunks_.Reset();
       return absl::DataLossError(absl::StrCat(db_->path(), ": run ", id, " chunk ",
-                                              expected & kChunkMask, " is missing or malformed"));
+                                              expected & kChunkMask,
+                                              " is missing, malformed or fails its checksum"));
     }
     const char* keys = bytes.data() + 4;
     const char* docs = keys + n * 8;
@@ -580,8 +592,10 @@ absl::Status RunStore::ReadChunk(int64_t run, uint32_t chunk, std::vector<Entry>
   read_chunk_.BindInt(1, (run << kChunkShift) | chunk);
   absl::StatusOr<bool> row = read_chunk_.Step();
   absl::Status status = !row.ok() ? row.status()
-                        : *row    ? DecodeChunk(read_chunk_.ColumnBlob(0), out)
-                                  : absl::DataLossError("missing");
+                        : !*row   ? absl::DataLossError("missing")
+                        : read_chunk_.ColumnInt(1) == 0
+                            ? absl::DataLossError("fails its checksum")
+                            : DecodeChunk(read_chunk_.ColumnBlob(0), out);
   read_chunk_.Reset();
   if (!status.ok()) {
     return Annotate(status, absl::StrCat(db_->path(), ": run ", run, " chunk ", chunk));

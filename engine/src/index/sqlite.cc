@@ -3,6 +3,7 @@
 #include "index/sqlite.h"
 
 #include <unistd.h>
+#include <xxhash.h>
 
 #include <filesystem>
 #include <string>
@@ -104,6 +105,31 @@ std::string ImmutableUri(const std::string& path) {
   return uri + "?immutable=1";
 }
 
+void ChecksumFunction(sqlite3_context* context, int argc, sqlite3_value** argv) {
+  std::string bytes;
+  const auto append = [&bytes](const void* p, size_t n) {
+    bytes.append(static_cast<const char*>(p), n);
+  };
+  for (int i = 0; i < argc; ++i) {
+    const unsigned char type = static_cast<unsigned char>(sqlite3_value_type(argv[i]));
+    append(&type, 1);
+    if (type == SQLITE_INTEGER) {
+      const int64_t v = sqlite3_value_int64(argv[i]);
+      append(&v, sizeof v);
+    } else if (type == SQLITE_FLOAT) {
+      const double v = sqlite3_value_double(argv[i]);
+      append(&v, sizeof v);
+    } else if (type == SQLITE_TEXT || type == SQLITE_BLOB) {
+      const void* p = type == SQLITE_TEXT ? static_cast<const void*>(sqlite3_value_text(argv[i]))
+                                          : sqlite3_value_blob(argv[i]);
+      const int64_t n = sqlite3_value_bytes(argv[i]);
+      append(&n, sizeof n);
+      if (n > 0) append(p, static_cast<size_t>(n));
+    }
+  }
+  sqlite3_result_int64(context, static_cast<int64_t>(XXH3_64bits(bytes.data(), bytes.size())));
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Db>> Db::Open(const std::string& path, bool create,
@@ -121,6 +147,10 @@ absl::StatusOr<std::unique_ptr<Db>> Db::Open(const std::string& path, bool creat
   std::unique_ptr<Db> db(new Db(path, handle));
   if (rc != SQLITE_OK) return db->Error(rc, "cannot open");
   sqlite3_extended_result_codes(handle, 1);
+  const int fn = sqlite3_create_function_v2(
+      handle, "dubare_checksum", -1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+      nullptr, ChecksumFunction, nullptr, nullptr, nullptr);
+  if (fn != SQLITE_OK) return db->Error(fn, "cannot register dubare_checksum");
   return db;
 }
 

@@ -58,6 +58,13 @@ class Stmt {
   sqlite3_stmt* stmt_ = nullptr;
 };
 
+// Every connection has the SQL function dubare_checksum(v1, v2, ...): a
+// 64-bit XXH3 of its arguments, each with its type and (for text and blobs)
+// its length, so that no two argument lists hash the same bytes. Rows that
+// carry one (documents, band-key chunks, digest blocks) are written with
+// `checksum = dubare_checksum(<key>, <columns>)` and read with
+// `checksum IS dubare_checksum(...)`: damage that SQLite's page structure
+// does not show (random bytes over a row's payload) is found on read.
 class Db {
  public:
   // Opens an existing database (create=false) or creates one. Errors name
