@@ -104,11 +104,15 @@ int RunPassages(int argc, char** argv) {
                                   ? absl::StrCat(job.out, " (open ", job.out,
                                                  job.out.back() == '/' ? "" : "/", "index.html)")
                                   : job.out;
-    std::fprintf(stderr,
-                 "dubare passages: %zu documents, %zu repeated passages in %zu document pairs%s, "
-                 "%zu boilerplate, %zu refused; report written to %s\n",
-                 summary->documents, summary->matches, summary->pairs, left_out.c_str(),
-                 summary->boilerplate, summary->rejected, where.c_str());
+    auto plural = [](size_t n, const char* one, const char* many) {
+      return absl::StrCat(n, " ", n == 1 ? one : many);
+    };
+    std::fprintf(stderr, "dubare passages: %s, %s in %s%s, %zu boilerplate, %zu refused; report "
+                 "written to %s\n",
+                 plural(summary->documents, "document", "documents").c_str(),
+                 plural(summary->matches, "repeated passage", "repeated passages").c_str(),
+                 plural(summary->pairs, "document pair", "document pairs").c_str(),
+                 left_out.c_str(), summary->boilerplate, summary->rejected, where.c_str());
   }
   return kExitOk;
 }

@@ -122,7 +122,7 @@ TEST_F(CliTest, TopLimitsThePairsOfEveryFormat) {
   const CliRun help = Passages("--help");
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_NE(help.out.find("--top N"), std::string::npos) << help.out;
-  EXPECT_NE(help.out.find("500 for html"), std::string::npos) << help.out;
+  EXPECT_NE(help.out.find("250 for html"), std::string::npos) << help.out;
   EXPECT_NE(help.out.find("directory of pages"), std::string::npos) << help.out;
 }
 
