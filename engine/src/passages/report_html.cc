@@ -716,87 +716,103 @@ class HtmlReport {
     out->append("</nav>\n");
   }
 
-  // An SVG histogram of the pairs' best similarities, in bins of 0.025 from
-  // the tenth below the lowest to 1; the listed pairs dark, the left-out
-  // ones light, the --top cut a dashed line.
+  // An SVG histogram of the pairs' best similarities: 40 bins from the
+  // twentieth below the lowest similarity to 1 (a crawl's pairs may all lie
+  // above 0.95), the listed pairs dark, the left-out ones light, the --top
+  // cut a dashed line. Counts are drawn on a log scale when the tallest bin
+  // is over 50 times the shortest, so that a spike at 1.0 hides no bin.
   void Histogram(std::string* out) const {
-    constexpr double kBin = 0.025;
-    constexpr int kWidth = 720, kHeight = 230, kLeft = 52, kRight = 14, kTop = 14,
-                  kBottom = 42;
+    constexpr int kBins = 40;
+    constexpr int kWidth = 720, kHeight = 230, kLeft = 56, kRight = 14, kTop = 14, kBottom = 42;
     constexpr int kPlotW = kWidth - kLeft - kRight, kPlotH = kHeight - kTop - kBottom;
     const double lowest = Pair(groups_.size()).best_similarity;
-    const double lo = std::clamp(std::floor(lowest * 10 + 1e-9) / 10, 0.0, 0.9);
-    const int bins = static_cast<int>(std::lround((1.0 - lo) / kBin));
-    std::vector<uint64_t> listed(bins, 0), left_out(bins, 0);
+    const double lo = std::clamp(std::floor(lowest * 20 + 1e-9) / 20, 0.0, 0.95);
+    const double bin = (1.0 - lo) / kBins;
+    std::vector<uint64_t> listed(kBins, 0), left_out(kBins, 0);
     for (size_t rank = 1; rank <= groups_.size(); ++rank) {
       const double s = Pair(rank).best_similarity;
-      const int b = std::clamp(static_cast<int>((s - lo) / kBin + 1e-9), 0, bins - 1);
+      const int b = std::clamp(static_cast<int>((s - lo) / bin + 1e-9), 0, kBins - 1);
       (rank <= shown_ ? listed : left_out)[b]++;
     }
-    uint64_t most = 1;
-    for (int b = 0; b < bins; ++b) most = std::max(most, listed[b] + left_out[b]);
-    const double bar_w = static_cast<double>(kPlotW) / bins;
-    auto y_of = [&](uint64_t count) {
-      return kTop + kPlotH - static_cast<double>(count) / most * kPlotH;
+    uint64_t most = 1, fewest = UINT64_MAX;
+    for (int b = 0; b < kBins; ++b) {
+      const uint64_t total = listed[b] + left_out[b];
+      most = std::max(most, total);
+      if (total > 0) fewest = std::min(fewest, total);
+    }
+    const bool log_scale = most > 50 * fewest;
+    const double bar_w = static_cast<double>(kPlotW) / kBins;
+    // Height of a bar of `count` (log: 1 is a sliver, `most` is full).
+    auto y_of = [&](double count) {
+      double share = count / most;
+      if (log_scale) share = count <= 0 ? 0 : (std::log10(count) + 0.15) / (std::log10(most) + 0.15);
+      return kTop + kPlotH - share * kPlotH;
     };
     absl::StrAppendFormat(
         out,
-        "<figure class=\"hist\"><svg viewBox=\"0 0 %d %d\" "
-        "width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"Histogram of the similarity of "
-        "%s\">\n",
+        "<figure class=\"hist\"><svg viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" "
+        "role=\"img\" aria-label=\"Histogram of the similarity of %s\">\n",
         kWidth, kHeight, kWidth, kHeight, Plural(groups_.size(), "document pair", "document pairs"));
-    for (int t = 0; t <= 4; ++t) {  // horizontal grid and counts
-      const uint64_t count = (most * t + 2) / 4;
-      const double y = y_of(count);
+    std::vector<uint64_t> ticks;
+    if (log_scale) {
+      for (uint64_t t = 1; t <= most; t *= 10) ticks.push_back(t);
+    } else {
+      for (int t = 0; t <= 4; ++t) ticks.push_back((most * t + 2) / 4);
+    }
+    for (uint64_t count : ticks) {  // horizontal grid and counts
+      const double y = y_of(static_cast<double>(count));
       absl::StrAppendFormat(out,
                             "<line class=\"grid\" x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\"/>"
                             "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n",
                             kLeft, kLeft + kPlotW, y, y, kLeft - 6, y + 4, Thousands(count));
     }
-    for (int b = 0; b < bins; ++b) {
+    for (int b = 0; b < kBins; ++b) {
       const double x = kLeft + b * bar_w;
-      const double from = lo + b * kBin;
+      const double from = lo + b * bin;
       const uint64_t total = listed[b] + left_out[b];
       if (total == 0) continue;
       const std::string title = absl::StrFormat(
-          "<title>similarity %.3f–%.3f: %s%s</title>", from, from + kBin,
+          "<title>similarity %.4f–%.4f: %s%s</title>", from, from + bin,
           Plural(total, "pair", "pairs"),
           left_out[b] == 0 ? "" : absl::StrCat(", ", Thousands(left_out[b]), " left out"));
+      const double top = y_of(static_cast<double>(total));
+      // The listed part at the bottom, in proportion to the bar's height.
+      const double split = kTop + kPlotH - (kTop + kPlotH - top) * listed[b] / total;
       if (left_out[b] > 0) {
         absl::StrAppendFormat(out,
                               "<rect class=\"out\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
                               "height=\"%.1f\">%s</rect>\n",
-                              x + 1, y_of(total), bar_w - 2, y_of(listed[b]) - y_of(total), title);
+                              x + 0.5, top, bar_w - 1, split - top, title);
       }
       if (listed[b] > 0) {
         absl::StrAppendFormat(out,
                               "<rect class=\"in\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
                               "height=\"%.1f\">%s</rect>\n",
-                              x + 1, y_of(listed[b]), bar_w - 2, kTop + kPlotH - y_of(listed[b]),
-                              title);
+                              x + 0.5, split, bar_w - 1, kTop + kPlotH - split, title);
       }
     }
     absl::StrAppendFormat(out,
                           "<line class=\"axis\" x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\"/>\n",
                           kLeft, kLeft + kPlotW, kTop + kPlotH, kTop + kPlotH);
-    for (int t = 0; t <= static_cast<int>(std::lround((1.0 - lo) * 10)); ++t) {
-      const double x = kLeft + (t * 0.1) / kBin * bar_w;
+    for (int t = 0; t <= 5; ++t) {
+      const double x = kLeft + t * kPlotW / 5.0;
       absl::StrAppendFormat(out,
                             "<line class=\"axis\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\"/>"
-                            "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%.1f</text>\n",
+                            "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%.2f</text>\n",
                             x, x, kTop + kPlotH, kTop + kPlotH + 5, x, kTop + kPlotH + 18,
-                            lo + t * 0.1);
+                            lo + t * (1.0 - lo) / 5);
     }
     if (shown_ < groups_.size()) {
-      const double x = kLeft + (Pair(shown_).best_similarity - lo) / kBin * bar_w;
+      const double x = kLeft + (Pair(shown_).best_similarity - lo) / bin * bar_w;
       absl::StrAppendFormat(out,
                             "<line class=\"cut\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\"/>\n",
                             x, x, kTop, kTop + kPlotH);
     }
     absl::StrAppendFormat(out,
                           "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">similarity of the "
-                          "pair's best passage</text>\n</svg>\n",
-                          kLeft + kPlotW / 2, kHeight - 6);
+                          "pair's best passage%s</text>\n</svg>\n",
+                          kLeft + kPlotW / 2, kHeight - 6,
+                          log_scale ? " (pairs on a log scale)" : "");
     absl::StrAppend(out, "<figcaption>", Plural(groups_.size(), "document pair", "document pairs"),
                     " by similarity");
     if (shown_ < groups_.size()) {
