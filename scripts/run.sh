@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets up and builds (scripts/setup.sh), then runs the main job on corpus/:
-# the repeated-passage report, written to out/passages.html (for a browser)
+# the repeated-passage report, written to out/passages/ (for a browser: index.html)
 # and out/passages.txt (for a terminal; also printed here).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,9 +8,9 @@ bash scripts/setup.sh
 build_dir="${DUBARE_BUILD_DIR:-build}"
 mkdir -p out
 "$build_dir/dubare" passages corpus/ --format html --title "Repeated passages in corpus/" \
-  --out out/passages.html
+  --out out/passages
 "$build_dir/dubare" passages corpus/ --format text --color never --out out/passages.txt
 cat out/passages.txt
 echo
-echo "run: repeated-passage report of corpus/ written to out/passages.html (open it in a browser)"
+echo "run: repeated-passage report of corpus/ written to out/passages/ (open out/passages/index.html in a browser)"
 echo "     and out/passages.txt (the text above); JSON Lines: $build_dir/dubare passages corpus/ --format json"

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "commands.h"
 #include "dubare/passages.h"
@@ -31,8 +32,24 @@ int RunPassages(int argc, char** argv) {
         job.report.format = *f;
         return absl::OkStatus();
       },
-      "text for a terminal, json for programs (JSON Lines), html for a browser");
-  flags.String("out", &job.out, "write the report to this file instead of standard output");
+      "text for a terminal, json for programs (JSON Lines), html for a browser (a directory "
+      "of pages: needs --out DIR)");
+  flags.String("out", &job.out,
+               "text, json: write the report to this file instead of standard output; html "
+               "(required): the directory of pages to write (index.html, pairs/, ...)");
+  bool top_given = false;
+  flags.Custom(
+      "top", "N", absl::StrCat(kHtmlDefaultTopPairs, " for html, 0 otherwise"),
+      [&](absl::string_view v) -> absl::Status {
+        if (!absl::SimpleAtoi(v, &job.report.top_pairs)) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("--top: '", v, "' is not a number of pairs (0 = all)"));
+        }
+        top_given = true;
+        return absl::OkStatus();
+      },
+      "report only the N document pairs with the highest similarity (0 = all); the summary "
+      "counts the pairs left out");
   flags.Custom(
       "color", "auto|always|never", "auto",
       [&](absl::string_view v) -> absl::Status {
@@ -67,7 +84,10 @@ int RunPassages(int argc, char** argv) {
     std::fprintf(stderr, "dubare passages: no INPUT given\n\n%s", flags.Help().c_str());
     return kExitUsage;
   }
-  if (absl::Status s = job.passages.Validate(); !s.ok()) return UsageFail("passages", s);
+  if (!top_given && job.report.format == ReportFormat::kHtml) {
+    job.report.top_pairs = kHtmlDefaultTopPairs;
+  }
+  if (absl::Status s = job.Validate(); !s.ok()) return UsageFail("passages", s);
   if (absl::Status s = job.reader.Validate(); !s.ok()) return UsageFail("passages", s);
   ProgressPrinter printer("dubare passages", progress.enabled, stderr, progress.interval_seconds);
   job.progress = printer.Callback();
@@ -75,10 +95,24 @@ int RunPassages(int argc, char** argv) {
   printer.Done();
   if (!summary.ok()) return Fail("passages", summary.status());
   if (!job.out.empty() && job.out != "-") {
-    std::fprintf(stderr, "dubare passages: %zu documents, %zu repeated passages, %zu boilerplate, "
-                 "%zu refused; report written to %s\n",
-                 summary->documents, summary->matches, summary->boilerplate, summary->rejected,
-                 job.out.c_str());
+    const std::string left_out =
+        summary->pairs_reported < summary->pairs
+            ? absl::StrCat(" (", summary->pairs - summary->pairs_reported,
+                           " less similar left out: --top)")
+            : "";
+    const std::string where = job.report.format == ReportFormat::kHtml
+                                  ? absl::StrCat(job.out, " (open ", job.out,
+                                                 job.out.back() == '/' ? "" : "/", "index.html)")
+                                  : job.out;
+    auto plural = [](size_t n, const char* one, const char* many) {
+      return absl::StrCat(n, " ", n == 1 ? one : many);
+    };
+    std::fprintf(stderr, "dubare passages: %s, %s in %s%s, %zu boilerplate, %zu refused; report "
+                 "written to %s\n",
+                 plural(summary->documents, "document", "documents").c_str(),
+                 plural(summary->matches, "repeated passage", "repeated passages").c_str(),
+                 plural(summary->pairs, "document pair", "document pairs").c_str(),
+                 left_out.c_str(), summary->boilerplate, summary->rejected, where.c_str());
   }
   return kExitOk;
 }

@@ -93,8 +93,8 @@ dir dedup_files "$work/dedup_files"
 
 run passages_text passages corpus/press
 run passages_json passages corpus/press --format json
-run passages_html passages corpus/press --format html --out "$work/passages.html"
-keep "$actual/passages_html.html" <"$work/passages.html"
+run passages_html passages corpus/press --format html --out "$work/passages_html"
+dir passages_html "$work/passages_html"
 run passages_sample passages "$sample" --format json --threads 2
 
 idx="$work/news.idx"

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "report_fixture.h"
 #include "simdjson.h"
 
 namespace dubare {
@@ -116,25 +117,33 @@ TEST(ReportTest, TextMarksDifferencesUnderEachOther) {
   EXPECT_EQ(colored.find("[-"), std::string::npos);
 }
 
-TEST(ReportTest, HtmlIsSelfContainedEscapedAndRightToLeft) {
+TEST(ReportTest, HtmlPairPageIsEscapedAndOnlyTheKurdishTextIsRightToLeft) {
   Fixture f;
   ReportOptions options;
   options.format = ReportFormat::kHtml;
-  const std::string html = RenderPassageReport(f.report, options);
-  EXPECT_NE(html.find("<html lang=\"ckb\" dir=\"rtl\">"), std::string::npos);
-  EXPECT_EQ(html.find("<script"), std::string::npos);
-  EXPECT_EQ(html.find("<b>"), std::string::npos);
-  EXPECT_NE(html.find("a&lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos);
+  const auto files = testing::RenderFolder(f.report, options);
+  for (const auto& [path, content] : files) {
+    for (const char* banned : {"http://", "https://", "@import", "url("}) {
+      EXPECT_EQ(content.find(banned), std::string::npos) << path << ": " << banned;
+    }
+    EXPECT_EQ(content.find("<b>"), std::string::npos) << path;
+    EXPECT_EQ(content.find("<script>alert"), std::string::npos) << path;
+    if (path.size() > 5 && path.substr(path.size() - 5) == ".html") {
+      // The interface is English, left to right; never the whole page right to left.
+      EXPECT_NE(content.find("<html lang=\"en\" dir=\"ltr\">"), std::string::npos) << path;
+      EXPECT_EQ(content.find("<html lang=\"ckb\""), std::string::npos) << path;
+    }
+  }
+  ASSERT_TRUE(files.count("pairs/1.html"));
+  const std::string& html = files.at("pairs/1.html");
+  EXPECT_NE(html.find("<bdi class=\"id\" dir=\"ltr\">a&lt;script&gt;alert(1)&lt;/script&gt;</bdi>"),
+            std::string::npos);
   EXPECT_NE(html.find("b&quot;doc&#39;"), std::string::npos);
+  EXPECT_NE(html.find("<div class=\"doc\" lang=\"ckb\" dir=\"rtl\">"), std::string::npos);
   EXPECT_NE(html.find("<del>&lt;b&gt;&amp;&lt;/b&gt;</del>"), std::string::npos);
   EXPECT_NE(html.find("<ins>x</ins>"), std::string::npos);
   EXPECT_NE(html.find("<span class=\"var\">لەگەڵ</span>"), std::string::npos);
   EXPECT_NE(html.find("<span class=\"var\">لە گەڵ</span>"), std::string::npos);
-  EXPECT_NE(html.find("href=\"#pair-1\""), std::string::npos);
-  EXPECT_NE(html.find("id=\"pair-1\""), std::string::npos);
-  for (const char* banned : {"http://", "https://", "src=", "@import", "url("}) {
-    EXPECT_EQ(html.find(banned), std::string::npos) << banned;
-  }
   // The passage is one highlighted mark per side, with the same colour.
   size_t marks = 0;
   for (size_t at = html.find("<mark class=\"c0\" data-match=\"1.1\""); at != std::string::npos;
@@ -142,6 +151,8 @@ TEST(ReportTest, HtmlIsSelfContainedEscapedAndRightToLeft) {
     ++marks;
   }
   EXPECT_EQ(marks, 2u);
+  // RenderPassageReport gives the index page of the same folder.
+  EXPECT_EQ(RenderPassageReport(f.report, options), files.at("index.html"));
 }
 
 TEST(ReportTest, LongDocumentsAreShownAsExcerpts) {
@@ -156,7 +167,7 @@ TEST(ReportTest, LongDocumentsAreShownAsExcerpts) {
   options.format = ReportFormat::kHtml;
   options.html_whole_document_bytes = 1000;
   options.html_context_bytes = 100;
-  const std::string html = RenderPassageReport(f.report, options);
+  const std::string html = testing::RenderFolder(f.report, options).at("pairs/1.html");
   EXPECT_EQ(html.find(std::string(200, 'z')), std::string::npos);
   EXPECT_NE(html.find(std::string(50, 'z')), std::string::npos);
   EXPECT_NE(html.find("[…]"), std::string::npos);

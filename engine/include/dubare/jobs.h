@@ -184,12 +184,18 @@ struct PassageJob {
   ReportOptions report;
   // Text reports: kAuto colours when writing to a terminal.
   ColorMode color = ColorMode::kAuto;
-  // Where the report goes; empty or "-" is standard output. A file is
-  // replaced atomically.
+  // Where the report goes. Text and JSON: a file, replaced atomically;
+  // empty or "-" is standard output. HTML: a directory (required), replaced
+  // as a whole (OutputDir with the marker file .dubare-passages): it must be
+  // missing, empty or an earlier HTML report.
   std::string out;
   // Reading (input bytes), then FindPassages' stages, then writing; the last
   // event has finished = true. Null = none.
   ProgressCallback progress;
+
+  // kInvalidArgument for an HTML report without an output directory or with
+  // one named like a page (*.html, *.htm), and for bad passage options.
+  absl::Status Validate() const;
 };
 
 struct PassageJobSummary {
@@ -197,6 +203,8 @@ struct PassageJobSummary {
   size_t rejected = 0;
   size_t matches = 0;
   size_t boilerplate = 0;
+  size_t pairs = 0;           // document pairs found
+  size_t pairs_reported = 0;  // of which in the report (ReportOptions::top_pairs)
 };
 
 // Reads the inputs, finds the passages, writes the report. Refused inputs

@@ -13,10 +13,15 @@
 //     spans as UTF-8 byte and code-point offsets into the original text, the
 //     original text of both spans, similarity, word diff), one per
 //     boilerplate passage and one per refused input;
-//   * html: one self-contained right-to-left page (no scripts, no network):
-//     a summary table linking to every pair, then each pair side by side with
-//     matched passages highlighted in the same colour on both sides and
-//     differing words struck out / underlined. Everything is escaped.
+//   * html: a self-contained folder of pages (no network; works from
+//     file://), small whatever the corpus: index.html (the counts, an SVG
+//     histogram of pair similarities, the pairs most similar first, paged
+//     as index-2.html, index-3.html...; a filter over pairs.js when scripts
+//     run), one page per document pair under pairs/ with the two documents
+//     side by side (matched passages highlighted in the same colour on both
+//     sides, differing words struck out / underlined), boilerplate.html and
+//     refused.html. The interface is English, left to right; document text
+//     carries its own lang and dir. Everything is escaped.
 // docs/passages.md shows all three.
 //
 // Ownership: a PassageReport views document texts the caller keeps alive.
@@ -27,6 +32,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -53,7 +59,28 @@ struct ReportOptions {
   // a longer one as excerpts of html_context_bytes around each passage.
   size_t html_whole_document_bytes = size_t{64} << 10;
   size_t html_context_bytes = 400;
+  // HTML: at most this much of each document's text on a pair page (the
+  // rest is cut and says so), so that a page stays small (a few MB at most)
+  // even when two huge documents share a huge passage.
+  size_t html_side_bytes = size_t{512} << 10;
+  // HTML: pairs listed on each index page.
+  size_t html_rows_per_page = 200;
+  // Only the top_pairs document pairs with the highest similarity (their
+  // best passage's) are reported, in every format; the summaries count the
+  // others as left out. 0 = all. (`dubare passages` defaults to
+  // kHtmlDefaultTopPairs for html.)
+  size_t top_pairs = 0;
+  // Ids that begin with this directory and a '/' are shown relative to it in
+  // the text and HTML reports (the passages job sets the working directory).
+  // JSON keeps ids as given. Empty = as given.
+  std::string relative_to;
 };
+
+// What `dubare passages --format html` keeps when --top is not given: a
+// person reads the most similar pairs first, and 250 pair pages keep the
+// folder near 5 MB on the 20,000-article crawl (docs/passages.md); the
+// histogram still counts every pair and the JSON report lists them all.
+inline constexpr size_t kHtmlDefaultTopPairs = 250;
 
 struct ReportDocument {
   absl::string_view id;
@@ -73,8 +100,20 @@ struct PassageReport {
   std::vector<ReportRejection> rejected;
 };
 
-// The report in options.format.
+// The report in options.format; for kHtml, only the folder's index.html (use
+// RenderPassageReportFolder for the whole report).
 std::string RenderPassageReport(const PassageReport& report, const ReportOptions& options);
+
+// Receives one file of the HTML report: `path` is relative to the report
+// folder and '/'-separated ("index.html", "pairs/12.html", "style.css").
+using ReportFileSink =
+    std::function<absl::Status(absl::string_view path, absl::string_view content)>;
+
+// Renders the HTML report folder (whatever options.format says), one file at
+// a time, so that memory holds one page, not the report. Stops at and
+// returns the first error of `sink`.
+absl::Status RenderPassageReportFolder(const PassageReport& report, const ReportOptions& options,
+                                       const ReportFileSink& sink);
 
 // Code-point offsets of UTF-8 byte offsets into one text, in O(1) after an
 // O(n) index. A byte offset inside a sequence counts the code points that

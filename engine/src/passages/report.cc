@@ -5,6 +5,9 @@
 
 #include "dubare/report.h"
 
+#include <algorithm>
+#include <memory>
+#include <numeric>
 #include <string>
 #include <utility>
 
@@ -59,8 +62,8 @@ uint32_t CodePointIndex::CodePoints(uint32_t byte_offset) const {
 
 std::string RenderPassageReport(const PassageReport& report, const ReportOptions& options) {
   switch (options.format) {
-    case ReportFormat::kJson: return passages_internal::RenderJson(report);
-    case ReportFormat::kHtml: return passages_internal::RenderHtml(report, options);
+    case ReportFormat::kJson: return passages_internal::RenderJson(report, options);
+    case ReportFormat::kHtml: return passages_internal::RenderHtmlIndex(report, options);
     case ReportFormat::kText: break;
   }
   return passages_internal::RenderText(report, options);
@@ -81,6 +84,51 @@ std::vector<PairGroup> GroupPairs(const PassageResult& result) {
     g.best_similarity = std::max(g.best_similarity, m.similarity);
   }
   return groups;
+}
+
+std::vector<size_t> RankPairs(const std::vector<PairGroup>& groups) {
+  std::vector<size_t> order(groups.size());
+  std::iota(order.begin(), order.end(), size_t{0});
+  std::stable_sort(order.begin(), order.end(), [&](size_t x, size_t y) {
+    if (groups[x].best_similarity != groups[y].best_similarity) {
+      return groups[x].best_similarity > groups[y].best_similarity;
+    }
+    return groups[x].words > groups[y].words;
+  });
+  return order;
+}
+
+std::vector<bool> KeptPairs(const std::vector<PairGroup>& groups, const ReportOptions& options) {
+  if (options.top_pairs == 0 || options.top_pairs >= groups.size()) {
+    return std::vector<bool>(groups.size(), true);
+  }
+  std::vector<bool> kept(groups.size(), false);
+  const std::vector<size_t> order = RankPairs(groups);
+  for (size_t r = 0; r < options.top_pairs; ++r) kept[order[r]] = true;
+  return kept;
+}
+
+absl::string_view DisplayId(absl::string_view id, const ReportOptions& options) {
+  absl::string_view base = options.relative_to;
+  while (base.size() > 1 && base.back() == '/') base.remove_suffix(1);
+  if (base.empty() || base == "/") return id;
+  if (id.size() > base.size() + 1 && id.substr(0, base.size()) == base && id[base.size()] == '/') {
+    return id.substr(base.size() + 1);
+  }
+  return id;
+}
+
+std::string Thousands(uint64_t n) {
+  std::string digits = absl::StrCat(n), out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
+    out.push_back(digits[i]);
+  }
+  return out;
+}
+
+std::string Plural(uint64_t n, absl::string_view one, absl::string_view many) {
+  return absl::StrCat(Thousands(n), " ", n == 1 ? one : many);
 }
 
 namespace {
@@ -135,8 +183,8 @@ void AppendMarkedSide(absl::string_view text, const PassageMatch& m, int side,
   AppendFlat(text.substr(pos, whole.end - pos), out);
 }
 
-std::string SpanLine(const ReportDocument& doc, const CodePointIndex& cps, const PassageSpan& s) {
-  return absl::StrFormat("%s  bytes %u-%u, code points %u-%u, %u words", doc.id, s.bytes.begin,
+std::string SpanLine(absl::string_view id, const CodePointIndex& cps, const PassageSpan& s) {
+  return absl::StrFormat("%s  bytes %u-%u, code points %u-%u, %u words", id, s.bytes.begin,
                          s.bytes.end, cps.CodePoints(s.bytes.begin), cps.CodePoints(s.bytes.end),
                          s.words);
 }
@@ -157,14 +205,17 @@ class CodePoints {
   std::vector<std::unique_ptr<CodePointIndex>> index_;
 };
 
-std::string Plural(size_t n, absl::string_view one, absl::string_view many) {
-  return absl::StrCat(n, " ", n == 1 ? one : many);
-}
-
-std::string SummaryLine(const PassageReport& report, size_t pairs) {
+// `matches` and `pairs` are those shown; `left_out` pairs were not (top_pairs).
+std::string SummaryLine(const PassageReport& report, size_t matches, size_t pairs,
+                        size_t left_out) {
   return absl::StrCat(Plural(report.documents.size(), "document", "documents"), ", ",
-                      Plural(report.result.matches.size(), "repeated passage", "repeated passages"),
-                      " in ", Plural(pairs, "document pair", "document pairs"), ", ",
+                      Plural(matches, "repeated passage", "repeated passages"),
+                      " in ", Plural(pairs, "document pair", "document pairs"),
+                      left_out == 0 ? ""
+                                    : absl::StrCat(" (the most similar; ",
+                                                   Plural(left_out, "pair", "pairs"),
+                                                   " left out)"),
+                      ", ",
                       Plural(report.result.boilerplate.size(), "boilerplate passage",
                              "boilerplate passages"),
                       ", ", Plural(report.rejected.size(), "refused input", "refused inputs"));
@@ -176,28 +227,40 @@ std::string RenderText(const PassageReport& report, const ReportOptions& options
   const Markers& mk = options.color ? kAnsi : kBrackets;
   const auto& docs = report.documents;
   const auto groups = GroupPairs(report.result);
+  const std::vector<bool> kept = KeptPairs(groups, options);
+  size_t shown_pairs = 0, shown_matches = 0;
+  for (size_t g = 0; g < groups.size(); ++g) {
+    if (!kept[g]) continue;
+    ++shown_pairs;
+    shown_matches += groups[g].end - groups[g].begin;
+  }
+  auto id = [&](uint32_t doc) { return DisplayId(docs[doc].id, options); };
   CodePoints cps(report);
   std::string out;
-  absl::StrAppend(&out, mk.bold, options.title, mk.plain, ": ", SummaryLine(report, groups.size()),
+  absl::StrAppend(&out, mk.bold, options.title, mk.plain, ": ",
+                  SummaryLine(report, shown_matches, shown_pairs, groups.size() - shown_pairs),
                   "\n");
   if (!options.color) {
     out.append("Marks: [-words-] only in the first passage, {+words+} only in the second, "
                "[~x~] {~y~} the same words spelled differently; ¶ a line break.\n");
   }
+  size_t number = 0;
   for (size_t g = 0; g < groups.size(); ++g) {
+    if (!kept[g]) continue;
     const PairGroup& pair = groups[g];
     const bool same = pair.a_doc == pair.b_doc;
-    absl::StrAppend(&out, "\n", mk.bold, "== pair ", g + 1, ": ", docs[pair.a_doc].id,
-                    same ? " (within one document)" : absl::StrCat("  <->  ", docs[pair.b_doc].id),
+    const size_t n = ++number;
+    absl::StrAppend(&out, "\n", mk.bold, "== pair ", n, ": ", id(pair.a_doc),
+                    same ? " (within one document)" : absl::StrCat("  <->  ", id(pair.b_doc)),
                     mk.plain, " - ",
                     Plural(pair.end - pair.begin, "passage", "passages"), "\n");
     for (size_t i = pair.begin; i < pair.end; ++i) {
       const PassageMatch& m = report.result.matches[i];
-      absl::StrAppend(&out, "\n", mk.bold, "[", g + 1, ".", i - pair.begin + 1, "]", mk.plain,
+      absl::StrAppend(&out, "\n", mk.bold, "[", n, ".", i - pair.begin + 1, "]", mk.plain,
                       absl::StrFormat(" similarity %.2f\n", m.similarity));
-      absl::StrAppend(&out, "  A ", SpanLine(docs[m.a.doc], cps.Of(m.a.doc), m.a), "\n    ");
+      absl::StrAppend(&out, "  A ", SpanLine(id(m.a.doc), cps.Of(m.a.doc), m.a), "\n    ");
       AppendMarkedSide(docs[m.a.doc].text, m, 0, mk, &out);
-      absl::StrAppend(&out, "\n  B ", SpanLine(docs[m.b.doc], cps.Of(m.b.doc), m.b), "\n    ");
+      absl::StrAppend(&out, "\n  B ", SpanLine(id(m.b.doc), cps.Of(m.b.doc), m.b), "\n    ");
       AppendMarkedSide(docs[m.b.doc].text, m, 1, mk, &out);
       out.push_back('\n');
     }
@@ -209,7 +272,7 @@ std::string RenderText(const PassageReport& report, const ReportOptions& options
       const ReportDocument& doc = docs[b.example.doc];
       absl::StrAppend(&out, "\n  in ", Plural(b.documents, "document", "documents"), " (",
                       Plural(b.occurrences, "occurrence", "occurrences"), "), e.g. ",
-                      SpanLine(doc, cps.Of(b.example.doc), b.example), "\n    ");
+                      SpanLine(id(b.example.doc), cps.Of(b.example.doc), b.example), "\n    ");
       AppendFlat(Slice(doc.text, b.example.bytes), &out);
       out.push_back('\n');
     }
@@ -253,20 +316,33 @@ absl::string_view DiffKindName(DiffKind kind) {
 
 }  // namespace
 
-std::string RenderJson(const PassageReport& report) {
+std::string RenderJson(const PassageReport& report, const ReportOptions& options) {
   const auto& docs = report.documents;
+  const auto groups = GroupPairs(report.result);
+  const std::vector<bool> kept = KeptPairs(groups, options);
+  std::vector<const PassageMatch*> matches;
+  size_t shown_pairs = 0;
+  for (size_t g = 0; g < groups.size(); ++g) {
+    if (!kept[g]) continue;
+    ++shown_pairs;
+    for (size_t i = groups[g].begin; i < groups[g].end; ++i) {
+      matches.push_back(&report.result.matches[i]);
+    }
+  }
   CodePoints cps(report);
   std::string out;
   JsonObjectWriter(&out)
       .Field("type", "summary")
       .Field("documents", uint64_t{docs.size()})
-      .Field("matches", uint64_t{report.result.matches.size()})
-      .Field("document_pairs", uint64_t{GroupPairs(report.result).size()})
+      .Field("matches", uint64_t{matches.size()})
+      .Field("document_pairs", uint64_t{shown_pairs})
+      .Field("document_pairs_left_out", uint64_t{groups.size() - shown_pairs})
       .Field("boilerplate", uint64_t{report.result.boilerplate.size()})
       .Field("rejected", uint64_t{report.rejected.size()})
       .Close();
   out.push_back('\n');
-  for (const PassageMatch& m : report.result.matches) {
+  for (const PassageMatch* match : matches) {
+    const PassageMatch& m = *match;
     // Diff segments as [kind, a_begin, a_end, b_begin, b_end] byte offsets.
     std::string diff = "[";
     for (const DiffSegment& d : m.diff) {

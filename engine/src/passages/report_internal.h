@@ -25,13 +25,30 @@ struct PairGroup {
 };
 std::vector<PairGroup> GroupPairs(const PassageResult& result);
 
+// Indexes into `groups`, most similar pair first (best similarity, then
+// more words, then the order of FindPassages).
+std::vector<size_t> RankPairs(const std::vector<PairGroup>& groups);
+
+// Which groups the report keeps: the options.top_pairs first of RankPairs
+// (all when 0).
+std::vector<bool> KeptPairs(const std::vector<PairGroup>& groups, const ReportOptions& options);
+
+// `id` relative to options.relative_to when it lies under it.
+absl::string_view DisplayId(absl::string_view id, const ReportOptions& options);
+
+// "13,840": thousands separated by commas.
+std::string Thousands(uint64_t n);
+// "1 passage", "2 passages", "13,840 passages".
+std::string Plural(uint64_t n, absl::string_view one, absl::string_view many);
+
 inline absl::string_view Slice(absl::string_view text, ByteSpan span) {
   return text.substr(span.begin, span.size());
 }
 
 std::string RenderText(const PassageReport& report, const ReportOptions& options);
-std::string RenderJson(const PassageReport& report);
-std::string RenderHtml(const PassageReport& report, const ReportOptions& options);
+std::string RenderJson(const PassageReport& report, const ReportOptions& options);
+// index.html of the HTML report folder.
+std::string RenderHtmlIndex(const PassageReport& report, const ReportOptions& options);
 
 }  // namespace dubare::passages_internal
 
