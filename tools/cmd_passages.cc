@@ -51,6 +51,19 @@ int RunPassages(int argc, char** argv) {
       "report only the N document pairs with the highest similarity (0 = all); the summary "
       "counts the pairs left out");
   flags.Custom(
+      "html-max-mb", "MB", absl::StrCat(job.report.html_max_bytes >> 20),
+      [&](absl::string_view v) -> absl::Status {
+        int64_t mb;
+        if (!absl::SimpleAtoi(v, &mb) || mb < 0 || mb > (int64_t{1} << 20)) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("--html-max-mb: '", v, "' is not a size in MB (0 = no budget)"));
+        }
+        job.report.html_max_bytes = static_cast<size_t>(mb) << 20;
+        return absl::OkStatus();
+      },
+      "html: the folder's size budget; pairs past it are left out as with --top, the most "
+      "similar kept (0 = no budget)");
+  flags.Custom(
       "color", "auto|always|never", "auto",
       [&](absl::string_view v) -> absl::Status {
         if (v == "auto") job.color = ColorMode::kAuto;
@@ -98,7 +111,7 @@ int RunPassages(int argc, char** argv) {
     const std::string left_out =
         summary->pairs_reported < summary->pairs
             ? absl::StrCat(" (", summary->pairs - summary->pairs_reported,
-                           " less similar left out: --top)")
+                           " less similar left out: --top, --html-max-mb)")
             : "";
     const std::string where = job.report.format == ReportFormat::kHtml
                                   ? absl::StrCat(job.out, " (open ", job.out,

@@ -206,14 +206,14 @@ class BrowserTest : public ::testing::Test {
   std::string WriteReport(const PassageReport& report, const ReportOptions& options,
                           const std::string& name) {
     const std::string root = dir_ + "/" + name;
-    absl::Status status = RenderPassageReportFolder(
+    absl::StatusOr<size_t> listed = RenderPassageReportFolder(
         report, options, [&](absl::string_view path, absl::string_view content) {
           const fs::path file = fs::path(root) / std::string(path);
           fs::create_directories(file.parent_path());
           std::ofstream(file, std::ios::binary).write(content.data(), content.size());
           return absl::OkStatus();
         });
-    EXPECT_TRUE(status.ok()) << status;
+    EXPECT_TRUE(listed.ok()) << listed.status();
     return root;
   }
 

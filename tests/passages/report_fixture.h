@@ -60,12 +60,12 @@ struct ManyPairs {
 inline std::map<std::string, std::string> RenderFolder(const PassageReport& report,
                                                        const ReportOptions& options) {
   std::map<std::string, std::string> files;
-  absl::Status status = RenderPassageReportFolder(
+  absl::StatusOr<size_t> listed = RenderPassageReportFolder(
       report, options, [&](absl::string_view path, absl::string_view content) {
         EXPECT_TRUE(files.emplace(std::string(path), std::string(content)).second) << path;
         return absl::OkStatus();
       });
-  EXPECT_TRUE(status.ok()) << status;
+  EXPECT_TRUE(listed.ok()) << listed.status();
   return files;
 }
 

@@ -239,8 +239,9 @@ TEST(ReportHtmlTest, EveryPageStaysSmallWhateverTheCorpus) {
   // 14,000 pairs (the 20,000-article crawl has 13,840), all listed.
   testing::ManyPairs many(14000);
   ReportOptions options = Html();
+  options.html_max_bytes = 0;  // no budget: every pair listed
   size_t index_bytes = 0, largest = 0, pages = 0;
-  absl::Status status = RenderPassageReportFolder(
+  absl::StatusOr<size_t> listed = RenderPassageReportFolder(
       many.report, options, [&](absl::string_view path, absl::string_view content) {
         if (absl::StartsWith(path, "index")) index_bytes += content.size();
         ++pages;
@@ -253,7 +254,8 @@ TEST(ReportHtmlTest, EveryPageStaysSmallWhateverTheCorpus) {
         }
         return absl::OkStatus();
       });
-  ASSERT_TRUE(status.ok()) << status;
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  EXPECT_EQ(*listed, 14000u);
   EXPECT_EQ(pages, 14000u + 70 + 3);  // pairs, index pages, style.css, report.js, pairs.js
   EXPECT_LT(largest, size_t{200} << 10);
   EXPECT_LT(index_bytes, size_t{10} << 20);  // 70 index pages
@@ -282,6 +284,57 @@ TEST(ReportHtmlTest, NoPairsSaysSo) {
   EXPECT_NE(files.at("index.html").find("No repeated passages were found."), std::string::npos);
   EXPECT_FALSE(files.count("pairs.js"));
   ExpectLinksResolve(files);
+}
+
+// The folder stays within html_max_bytes whatever the number of pairs and
+// the documents' lengths: pairs are cut, most similar kept, and the index
+// says why.
+TEST(ReportHtmlTest, TheFolderKeepsItsSizeBudget) {
+  testing::ManyPairs many(14000);
+  for (const size_t budget : {size_t{5} << 20, size_t{1} << 20}) {
+    SCOPED_TRACE(budget);
+    ReportOptions options = Html();
+    options.html_max_bytes = budget;
+    size_t bytes = 0, pair_pages = 0;
+    absl::StatusOr<size_t> listed = RenderPassageReportFolder(
+        many.report, options, [&](absl::string_view path, absl::string_view content) {
+          bytes += content.size();
+          pair_pages += absl::StartsWith(path, "pairs/");
+          return absl::OkStatus();
+        });
+    ASSERT_TRUE(listed.ok()) << listed.status();
+    EXPECT_LE(bytes, budget);
+    EXPECT_GT(bytes, budget / 2);  // the budget is used, not wasted
+    EXPECT_LT(*listed, 14000u);
+    EXPECT_EQ(pair_pages, *listed);
+    const std::string index = testing::RenderFolder(many.report, options).at("index.html");
+    EXPECT_NE(index.find("the report's size budget, <code>--html-max-mb</code>"), std::string::npos);
+  }
+  // Long documents: fewer, larger pair pages in the same budget.
+  std::string big;
+  while (big.size() < (size_t{1} << 20)) big += "دەقێکی زۆر درێژ کە دووبارە بووەتەوە. ";
+  PassageReport huge;
+  for (uint32_t d = 0; d < 40; ++d) huge.documents.push_back({"doc", big});
+  const uint32_t n = static_cast<uint32_t>(big.size());
+  for (uint32_t d = 0; d + 1 < 40; d += 2) {
+    PassageMatch m;
+    m.a = {d, {0, n}, 100000};
+    m.b = {d + 1, {0, n}, 100000};
+    m.similarity = 1.0 - d / 100.0;
+    m.diff = {{DiffKind::kSame, {0, n}, {0, n}}};
+    huge.result.matches.push_back(m);
+  }
+  ReportOptions options = Html();
+  size_t bytes = 0;
+  absl::StatusOr<size_t> listed = RenderPassageReportFolder(
+      huge, options, [&](absl::string_view, absl::string_view content) {
+        bytes += content.size();
+        return absl::OkStatus();
+      });
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  EXPECT_LE(bytes, options.html_max_bytes);
+  EXPECT_GE(*listed, 1u);
+  EXPECT_LT(*listed, 20u);
 }
 
 }  // namespace

@@ -70,6 +70,12 @@ struct ReportOptions {
   // others as left out. 0 = all. (`dubare passages` defaults to
   // kHtmlDefaultTopPairs for html.)
   size_t top_pairs = 0;
+  // HTML: the folder's size budget. Pairs, most similar first, get their
+  // page and their row only while the folder stays within it (the rest are
+  // left out, as with top_pairs), so the report opens and copies easily
+  // whatever the corpus and the documents' lengths. The most similar pair is
+  // always listed. 0 = no budget.
+  size_t html_max_bytes = size_t{5} << 20;
   // Ids that begin with this directory and a '/' are shown relative to it in
   // the text and HTML reports (the passages job sets the working directory).
   // JSON keeps ids as given. Empty = as given.
@@ -110,10 +116,12 @@ using ReportFileSink =
     std::function<absl::Status(absl::string_view path, absl::string_view content)>;
 
 // Renders the HTML report folder (whatever options.format says), one file at
-// a time, so that memory holds one page, not the report. Stops at and
-// returns the first error of `sink`.
-absl::Status RenderPassageReportFolder(const PassageReport& report, const ReportOptions& options,
-                                       const ReportFileSink& sink);
+// a time, so that memory holds one page, not the report, and returns the
+// number of document pairs listed (top_pairs and html_max_bytes). Stops at
+// and returns the first error of `sink`.
+absl::StatusOr<size_t> RenderPassageReportFolder(const PassageReport& report,
+                                                 const ReportOptions& options,
+                                                 const ReportFileSink& sink);
 
 // Code-point offsets of UTF-8 byte offsets into one text, in O(1) after an
 // O(n) index. A byte offset inside a sequence counts the code points that

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -30,8 +31,9 @@ constexpr char kReportMarker[] = ".dubare-passages";
 
 bool ToStdout(const PassageJob& job) { return job.out.empty() || job.out == "-"; }
 
-// Writes the HTML report's files into the partial directory of `dir`.
-absl::Status WriteHtmlReport(const PassageReport& report, const ReportOptions& options,
+// Writes the HTML report's files into the partial directory of `dir`;
+// returns the number of pairs listed.
+absl::StatusOr<size_t> WriteHtmlReport(const PassageReport& report, const ReportOptions& options,
                              OutputDir* dir) {
   std::set<std::string> made;
   return RenderPassageReportFolder(
@@ -127,8 +129,9 @@ absl::StatusOr<PassageJobSummary> RunPassageJob(const PassageJob& job) {
     if (!error) options.relative_to = cwd.string();
   }
   report_progress("writing the report", 0, 0);
+  std::optional<size_t> html_listed;
   if (out_dir) {
-    DUBARE_RETURN_IF_ERROR(WriteHtmlReport(report, options, out_dir.get()));
+    DUBARE_ASSIGN_OR_RETURN(html_listed, WriteHtmlReport(report, options, out_dir.get()));
     DUBARE_RETURN_IF_ERROR(out_dir->Commit());
   } else {
     const std::string rendered = RenderPassageReport(report, options);
@@ -153,7 +156,9 @@ absl::StatusOr<PassageJobSummary> RunPassageJob(const PassageJob& job) {
                      m.b.doc != report.result.matches[i - 1].b.doc;
   }
   summary.pairs_reported =
-      options.top_pairs == 0 ? summary.pairs : std::min(summary.pairs, options.top_pairs);
+      html_listed.has_value() ? *html_listed
+      : options.top_pairs == 0 ? summary.pairs
+                               : std::min(summary.pairs, options.top_pairs);
   return summary;
 }
 

@@ -397,7 +397,10 @@ class HtmlReport {
         order_(RankPairs(groups_)),
         rows_(std::max<size_t>(options.html_rows_per_page, 1)) {
     shown_ = options.top_pairs == 0 ? groups_.size() : std::min(options.top_pairs, groups_.size());
+    if (options.html_max_bytes > 0) FitTheBudget();
   }
+
+  size_t shown() const { return shown_; }
 
   absl::Status Write(const ReportFileSink& sink) const {
     DUBARE_RETURN_IF_ERROR(sink("style.css", kStyle));
@@ -659,10 +662,11 @@ class HtmlReport {
       absl::StrAppendFormat(
           out,
           "<p class=\"note\">Only the %s most similar pairs are listed, down to a similarity of "
-          "%.2f; %s left out (<code>--top</code>; the JSON report lists every pair).</p>\n",
+          "%.2f; %s left out (%s; the JSON report lists every pair).</p>\n",
           Thousands(shown_), Pair(shown_).best_similarity,
           Plural(groups_.size() - shown_, "pair with a lower similarity is",
-                 "pairs with a lower similarity are"));
+                 "pairs with a lower similarity are"),
+          by_budget_ ? "the report's size budget, <code>--html-max-mb</code>" : "<code>--top</code>");
     }
     if (!groups_.empty()) Histogram(out);
     if (!report_.rejected.empty()) {
@@ -824,12 +828,33 @@ class HtmlReport {
     out->append("</figcaption></figure>\n");
   }
 
+  // Lowers shown_ to the pairs whose pages (and rows: kRowBytes each, on
+  // the index pages and in pairs.js) fit in html_max_bytes with the fixed
+  // files. Pages are rendered to be measured, and again when written: the
+  // rendering costs milliseconds, finding the passages seconds.
+  void FitTheBudget() {
+    constexpr size_t kRowBytes = 700;
+    size_t used = kStyle.size() + kScript.size() + kRowBytes * 8;  // + the summary
+    if (!report_.result.boilerplate.empty()) used += BoilerplatePage().size();
+    if (!report_.rejected.empty()) used += RefusedPage().size();
+    const size_t limit = shown_;
+    for (size_t rank = 1; rank <= limit; ++rank) {
+      used += PairPage(rank).size() + kRowBytes;
+      if (used > options_.html_max_bytes && rank > 1) {
+        shown_ = rank - 1;
+        by_budget_ = true;
+        return;
+      }
+    }
+  }
+
   const PassageReport& report_;
   const ReportOptions& options_;
   const std::vector<PairGroup> groups_;
   const std::vector<size_t> order_;  // indexes into groups_, most similar first
   const size_t rows_;                // per index page
   size_t shown_ = 0;                 // pairs listed and given a page
+  bool by_budget_ = false;           // shown_ was cut by html_max_bytes
 };
 
 }  // namespace
@@ -842,9 +867,12 @@ std::string RenderHtmlIndex(const PassageReport& report, const ReportOptions& op
 
 namespace dubare {
 
-absl::Status RenderPassageReportFolder(const PassageReport& report, const ReportOptions& options,
-                                       const ReportFileSink& sink) {
-  return passages_internal::HtmlReport(report, options).Write(sink);
+absl::StatusOr<size_t> RenderPassageReportFolder(const PassageReport& report,
+                                                 const ReportOptions& options,
+                                                 const ReportFileSink& sink) {
+  const passages_internal::HtmlReport html(report, options);
+  DUBARE_RETURN_IF_ERROR(html.Write(sink));
+  return html.shown();
 }
 
 }  // namespace dubare
