@@ -30,8 +30,8 @@ int RunCompare(int argc, char** argv) {
                "exact Jaccard at or above which the two are called near-duplicates");
   std::string format = "text";
   flags.String("format", &format, "text or json (one object)");
-  size_t max_document_bytes = ReaderOptions().max_document_bytes;
-  AddDocumentLimitFlag(flags, &max_document_bytes);
+  ReaderOptions reader;
+  AddReaderFlags(flags, &reader);
   std::vector<std::string> files;
   int exit_code = kExitOk;
   if (!ParseOrExit(flags, argc, argv, &files, &exit_code)) return exit_code;
@@ -45,14 +45,30 @@ int RunCompare(int argc, char** argv) {
     return kExitUsage;
   }
   // Exit status as cmp(1): 0 near-duplicates, 1 not, 2 trouble.
-  absl::StatusOr<std::string> a = ReadInputFile(files[0], max_document_bytes);
-  if (!a.ok()) return Fail(argv[0], a.status()), kExitTrouble;
-  absl::StatusOr<std::string> b = ReadInputFile(files[1], max_document_bytes);
-  if (!b.ok()) return Fail(argv[0], b.status()), kExitTrouble;
-  absl::StatusOr<DocumentComparison> c = CompareDocuments(*a, *b, params, threshold, files[0], files[1]);
+  // Each argument must be one document (a JSON Lines file of one record).
+  std::string texts[2], ids[2];
+  for (int i = 0; i < 2; ++i) {
+    int count = 0;
+    absl::Status s = ForEachInputDocument(
+        {files[i]}, reader, [&](const std::string& id, absl::string_view text, bool) {
+          if (++count == 1) {
+            ids[i] = id == files[i] ? id : absl::StrCat(files[i], ": ", id);
+            texts[i].assign(text.data(), text.size());
+          }
+          return absl::OkStatus();
+        });
+    if (s.ok() && count != 1) {
+      s = absl::InvalidArgumentError(absl::StrCat(
+          files[i], ": holds ", count, " documents; compare takes one on each side (dedup or "
+          "passages compare many)"));
+    }
+    if (!s.ok()) return Fail(argv[0], s), kExitTrouble;
+  }
+  absl::StatusOr<DocumentComparison> c =
+      CompareDocuments(texts[0], texts[1], params, threshold, ids[0], ids[1]);
   if (!c.ok()) return Fail(argv[0], c.status()), kExitTrouble;
-  const std::string report = format == "json" ? FormatComparisonJson(*c, files[0], files[1])
-                                              : FormatComparison(*c, files[0], files[1]);
+  const std::string report = format == "json" ? FormatComparisonJson(*c, ids[0], ids[1])
+                                              : FormatComparison(*c, ids[0], ids[1]);
   std::fputs(report.c_str(), stdout);
   if (std::fflush(stdout) != 0) return kExitTrouble;
   return c->duplicate() ? kExitFound : kExitNotFound;

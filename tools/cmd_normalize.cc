@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "commands.h"
 #include "dubare/file.h"
+#include "dubare/json_writer.h"
 #include "dubare/normalize.h"
 #include "dubare/reader.h"
 #include "dubare/status.h"
@@ -35,7 +36,9 @@ void EnumFlag(FlagSet& flags, std::string name, std::string choices, T* target,
 int RunNormalize(int argc, char** argv) {
   NormalizeOptions options;
   FlagSet flags("normalize [options] [FILE...]",
-                "Prints each FILE (standard input when none or '-') normalized, as UTF-8.");
+                "Prints each FILE (standard input when none or '-') normalized, as UTF-8. A JSON "
+                "Lines file (by its name or --input-format) gives a JSON line per record with its "
+                "id and normalized text; --input-format lines normalizes line by line.");
   EnumFlag(flags, "form", "canonical|match", &options.form, NormalFormName, ParseNormalForm,
            "canonical: modern orthography; match: the lossy key used for hashing");
   EnumFlag(flags, "script", "auto|sorani|kurmanji", &options.script, ScriptName, ParseScript,
@@ -46,8 +49,8 @@ int RunNormalize(int argc, char** argv) {
              "canonical: keep blank-line paragraph breaks");
   EnumFlag(flags, "on-invalid", "error|replace", &options.on_invalid, InvalidUtf8PolicyName,
            ParseInvalidUtf8Policy, "invalid UTF-8: fail, or replace with U+FFFD and count");
-  size_t max_document_bytes = ReaderOptions().max_document_bytes;
-  AddDocumentLimitFlag(flags, &max_document_bytes);
+  ReaderOptions reader;
+  AddReaderFlags(flags, &reader);
   std::vector<std::string> files;
   int exit_code = kExitOk;
   if (!ParseOrExit(flags, argc, argv, &files, &exit_code)) return exit_code;
@@ -55,23 +58,32 @@ int RunNormalize(int argc, char** argv) {
 
   const Normalizer normalizer(options);
   NormalizedText out;
-  for (const std::string& file : files) {
-    absl::StatusOr<std::string> text = ReadInputFile(file, max_document_bytes);
-    if (!text.ok()) return Fail(argv[0], text.status());
-    const std::string name = file == "-" ? "<stdin>" : file;
-    absl::Status status = normalizer.Normalize(*text, &out);
-    if (!status.ok()) return Fail(argv[0], Annotate(status, name));
-    if (out.replacements > 0) {
-      std::fprintf(stderr, "dubare normalize: %s: replaced %zu invalid UTF-8 sequences\n",
-                   name.c_str(), out.replacements);
-    }
-    if (!out.text.empty()) {
-      out.text.push_back('\n');
-      if (std::fwrite(out.text.data(), 1, out.text.size(), stdout) != out.text.size()) {
-        return Fail(argv[0], absl::InternalError("cannot write standard output"));
-      }
-    }
-  }
+  std::string line;
+  absl::Status status = ForEachInputDocument(
+      files, reader, [&](const std::string& id, absl::string_view text, bool json) -> absl::Status {
+        const std::string name = id == "-" ? "<stdin>" : id;
+        DUBARE_RETURN_IF_ERROR(Annotate(normalizer.Normalize(text, &out), name));
+        if (out.replacements > 0) {
+          std::fprintf(stderr, "dubare normalize: %s: replaced %zu invalid UTF-8 sequences\n",
+                       name.c_str(), out.replacements);
+        }
+        // JSON Lines in, JSON Lines out: the id and the normalized text.
+        line.clear();
+        if (json) {
+          JsonObjectWriter object(&line);
+          object.Field("id", id).Field("text", out.text);
+          object.Close();
+        } else if (!out.text.empty()) {
+          line = out.text;
+        }
+        if (line.empty()) return absl::OkStatus();
+        line.push_back('\n');
+        if (std::fwrite(line.data(), 1, line.size(), stdout) != line.size()) {
+          return absl::InternalError("cannot write standard output");
+        }
+        return absl::OkStatus();
+      });
+  if (!status.ok()) return Fail(argv[0], status);
   if (std::fflush(stdout) != 0) {
     return Fail(argv[0], absl::InternalError("cannot write standard output"));
   }

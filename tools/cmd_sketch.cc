@@ -38,14 +38,16 @@ int RunSketch(int argc, char** argv) {
   SketchParams params;
   std::string method = "minhash";
   FlagSet flags("sketch [options] [FILE...]",
-                "Prints one JSON line per FILE (standard input when none or '-'): its id (the "
-                "path), the number of distinct shingles, the sketch parameters and the "
-                "signature (MinHash: base64 of little-endian 32-bit values; SimHash: 16 hex "
-                "digits).");
+                "Prints one JSON line per document (standard input when no FILE or '-'): its "
+                "id, the number of distinct shingles, the sketch parameters and the signature "
+                "(MinHash: base64 of little-endian 32-bit values; SimHash: 16 hex digits). A "
+                "file is one document whose id is its path; a JSON Lines file (by its name or "
+                "--input-format) or a directory gives one per record or file, as dedup reads "
+                "them.");
   flags.Choice("method", &method, {"minhash", "simhash"}, "which signature to print");
   AddSketchFlags(flags, &params);
-  size_t max_document_bytes = ReaderOptions().max_document_bytes;
-  AddDocumentLimitFlag(flags, &max_document_bytes);
+  ReaderOptions reader;
+  AddReaderFlags(flags, &reader);
   std::vector<std::string> files;
   int exit_code = kExitOk;
   if (!ParseOrExit(flags, argc, argv, &files, &exit_code)) return exit_code;
@@ -54,17 +56,16 @@ int RunSketch(int argc, char** argv) {
   DocumentSketcher sketcher(params);
   DocumentSketch sketch;
   const SignatureKind kind = method == "simhash" ? SignatureKind::kSimHash : SignatureKind::kMinHash;
-  for (const std::string& file : files) {
-    absl::StatusOr<std::string> text = ReadInputFile(file, max_document_bytes);
-    if (!text.ok()) return Fail(argv[0], text.status());
-    if (absl::Status s = sketcher.Sketch(*text, &sketch); !s.ok()) {
-      return Fail(argv[0], Annotate(s, file == "-" ? "<stdin>" : file));
-    }
-    const std::string line = absl::StrCat(FormatSketchJson(file, sketch, params, kind), "\n");
-    if (std::fwrite(line.data(), 1, line.size(), stdout) != line.size()) {
-      return Fail(argv[0], absl::InternalError("cannot write standard output"));
-    }
-  }
+  absl::Status status = ForEachInputDocument(
+      files, reader, [&](const std::string& id, absl::string_view text, bool) -> absl::Status {
+        DUBARE_RETURN_IF_ERROR(Annotate(sketcher.Sketch(text, &sketch), id == "-" ? "<stdin>" : id));
+        const std::string line = absl::StrCat(FormatSketchJson(id, sketch, params, kind), "\n");
+        if (std::fwrite(line.data(), 1, line.size(), stdout) != line.size()) {
+          return absl::InternalError("cannot write standard output");
+        }
+        return absl::OkStatus();
+      });
+  if (!status.ok()) return Fail(argv[0], status);
   if (std::fflush(stdout) != 0) {
     return Fail(argv[0], absl::InternalError("cannot write standard output"));
   }

@@ -9,6 +9,11 @@
 
 #include <cstddef>
 #include <string>
+#include <vector>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 
 namespace dubare {
 struct ReaderOptions;
@@ -21,14 +26,27 @@ class FlagSet;
 // Registers the sketch-parameter flags that sketch and compare share
 // (defined in cmd_sketch.cc).
 void AddSketchFlags(FlagSet& flags, SketchParams* params);
-// Registers the input flags that dedup, passages and index share
+// Registers the input flags that every command reading documents shares
 // (--input-format, --id-field, --text-field, --glob, limits, --strict;
 // defined in reader_flags.cc).
 void AddReaderFlags(FlagSet& flags, ReaderOptions* reader);
-// --max-document-bytes for the commands that read whole files (normalize,
-// sketch, compare), with the readers' default; and the flag helper behind it.
-void AddDocumentLimitFlag(FlagSet& flags, size_t* max_document_bytes);
 void AddByteLimit(FlagSet& flags, const std::string& name, size_t* target, const std::string& help);
+
+// The documents of the commands that take a file as a document (normalize,
+// sketch, compare), in order. A file whose format (--input-format, else its
+// name) is JSON Lines or lines, and a directory, give their documents as
+// dedup reads them, through the Reader (blank lines are skipped; another
+// refused record stops the command: "FILE:LINE: reason: detail"); `id` is
+// the record's id. Any other file, and
+// standard input unless --input-format says otherwise, is one document read
+// whole (ReadInputFile: gzip/zstd decoded, other compressions refused,
+// --max-document-bytes) and not checked for UTF-8, which the caller's
+// normalizer reports with its offset; `id` is the path, "-" for standard
+// input. `record` says whether it came from JSON Lines (an object per line).
+// Stops at and returns the first error of `fn`.
+absl::Status ForEachInputDocument(
+    const std::vector<std::string>& files, const ReaderOptions& reader,
+    absl::FunctionRef<absl::Status(const std::string& id, absl::string_view text, bool json)> fn);
 
 int RunNormalize(int argc, char** argv);
 int RunSketch(int argc, char** argv);

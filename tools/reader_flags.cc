@@ -1,12 +1,17 @@
 // Copyright 2026 The Dubare Authors.
 
 #include <cstdint>
+#include <filesystem>
+#include <memory>
 #include <string>
+#include <system_error>
+#include <vector>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "commands.h"
 #include "dubare/reader.h"
+#include "dubare/status.h"
 #include "flags.h"
 
 namespace dubare::tools {
@@ -27,14 +32,40 @@ void AddByteLimit(FlagSet& flags, const std::string& name, size_t* target,
       help);
 }
 
-void AddDocumentLimitFlag(FlagSet& flags, size_t* max_document_bytes) {
-  AddByteLimit(flags, "max-document-bytes", max_document_bytes,
-               "a larger input is refused (an endless one, such as /dev/zero, too)");
+absl::Status ForEachInputDocument(
+    const std::vector<std::string>& files, const ReaderOptions& reader,
+    absl::FunctionRef<absl::Status(const std::string& id, absl::string_view text, bool json)> fn) {
+  ReaderOptions records = reader;
+  records.keep_raw = false;
+  for (const std::string& file : files) {
+    const InputFormat format = reader.format != InputFormat::kAuto ? reader.format
+                               : file == "-"                        ? InputFormat::kFile
+                                                                    : InputFormatOfPath(file);
+    std::error_code error;
+    if (format == InputFormat::kFile && !std::filesystem::is_directory(file, error)) {
+      DUBARE_ASSIGN_OR_RETURN(std::string text, ReadInputFile(file, reader.max_document_bytes));
+      DUBARE_RETURN_IF_ERROR(fn(file, text, false));
+      continue;
+    }
+    DUBARE_ASSIGN_OR_RETURN(std::unique_ptr<Reader> in, Reader::Open({file}, records));
+    Document doc;
+    for (;;) {
+      DUBARE_ASSIGN_OR_RETURN(const bool more, in->Next(&doc));
+      if (!more) break;
+      // A blank line is nothing to print; any other refused record stops
+      // the command, which prints every document or says why it cannot.
+      if (doc.reject == RejectReason::kEmpty) continue;
+      if (!doc.ok()) {
+        const std::string where = in->Location(doc);
+        return absl::InvalidArgumentError(
+            absl::StrCat(where == "-" ? "<stdin>" : where, ": ", RejectReasonName(doc.reject),
+                         ": ", doc.detail));
+      }
+      DUBARE_RETURN_IF_ERROR(fn(doc.id, doc.text, doc.format == InputFormat::kJsonl));
+    }
+  }
+  return absl::OkStatus();
 }
-
-namespace {
-
-}  // namespace
 
 void AddReaderFlags(FlagSet& flags, ReaderOptions* reader) {
   flags.Custom(

@@ -5,6 +5,7 @@
 // 2 trouble), --version naming the persisted formats, and the nearest
 // command or flag suggested for a typo.
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -186,6 +187,51 @@ TEST(ScriptingCliTest, WholeFileCommandsReadCompressedInput) {
     EXPECT_NE(r.err.find(xz + ": compressed with xz, which is not read"), std::string::npos) << r.err;
   }
   EXPECT_EQ(hostile::RunCli({"compare", Press(0), xz}).exit_code, 2);
+}
+
+// Issue 20, point 2: a JSON Lines file is read record by record by every
+// command, with the same input flags, not taken as one document.
+TEST(ScriptingCliTest, WholeFileCommandsReadJsonLinesRecordByRecord) {
+  const std::string dir = testing::NewScratchDir("scripting_jsonl");
+  const std::string jsonl = dir + "/news.jsonl";
+  {
+    FILE* f = std::fopen(jsonl.c_str(), "wb");
+    std::fputs("{\"url\":\"a\",\"body\":\"كۆمه‌ڵه‌ی یەکەم\"}\n"
+               "{\"url\":\"b\",\"body\":\"دوو سێ چوار\"}\n", f);
+    std::fclose(f);
+  }
+  hostile::CliResult norm =
+      hostile::RunCli({"normalize", "--id-field", "url", "--text-field", "body", jsonl});
+  ASSERT_EQ(norm.exit_code, 0) << norm.err;
+  EXPECT_EQ(norm.out, "{\"id\":\"a\",\"text\":\"کۆمەڵەی یەکەم\"}\n{\"id\":\"b\",\"text\":\"دوو سێ چوار\"}\n");
+  hostile::CliResult sketch = hostile::RunCli({"sketch", "--id-field", "url", "--text-field", "body", jsonl});
+  ASSERT_EQ(sketch.exit_code, 0) << sketch.err;
+  std::vector<std::string> lines = absl::StrSplit(sketch.out, '\n', absl::SkipEmpty());
+  ASSERT_EQ(lines.size(), 2u) << sketch.out;
+  EXPECT_TRUE(absl::StartsWith(lines[1], "{\"id\":\"b\",")) << lines[1];
+  // Without the field flags the records have no "text": named, not guessed.
+  hostile::CliResult missing = hostile::RunCli({"sketch", jsonl});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.err.find(jsonl + ":1: missing_text"), std::string::npos) << missing.err;
+  // compare takes one document a side.
+  hostile::CliResult two =
+      hostile::RunCli({"compare", "--id-field", "url", "--text-field", "body", jsonl, Press(0)});
+  EXPECT_EQ(two.exit_code, 2);
+  EXPECT_NE(two.err.find(jsonl + ": holds 2 documents"), std::string::npos) << two.err;
+  // A directory gives a document per file; --input-format lines one per line.
+  hostile::CliResult walk = hostile::RunCli({"sketch", DUBARE_SOURCE_DIR "/corpus/press"});
+  EXPECT_EQ(walk.exit_code, 0) << walk.err;
+  EXPECT_EQ(std::count(walk.out.begin(), walk.out.end(), '\n'), 3);
+  const std::string text = dir + "/lines.txt";
+  {
+    FILE* f = std::fopen(text.c_str(), "wb");
+    std::fputs("كۆمه‌ڵ\n\nیەک دوو\n", f);
+    std::fclose(f);
+  }
+  hostile::CliResult by_line = hostile::RunCli({"normalize", "--input-format", "lines", text});
+  EXPECT_EQ(by_line.exit_code, 0) << by_line.err;
+  EXPECT_EQ(by_line.out, "کۆمەڵ\nیەک دوو\n");
+  EXPECT_EQ(hostile::RunCli({"normalize", text}).out, "کۆمەڵ\n\nیەک دوو\n");
 }
 
 }  // namespace

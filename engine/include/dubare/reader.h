@@ -58,6 +58,9 @@ enum class InputFormat : uint8_t {
 // "auto", "jsonl", "lines", "file"; and back (kInvalidArgument otherwise).
 absl::string_view InputFormatName(InputFormat format);
 absl::StatusOr<InputFormat> ParseInputFormat(absl::string_view name);
+// The format kAuto gives a file by its name, after any compression suffix
+// (.gz, .zst, .zstd): kJsonl for .jsonl, .ndjson and .json, else kFile.
+InputFormat InputFormatOfPath(absl::string_view path);
 
 // Why a unit of input is not a document. The order is the order of the
 // rejection table in docs/input.md; names are stable (used in outputs).

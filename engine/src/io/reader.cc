@@ -48,19 +48,6 @@ struct Source {
   absl::StatusCode code = absl::StatusCode::kOk;  // of an unreadable source, for strict mode
 };
 
-// The format a file's name implies, after any compression suffix.
-InputFormat FormatFromName(absl::string_view path) {
-  for (absl::string_view suffix : {".gz", ".zst", ".zstd"}) {
-    if (absl::EndsWith(path, suffix)) {
-      path.remove_suffix(suffix.size());
-      break;
-    }
-  }
-  for (absl::string_view ext : {".jsonl", ".ndjson", ".json"}) {
-    if (absl::EndsWith(path, ext)) return InputFormat::kJsonl;
-  }
-  return InputFormat::kFile;
-}
 
 // ---- Directory walks --------------------------------------------------------
 
@@ -566,7 +553,7 @@ struct Reader::Impl {
     const Source& src = sources[index];
     ++stats.sources;
     if (src.reject != RejectReason::kNone) {
-      Begin(doc, index, FormatFromName(src.path), 0, 0);
+      Begin(doc, index, InputFormatOfPath(src.path), 0, 0);
       doc->id = src.path;
       Reject(doc, src.reject, src.detail, src.code);
       return true;
@@ -574,7 +561,7 @@ struct Reader::Impl {
     absl::StatusOr<std::unique_ptr<io::InputStream>> opened =
         range.begin > 0 ? io::OpenInputStreamAt(src.path, range.begin) : io::OpenInputStream(src.path);
     InputFormat format = options.format;
-    if (format == InputFormat::kAuto && src.path != "-") format = FormatFromName(src.path);
+    if (format == InputFormat::kAuto && src.path != "-") format = InputFormatOfPath(src.path);
     if (!opened.ok()) {
       Begin(doc, index, format == InputFormat::kAuto ? InputFormat::kLines : format, 0, 0);
       doc->id = src.path;
@@ -708,7 +695,7 @@ SourceShape Reader::Shape(uint32_t source) const {
   }
   shape.bytes = static_cast<uint64_t>(st.st_size);
   InputFormat format = impl_->options.format;
-  if (format == InputFormat::kAuto) format = FormatFromName(src.path);
+  if (format == InputFormat::kAuto) format = InputFormatOfPath(src.path);
   absl::StatusOr<io::Compression> compression = io::SniffCompression(src.path);
   shape.splittable = (format == InputFormat::kJsonl || format == InputFormat::kLines) &&
                      compression.ok() && *compression == io::Compression::kNone;
@@ -779,6 +766,19 @@ absl::StatusOr<std::vector<Document>> ReadAllDocuments(std::vector<std::string> 
     docs.push_back(std::move(doc));
   }
   return docs;
+}
+
+InputFormat InputFormatOfPath(absl::string_view path) {
+  for (absl::string_view suffix : {".gz", ".zst", ".zstd"}) {
+    if (absl::EndsWith(path, suffix)) {
+      path.remove_suffix(suffix.size());
+      break;
+    }
+  }
+  for (absl::string_view ext : {".jsonl", ".ndjson", ".json"}) {
+    if (absl::EndsWith(path, ext)) return InputFormat::kJsonl;
+  }
+  return InputFormat::kFile;
 }
 
 absl::StatusOr<std::string> ReadInputFile(const std::string& path, uint64_t max_bytes) {
