@@ -1,7 +1,7 @@
 // Copyright 2026 The Dubare Authors.
 //
 // dubare index: a persistent near-duplicate index in one SQLite file
-// (index.h): create, add, query, remove, stats, check, compact.
+// (index.h): create, add, query, get, remove, stats, check, compact.
 
 #include <algorithm>
 #include <cstdio>

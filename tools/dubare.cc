@@ -31,7 +31,7 @@ constexpr Command kCommands[] = {
     {"compare", "report how alike two documents are", RunCompare},
     {"dedup", "remove near-duplicate documents from a corpus", RunDedup},
     {"passages", "find repeated passages and show them (text, JSON, HTML)", RunPassages},
-    {"index", "a persistent near-duplicate index: create, add, query, remove, stats", RunIndex},
+    {"index", "a persistent near-duplicate index: create, add, query, get, remove, stats, check, compact", RunIndex},
 };
 
 void PrintUsage(FILE* out) {

@@ -234,5 +234,24 @@ TEST(ScriptingCliTest, WholeFileCommandsReadJsonLinesRecordByRecord) {
   EXPECT_EQ(hostile::RunCli({"normalize", text}).out, "کۆمەڵ\n\nیەک دوو\n");
 }
 
+// The top-level help lists every command (and index's every subcommand),
+// and each one listed answers --help.
+TEST(ScriptingCliTest, HelpListsEveryCommandAndEachAnswersHelp) {
+  hostile::CliResult top = hostile::RunCli({"--help"});
+  ASSERT_EQ(top.exit_code, 0) << top.err;
+  const std::string help = top.out + top.err;
+  for (const char* command : {"normalize", "sketch", "compare", "dedup", "passages", "index"}) {
+    EXPECT_NE(help.find(absl::StrCat("\n  ", command, " ")), std::string::npos) << command;
+    EXPECT_EQ(hostile::RunCli({command, "--help"}).exit_code, 0) << command;
+  }
+  hostile::CliResult index = hostile::RunCli({"index", "--help"});
+  const std::string index_help = index.out + index.err;
+  for (const char* sub : {"create", "add", "query", "remove", "get", "stats", "check", "compact"}) {
+    EXPECT_NE(index_help.find(absl::StrCat("\n  ", sub, " ")), std::string::npos) << sub;
+    EXPECT_NE(help.find(sub), std::string::npos) << "top-level help misses index " << sub;
+    EXPECT_EQ(hostile::RunCli({"index", sub, "--help"}).exit_code, 0) << sub;
+  }
+}
+
 }  // namespace
 }  // namespace dubare
