@@ -43,6 +43,7 @@ void ProgressPrinter::Show(const ProgressEvent& e) {
     Done();
     return;
   }
+  std::lock_guard<std::mutex> lock(mu_);
   const Clock::time_point now = Clock::now();
   if (now - last_ < interval_) return;
   last_ = now;
@@ -56,6 +57,7 @@ void ProgressPrinter::Show(const ProgressEvent& e) {
                                     std::string(kWidth - std::min(kWidth, filled + 1), ' '), "] ",
                                     absl::StrFormat("%3.0f%% ", 100 * fraction), e.stage);
     if (e.documents > 0) absl::StrAppend(&line, ": ", e.documents, " documents");
+    if (e.stage == kSkippingStage) absl::StrAppendFormat(&line, ": %.0f MB read", e.done / 1e6);
     std::fputs(line.c_str(), out_);
     shown_ = true;
     return;
@@ -66,6 +68,7 @@ void ProgressPrinter::Show(const ProgressEvent& e) {
     absl::StrAppend(&line, ": ", e.documents, " documents");
     if (elapsed > 0) absl::StrAppendFormat(&line, ", %.0f documents/s", e.documents / elapsed);
   }
+  if (e.stage == kSkippingStage) absl::StrAppendFormat(&line, ": %.0f MB read", e.done / 1e6);
   if (e.total > 0) {
     absl::StrAppendFormat(&line, ", %.0f%%", 100 * fraction);
     if (fraction > 0.01) {
@@ -78,6 +81,7 @@ void ProgressPrinter::Show(const ProgressEvent& e) {
 }
 
 void ProgressPrinter::Done() {
+  std::lock_guard<std::mutex> lock(mu_);
   if (shown_) std::fputs("\r\x1b[K", out_);
   shown_ = false;
 }

@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <mutex>
 #include <string>
 
 #include "dubare/progress.h"
@@ -37,6 +38,8 @@ class ProgressPrinter {
   ProgressPrinter(const ProgressPrinter&) = delete;
   ProgressPrinter& operator=(const ProgressPrinter&) = delete;
 
+  // Thread-safe: the index job's reading thread reports skipped bytes while
+  // its writing thread reports batches.
   void Show(const ProgressEvent& event);
   // A callback that forwards to Show; valid while this printer lives.
   ProgressCallback Callback();
@@ -53,6 +56,7 @@ class ProgressPrinter {
   Clock::time_point start_ = Clock::now();
   Clock::time_point last_{};
   bool shown_ = false;
+  std::mutex mu_;
 };
 
 }  // namespace dubare::tools

@@ -6,9 +6,14 @@
 // read -- checked through the library and the CLI with small limits, and with
 // the default limit and a 200 MB line.
 
+#include <fcntl.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -148,6 +153,39 @@ TEST(HugeLine, A200MegabyteLineIsRejectedAsTooLargeWithoutHoldingItAndTheNextLin
     EXPECT_GT(run.Count("peak_rss_bytes"), 0);
     EXPECT_LT(run.Count("peak_rss_bytes"), int64_t{180} << 20);
   }
+}
+
+// Issue 21, point 4: endless input. A whole file from a device stops at the
+// document limit; an endless line shows as progress while it is skipped.
+TEST(EndlessInput, DevZeroIsRefusedAsAFileAndShownAsProgressAsALine) {
+  DUBARE_REQUIRE_CLI();
+  TempDir dir;
+  CliResult whole = RunCli({"dedup", "/dev/zero", "--out", dir.Path("out")});
+  EXPECT_EQ(whole.exit_code, 1) << whole.err;  // no input was a document
+  const std::vector<std::string> rejected = ReadLines(dir.Path("out/rejected.tsv"));
+  ASSERT_EQ(rejected.size(), 2u);
+  EXPECT_THAT(rejected[1], HasSubstr("too_large\tmore than 16777216 bytes, over the limit of "
+                                     "16777216 (not read further)"));
+  // As lines: the first line never ends. Killed after a few seconds, the
+  // run has said what it is doing in its log.
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    const int err = ::open(dir.Path("err").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ::dup2(err, 2);
+    ::alarm(4);  // SIGALRM ends it
+    ::execl(DubareBin().c_str(), "dubare", "dedup", "--input-format", "lines", "/dev/zero",
+            "--out", dir.Path("lines").c_str(), "--progress-interval", "0.5",
+            static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM) << status;
+  const std::vector<std::string> log = ReadLines(dir.Path("err"));
+  ASSERT_GE(log.size(), 2u);
+  EXPECT_THAT(log.back(), HasSubstr("dubare dedup: skipping input over --max-line-bytes"));
+  EXPECT_THAT(log.back(), HasSubstr(" MB read"));
+  EXPECT_FALSE(std::filesystem::exists(dir.Path("lines")));  // nothing that looks complete
 }
 
 }  // namespace

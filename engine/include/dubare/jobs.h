@@ -16,7 +16,10 @@
 //
 // Ownership: jobs own what they allocate; the caller owns the options.
 // Thread safety: the functions are reentrant; each starts and joins its own
-// worker threads and calls the progress callback from the calling thread.
+// worker threads and calls the progress callback from the calling thread --
+// except AddInputs/QueryInputs, whose reading thread also reports bytes
+// skipped in an over-long record (kSkippingStage): their callback must be
+// thread-safe.
 
 #ifndef DUBARE_JOBS_H_
 #define DUBARE_JOBS_H_

@@ -34,6 +34,11 @@ struct ProgressEvent {
 
 using ProgressCallback = std::function<void(const ProgressEvent&)>;
 
+// The stage of the jobs' events while the reader reads bytes it will not
+// keep (ReaderOptions::on_skipping): done = bytes read so far.
+inline constexpr absl::string_view kSkippingStage =
+    "skipping input over --max-line-bytes / --max-document-bytes";
+
 }  // namespace dubare
 
 #endif  // DUBARE_PROGRESS_H_

@@ -38,6 +38,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -111,6 +112,11 @@ struct ReaderOptions {
   bool keep_raw = true;
   // Make the first rejection an error (Next() returns it) instead of a record.
   bool strict = false;
+  // Called from Next(), about every 64 MiB, while it reads bytes it will not
+  // keep (the rest of a line over max_line_bytes, of a file over
+  // max_document_bytes), with the bytes read so far (ReaderStats::bytes):
+  // an endless line (/dev/zero) shows as progress, not as a silent hang.
+  std::function<void(uint64_t bytes)> on_skipping;
 
   // kInvalidArgument for an empty field path or a zero limit.
   absl::Status Validate() const;

@@ -73,7 +73,12 @@ absl::StatusOr<int> LineReader::PeekFirstNonBlank() {
 
 absl::StatusOr<uint64_t> LineReader::SkipRestOfLine(uint64_t already) {
   uint64_t length = already;
+  uint64_t reported = bytes_read_;
   for (;;) {
+    if (on_skipping_ && bytes_read_ - reported >= (uint64_t{64} << 20)) {
+      reported = bytes_read_;
+      on_skipping_(bytes_read_);
+    }
     const char* nl = static_cast<const char*>(std::memchr(buf_.get() + begin_, '\n', end_ - begin_));
     if (nl != nullptr) {
       size_t n = static_cast<size_t>(nl - (buf_.get() + begin_));

@@ -14,6 +14,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 
 #include "absl/status/status.h"
@@ -53,6 +54,9 @@ class LineReader {
     line_number_ = first_line - 1;
   }
   uint64_t bytes_read() const { return bytes_read_; }
+  // Called about every 64 MiB skipped in an over-long line, with
+  // bytes_read().
+  void set_on_skipping(std::function<void(uint64_t)> fn) { on_skipping_ = std::move(fn); }
   uint64_t line_number() const { return line_number_; }
   // Where the line that the last Next() returned, or failed in the middle of,
   // starts: what an error from Next() is reported at.
@@ -68,6 +72,7 @@ class LineReader {
 
   InputStream* stream_;
   size_t max_line_bytes_;
+  std::function<void(uint64_t)> on_skipping_;
   std::unique_ptr<char[]> buf_;
   size_t capacity_ = 0;  // usable bytes; kLinePadding more are allocated
   size_t begin_ = 0, end_ = 0;

@@ -456,16 +456,30 @@ struct Reader::Impl {
       stats.bytes += *n;
       if (*n == 0) break;
       if (text.size() > limit) {
-        // Count the rest without keeping it.
-        uint64_t total = text.size();
+        text.clear();
+        // A regular file ends: count the rest without keeping it. A device
+        // or a pipe may never end (/dev/zero): stop here.
+        struct stat st;
+        const std::string& path = sources[index].path;
+        if (path == "-" || ::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
+          Reject(doc, RejectReason::kTooLarge,
+                 absl::StrCat("more than ", limit, " bytes, over the limit of ", limit,
+                              " (not read further)"));
+          return;
+        }
+        uint64_t total = old + *n;
+        uint64_t reported = stats.bytes;
         char sink[1 << 16];
         for (;;) {
           absl::StatusOr<size_t> m = stream->Read(sink, sizeof sink);
           if (!m.ok() || *m == 0) break;
           total += *m;
           stats.bytes += *m;
+          if (options.on_skipping && stats.bytes - reported >= (uint64_t{64} << 20)) {
+            reported = stats.bytes;
+            options.on_skipping(stats.bytes);
+          }
         }
-        text.clear();
         Reject(doc, RejectReason::kTooLarge,
                absl::StrCat("the file has ", total, " bytes, over the limit of ", limit));
         return;
@@ -579,6 +593,11 @@ struct Reader::Impl {
     lines = std::make_unique<io::LineReader>(stream.get(), options.max_line_bytes);
     if (range.begin > 0) lines->StartAt(range.begin, range.first_line);
     bytes_counted = 0;
+    if (options.on_skipping) {
+      lines->set_on_skipping([this](uint64_t read) {
+        options.on_skipping(stats.bytes + read - bytes_counted);
+      });
+    }
     if (format == InputFormat::kAuto) {  // standard input: sniff the first byte
       absl::StatusOr<int> first = lines->PeekFirstNonBlank();
       format = first.ok() && *first == '{' ? InputFormat::kJsonl : InputFormat::kLines;

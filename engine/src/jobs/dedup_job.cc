@@ -217,6 +217,9 @@ absl::Status DedupJob::OpenReader(const std::vector<std::string>& inputs) {
   if (options_.dedup.keep.kind == KeepPolicy::Kind::kEarliest) {
     reader_options.extra_fields.push_back(options_.dedup.keep.field);
   }
+  reader_options.on_skipping = [this](uint64_t bytes) {
+    Progress(kSkippingStage, summary_.inputs, bytes, reader_->SourceBytes());
+  };
   DUBARE_ASSIGN_OR_RETURN(reader_, Reader::Open(inputs, reader_options));
   return absl::OkStatus();
 }

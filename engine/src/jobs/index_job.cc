@@ -98,6 +98,14 @@ absl::StatusOr<IndexInputSummary> Run(Index* index, const std::vector<std::strin
   ReaderOptions reader_options = options.reader;
   const size_t metadata_first = reader_options.extra_fields.size();
   for (const std::string& f : options.metadata_fields) reader_options.extra_fields.push_back(f);
+  // Called on the reading thread (IndexInputOptions::progress says so).
+  reader_options.on_skipping = [&options](uint64_t bytes) {
+    if (!options.progress) return;
+    ProgressEvent e;
+    e.stage = kSkippingStage;
+    e.done = bytes;
+    options.progress(e);
+  };
   DUBARE_ASSIGN_OR_RETURN(std::unique_ptr<Reader> reader, Reader::Open(inputs, reader_options));
 
   IndexInputSummary summary;

@@ -83,7 +83,15 @@ absl::StatusOr<PassageJobSummary> RunPassageJob(const PassageJob& job) {
   if (job.report.format == ReportFormat::kHtml) {
     DUBARE_ASSIGN_OR_RETURN(out_dir, OutputDir::Create(job.out, kReportMarker));
   }
-  DUBARE_ASSIGN_OR_RETURN(std::unique_ptr<Reader> reader, Reader::Open(job.inputs, job.reader));
+  ReaderOptions reader_options = job.reader;
+  reader_options.on_skipping = [&job](uint64_t bytes) {
+    if (!job.progress) return;
+    ProgressEvent e;
+    e.stage = kSkippingStage;
+    e.done = bytes;
+    job.progress(e);
+  };
+  DUBARE_ASSIGN_OR_RETURN(std::unique_ptr<Reader> reader, Reader::Open(job.inputs, reader_options));
   // Texts are kept in their own strings: report spans view them.
   std::vector<std::string> ids, texts;
   PassageReport report;
