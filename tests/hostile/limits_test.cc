@@ -188,5 +188,36 @@ TEST(EndlessInput, DevZeroIsRefusedAsAFileAndShownAsProgressAsALine) {
   EXPECT_FALSE(std::filesystem::exists(dir.Path("lines")));  // nothing that looks complete
 }
 
+// Issue 21, point 4: normalize line by line holds one line, not the file.
+TEST(EndlessInput, NormalizeLineByLineRunsInConstantMemory) {
+  DUBARE_REQUIRE_CLI();
+  if (kSanitized) GTEST_SKIP() << "memory figures mean nothing under a sanitizer";
+  TempDir dir;
+  const std::string path = dir.Path("big.txt");
+  {
+    FILE* f = std::fopen(path.c_str(), "wb");
+    ASSERT_NE(f, nullptr);
+    const std::string line = "كۆمه‌ڵه‌ی خه‌ڵكی كوردستان له‌ هه‌ولێر كۆبوونه‌وه‌. \n";
+    std::string block;
+    while (block.size() < (size_t{1} << 20)) block += line;
+    for (int i = 0; i < 120; ++i) ASSERT_EQ(std::fwrite(block.data(), 1, block.size(), f), block.size());
+    ASSERT_EQ(std::fclose(f), 0);
+  }
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    const int null = ::open("/dev/null", O_WRONLY);
+    ::dup2(null, 1);
+    ::execl(DubareBin().c_str(), "dubare", "normalize", "--input-format", "lines", path.c_str(),
+            static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  int status = 0;
+  struct rusage usage {};
+  ASSERT_EQ(::wait4(pid, &status, 0, &usage), pid);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  // 120 MiB in; the process stays near its fixed 1 MiB buffers.
+  EXPECT_LT(usage.ru_maxrss, 40 * 1024) << "KiB";
+}
+
 }  // namespace
 }  // namespace dubare::hostile
