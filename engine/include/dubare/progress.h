@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <utility>
 
 #include "absl/strings/string_view.h"
 
@@ -38,6 +39,18 @@ using ProgressCallback = std::function<void(const ProgressEvent&)>;
 // keep (ReaderOptions::on_skipping): done = bytes read so far.
 inline constexpr absl::string_view kSkippingStage =
     "skipping input over --max-line-bytes / --max-document-bytes";
+
+// A ReaderOptions::on_skipping hook that reports kSkippingStage events
+// (done = bytes read) to `progress`; null when `progress` is.
+inline std::function<void(uint64_t)> SkippingReporter(ProgressCallback progress) {
+  if (!progress) return nullptr;
+  return [progress = std::move(progress)](uint64_t bytes) {
+    ProgressEvent e;
+    e.stage = kSkippingStage;
+    e.done = bytes;
+    progress(e);
+  };
+}
 
 }  // namespace dubare
 

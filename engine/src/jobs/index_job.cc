@@ -99,13 +99,7 @@ absl::StatusOr<IndexInputSummary> Run(Index* index, const std::vector<std::strin
   const size_t metadata_first = reader_options.extra_fields.size();
   for (const std::string& f : options.metadata_fields) reader_options.extra_fields.push_back(f);
   // Called on the reading thread (IndexInputOptions::progress says so).
-  reader_options.on_skipping = [&options](uint64_t bytes) {
-    if (!options.progress) return;
-    ProgressEvent e;
-    e.stage = kSkippingStage;
-    e.done = bytes;
-    options.progress(e);
-  };
+  reader_options.on_skipping = SkippingReporter(options.progress);
   DUBARE_ASSIGN_OR_RETURN(std::unique_ptr<Reader> reader, Reader::Open(inputs, reader_options));
 
   IndexInputSummary summary;

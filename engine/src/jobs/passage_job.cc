@@ -84,13 +84,7 @@ absl::StatusOr<PassageJobSummary> RunPassageJob(const PassageJob& job) {
     DUBARE_ASSIGN_OR_RETURN(out_dir, OutputDir::Create(job.out, kReportMarker));
   }
   ReaderOptions reader_options = job.reader;
-  reader_options.on_skipping = [&job](uint64_t bytes) {
-    if (!job.progress) return;
-    ProgressEvent e;
-    e.stage = kSkippingStage;
-    e.done = bytes;
-    job.progress(e);
-  };
+  reader_options.on_skipping = SkippingReporter(job.progress);
   DUBARE_ASSIGN_OR_RETURN(std::unique_ptr<Reader> reader, Reader::Open(job.inputs, reader_options));
   // Texts are kept in their own strings: report spans view them.
   std::vector<std::string> ids, texts;

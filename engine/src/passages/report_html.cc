@@ -524,18 +524,28 @@ class HtmlReport {
     return out;
   }
 
-  std::string BoilerplatePage() const {
-    const auto& all = report_.result.boilerplate;
-    std::string out = Head(absl::StrCat("Boilerplate: ", options_.title), "");
+  // The head, navigation, heading and lead paragraph of a page that lists
+  // at most kMaxListed of `total` items.
+  std::string ListPageStart(absl::string_view heading, absl::string_view lead,
+                            size_t total) const {
+    std::string out = Head(absl::StrCat(heading, ": ", options_.title), "");
     NavBar("", &out);
-    absl::StrAppend(&out, "<h1>Boilerplate</h1>\n<p class=\"note\">",
-                    Plural(all.size(), "passage", "passages"),
-                    " found in many documents, each reported once with one example",
-                    all.size() > kMaxListed
+    absl::StrAppend(&out, "<h1>", heading, "</h1>\n<p class=\"note\">", lead,
+                    total > kMaxListed
                         ? absl::StrCat("; the first ", Thousands(kMaxListed),
                                        " are listed (the JSON report has all)")
                         : "",
                     ".</p>\n");
+    return out;
+  }
+
+  std::string BoilerplatePage() const {
+    const auto& all = report_.result.boilerplate;
+    std::string out = ListPageStart(
+        "Boilerplate",
+        absl::StrCat(Plural(all.size(), "passage", "passages"),
+                     " found in many documents, each reported once with one example"),
+        all.size());
     out.append(
         "<table class=\"boilerplate\">\n<colgroup><col class=\"n\"><col class=\"n\"><col "
         "style=\"width:30%\"><col></colgroup>\n<thead><tr><th class=\"num\">documents</th>"
@@ -560,16 +570,11 @@ class HtmlReport {
 
   std::string RefusedPage() const {
     const auto& all = report_.rejected;
-    std::string out = Head(absl::StrCat("Refused inputs: ", options_.title), "");
-    NavBar("", &out);
-    absl::StrAppend(&out, "<h1>Refused inputs</h1>\n<p class=\"note\">",
-                    Plural(all.size(), "input was", "inputs were"),
-                    " not read as documents",
-                    all.size() > kMaxListed
-                        ? absl::StrCat("; the first ", Thousands(kMaxListed),
-                                       " are listed (the JSON report has all)")
-                        : "",
-                    ".</p>\n<ul>\n");
+    std::string out = ListPageStart(
+        "Refused inputs",
+        absl::StrCat(Plural(all.size(), "input was", "inputs were"), " not read as documents"),
+        all.size());
+    out.append("<ul>\n");
     for (size_t i = 0; i < all.size() && i < kMaxListed; ++i) RefusedItem(all[i], &out);
     out.append("</ul>\n</body>\n</html>\n");
     return out;
