@@ -3,6 +3,8 @@
 // dubare: the command-line tool. A table of subcommands (as in ninja's tool
 // table); all logic lives in the library.
 
+#include <malloc.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -94,4 +96,15 @@ int Run(int argc, char** argv) {
 
 }  // namespace
 
-int main(int argc, char** argv) { return CloseStdout(Run(argc, argv)); }
+int main(int argc, char** argv) {
+  // Batches of texts, signatures and band keys (hundreds of KB to MB each)
+  // are freed and allocated again all run long. glibc's defaults hand such
+  // blocks back to the kernel (mmap, heap trim) and fault them in again:
+  // ~10% of a dedup's CPU in page faults. Keeping them costs some resident
+  // memory and saves 6% of `dedup`'s wall time on 20,000 articles
+  // (bench/RESULTS.md). The process is ours; the library sets nothing.
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
+  mallopt(M_TOP_PAD, 64 << 20);
+  return CloseStdout(Run(argc, argv));
+}
