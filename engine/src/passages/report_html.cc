@@ -3,8 +3,8 @@
 // The HTML passage report: a folder of small pages (report.h). Every page
 // is bounded whatever the corpus: an index page lists html_rows_per_page
 // pairs, a pair page shows at most html_side_bytes of each document,
-// boilerplate.html and refused.html at most kMaxListed rows; top_pairs
-// bounds the number of pair pages.
+// boilerplate.html and refused.html at most kMaxListed rows; top_pairs and
+// html_max_bytes bound the number of pair pages, and so the folder.
 
 #include <algorithm>
 #include <cmath>
