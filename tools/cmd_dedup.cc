@@ -51,17 +51,20 @@ int RunDedup(int argc, char** argv) {
       "two records with one id: stop naming both, or rename the later ones ID~2, ID~3 "
       "(listed in renamed_ids.tsv)");
   flags.Custom(
-      "verify", "estimate|exact|containment|jaccard+containment",
+      "verify", "estimate+containment|estimate|exact|containment|jaccard+containment",
       std::string(VerifyModeName(options.verify)),
       [&](absl::string_view v) -> absl::Status {
         DUBARE_ASSIGN_OR_RETURN(options.verify, ParseVerifyMode(v));
         return absl::OkStatus();
       },
-      "score of a candidate: signature estimate, exact Jaccard, containment, or exact Jaccard "
-      "with a containment rule (the last three keep shingle sets in memory)");
+      "score of a candidate: signature estimates of Jaccard or containment, the Jaccard "
+      "estimate alone, exact Jaccard, exact containment, or exact Jaccard with a containment "
+      "rule (the last three keep shingle sets in memory)");
   flags.Double("containment-threshold", &options.containment_threshold, 0.01, 1.0,
-               "--verify jaccard+containment: a pair under --threshold is still a duplicate "
-               "when this share of the shorter text's shingles is in the longer");
+               "--verify estimate+containment, jaccard+containment: a pair under --threshold is "
+               "still a duplicate when this share of the shorter text's shingles is in the longer");
+  flags.Double("containment-ratio", &options.containment_ratio, 0.01, 1.0,
+               "the shortest text containment looks for, as a share of the longer one");
   flags.Custom(
       "keep", "first|longest|earliest:FIELD", options.keep.ToString(),
       [&](absl::string_view v) -> absl::Status {

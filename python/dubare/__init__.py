@@ -68,7 +68,7 @@ class Deduper:
 
     def __init__(self, *, threshold=0.4, method="minhash", shingle="word:2", num_perm=128,
                  minhash="classic", keep_spaces=True, bands=0, rows=0, hamming=3,
-                 verify="estimate", containment_ratio=0.25, containment_threshold=0.8,
+                 verify="estimate+containment", containment_ratio=0.15, containment_threshold=0.8,
                  keep="first", max_bucket=512,
                  threads=0, id_field="id", text_field="text", batch_size=10000,
                  duplicate_ids="error"):
@@ -116,9 +116,9 @@ def dedup(docs, **options):
     Options (the ``dubare dedup`` flags): threshold=0.4, method="minhash",
     shingle="word:2", num_perm=128, minhash="classic", keep_spaces=True,
     bands=0, rows=0 (0: chosen for the threshold), hamming=3,
-    verify="estimate" ("exact", "containment", "jaccard+containment"),
-    containment_ratio=0.25, containment_threshold=0.8, keep="first", max_bucket=512,
-    threads=0 (all cores), id_field="id", text_field="text",
+    verify="estimate+containment" ("estimate", "exact", "containment",
+    "jaccard+containment"), containment_ratio=0.15, containment_threshold=0.8,
+    keep="first", max_bucket=512, threads=0 (all cores), id_field="id", text_field="text",
     batch_size=10000, duplicate_ids="error" (two documents with one id are a
     ValueError naming both positions; "rename" makes the later ones ID~2,
     ID~3 and lists them in ``renamed``).

@@ -4,7 +4,9 @@
 // one by one, against the file job, across thread counts and batchings, and
 // sketches that travel (SketchBatch::Encode/Decode) between processes.
 
+#include <cmath>
 #include <map>
+#include <random>
 #include <set>
 #include <string>
 #include <utility>
@@ -258,6 +260,7 @@ TEST(DedupTest, JaccardOrContainmentScoresAStoryInsideALongerOne) {
   DedupOptions options;
   options.bands = 64;  // every pair a candidate here: the score decides
   options.rows = 2;
+  options.verify = VerifyMode::kEstimate;
   absl::StatusOr<DedupResult> plain = Dedup(docs, options);
   ASSERT_TRUE(plain.ok());
   EXPECT_TRUE(plain->pairs.empty());  // Jaccard ~0.25 < 0.4
@@ -279,6 +282,86 @@ TEST(DedupTest, JaccardOrContainmentScoresAStoryInsideALongerOne) {
   options.containment_ratio = 0.25;
   options.containment_threshold = 1.5;
   EXPECT_FALSE(options.Validate().ok());
+}
+
+// The containment estimate of CompareSignatures against exact set
+// arithmetic: sets of random shingles, one partly inside the other.
+TEST(DedupTest, SignatureContainmentEstimateFollowsTheExactContainment) {
+  SketchParams params;
+  MinHasher hasher(params);
+  std::mt19937_64 rng(7);
+  double total_error = 0;
+  int trials = 0;
+  for (int small : {40, 80, 200}) {
+    for (double ratio : {0.2, 0.35, 0.5, 1.0}) {
+      for (double c : {0.3, 0.8, 1.0}) {
+        const int large = static_cast<int>(small / ratio);
+        std::vector<uint64_t> a, b;
+        for (int i = 0; i < small; ++i) a.push_back(rng());
+        const int shared = static_cast<int>(c * small);
+        b.assign(a.begin(), a.begin() + std::min(shared, large));
+        while (static_cast<int>(b.size()) < large) b.push_back(rng());
+        std::sort(a.begin(), a.end());
+        std::sort(b.begin(), b.end());
+        const SetOverlap exact = ExactOverlap(a, b);
+        const MinHashSignature sa = hasher.Sketch(a), sb = hasher.Sketch(b);
+        const SignatureOverlap o = CompareSignatures(sa.values, sb.values);
+        // The counts, against the plain loop.
+        uint32_t equal = 0, a_lower = 0, b_lower = 0;
+        for (size_t i = 0; i < sa.values.size(); ++i) {
+          equal += sa.values[i] == sb.values[i];
+          a_lower += sa.values[i] < sb.values[i];
+          b_lower += sa.values[i] > sb.values[i];
+        }
+        EXPECT_EQ(o.equal, equal);
+        EXPECT_EQ(o.a_lower, a_lower);
+        EXPECT_EQ(o.b_lower, b_lower);
+        EXPECT_DOUBLE_EQ(o.jaccard(), EstimateJaccard(sa.values, sb.values));
+        total_error += std::fabs(o.containment_a() - exact.containment_a());
+        ++trials;
+        // Slots whose minimum is in A: about K |A| / |A u B|, a few at ratio 0.2.
+        EXPECT_NEAR(o.containment_a(), exact.containment_a(), 0.35)
+            << small << " " << ratio << " " << c;
+      }
+    }
+  }
+  EXPECT_LT(total_error / trials, 0.08);
+  EXPECT_EQ(CompareSignatures({}, {}).containment_a(), 0.0);
+}
+
+// The default (estimate+containment) finds a story inside a round-up with
+// LSH tuned for Jaccard 0.4: the containment bands make it a candidate and
+// the signature estimate of containment accepts it. A short text is not
+// judged by containment (containment_ratio), and the Jaccard-only estimate
+// does not find it at all.
+TEST(DedupTest, TheDefaultFindsAStoryInsideARoundUpFromSignaturesAlone) {
+  std::string story, roundup, brief;
+  for (int i = 0; i < 80; ++i) absl::StrAppend(&story, "وشە", i, " ");
+  for (int i = 0; i < 120; ++i) absl::StrAppend(&roundup, "پێش", i, " ");
+  roundup += story;
+  for (int i = 0; i < 120; ++i) absl::StrAppend(&roundup, "دوای", i, " ");
+  for (int i = 0; i < 30; ++i) absl::StrAppend(&brief, "پێش", i, " ");  // 30 of 320 words
+  const std::vector<DedupInput> docs = {
+      {"story", story, ""}, {"roundup", roundup, ""}, {"brief", brief, ""}};
+  DedupOptions options;
+  ASSERT_EQ(options.verify, VerifyMode::kEstimateOrContainment);
+  absl::StatusOr<DedupResult> r = Dedup(docs, options);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->stats.bands, 32u);
+  EXPECT_EQ(r->stats.rows, 4u);
+  ASSERT_EQ(r->pairs.size(), 1u);
+  EXPECT_EQ(r->pairs[0].a, 0u);
+  EXPECT_EQ(r->pairs[0].b, 1u);
+  EXPECT_GE(r->pairs[0].score, 0.8);
+  EXPECT_EQ(r->fate[2], DocumentFate::kKept);  // 29 of 319 shingles: under 0.15
+  options.containment_ratio = 0.05;
+  r = Dedup(docs, options);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->pairs.size(), 2u);  // now the brief is judged, and it is inside
+  options.verify = VerifyMode::kEstimate;
+  r = Dedup(docs, options);
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->pairs.empty());
 }
 
 TEST(DedupTest, ARepeatedIdIsRefusedOrRenamed) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "dubare/dedup.h"
 #include "dubare/distributed.h"
@@ -41,6 +42,14 @@ const Corpus& Generated() {
       c->ids.push_back(absl::StrCat("copy-", i));
       c->texts.push_back(c->texts[i % 3]);
       c->dates.push_back(absl::StrCat("19", 10 + i));
+    }
+    // Round-ups of three stories each: containment pairs, which the default
+    // finds through its containment bands.
+    for (int i = 0; i < 30; ++i) {
+      c->ids.push_back(absl::StrCat("roundup-", i));
+      c->texts.push_back(absl::StrCat(c->texts[100 + i], " ", c->texts[200 + i], " ",
+                                      c->texts[300 + i]));
+      c->dates.push_back("2021");
     }
     c->ids.push_back("punctuation");
     c->texts.push_back(" ... !!! ، ؟ ");
@@ -163,10 +172,18 @@ void ExpectSameAsSingle(const Corpus& c, const DedupOptions& options, int proces
 
 TEST(DedupShardsTest, SameAsOneProcessAtTheDefaults) {
   for (int p = 1; p <= 4; ++p) ExpectSameAsSingle(Generated(), DedupOptions(), p);
+  // The round-ups are found, through the containment bands.
+  const Corpus& c = Generated();
+  const DedupResult single = Single(c, DedupOptions());
+  int stories = 0;
+  for (const ScoredPair& p : single.pairs) {
+    stories += absl::StartsWith(c.ids[p.a], "roundup-") || absl::StartsWith(c.ids[p.b], "roundup-");
+  }
+  EXPECT_GE(stories, 60);  // three stories each, most found
 }
 
 TEST(DedupShardsTest, SameAsOneProcessForEveryVerifyModeAndKeepPolicy) {
-  for (VerifyMode mode : {VerifyMode::kExact, VerifyMode::kContainment,
+  for (VerifyMode mode : {VerifyMode::kEstimate, VerifyMode::kExact, VerifyMode::kContainment,
                           VerifyMode::kJaccardOrContainment}) {
     DedupOptions o;
     o.verify = mode;

@@ -11,7 +11,9 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 #include "dubare/dedup.h"
 #include "eval/republish.h"
 #include "gtest/gtest.h"
@@ -108,20 +110,26 @@ class RepublishEvalTest : public ::testing::Test {
   }
 };
 
-// The defaults keep precision; their recall misses what is wholly inside a
-// longer text (round-ups) and the heaviest edits: issue 18's goal (F1 >= 0.99
-// at the defaults) is not met yet, so this guards today's level.
-TEST_F(RepublishEvalTest, DefaultsKeepPrecisionAndTodaysRecall) {
+// The defaults (estimate+containment) find copies under every kind of edit
+// and stories inside round-ups down to a quarter of them, from signatures
+// alone: F1 0.993 (0.948 for the Jaccard estimate alone). Issue 18 asks for
+// recall >= 0.99 too; today's 0.987 misses the heaviest mixed edits and
+// round-ups where the story is under a fifth of the text.
+TEST_F(RepublishEvalTest, DefaultsFindCopiesAndStoriesInsideRoundUps) {
   const eval::Corpus& c = Corpus();
   std::printf("%zu base articles, %zu copies\n", c.bases, c.articles.size() - c.bases);
   const Scores s = Evaluate(c, DedupOptions());
   Print("defaults", s);
   PrintKinds(s);
   EXPECT_GE(s.precision, 0.99);
-  EXPECT_GE(s.recall, 0.89);
+  EXPECT_GE(s.recall, 0.98);
+  EXPECT_GE(s.f1, 0.99);
   for (size_t k = 0; k + 2 < eval::EditKinds().size(); ++k) {  // not mixed, not round-ups
     for (int l = 0; l < 3; ++l) EXPECT_GE(s.found[k][l], s.total[k][l] - 1) << k << " " << l;
   }
+  const size_t roundup = eval::EditKinds().size() - 1;
+  EXPECT_GE(s.found[roundup][0] + s.found[roundup][1], 38);
+  EXPECT_GE(s.found[roundup][2], 14);
 }
 
 // jaccard+containment finds the round-ups too, at some cost in candidates.
@@ -149,7 +157,7 @@ TEST_F(RepublishEvalTest, Alternatives) {
     void (*set)(DedupOptions*);
   };
   const Alt alts[] = {
-      {"verify estimate (before this evaluation)",
+      {"verify estimate (the default before the twelfth session)",
        [](DedupOptions* o) { o->verify = VerifyMode::kEstimate; }},
       {"verify exact", [](DedupOptions* o) { o->verify = VerifyMode::kExact; }},
       {"threshold 0.3", [](DedupOptions* o) { o->threshold = 0.3; }},
@@ -159,14 +167,48 @@ TEST_F(RepublishEvalTest, Alternatives) {
        [](DedupOptions* o) { o->verify = VerifyMode::kExact; o->bands = 37; o->rows = 3; }},
       {"verify exact, LSH 42x3", [](DedupOptions* o) { o->verify = VerifyMode::kExact; o->bands = 42; o->rows = 3; }},
       {"verify exact, LSH 64x2", [](DedupOptions* o) { o->verify = VerifyMode::kExact; o->bands = 64; o->rows = 2; }},
-      {"jaccard+containment 0.8, ratio 1/4", [](DedupOptions* o) { o->verify = VerifyMode::kJaccardOrContainment; }},
+      {"jaccard+containment 0.8, ratio 1/4", [](DedupOptions* o) { o->verify = VerifyMode::kJaccardOrContainment; o->containment_ratio = 0.25; }},
       {"jaccard+containment 0.8, ratio 1/5", [](DedupOptions* o) { o->verify = VerifyMode::kJaccardOrContainment; o->containment_ratio = 0.2; }},
       {"jaccard+containment 0.8, ratio 1/3", [](DedupOptions* o) { o->verify = VerifyMode::kJaccardOrContainment; o->containment_ratio = 1.0 / 3; }},
       {"jaccard+containment 0.7, ratio 1/4", [](DedupOptions* o) { o->verify = VerifyMode::kJaccardOrContainment; o->containment_threshold = 0.7; }},
       {"jaccard+containment 0.8, LSH 64x2", [](DedupOptions* o) { o->verify = VerifyMode::kJaccardOrContainment; o->bands = 64; o->rows = 2; }},
+      {"estimate+containment, containment ratio 0.25", [](DedupOptions* o) { o->containment_ratio = 0.25; }},
+      {"estimate+containment, containment ratio 0.2", [](DedupOptions* o) { o->containment_ratio = 0.2; }},
+      {"estimate+containment, containment 0.85", [](DedupOptions* o) { o->containment_threshold = 0.85; }},
+      {"estimate+containment, containment 0.75", [](DedupOptions* o) { o->containment_threshold = 0.75; }},
+      {"estimate+containment, containment bands 64x2", [](DedupOptions* o) { o->containment_bands = 64; o->containment_rows = 2; }},
+      {"estimate+containment, containment bands for every size", [](DedupOptions* o) { o->containment_band_ratio = 1; }},
+      {"estimate+containment, K = 256", [](DedupOptions* o) { o->sketch.num_perm = 256; }},
       {"containment 0.8", [](DedupOptions* o) { o->verify = VerifyMode::kContainment; o->threshold = 0.8; }},
       {"containment 0.7", [](DedupOptions* o) { o->verify = VerifyMode::kContainment; o->threshold = 0.7; }},
   };
+  // DUBARE_EVAL_SPEC="b=32,r=4,cb=64,cr=2,ratio=0.15,band_ratio=0.6,c=0.8,t=0.4;..."
+  // evaluates estimate+containment at each setting instead of the list.
+  if (const char* spec = std::getenv("DUBARE_EVAL_SPEC")) {
+    for (absl::string_view one : absl::StrSplit(spec, ';', absl::SkipEmpty())) {
+      DedupOptions o;
+      o.verify = VerifyMode::kEstimateOrContainment;
+      for (absl::string_view kv : absl::StrSplit(one, ',', absl::SkipEmpty())) {
+        std::pair<std::string, std::string> p = absl::StrSplit(kv, '=');
+        double v = 0;
+        ASSERT_TRUE(absl::SimpleAtod(p.second, &v)) << kv;
+        if (p.first == "b") o.bands = v;
+        else if (p.first == "r") o.rows = v;
+        else if (p.first == "cb") o.containment_bands = v;
+        else if (p.first == "cr") o.containment_rows = v;
+        else if (p.first == "ratio") o.containment_ratio = v;
+        else if (p.first == "band_ratio") o.containment_band_ratio = v;
+        else if (p.first == "c") o.containment_threshold = v;
+        else if (p.first == "t") o.threshold = v;
+        else if (p.first == "k") o.sketch.num_perm = v;
+        else FAIL() << "unknown key " << p.first;
+      }
+      const Scores s = Evaluate(c, o);
+      Print(std::string(one).c_str(), s);
+      if (std::getenv("DUBARE_EVAL_KINDS") != nullptr) PrintKinds(s);
+    }
+    return;
+  }
   for (const Alt& alt : alts) {
     DedupOptions o;
     alt.set(&o);

@@ -126,14 +126,28 @@ struct DedupOptions {
   uint32_t bands = 0;
   uint32_t rows = 0;
   int hamming = kDefaultSimHashMaxDistance;  // SimHash: maximal Hamming distance
-  VerifyMode verify = VerifyMode::kEstimate;
-  // Containment only: LSH bands are tuned for the Jaccard similarity of a
-  // text contained (at `threshold`) in one 1/containment_ratio as long.
-  double containment_ratio = 0.25;
+  // The default judges a pair by MinHash estimates alone: its Jaccard, or
+  // else the containment of the shorter text in the longer (a story inside a
+  // round-up). On the re-publication evaluation (tests/eval) it gives F1
+  // 0.993 against 0.948 for the Jaccard estimate alone, at the same memory.
+  VerifyMode verify = VerifyMode::kEstimateOrContainment;
+  // The shortest text that containment looks for, as a share of the longer
+  // text's shingles: LSH bands are tuned for the Jaccard similarity of a text
+  // contained (at the containment threshold) in one 1/containment_ratio as
+  // long, and estimate+containment does not judge shorter ones by
+  // containment (their estimate rests on too few signature slots).
+  double containment_ratio = 0.15;
   // jaccard+containment: a pair whose Jaccard is under `threshold` is still a
   // duplicate when this fraction of the smaller text's shingles are in the
   // larger (LSH is then tuned for the lower of the two Jaccards).
   double containment_threshold = 0.8;
+  // estimate+containment: the containment bands (0 = chosen for the Jaccard
+  // of a text contained at containment_threshold in one 1/containment_ratio
+  // as long), whose pairs are candidates only when the smaller document has
+  // at most containment_band_ratio of the larger's shingles.
+  uint32_t containment_bands = 0;
+  uint32_t containment_rows = 0;
+  double containment_band_ratio = 0.6;
   KeepPolicy keep;
   uint32_t max_bucket_size = 512;  // see CandidateOptions
   int threads = 0;                 // 0 = all cores
@@ -145,6 +159,7 @@ struct DedupOptions {
   // else ChooseLshParams for the threshold (or, for containment, the Jaccard
   // of a text contained at the threshold in one 1/containment_ratio as long).
   absl::StatusOr<LshParams> ResolveLsh() const;
+  absl::StatusOr<LshParams> ResolveContainmentLsh() const;
   // What the sketch stage must produce for these options.
   SketchBatchOptions SketchOptions() const;
 };

@@ -134,6 +134,11 @@ struct CandidateOptions {
   // themselves are not reported.
   uint32_t max_bucket_size = 512;
   int threads = 1;  // worker threads (0 = all cores); results do not depend on it
+  // When not empty (one size per document): a pair is a candidate only when
+  // its smaller size is at most max_size_ratio times its larger. Containment
+  // bands use it to look only at a short text and a longer one.
+  absl::Span<const uint32_t> sizes;
+  double max_size_ratio = 1.0;
 };
 
 struct CandidateStats {
@@ -193,8 +198,14 @@ enum class VerifyMode : uint8_t {
   // copy whatever was cut or added, and a story reprinted inside a longer
   // one. ScorePair gives the Jaccard; the dedup engine applies both rules.
   kJaccardOrContainment = 3,
+  // The same two rules on MinHash estimates, without shingle sets: the
+  // Jaccard estimate, or the containment estimate of CompareSignatures
+  // (sketch.h). ScorePair gives the Jaccard estimate; the dedup engine
+  // applies both rules.
+  kEstimateOrContainment = 4,
 };
-// "estimate", "exact", "containment", "jaccard+containment"
+// "estimate", "exact", "containment", "jaccard+containment",
+// "estimate+containment"
 absl::string_view VerifyModeName(VerifyMode mode);
 absl::StatusOr<VerifyMode> ParseVerifyMode(absl::string_view name);
 

@@ -105,6 +105,24 @@ double EstimateJaccard(absl::Span<const uint32_t> a, absl::Span<const uint32_t> 
 // Checked form: error if the parameters differ.
 absl::StatusOr<double> EstimateJaccard(const MinHashSignature& a, const MinHashSignature& b);
 
+// Two signatures compared slot by slot. In a slot where the values differ,
+// the smaller is the minimum of A ∪ B, and it lies outside A ∩ B (else both
+// would hold it): a_lower counts slots whose minimum is in A \ B, b_lower
+// those in B \ A, equal those in A ∩ B. Their shares estimate |A∩B|, |A\B|
+// and |B\A| over |A∪B|, so the containment of A in B, |A∩B| / |A|, is
+// estimated by equal / (equal + a_lower) without knowing either size
+// (Broder 1997; the estimate of a short A is the noisier, its slots being
+// fewer). Spans of equal size (unchecked hot path).
+struct SignatureOverlap {
+  uint32_t equal = 0;
+  uint32_t a_lower = 0;
+  uint32_t b_lower = 0;
+  double jaccard() const;        // equal / slots
+  double containment_a() const;  // A in B: equal / (equal + a_lower); 0 when both are 0
+  double containment_b() const;  // B in A
+};
+SignatureOverlap CompareSignatures(absl::Span<const uint32_t> a, absl::Span<const uint32_t> b);
+
 // ---- SimHash ---------------------------------------------------------------
 
 struct SimHashOptions {
@@ -140,6 +158,7 @@ struct DocumentSketch {
   std::vector<uint32_t> minhash;   // params.num_perm values
   uint64_t simhash = 0;            // over the shingle multiset
   size_t normalized_bytes = 0;     // size of the match-key text
+  size_t num_shingles = 0;         // shingles hashed, repeats included
 };
 
 // The whole front end: match-key normalization, shingling, MinHash and
@@ -189,8 +208,8 @@ struct SketchBatchOptions {
 // with a reason, and a signature row of 0xFFFFFFFF.
 struct SketchBatch {
   // Version of Encode()'s byte layout; Decode refuses others.
-  // 2: key_hash added.
-  static constexpr uint32_t kEncodingVersion = 2;
+  // 2: key_hash added. 3: shingle_count added.
+  static constexpr uint32_t kEncodingVersion = 3;
 
   SketchParams params;
   bool has_simhash = false;
@@ -200,6 +219,9 @@ struct SketchBatch {
   // values mean identical match keys (a collision needs ~2^64 documents),
   // so identical shingle sets: grouping collapses them before LSH.
   std::vector<uint64_t> key_hash;
+  // Per document: shingles hashed, repeats included (0 when rejected). The
+  // containment estimate reads the sizes of both sets from it.
+  std::vector<uint32_t> shingle_count;
   std::vector<uint32_t> minhash;                    // size() * params.num_perm
   std::vector<uint64_t> simhash;                    // size() when has_simhash
   std::vector<std::vector<uint64_t>> shingle_sets;  // size() when has_shingle_sets

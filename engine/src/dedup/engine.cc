@@ -2,7 +2,9 @@
 //
 // The dedup engine of dedup.h: options, verification, the Deduper and Dedup.
 
+#include <algorithm>
 #include <chrono>
+#include <iterator>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -117,10 +119,19 @@ absl::StatusOr<LshParams> DedupOptions::ResolveLsh() const {
   return ChooseLshParams(jaccard, sketch.num_perm, given);
 }
 
+absl::StatusOr<LshParams> DedupOptions::ResolveContainmentLsh() const {
+  LshParams given;
+  given.bands = containment_bands;
+  given.rows = containment_rows;
+  given.seed ^= 0x636f6e74;  // not the Jaccard bands' keys
+  return ChooseLshParams(ContainmentToJaccard(containment_threshold, containment_ratio),
+                         sketch.num_perm, given);
+}
+
 SketchBatchOptions DedupOptions::SketchOptions() const {
   SketchBatchOptions o;
   o.simhash = method == DedupMethod::kSimHash;
-  o.shingle_sets = verify != VerifyMode::kEstimate;
+  o.shingle_sets = verify != VerifyMode::kEstimate && verify != VerifyMode::kEstimateOrContainment;
   o.threads = threads;
   return o;
 }
@@ -145,9 +156,23 @@ struct Decision {
 // the Jaccard when it reaches the threshold, else the containment of the
 // smaller set in the larger when that reaches its own.
 Decision Decide(const SketchBatch& batch, uint32_t a, uint32_t b, const DedupOptions& options) {
-  if (options.method == DedupMethod::kSimHash && options.verify == VerifyMode::kEstimate) {
-    // SimHash candidates are already within the Hamming distance.
+  if (options.method == DedupMethod::kSimHash && (options.verify == VerifyMode::kEstimate ||
+                                                  options.verify == VerifyMode::kEstimateOrContainment)) {
+    // SimHash candidates are already within the Hamming distance; its
+    // fingerprint has no containment estimate.
     return {SimHashSimilarity(batch.simhash[a], batch.simhash[b]), true};
+  }
+  if (options.verify == VerifyMode::kEstimateOrContainment) {
+    const SignatureOverlap o = CompareSignatures(batch.signature(a), batch.signature(b));
+    const double jaccard = o.jaccard();
+    if (jaccard >= options.threshold) return {jaccard, true};
+    // A short text's estimate rests on few slots: below containment_ratio
+    // of the longer text's shingles, it is not judged by containment.
+    const uint32_t na = batch.shingle_count[a], nb = batch.shingle_count[b];
+    if (std::min(na, nb) < options.containment_ratio * std::max(na, nb)) return {jaccard, false};
+    const double containment = std::max(o.containment_a(), o.containment_b());
+    if (containment >= options.containment_threshold) return {containment, true};
+    return {jaccard, false};
   }
   if (options.verify == VerifyMode::kJaccardOrContainment) {
     const SetOverlap o = ExactOverlap(batch.shingle_sets[a], batch.shingle_sets[b]);
@@ -310,6 +335,7 @@ struct Deduper::Impl {
   const int threads;
   const SketchBatchOptions sketch_options;
   LshParams lsh;  // resolved once by Create (MinHash only)
+  LshParams containment_lsh;  // estimate+containment only
   Clock::time_point start = Clock::now();
   WorkQueue queue;
   std::vector<std::thread> workers;
@@ -370,6 +396,7 @@ absl::StatusOr<DedupResult> Deduper::Impl::Finish() {
   const size_t num_live = live.size();
   sketches.text_bytes.resize(num_live);
   sketches.key_hash.resize(2 * num_live);
+  sketches.shingle_count.resize(num_live);
   sketches.minhash.resize(num_live * k);
   sketches.reject_reason.resize(num_live);
   sketches.reject_detail.resize(num_live);
@@ -382,6 +409,7 @@ absl::StatusOr<DedupResult> Deduper::Impl::Finish() {
       sketches.text_bytes[to] = b.text_bytes[i];
       sketches.key_hash[2 * to] = b.key_hash[2 * i];
       sketches.key_hash[2 * to + 1] = b.key_hash[2 * i + 1];
+      sketches.shingle_count[to] = b.shingle_count[i];
       std::copy(b.minhash.begin() + i * k, b.minhash.begin() + (i + 1) * k,
                 sketches.minhash.begin() + to * k);
       if (sketches.has_simhash) sketches.simhash[to] = b.simhash[i];
@@ -429,6 +457,23 @@ absl::StatusOr<DedupResult> Deduper::Impl::Finish() {
     o.max_bucket_size = options.max_bucket_size;
     o.threads = threads;
     candidates = FindCandidates(band_keys, lsh.bands, o, &candidate_stats);
+    if (options.verify == VerifyMode::kEstimateOrContainment) {
+      std::vector<uint32_t> sizes;
+      sizes.reserve(exact.heads.size());
+      for (uint32_t h : exact.heads) sizes.push_back(sketches.shingle_count[h]);
+      band_keys = ComputeBandKeys(sketches.minhash, options.sketch.num_perm, exact.heads,
+                                  containment_lsh, threads);
+      o.sizes = sizes;
+      o.max_size_ratio = options.containment_band_ratio;
+      CandidateStats cs;
+      std::vector<CandidatePair> more = FindCandidates(band_keys, containment_lsh.bands, o, &cs);
+      std::vector<CandidatePair> all;
+      all.reserve(candidates.size() + more.size());
+      std::set_union(candidates.begin(), candidates.end(), more.begin(), more.end(),
+                     std::back_inserter(all));
+      candidates.swap(all);
+      candidate_stats.capped_buckets += cs.capped_buckets;
+    }
   }
   for (CandidatePair& c : candidates) {
     c.a = exact.heads[c.a];
@@ -493,6 +538,9 @@ absl::StatusOr<std::unique_ptr<Deduper>> Deduper::Create(const DedupOptions& opt
   auto impl = std::make_unique<Impl>(options, std::move(progress));
   if (options.method == DedupMethod::kMinHash) {
     DUBARE_ASSIGN_OR_RETURN(impl->lsh, options.ResolveLsh());
+    if (options.verify == VerifyMode::kEstimateOrContainment) {
+      DUBARE_ASSIGN_OR_RETURN(impl->containment_lsh, options.ResolveContainmentLsh());
+    }
   }
   return absl::WrapUnique(new Deduper(std::move(impl)));
 }

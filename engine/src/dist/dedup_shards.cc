@@ -7,6 +7,7 @@
 #include <array>
 #include <chrono>
 #include <cstring>
+#include <iterator>
 #include <type_traits>
 #include <utility>
 
@@ -125,6 +126,7 @@ SketchBatch Select(const SketchBatch& batch, absl::Span<const uint32_t> docs) {
   for (uint32_t d : docs) {
     out.text_bytes.push_back(batch.text_bytes[d]);
     out.key_hash.insert(out.key_hash.end(), {batch.key_hash[2 * d], batch.key_hash[2 * d + 1]});
+    out.shingle_count.push_back(batch.shingle_count[d]);
     out.minhash.insert(out.minhash.end(), batch.minhash.begin() + d * k,
                        batch.minhash.begin() + (d + 1) * k);
     if (batch.has_simhash) out.simhash.push_back(batch.simhash[d]);
@@ -139,6 +141,7 @@ SketchBatch Select(const SketchBatch& batch, absl::Span<const uint32_t> docs) {
 void Truncate(SketchBatch* batch, size_t n) {
   batch->text_bytes.resize(n);
   batch->key_hash.resize(2 * n);
+  batch->shingle_count.resize(n);
   batch->minhash.resize(n * batch->params.num_perm);
   if (batch->has_simhash) batch->simhash.resize(n);
   if (batch->has_shingle_sets) batch->shingle_sets.resize(n);
@@ -182,6 +185,8 @@ class ShardRun {
   absl::Status Layout();
   absl::Status CheckIds(RefusedId* refused);
   absl::Status GroupExact();
+  absl::Status BandCandidates(const LshParams& lsh, std::vector<CandidatePair>* candidates,
+                              uint64_t* received, uint64_t* capped);
   absl::Status Candidates(std::vector<CandidatePair>* candidates);
   absl::Status Fetch(std::vector<uint32_t> docs);
   void Unfetch();
@@ -212,6 +217,9 @@ class ShardRun {
   uint64_t total_ = 0;
   std::vector<uint32_t> head_of_;  // per local document: the global head of its key
   absl::flat_hash_map<uint32_t, uint32_t> fetched_;  // global doc -> work index
+  // estimate+containment: the containment bands' pairs, filtered by size in
+  // Verify.
+  std::vector<CandidatePair> containment_candidates_;
   ShardResult result_;
 };
 
@@ -323,10 +331,10 @@ absl::Status ShardRun::GroupExact() {
   return absl::OkStatus();
 }
 
-absl::Status ShardRun::Candidates(std::vector<CandidatePair>* candidates) {
-  DUBARE_ASSIGN_OR_RETURN(const LshParams lsh, options_.ResolveLsh());
-  result_.stats.bands = lsh.bands;
-  result_.stats.rows = lsh.rows;
+// The candidate pairs of one band layout among the exact-copy heads, each at
+// the owner of its first document; counts are added to *received and *capped.
+absl::Status ShardRun::BandCandidates(const LshParams& lsh, std::vector<CandidatePair>* candidates,
+                                      uint64_t* received, uint64_t* capped) {
   const SketchBatch& b = input_.sketches;
   const uint32_t k = b.params.num_perm;
   std::vector<uint32_t> heads, local_heads;
@@ -346,20 +354,37 @@ absl::Status ShardRun::Candidates(std::vector<CandidatePair>* candidates) {
   }
   std::vector<uint64_t>().swap(keys);
   DUBARE_ASSIGN_OR_RETURN(std::vector<BandTuple> tuples, ExchangeValues(comm_, std::move(out)));
-  const uint64_t received = tuples.size();
+  *received += tuples.size();
   CandidateOptions o;
   o.max_bucket_size = options_.max_bucket_size;
   o.threads = threads_;
   CandidateStats cs;
   std::vector<CandidatePair> found = FindCandidatesInTuples(std::move(tuples), o, &cs);
+  *capped += cs.capped_buckets;
   std::vector<std::vector<CandidatePair>> by_owner(p_);
   for (const CandidatePair& c : found) by_owner[Owner(c.a)].push_back(c);
   std::vector<CandidatePair>().swap(found);
   DUBARE_ASSIGN_OR_RETURN(*candidates, ExchangeValues(comm_, std::move(by_owner)));
   base::ParallelSort(candidates, threads_, std::less<CandidatePair>());
   candidates->erase(std::unique(candidates->begin(), candidates->end()), candidates->end());
+  return absl::OkStatus();
+}
+
+absl::Status ShardRun::Candidates(std::vector<CandidatePair>* candidates) {
+  DUBARE_ASSIGN_OR_RETURN(const LshParams lsh, options_.ResolveLsh());
+  result_.stats.bands = lsh.bands;
+  result_.stats.rows = lsh.rows;
+  uint64_t received = 0, capped = 0;
+  DUBARE_RETURN_IF_ERROR(BandCandidates(lsh, candidates, &received, &capped));
+  if (options_.verify == VerifyMode::kEstimateOrContainment) {
+    // The containment bands' pairs are filtered by size in Verify, once
+    // both documents' sketches are at hand (Dedup filters them in the bucket).
+    DUBARE_ASSIGN_OR_RETURN(const LshParams containment, options_.ResolveContainmentLsh());
+    DUBARE_RETURN_IF_ERROR(
+        BandCandidates(containment, &containment_candidates_, &received, &capped));
+  }
   DUBARE_ASSIGN_OR_RETURN(const std::vector<uint64_t> sums,
-                          AllSum(comm_, {received, cs.capped_buckets, candidates->size()}));
+                          AllSum(comm_, {received, capped, candidates->size()}));
   result_.band_tuples = sums[0];
   result_.stats.capped_buckets = sums[1];
   result_.stats.candidate_pairs = sums[2];
@@ -419,7 +444,27 @@ absl::Status ShardRun::Verify(std::vector<CandidatePair> candidates) {
   for (const CandidatePair& c : candidates) {
     if (!Local(c.b)) need.push_back(c.b);
   }
+  for (const CandidatePair& c : containment_candidates_) {
+    if (!Local(c.b)) need.push_back(c.b);
+  }
   DUBARE_RETURN_IF_ERROR(Fetch(std::move(need)));
+  if (!containment_candidates_.empty()) {
+    // FindCandidates' size rule for the containment bands (CandidateOptions).
+    const std::vector<uint32_t>& count = input_.sketches.shingle_count;
+    std::vector<CandidatePair> kept;
+    for (const CandidatePair& c : containment_candidates_) {
+      const uint32_t a = count[WorkIndex(c.a)], b = count[WorkIndex(c.b)];
+      if (std::min(a, b) <= options_.containment_band_ratio * std::max(a, b)) kept.push_back(c);
+    }
+    std::vector<CandidatePair>().swap(containment_candidates_);
+    std::vector<CandidatePair> all;
+    std::set_union(candidates.begin(), candidates.end(), kept.begin(), kept.end(),
+                   std::back_inserter(all));
+    candidates.swap(all);
+  }
+  DUBARE_ASSIGN_OR_RETURN(const std::vector<uint64_t> candidate_sum,
+                          AllSum(comm_, {candidates.size()}));
+  result_.stats.candidate_pairs = candidate_sum[0];
   std::vector<CandidatePair> work(candidates.size());
   for (size_t i = 0; i < candidates.size(); ++i) {
     work[i] = {WorkIndex(candidates[i].a), WorkIndex(candidates[i].b)};

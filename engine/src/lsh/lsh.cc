@@ -312,14 +312,24 @@ std::vector<CandidatePair> FindCandidates(absl::Span<const uint64_t> band_keys, 
                                           CandidateStats* stats) {
   if (bands == 0) return {};
   const size_t num_docs = band_keys.size() / bands;
+  const absl::Span<const uint32_t> sizes = options.sizes;
+  const double ratio = options.max_size_ratio;
   auto accept_all = [](uint32_t, uint32_t) { return true; };
+  auto size_differs = [&](uint32_t a, uint32_t b) {
+    const uint32_t small = std::min(sizes[a], sizes[b]), large = std::max(sizes[a], sizes[b]);
+    return small <= ratio * large;
+  };
   auto table = [&](size_t band, std::vector<KeyDoc>* tuples, std::vector<uint32_t>* scratch,
                    std::vector<uint64_t>* out, CandidateStats* s) {
     tuples->resize(num_docs);
     for (size_t d = 0; d < num_docs; ++d) {
       (*tuples)[d] = {band_keys[d * bands + band], static_cast<uint32_t>(d)};
     }
-    GroupTable(tuples, options.max_bucket_size, accept_all, scratch, out, s);
+    if (sizes.empty()) {
+      GroupTable(tuples, options.max_bucket_size, accept_all, scratch, out, s);
+    } else {
+      GroupTable(tuples, options.max_bucket_size, size_differs, scratch, out, s);
+    }
   };
   return RunTables(bands, options.threads, table, stats);
 }

@@ -16,7 +16,8 @@ constexpr base::EnumName<VerifyMode> kVerifyModes[] = {
     {VerifyMode::kEstimate, "estimate"},
     {VerifyMode::kExact, "exact"},
     {VerifyMode::kContainment, "containment"},
-    {VerifyMode::kJaccardOrContainment, "jaccard+containment"}};
+    {VerifyMode::kJaccardOrContainment, "jaccard+containment"},
+    {VerifyMode::kEstimateOrContainment, "estimate+containment"}};
 }  // namespace
 
 absl::string_view VerifyModeName(VerifyMode mode) { return base::NameOf(mode, kVerifyModes); }
@@ -27,6 +28,7 @@ absl::StatusOr<VerifyMode> ParseVerifyMode(absl::string_view name) {
 double ScorePair(VerifyMode mode, const DocumentFeatures& a, const DocumentFeatures& b) {
   switch (mode) {
     case VerifyMode::kEstimate:
+    case VerifyMode::kEstimateOrContainment:
       return EstimateJaccard(a.minhash, b.minhash);
     case VerifyMode::kExact:
     case VerifyMode::kJaccardOrContainment:

@@ -91,6 +91,7 @@ absl::Status SketchBatch::Append(SketchBatch other) {
   };
   move_append(text_bytes, other.text_bytes);
   move_append(key_hash, other.key_hash);
+  move_append(shingle_count, other.shingle_count);
   move_append(minhash, other.minhash);
   move_append(simhash, other.simhash);
   move_append(shingle_sets, other.shingle_sets);
@@ -107,6 +108,7 @@ std::string SketchBatch::Encode() const {
   PutU64(&out, size());
   PutArray(&out, text_bytes);
   PutArray(&out, key_hash);
+  PutArray(&out, shingle_count);
   PutArray(&out, minhash);
   if (has_simhash) PutArray(&out, simhash);
   if (has_shingle_sets) {
@@ -151,6 +153,7 @@ absl::StatusOr<SketchBatch> SketchBatch::Decode(absl::string_view bytes) {
   if (n > body) return in.Error("impossible document count");
   DUBARE_RETURN_IF_ERROR(in.Array(&batch.text_bytes, n));
   DUBARE_RETURN_IF_ERROR(in.Array(&batch.key_hash, 2 * n));
+  DUBARE_RETURN_IF_ERROR(in.Array(&batch.shingle_count, n));
   DUBARE_RETURN_IF_ERROR(in.Array(&batch.minhash, n * batch.params.num_perm));
   if (batch.has_simhash) DUBARE_RETURN_IF_ERROR(in.Array(&batch.simhash, n));
   if (batch.has_shingle_sets) {

@@ -59,6 +59,7 @@ absl::Status DocumentSketcher::Sketch(absl::string_view text, DocumentSketch* ou
   // SimHash weighs shingles by their frequency, so it sees the multiset
   // before deduplication; MinHash and the exact sets use the unique set.
   out->simhash = SimHash(m.shingles.hashes);
+  out->num_shingles = m.shingles.hashes.size();
   out->shingles.swap(m.shingles.hashes);  // out's old buffer becomes next call's scratch
   SortUnique(&out->shingles);
   out->minhash.resize(m.params.num_perm);
@@ -83,6 +84,7 @@ void DocumentSketcher::AppendTo(absl::string_view text, const SketchBatchOptions
   const size_t doc = batch->size();
   batch->text_bytes.push_back(text.size());
   batch->key_hash.insert(batch->key_hash.end(), {0, 0});
+  batch->shingle_count.push_back(0);
   batch->reject_reason.emplace_back();
   batch->reject_detail.emplace_back();
   batch->minhash.resize((doc + 1) * k, 0xFFFFFFFFu);
@@ -101,7 +103,7 @@ void DocumentSketcher::AppendTo(absl::string_view text, const SketchBatchOptions
     }
   } else {
     status = Sketch(text, &impl_->scratch_sketch);
-    shingles = impl_->scratch_sketch.shingles.size();
+    shingles = impl_->scratch_sketch.num_shingles;
     if (status.ok() && shingles > 0) {
       std::copy(impl_->scratch_sketch.minhash.begin(), impl_->scratch_sketch.minhash.end(),
                 batch->minhash.begin() + doc * k);
@@ -110,6 +112,7 @@ void DocumentSketcher::AppendTo(absl::string_view text, const SketchBatchOptions
     }
   }
   if (status.ok()) {
+    batch->shingle_count.back() = static_cast<uint32_t>(std::min<size_t>(shingles, UINT32_MAX));
     batch->key_hash[2 * doc] = impl_->key_hash.low64;
     batch->key_hash[2 * doc + 1] = impl_->key_hash.high64;
   }

@@ -120,6 +120,36 @@ __attribute__((target_clones("avx2", "default"))) double EstimateJaccard(
   return static_cast<double>(equal) / static_cast<double>(k);
 }
 
+__attribute__((target_clones("avx2", "default"))) SignatureOverlap CompareSignatures(
+    absl::Span<const uint32_t> a, absl::Span<const uint32_t> b) {
+  const size_t k = std::min(a.size(), b.size());
+  const uint32_t* pa = a.data();
+  const uint32_t* pb = b.data();
+  uint32_t equal = 0, a_lower = 0;
+  for (size_t i = 0; i < k; ++i) {
+    equal += pa[i] == pb[i] ? 1u : 0u;
+    a_lower += pa[i] < pb[i] ? 1u : 0u;
+  }
+  SignatureOverlap o;
+  o.equal = equal;
+  o.a_lower = a_lower;
+  o.b_lower = static_cast<uint32_t>(k) - equal - a_lower;
+  return o;
+}
+
+double SignatureOverlap::jaccard() const {
+  const uint32_t slots = equal + a_lower + b_lower;
+  return slots == 0 ? 0.0 : static_cast<double>(equal) / slots;
+}
+
+double SignatureOverlap::containment_a() const {
+  return equal + a_lower == 0 ? 0.0 : static_cast<double>(equal) / (equal + a_lower);
+}
+
+double SignatureOverlap::containment_b() const {
+  return equal + b_lower == 0 ? 0.0 : static_cast<double>(equal) / (equal + b_lower);
+}
+
 absl::StatusOr<double> EstimateJaccard(const MinHashSignature& a, const MinHashSignature& b) {
   if (absl::Status s = a.params.CheckCompatible(b.params); !s.ok()) return s;
   if (a.values.size() != a.params.num_perm || b.values.size() != b.params.num_perm) {
