@@ -602,7 +602,7 @@ TEST(DedupCliTest, HelpShowsDefaultsAndARunPrintsASummary) {
   EXPECT_EQ(rc, 0);
   for (const char* want : {"--threshold X", "(default: 0.4)", "--num-perm", "(default: 128)",
                            "--shingle", "(default: word:2)", "--keep", "(default: first)",
-                           "--verify", "(default: estimate)", "--method", "(default: minhash)"}) {
+                           "--verify", "(default: estimate+containment)", "--method", "(default: minhash)"}) {
     EXPECT_NE(help.find(want), std::string::npos) << want << "\n" << help;
   }
   const std::string text = RandomText(51, 100);
