@@ -148,6 +148,17 @@ def test_dedup_takes_tuples_strings_and_generators_in_small_batches():
         [(int(a[1:]), int(b[1:])) for a, b, _ in by_dict.pairs]
 
 
+def test_dedup_finds_a_story_inside_a_round_up_at_the_defaults():
+    story = " ".join(f"وشە{i}" for i in range(80))
+    roundup = " ".join([" ".join(f"پێش{i}" for i in range(120)), story,
+                        " ".join(f"دوای{i}" for i in range(120))])
+    docs = [("story", story), ("roundup", roundup)]
+    found = dubare.dedup(docs)
+    assert [(a, b) for a, b, _ in found.pairs] == [("story", "roundup")]
+    assert found.pairs[0][2] >= 0.8  # the containment estimate
+    assert dubare.dedup(docs, verify="estimate").pairs == []
+
+
 def test_dedup_bad_input():
     with pytest.raises(TypeError, match="document 1"):
         dubare.dedup([("a", "text"), 5])
