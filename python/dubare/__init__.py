@@ -34,6 +34,11 @@ class DedupResult:
                 ordered by their first member; scores are against the
                 representative (1.0 for itself).
     pairs:      [(id_a, id_b, score), ...], the verified pairs.
+    pair_details: [(jaccard, containment, decided_by), ...], one per pair:
+                both similarities (MinHash estimates, or exact with
+                verify="exact" and the other set modes) and the rule that
+                made it a duplicate: "jaccard", "containment", "exact_copy"
+                (identical match keys) or "simhash" (pairs.tsv's columns).
     kept:       ids of the documents kept, in input order.
     duplicates: {id: representative id} for every removed document.
     rejected:   [(id, reason, detail), ...] for documents that could not be
@@ -44,6 +49,7 @@ class DedupResult:
 
     clusters: list = field(default_factory=list)
     pairs: list = field(default_factory=list)
+    pair_details: list = field(default_factory=list)
     kept: list = field(default_factory=list)
     duplicates: dict = field(default_factory=dict)
     rejected: list = field(default_factory=list)

@@ -445,9 +445,11 @@ class PyDeduper {
       cluster["members"] = members;
       clusters.append(cluster);
     }
-    py::list pairs;
+    py::list pairs, pair_details;
     for (const ScoredPair& p : r.pairs) {
       pairs.append(py::make_tuple(id_of(p.a), id_of(p.b), p.score));
+      pair_details.append(
+          py::make_tuple(p.jaccard, p.containment, std::string(PairRuleName(p.rule))));
     }
     py::list kept;
     py::dict duplicates;
@@ -478,6 +480,7 @@ class PyDeduper {
     py::dict result;
     result["clusters"] = clusters;
     result["pairs"] = pairs;
+    result["pair_details"] = pair_details;
     result["kept"] = kept;
     result["duplicates"] = duplicates;
     result["rejected"] = rejected;

@@ -193,7 +193,7 @@ TEST(DedupTest, StagesCalledOneByOneGiveTheWholeRun) {
     for (CandidatePair& p : candidates) p = {exact.heads[p.a], exact.heads[p.b]};
     std::vector<ScoredPair> pairs = VerifyCandidates(*batch, candidates, options);
     for (uint32_t i = 0; i < texts.size(); ++i) {
-      if (exact.head_of[i] != i) pairs.push_back({exact.head_of[i], i, 1.0});
+      if (exact.head_of[i] != i) pairs.push_back(ExactCopyPair(exact.head_of[i], i));
     }
     std::sort(pairs.begin(), pairs.end(), [](const ScoredPair& x, const ScoredPair& y) {
       return std::pair(x.a, x.b) < std::pair(y.a, y.b);
@@ -543,10 +543,11 @@ TEST(DedupTest, MatchesTheFileJob) {
 
   std::vector<DedupInput> inputs(c.inputs.begin(), c.inputs.end() - 1);
   const DedupResult r = DedupOrDie(inputs, DedupOptions());
-  std::string expected = "id_a\tid_b\tscore\n";
+  std::string expected = "id_a\tid_b\tscore\tjaccard\tcontainment\tdecided_by\n";
   for (const ScoredPair& p : r.pairs) {
-    absl::StrAppend(&expected, c.ids[p.a], "\t", c.ids[p.b], "\t", absl::StrFormat("%.4f", p.score),
-                    "\n");
+    absl::StrAppend(&expected, c.ids[p.a], "\t", c.ids[p.b], "\t",
+                    absl::StrFormat("%.4f\t%.4f\t%.4f\t", p.score, p.jaccard, p.containment),
+                    PairRuleName(p.rule), "\n");
   }
   EXPECT_GT(r.pairs.size(), 100u);
   EXPECT_TRUE(*pairs_tsv == expected) << "pairs.tsv differs from the engine's pairs";

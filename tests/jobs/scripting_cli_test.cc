@@ -114,7 +114,9 @@ TEST(ScriptingCliTest, ControlCharactersInIdsAreEscapedNotCut) {
   char buf[256] = {};
   const size_t n = std::fread(buf, 1, sizeof buf - 1, pairs);
   std::fclose(pairs);
-  EXPECT_EQ(std::string(buf, n), "id_a\tid_b\tscore\na\\x00b\\x07\tc\t1.0000\n");
+  EXPECT_EQ(std::string(buf, n),
+            "id_a\tid_b\tscore\tjaccard\tcontainment\tdecided_by\n"
+            "a\\x00b\\x07\tc\t1.0000\t1.0000\t1.0000\texact_copy\n");
   const std::string idx = dir + "/i.idx";
   ASSERT_EQ(hostile::RunCli({"index", "create", idx}).exit_code, 0);
   hostile::CliResult add = hostile::RunCli({"index", "add", idx, input});

@@ -130,7 +130,8 @@ def cli_dedup(tmp_path, *flags):
 def test_dedup_equals_the_cli(tmp_path, flags, kwargs):
     pairs, clusters, kept = cli_dedup(tmp_path, *flags)
     r = dubare.dedup(news(), threads=2, **kwargs)
-    assert [(a, b, f"{s:.4f}") for a, b, s in r.pairs] == pairs
+    assert [(a, b, f"{s:.4f}", f"{j:.4f}", f"{c:.4f}", rule)
+            for (a, b, s), (j, c, rule) in zip(r.pairs, r.pair_details)] == pairs
     assert [c["representative"] for c in r.clusters] == [c["representative"] for c in clusters]
     assert [[m[0] for m in c["members"]] for c in r.clusters] == \
         [[m["id"] for m in c["members"]] for c in clusters]
@@ -156,6 +157,8 @@ def test_dedup_finds_a_story_inside_a_round_up_at_the_defaults():
     found = dubare.dedup(docs)
     assert [(a, b) for a, b, _ in found.pairs] == [("story", "roundup")]
     assert found.pairs[0][2] >= 0.8  # the containment estimate
+    jaccard, containment, rule = found.pair_details[0]
+    assert rule == "containment" and containment == found.pairs[0][2] and jaccard < 0.4
     assert dubare.dedup(docs, verify="estimate").pairs == []
 
 

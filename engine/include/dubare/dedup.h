@@ -92,13 +92,33 @@ struct KeepKey {
 // Returns its position in `members`.
 size_t ChooseRepresentative(const KeepPolicy& policy, absl::Span<const KeepKey> members);
 
-// A verified pair: documents a < b and their score.
+// Which rule made a pair a duplicate.
+enum class PairRule : uint8_t {
+  kJaccard = 0,      // the Jaccard similarity (estimate or exact) reached the threshold
+  kContainment = 1,  // the shorter text's share in the longer reached its threshold
+  kExactCopy = 2,    // identical match keys (GroupExactCopies), before LSH
+  kSimHash = 3,      // SimHash fingerprints within the Hamming distance
+};
+// "jaccard", "containment", "exact_copy", "simhash"
+absl::string_view PairRuleName(PairRule rule);
+
+// A verified pair: documents a < b, the score that made it a duplicate, both
+// similarities (estimates or exact, per VerifyMode) and the rule that
+// decided.
 struct ScoredPair {
   uint32_t a = 0;
   uint32_t b = 0;
   double score = 0;
+  double jaccard = 0;
+  // The share of the shorter text's shingles in the longer's.
+  double containment = 0;
+  PairRule rule = PairRule::kJaccard;
   friend bool operator==(const ScoredPair&, const ScoredPair&) = default;
 };
+
+// The pair of an exact copy and the first document with its match key:
+// score, Jaccard and containment 1, rule kExactCopy.
+ScoredPair ExactCopyPair(uint32_t head, uint32_t copy);
 
 // Connected components of the pair graph over documents [0, num_docs), by
 // union-find. Returns, for each document, the smallest document index in its
@@ -190,8 +210,11 @@ struct Cluster {
   friend bool operator==(const Cluster&, const Cluster&) = default;
 };
 
-// The score of documents a and b of `batch` under options.verify (SimHash
-// estimates: SimHashSimilarity).
+// Documents a and b of `batch` scored under options.verify (SimHash
+// estimates: SimHashSimilarity), whether or not they are duplicates.
+ScoredPair JudgePair(const SketchBatch& batch, uint32_t a, uint32_t b, const DedupOptions& options);
+
+// JudgePair's score.
 double ScoreDocuments(const SketchBatch& batch, uint32_t a, uint32_t b, const DedupOptions& options);
 
 // Documents of `batch` with identical match keys (SketchBatch::key_hash):

@@ -16,6 +16,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/memory/memory.h"
 #include "absl/strings/str_cat.h"
+#include "base/enum_names.h"
 #include "base/parallel.h"
 #include "dubare/dedup.h"
 #include "dubare/status.h"
@@ -138,6 +139,19 @@ SketchBatchOptions DedupOptions::SketchOptions() const {
 
 // ---- Stages --------------------------------------------------------------------
 
+namespace {
+constexpr base::EnumName<PairRule> kPairRules[] = {{PairRule::kJaccard, "jaccard"},
+                                                   {PairRule::kContainment, "containment"},
+                                                   {PairRule::kExactCopy, "exact_copy"},
+                                                   {PairRule::kSimHash, "simhash"}};
+}  // namespace
+
+absl::string_view PairRuleName(PairRule rule) { return base::NameOf(rule, kPairRules); }
+
+ScoredPair ExactCopyPair(uint32_t head, uint32_t copy) {
+  return {head, copy, 1.0, 1.0, 1.0, PairRule::kExactCopy};
+}
+
 DocumentFeatures FeaturesOf(const SketchBatch& batch, size_t doc) {
   DocumentFeatures f;
   f.minhash = batch.signature(doc);
@@ -147,50 +161,87 @@ DocumentFeatures FeaturesOf(const SketchBatch& batch, size_t doc) {
 
 namespace {
 
+// Both similarities of a pair, its score and whether it makes a duplicate.
+// The two-rule modes: the Jaccard when it reaches the threshold, else the
+// containment of the smaller set in the larger when that reaches its own.
 struct Decision {
-  double score = 0;
+  ScoredPair pair;
   bool duplicate = false;
 };
 
-// The score of a pair and whether it makes a duplicate. jaccard+containment:
-// the Jaccard when it reaches the threshold, else the containment of the
-// smaller set in the larger when that reaches its own.
 Decision Decide(const SketchBatch& batch, uint32_t a, uint32_t b, const DedupOptions& options) {
-  if (options.method == DedupMethod::kSimHash && (options.verify == VerifyMode::kEstimate ||
-                                                  options.verify == VerifyMode::kEstimateOrContainment)) {
-    // SimHash candidates are already within the Hamming distance; its
-    // fingerprint has no containment estimate.
-    return {SimHashSimilarity(batch.simhash[a], batch.simhash[b]), true};
-  }
-  if (options.verify == VerifyMode::kEstimateOrContainment) {
-    const SignatureOverlap o = CompareSignatures(batch.signature(a), batch.signature(b));
-    const double jaccard = o.jaccard();
-    if (jaccard >= options.threshold) return {jaccard, true};
-    // A short text's estimate rests on few slots: below containment_ratio
-    // of the longer text's shingles, it is not judged by containment.
-    const uint32_t na = batch.shingle_count[a], nb = batch.shingle_count[b];
-    if (std::min(na, nb) < options.containment_ratio * std::max(na, nb)) return {jaccard, false};
-    const double containment = std::max(o.containment_a(), o.containment_b());
-    if (containment >= options.containment_threshold) return {containment, true};
-    return {jaccard, false};
-  }
-  if (options.verify == VerifyMode::kJaccardOrContainment) {
+  Decision d;
+  ScoredPair& p = d.pair;
+  p.a = a;
+  p.b = b;
+  double jaccard = 0, containment = 0;
+  const bool exact = options.verify == VerifyMode::kExact ||
+                     options.verify == VerifyMode::kContainment ||
+                     options.verify == VerifyMode::kJaccardOrContainment;
+  if (exact) {
     const SetOverlap o = ExactOverlap(batch.shingle_sets[a], batch.shingle_sets[b]);
-    const double jaccard = o.jaccard();
-    if (jaccard >= options.threshold) return {jaccard, true};
-    const double containment = std::max(o.containment_a(), o.containment_b());
-    if (containment >= options.containment_threshold) return {containment, true};
-    return {jaccard, false};
+    jaccard = o.jaccard();
+    containment = std::max(o.containment_a(), o.containment_b());
+  } else {
+    const SignatureOverlap o = CompareSignatures(batch.signature(a), batch.signature(b));
+    jaccard = o.jaccard();
+    containment = std::max(o.containment_a(), o.containment_b());
   }
-  const double score = ScorePair(options.verify, FeaturesOf(batch, a), FeaturesOf(batch, b));
-  return {score, score >= options.threshold};
+  p.jaccard = jaccard;
+  p.containment = containment;
+  if (options.method == DedupMethod::kSimHash && !exact) {
+    // SimHash candidates are already within the Hamming distance; the
+    // fingerprint has no containment estimate.
+    p.score = SimHashSimilarity(batch.simhash[a], batch.simhash[b]);
+    p.rule = PairRule::kSimHash;
+    d.duplicate = true;
+    return d;
+  }
+  p.score = jaccard;
+  p.rule = PairRule::kJaccard;
+  switch (options.verify) {
+    case VerifyMode::kEstimate:
+    case VerifyMode::kExact:
+      d.duplicate = jaccard >= options.threshold;
+      break;
+    case VerifyMode::kContainment:
+      p.score = containment;
+      p.rule = PairRule::kContainment;
+      d.duplicate = containment >= options.threshold;
+      break;
+    case VerifyMode::kEstimateOrContainment:
+    case VerifyMode::kJaccardOrContainment: {
+      if (jaccard >= options.threshold) {
+        d.duplicate = true;
+        break;
+      }
+      if (options.verify == VerifyMode::kEstimateOrContainment) {
+        // A short text's estimate rests on few slots: below
+        // containment_ratio of the longer text's shingles, it is not judged
+        // by containment.
+        const uint32_t na = batch.shingle_count[a], nb = batch.shingle_count[b];
+        if (std::min(na, nb) < options.containment_ratio * std::max(na, nb)) break;
+      }
+      if (containment >= options.containment_threshold) {
+        p.score = containment;
+        p.rule = PairRule::kContainment;
+        d.duplicate = true;
+      }
+      break;
+    }
+  }
+  return d;
 }
 
 }  // namespace
 
+ScoredPair JudgePair(const SketchBatch& batch, uint32_t a, uint32_t b, const DedupOptions& options) {
+  return Decide(batch, a, b, options).pair;
+}
+
 double ScoreDocuments(const SketchBatch& batch, uint32_t a, uint32_t b,
                       const DedupOptions& options) {
-  return Decide(batch, a, b, options).score;
+  return Decide(batch, a, b, options).pair.score;
 }
 
 std::vector<ScoredPair> VerifyCandidates(const SketchBatch& batch,
@@ -204,10 +255,8 @@ std::vector<ScoredPair> VerifyCandidates(const SketchBatch& batch,
                          }
                        });
   std::vector<ScoredPair> verified;
-  for (size_t i = 0; i < candidates.size(); ++i) {
-    if (decisions[i].duplicate) {
-      verified.push_back({candidates[i].a, candidates[i].b, decisions[i].score});
-    }
+  for (const Decision& d : decisions) {
+    if (d.duplicate) verified.push_back(d.pair);
   }
   return verified;
 }
@@ -490,7 +539,7 @@ absl::StatusOr<DedupResult> Deduper::Impl::Finish() {
   std::vector<CandidatePair>().swap(candidates);
   if (stats.exact_duplicates > 0) {
     for (uint32_t i = 0; i < live.size(); ++i) {
-      if (exact.head_of[i] != i) pairs.push_back({exact.head_of[i], i, 1.0});
+      if (exact.head_of[i] != i) pairs.push_back(ExactCopyPair(exact.head_of[i], i));
     }
     base::ParallelSort(&pairs, threads, [](const ScoredPair& x, const ScoredPair& y) {
                          return std::pair(x.a, x.b) < std::pair(y.a, y.b);

@@ -493,7 +493,7 @@ absl::Status ShardRun::Verify(std::vector<CandidatePair> candidates) {
     }
   }
   DUBARE_ASSIGN_OR_RETURN(std::vector<Copy> mine, ExchangeValues(comm_, std::move(copies)));
-  for (const Copy& c : mine) verified.push_back({c.head, c.doc, 1.0});
+  for (const Copy& c : mine) verified.push_back(ExactCopyPair(c.head, c.doc));
   base::ParallelSort(&verified, threads_, [](const ScoredPair& x, const ScoredPair& y) {
     return std::pair(x.a, x.b) < std::pair(y.a, y.b);
   });

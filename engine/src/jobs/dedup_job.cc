@@ -425,10 +425,15 @@ absl::Status DedupJob::WriteKept(const std::vector<bool>& kept) {
 absl::Status DedupJob::WriteOutputs(const Results& result) {
   const auto& id_of = result.id;
   DUBARE_ASSIGN_OR_RETURN(auto pairs_out, OutputFile::Create(Name("pairs.tsv")));
-  if (header_) DUBARE_RETURN_IF_ERROR(pairs_out->Append("id_a\tid_b\tscore\n"));
+  if (header_) {
+    DUBARE_RETURN_IF_ERROR(
+        pairs_out->Append("id_a\tid_b\tscore\tjaccard\tcontainment\tdecided_by\n"));
+  }
   for (const ScoredPair& p : *result.pairs) {
     DUBARE_RETURN_IF_ERROR(pairs_out->Append(absl::StrCat(
-        EscapeTsv(id_of(p.a)), "\t", EscapeTsv(id_of(p.b)), "\t", FormatScore(p.score), "\n")));
+        EscapeTsv(id_of(p.a)), "\t", EscapeTsv(id_of(p.b)), "\t", FormatScore(p.score), "\t",
+        FormatScore(p.jaccard), "\t", FormatScore(p.containment), "\t", PairRuleName(p.rule),
+        "\n")));
   }
   DUBARE_RETURN_IF_ERROR(pairs_out->Commit());
 
