@@ -13,8 +13,12 @@ what="${1:-all}"
 jobs="$(nproc)"
 # -O1 -g1 (line tables only) compiles in half the CPU time of -O2 -g and is
 # what the sanitizers recommend; asserts in headers stay on (no NDEBUG).
+# A unity build (each target's sources compiled as one) halves it again: the
+# test files each parse GoogleTest and Abseil once per target, not once per
+# file (ASan build 174 s against ~380 s on 2 cores). The normal build stays
+# file by file, so a missing #include still fails there.
 flags=(-DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1"
-       -DDUBARE_BUILD_BENCH=OFF)
+       -DDUBARE_BUILD_BENCH=OFF -DCMAKE_UNITY_BUILD=ON)
 
 run_asan() {
   local dir="${DUBARE_ASAN_BUILD_DIR:-build-asan}"

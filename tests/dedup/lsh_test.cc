@@ -50,7 +50,7 @@ double ReferenceFn(double t, int b, int r) {
 TEST(LshParamsTest, ErrorAreasMatchMidpointIntegration) {
   for (double t : {0.2, 0.5, 0.85}) {
     for (auto [b, r] : {std::pair{1, 1}, {4, 8}, {20, 6}, {64, 2}, {128, 1}, {2, 64}}) {
-      SCOPED_TRACE(testing::Message() << "t=" << t << " b=" << b << " r=" << r);
+      SCOPED_TRACE(::testing::Message() << "t=" << t << " b=" << b << " r=" << r);
       EXPECT_NEAR(FalsePositiveArea(t, b, r), ReferenceFp(t, b, r), 1e-6);
       EXPECT_NEAR(FalseNegativeArea(t, b, r), ReferenceFn(t, b, r), 1e-6);
     }
@@ -61,7 +61,7 @@ TEST(LshParamsTest, OptimalParamsMinimiseWeightedErrorLikeExhaustiveSearch) {
   constexpr uint32_t kNumPerm = 64;
   for (double t : {0.3, 0.5, 0.8}) {
     for (LshWeights w : {LshWeights{0.5, 0.5}, LshWeights{0.2, 0.8}}) {
-      SCOPED_TRACE(testing::Message() << "t=" << t << " w_fp=" << w.false_positive);
+      SCOPED_TRACE(::testing::Message() << "t=" << t << " w_fp=" << w.false_positive);
       double best = 1e9;
       for (int b = 1; b <= kNumPerm; ++b) {
         for (int r = 1; b * r <= kNumPerm; ++r) {
@@ -214,11 +214,47 @@ TEST(FindCandidatesTest, OversizedBucketBecomesStarAroundSmallestDocument) {
   options.max_bucket_size = 4;
   CandidateStats stats;
   EXPECT_THAT(FindCandidates(keys, 1, options, &stats),
-              testing::ElementsAre(CandidatePair{2, 5}, CandidatePair{2, 7}, CandidatePair{2, 8},
+              ::testing::ElementsAre(CandidatePair{2, 5}, CandidatePair{2, 7}, CandidatePair{2, 8},
                                    CandidatePair{2, 9}));
   EXPECT_EQ(stats.capped_buckets, 1u);
   options.max_bucket_size = 5;
   EXPECT_EQ(FindCandidates(keys, 1, options).size(), 10u);  // all 5·4/2 pairs
+}
+
+// Containment bands: with sizes, exactly the pairs of the plain search whose
+// smaller size is at most max_size_ratio of the larger (the per-bucket
+// binary search against the obvious filter), capped buckets included.
+TEST(FindCandidatesTest, SizesKeepOnlyPairsOfDifferentSize) {
+  constexpr size_t kK = 12;
+  LshParams p;
+  p.bands = 6;
+  p.rows = 2;
+  const std::vector<uint32_t> sigs = RandomSignatures(500, kK, 4, 99);
+  const std::vector<uint64_t> keys = KeysOf(sigs, kK, p);
+  std::mt19937 rng(5);
+  std::vector<uint32_t> sizes(500);
+  for (uint32_t& s : sizes) s = 1 + rng() % 300;
+  sizes[3] = sizes[4] = 0;  // empty sizes: 0 <= ratio * 0
+  for (uint32_t cap : {1000u, 20u}) {
+    for (double ratio : {0.6, 0.25, 1.0}) {
+      CandidateOptions plain;
+      plain.max_bucket_size = cap;
+      std::vector<CandidatePair> want;
+      for (const CandidatePair& c : FindCandidates(keys, p.bands, plain)) {
+        const uint32_t small = std::min(sizes[c.a], sizes[c.b]);
+        const uint32_t large = std::max(sizes[c.a], sizes[c.b]);
+        if (small <= ratio * large) want.push_back(c);
+      }
+      ASSERT_FALSE(want.empty());
+      CandidateOptions o = plain;
+      o.sizes = sizes;
+      o.max_size_ratio = ratio;
+      for (int threads : {1, 2}) {
+        o.threads = threads;
+        EXPECT_EQ(FindCandidates(keys, p.bands, o), want) << cap << " " << ratio;
+      }
+    }
+  }
 }
 
 TEST(FindCandidatesTest, NoDocumentsNoPairs) {

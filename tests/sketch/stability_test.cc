@@ -15,12 +15,12 @@
 namespace dubare {
 namespace {
 
-const char kText[] = "ئەمڕۆ شەممە شاندی حکومەتی Kurdistan";
+const char kStabilityText[] = "ئەمڕۆ شەممە شاندی حکومەتی Kurdistan";
 
 TEST(StabilityTest, ShingleHashesAreThoseRecordedForFormatVersion1) {
   ASSERT_EQ(SketchParams::kFormatVersion, 1u) << "record new values for the new format";
   Shingles s;
-  Shingler().Shingle(kText, &s);
+  Shingler().Shingle(kStabilityText, &s);
   const std::vector<uint64_t> want = {0x2d6a0ef5e227553bull, 0x6b3d70e2622fec4cull,
                                      0xbfa57cb1ec606e3cull, 0xacb07141efc86111ull};
   EXPECT_EQ(s.hashes, want);
@@ -28,7 +28,7 @@ TEST(StabilityTest, ShingleHashesAreThoseRecordedForFormatVersion1) {
 
 TEST(StabilityTest, SignaturesAreThoseRecordedForFormatVersion1) {
   Shingles s;
-  Shingler().Shingle(kText, &s);
+  Shingler().Shingle(kStabilityText, &s);
   std::vector<uint64_t> set = s.hashes;
   SortUnique(&set);
   SketchParams p;

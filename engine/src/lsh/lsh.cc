@@ -319,6 +319,32 @@ std::vector<CandidatePair> FindCandidates(absl::Span<const uint64_t> band_keys, 
     const uint32_t small = std::min(sizes[a], sizes[b]), large = std::max(sizes[a], sizes[b]);
     return small <= ratio * large;
   };
+  // With sizes, a bucket's members are sorted by size and each is paired
+  // only with the members large enough for it (found by binary search with
+  // size_differs' own test): the work is the pairs kept, not the bucket's
+  // square, which matters for 2-row bands where texts on one subject meet.
+  auto emit_by_size = [&](absl::Span<const uint32_t> docs, std::vector<uint64_t>* out,
+                          CandidateStats* s, std::vector<uint32_t>* by_size) {
+    if (docs.size() > options.max_bucket_size) {
+      EmitBucket(docs, options.max_bucket_size, size_differs, out, s);
+      return;
+    }
+    ++s->buckets;
+    by_size->assign(docs.begin(), docs.end());
+    std::sort(by_size->begin(), by_size->end(), [&](uint32_t x, uint32_t y) {
+      return sizes[x] != sizes[y] ? sizes[x] < sizes[y] : x < y;
+    });
+    for (size_t i = 0; i < by_size->size(); ++i) {
+      const uint32_t x = (*by_size)[i];
+      const auto first = std::partition_point(
+          by_size->begin() + i + 1, by_size->end(),
+          [&](uint32_t y) { return !(sizes[x] <= ratio * sizes[y]); });
+      for (auto it = first; it != by_size->end(); ++it) {
+        Append(out, std::min(x, *it), std::max(x, *it));
+        ++s->raw_pairs;
+      }
+    }
+  };
   auto table = [&](size_t band, std::vector<KeyDoc>* tuples, std::vector<uint32_t>* scratch,
                    std::vector<uint64_t>* out, CandidateStats* s) {
     tuples->resize(num_docs);
@@ -327,8 +353,21 @@ std::vector<CandidatePair> FindCandidates(absl::Span<const uint64_t> band_keys, 
     }
     if (sizes.empty()) {
       GroupTable(tuples, options.max_bucket_size, accept_all, scratch, out, s);
-    } else {
-      GroupTable(tuples, options.max_bucket_size, size_differs, scratch, out, s);
+      return;
+    }
+    std::sort(tuples->begin(), tuples->end(), [](const KeyDoc& x, const KeyDoc& y) {
+      return x.key != y.key ? x.key < y.key : x.doc < y.doc;
+    });
+    std::vector<uint32_t> by_size;
+    for (size_t i = 0; i < tuples->size();) {
+      size_t j = i + 1;
+      while (j < tuples->size() && (*tuples)[j].key == (*tuples)[i].key) ++j;
+      if (j - i > 1) {
+        scratch->clear();
+        for (size_t x = i; x < j; ++x) scratch->push_back((*tuples)[x].doc);
+        emit_by_size(*scratch, out, s, &by_size);
+      }
+      i = j;
     }
   };
   return RunTables(bands, options.threads, table, stats);
