@@ -65,6 +65,9 @@ int RunDedup(int argc, char** argv) {
                "still a duplicate when this share of the shorter text's shingles is in the longer");
   flags.Double("containment-ratio", &options.containment_ratio, 0.01, 1.0,
                "the shortest text containment looks for, as a share of the longer one");
+  flags.Uint("min-shingles", &options.min_shingles, 1, 1u << 30,
+             "a document with fewer shingles cannot be judged: rejected as too_short unless "
+             "it has identical copies (1 = judge every document)");
   flags.Custom(
       "keep", "first|longest|earliest:FIELD", options.keep.ToString(),
       [&](absl::string_view v) -> absl::Status {
@@ -116,7 +119,7 @@ int RunDedup(int argc, char** argv) {
   // though the outputs (rejected.tsv) are written.
   if (summary->inputs > 0 && summary->documents == 0) {
     if (speaks) {
-      std::fprintf(stderr, "dubare dedup: none of the %llu inputs is a document (see %s/rejected.tsv)\n",
+      std::fprintf(stderr, "dubare dedup: none of the %llu inputs is a document that can be judged (see %s/rejected.tsv)\n",
                    static_cast<unsigned long long>(summary->inputs), job.out_dir.c_str());
     }
     return kExitError;

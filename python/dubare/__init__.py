@@ -75,14 +75,14 @@ class Deduper:
     def __init__(self, *, threshold=0.4, method="minhash", shingle="word:2", num_perm=128,
                  minhash="classic", keep_spaces=True, bands=0, rows=0, hamming=3,
                  verify="estimate+containment", containment_ratio=0.15, containment_threshold=0.8,
-                 keep="first", max_bucket=512,
+                 min_shingles=3, keep="first", max_bucket=512,
                  threads=0, id_field="id", text_field="text", batch_size=10000,
                  duplicate_ids="error"):
         self._deduper = _dubare._Deduper(
             threshold=threshold, method=method, shingle=shingle, num_perm=num_perm,
             minhash=minhash, keep_spaces=keep_spaces, bands=bands, rows=rows,
             hamming=hamming, verify=verify, containment_ratio=containment_ratio,
-            containment_threshold=containment_threshold, keep=keep,
+            containment_threshold=containment_threshold, min_shingles=min_shingles, keep=keep,
             max_bucket=max_bucket, threads=threads, id_field=id_field,
             text_field=text_field, batch_size=batch_size, duplicate_ids=duplicate_ids)
 
@@ -124,7 +124,9 @@ def dedup(docs, **options):
     bands=0, rows=0 (0: chosen for the threshold), hamming=3,
     verify="estimate+containment" ("estimate", "exact", "containment",
     "jaccard+containment"), containment_ratio=0.15, containment_threshold=0.8,
-    keep="first", max_bucket=512, threads=0 (all cores), id_field="id", text_field="text",
+    min_shingles=3 (a document with fewer shingles is rejected as "too_short"
+    unless it has identical copies; 1 judges every document), keep="first",
+    max_bucket=512, threads=0 (all cores), id_field="id", text_field="text",
     batch_size=10000, duplicate_ids="error" (two documents with one id are a
     ValueError naming both positions; "rename" makes the later ones ID~2,
     ID~3 and lists them in ``renamed``).

@@ -950,7 +950,7 @@ PYBIND11_MODULE(_dubare, m) {
                        uint32_t num_perm, const std::string& minhash, bool keep_spaces,
                        uint32_t bands, uint32_t rows, int hamming, const std::string& verify,
                        double containment_ratio, double containment_threshold,
-                       const std::string& keep, uint32_t max_bucket,
+                       uint32_t min_shingles, const std::string& keep, uint32_t max_bucket,
                        int threads, const std::string& id_field, const std::string& text_field,
                        size_t batch_size, const std::string& duplicate_ids) {
              DedupArgs a;
@@ -963,6 +963,7 @@ PYBIND11_MODULE(_dubare, m) {
              a.options.verify = Check(ParseVerifyMode(verify));
              a.options.containment_ratio = containment_ratio;
              a.options.containment_threshold = containment_threshold;
+             a.options.min_shingles = min_shingles;
              a.options.keep = Check(KeepPolicy::Parse(keep));
              a.options.max_bucket_size = max_bucket;
              a.options.threads = threads;
@@ -977,7 +978,7 @@ PYBIND11_MODULE(_dubare, m) {
            py::kw_only(), py::arg("threshold"), py::arg("method"), py::arg("shingle"),
            py::arg("num_perm"), py::arg("minhash"), py::arg("keep_spaces"), py::arg("bands"),
            py::arg("rows"), py::arg("hamming"), py::arg("verify"), py::arg("containment_ratio"),
-           py::arg("containment_threshold"),
+           py::arg("containment_threshold"), py::arg("min_shingles"),
            py::arg("keep"), py::arg("max_bucket"), py::arg("threads"), py::arg("id_field"),
            py::arg("text_field"), py::arg("batch_size"), py::arg("duplicate_ids"))
       .def("add", &PyDeduper::Add, py::arg("docs"))

@@ -364,6 +364,42 @@ TEST(DedupTest, TheDefaultFindsAStoryInsideARoundUpFromSignaturesAlone) {
   EXPECT_TRUE(r->pairs.empty());
 }
 
+// Documents under min_shingles take no part in LSH: alone they are rejected
+// as too_short; identical copies still form their cluster (issue 18).
+TEST(DedupTest, TooShortDocumentsAreRejectedUnlessTheyHaveIdenticalCopies) {
+  const std::vector<DedupInput> docs = {
+      {"a", "سڵاو", ""},                       // 1 shingle, copied by c
+      {"b", "باشە ئێستا", ""},                 // 1 shingle, alone
+      {"c", "سڵاو", ""},
+      {"d", "یەک دوو سێ چوار", ""},            // 3 shingles: judged
+      {"e", "یەک دوو سێ", ""},                 // 2 shingles, inside d
+      {"f", "یەک دوو سێ چوار پێنج", ""}};
+  DedupOptions options;
+  ASSERT_EQ(options.min_shingles, 3u);
+  absl::StatusOr<DedupResult> r = Dedup(docs, options);
+  ASSERT_TRUE(r.ok()) << r.status();
+  std::vector<std::string> rejected;
+  for (const DedupRejection& x : r->rejected) {
+    rejected.push_back(absl::StrCat(x.doc, " ", x.reason));
+    EXPECT_EQ(r->fate[x.doc], DocumentFate::kRejected);
+  }
+  EXPECT_EQ(rejected, (std::vector<std::string>{"1 too_short", "4 too_short"}));
+  EXPECT_EQ(r->rejected[0].detail, TooShortDetail(1, options));
+  ASSERT_EQ(r->pairs.size(), 2u);
+  EXPECT_EQ(r->pairs[0], ExactCopyPair(0, 2));
+  EXPECT_EQ(r->pairs[1].a, 3u);  // d ~ f, judged by its 3 and 4 shingles
+  EXPECT_EQ(r->pairs[1].b, 5u);
+  EXPECT_EQ(r->stats.rejected, 2u);
+  EXPECT_EQ(r->stats.kept, 2u);  // a and d
+  EXPECT_EQ(r->stats.kept + r->stats.duplicates + r->stats.rejected, docs.size());
+  options.min_shingles = 1;
+  r = Dedup(docs, options);
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->rejected.empty());
+  options.min_shingles = 0;
+  EXPECT_FALSE(options.Validate().ok());
+}
+
 TEST(DedupTest, ARepeatedIdIsRefusedOrRenamed) {
   const std::vector<DedupInput> docs = {{"a", "یەک دوو سێ چوار", ""},
                                         {"b", "پێنج شەش حەوت", ""},

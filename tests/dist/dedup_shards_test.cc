@@ -51,6 +51,13 @@ const Corpus& Generated() {
                                       c->texts[300 + i]));
       c->dates.push_back("2021");
     }
+    // Texts too short to judge: alone (rejected as too_short) and with
+    // identical copies in other shares (their copies' cluster).
+    for (int i = 0; i < 12; ++i) {
+      c->ids.push_back(absl::StrCat("short-", i));
+      c->texts.push_back(i % 3 == 0 ? "سڵاو" : absl::StrCat("وشە", i, " تر"));
+      c->dates.push_back("2022");
+    }
     c->ids.push_back("punctuation");
     c->texts.push_back(" ... !!! ، ؟ ");
     c->dates.push_back("2020");

@@ -96,7 +96,7 @@ TEST(CliLimits, MaxLineAndDocumentBytesFlagsMakeCountedRejections) {
   TempDir dir;
   dir.Write("in.jsonl", absl::StrCat("{\"id\":\"long\",\"text\":\"", std::string(300, 'x'),
                                      "\"}\n{\"id\":\"mid\",\"text\":\"", std::string(80, 'y'),
-                                     "\"}\n{\"id\":\"ok\",\"text\":\"short text\"}\n"));
+                                     "\"}\n{\"id\":\"ok\",\"text\":\"a short text of six words\"}\n"));
   DedupRun run = RunDedup(dir, {"in.jsonl"},
                           {"--max-line-bytes", "200", "--max-document-bytes", "50"});
   ASSERT_EQ(run.cli.exit_code, 0) << run.cli.err;

@@ -141,7 +141,7 @@ TEST(ScriptingCliTest, NoReadableInputIsAFailure) {
   EXPECT_EQ(hostile::RunCli({"index", "query", idx, input}).exit_code, 2);
   // One good record among them: a normal run.
   f = std::fopen(input.c_str(), "ab");
-  std::fputs("{\"id\":\"ok\",\"text\":\"یەک دوو سێ\"}\n", f);
+  std::fputs("{\"id\":\"ok\",\"text\":\"یەک دوو سێ چوار\"}\n", f);
   std::fclose(f);
   EXPECT_EQ(hostile::RunCli({"dedup", input, "--out", dir + "/out"}).exit_code, 0);
 }

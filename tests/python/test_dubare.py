@@ -174,11 +174,23 @@ def test_dedup_bad_input():
     with pytest.raises(ValueError, match="document 2 has id 'a', as document 0 has"):
         dubare.dedup([("a", "یەک دوو"), ("b", "سێ چوار"), ("a", "پێنج شەش")])
     r = dubare.dedup([("a", "یەک دوو"), ("b", "سێ چوار"), ("a", "پێنج شەش")],
-                     duplicate_ids="rename")
+                     duplicate_ids="rename", min_shingles=1)
     assert r.renamed == {"a~2": "a"} and r.kept == ["a", "b", "a~2"]
-    r = dubare.dedup([("a", "؟؟ !!"), ("b", "یەک دوو سێ")])
+    r = dubare.dedup([("a", "؟؟ !!"), ("b", "یەک دوو سێ چوار")])
     assert r.rejected == [("a", "no_words", "no word remains after normalization")]
     assert r.kept == ["b"]
+    with pytest.raises(ValueError, match="min_shingles"):
+        dubare.dedup([], min_shingles=0)
+
+
+def test_dedup_too_short_documents_are_rejected_unless_copied():
+    docs = [("a", "سڵاو"), ("b", "سڵاو"), ("c", "باشە ئێستا"), ("d", "یەک دوو سێ چوار")]
+    r = dubare.dedup(docs)
+    assert r.pairs == [("a", "b", 1.0)] and r.pair_details == [(1.0, 1.0, "exact_copy")]
+    assert r.rejected == [("c", "too_short", "1 shingle; fewer than min_shingles 3 cannot be "
+                           "judged (identical copies still are)")]
+    assert r.kept == ["a", "d"]
+    assert dubare.dedup(docs, min_shingles=1).kept == ["a", "c", "d"]
 
 
 def test_deduper_streams_and_groups_sketches_made_elsewhere():

@@ -168,6 +168,12 @@ struct DedupOptions {
   uint32_t containment_bands = 0;
   uint32_t containment_rows = 0;
   double containment_band_ratio = 0.6;
+  // A document with fewer shingles cannot be judged: a text of n shingles
+  // moves its Jaccard by 1/n per shingle, so under 3 one word pair decides
+  // (at word:2, a text of 1 to 3 words). It takes no part in LSH; alone it is
+  // rejected as "too_short", with identical copies (same match key) it heads
+  // their cluster as any exact copy does. 1 judges every document.
+  uint32_t min_shingles = 3;
   KeepPolicy keep;
   uint32_t max_bucket_size = 512;  // see CandidateOptions
   int threads = 0;                 // 0 = all cores
@@ -185,6 +191,11 @@ struct DedupOptions {
 };
 
 // ---- Stages ------------------------------------------------------------------
+
+// Whether a document of `shingle_count` shingles is under options.min_shingles,
+// and the detail its "too_short" rejection gives.
+bool TooShort(uint32_t shingle_count, const DedupOptions& options);
+std::string TooShortDetail(uint32_t shingle_count, const DedupOptions& options);
 
 // The features of one sketched document that a score may use, from a batch.
 DocumentFeatures FeaturesOf(const SketchBatch& batch, size_t doc);
@@ -248,7 +259,7 @@ absl::string_view DocumentFateName(DocumentFate fate);  // "kept", "duplicate", 
 
 struct DedupRejection {
   uint32_t doc = 0;    // document index
-  std::string reason;  // "no_words", "sketch_error"
+  std::string reason;  // "no_words", "sketch_error", "too_short"
   std::string detail;
 };
 

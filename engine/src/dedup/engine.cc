@@ -102,6 +102,7 @@ absl::Status DedupOptions::Validate() const {
   if (keep.kind == KeepPolicy::Kind::kEarliest && keep.field.empty()) {
     return absl::InvalidArgumentError("keep policy earliest needs a field");
   }
+  if (min_shingles < 1) return absl::InvalidArgumentError("min_shingles must be >= 1");
   if (max_bucket_size < 2) return absl::InvalidArgumentError("max_bucket_size must be >= 2");
   if (threads < 0) return absl::InvalidArgumentError("threads must be >= 0");
   return absl::OkStatus();
@@ -118,6 +119,16 @@ absl::StatusOr<LshParams> DedupOptions::ResolveLsh() const {
   given.bands = bands;
   given.rows = rows;
   return ChooseLshParams(jaccard, sketch.num_perm, given);
+}
+
+bool TooShort(uint32_t shingle_count, const DedupOptions& options) {
+  return shingle_count < options.min_shingles;
+}
+
+std::string TooShortDetail(uint32_t shingle_count, const DedupOptions& options) {
+  return absl::StrCat(shingle_count, " shingle", shingle_count == 1 ? "" : "s",
+                      "; fewer than min_shingles ", options.min_shingles,
+                      " cannot be judged (identical copies still are)");
 }
 
 absl::StatusOr<LshParams> DedupOptions::ResolveContainmentLsh() const {
@@ -476,8 +487,27 @@ absl::StatusOr<DedupResult> Deduper::Impl::Finish() {
   // pair per member, not one per pair of members.
   Clock::time_point t = Clock::now();
   Report("grouping");
-  const ExactGroups exact = GroupExactCopies(sketches, threads);
+  ExactGroups exact = GroupExactCopies(sketches, threads);
   stats.exact_duplicates = live.size() - exact.heads.size();
+  // Heads too short to judge (TooShort) take no part in LSH; alone they are
+  // rejected, with exact copies they are the head of their copies' cluster.
+  std::vector<uint32_t> too_short;
+  {
+    std::vector<bool> has_copy(live.size(), false);
+    for (uint32_t i = 0; i < live.size(); ++i) {
+      if (exact.head_of[i] != i) has_copy[exact.head_of[i]] = true;
+    }
+    std::vector<uint32_t> judged;
+    judged.reserve(exact.heads.size());
+    for (uint32_t h : exact.heads) {
+      if (!TooShort(sketches.shingle_count[h], options)) {
+        judged.push_back(h);
+      } else if (!has_copy[h]) {
+        too_short.push_back(h);
+      }
+    }
+    if (judged.size() != exact.heads.size()) exact.heads.swap(judged);
+  }
 
   // Candidates among the heads, in live indices.
   CandidateStats candidate_stats;
@@ -573,9 +603,19 @@ absl::StatusOr<DedupResult> Deduper::Impl::Finish() {
     p.a = live[p.a];
     p.b = live[p.b];
   }
+  if (!too_short.empty()) {
+    for (uint32_t i : too_short) {
+      const uint32_t d = live[i];
+      result.fate[d] = DocumentFate::kRejected;
+      result.rejected.push_back({d, "too_short", TooShortDetail(sketches.shingle_count[i], options)});
+    }
+    std::sort(result.rejected.begin(), result.rejected.end(),
+              [](const DedupRejection& x, const DedupRejection& y) { return x.doc < y.doc; });
+    stats.rejected += too_short.size();
+  }
   result.pairs = std::move(pairs);
   stats.clusters = result.clusters.size();
-  stats.kept = live.size() - stats.duplicates;
+  stats.kept = live.size() - stats.duplicates - too_short.size();
   stats.cluster_seconds = SecondsSince(t);
   Report("done", /*finished=*/true);
   return result;

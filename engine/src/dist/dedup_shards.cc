@@ -220,6 +220,8 @@ class ShardRun {
   // estimate+containment: the containment bands' pairs, filtered by size in
   // Verify.
   std::vector<CandidatePair> containment_candidates_;
+  // Per local document, set by Verify: a head that has exact copies.
+  std::vector<bool> head_has_copy_;
   ShardResult result_;
 };
 
@@ -339,7 +341,7 @@ absl::Status ShardRun::BandCandidates(const LshParams& lsh, std::vector<Candidat
   const uint32_t k = b.params.num_perm;
   std::vector<uint32_t> heads, local_heads;
   for (uint32_t i = 0; i < n_; ++i) {
-    if (!b.ok(i) || head_of_[i] != first_ + i) continue;
+    if (!b.ok(i) || head_of_[i] != first_ + i || TooShort(b.shingle_count[i], options_)) continue;
     heads.push_back(first_ + i);
     local_heads.push_back(i);
   }
@@ -493,7 +495,11 @@ absl::Status ShardRun::Verify(std::vector<CandidatePair> candidates) {
     }
   }
   DUBARE_ASSIGN_OR_RETURN(std::vector<Copy> mine, ExchangeValues(comm_, std::move(copies)));
-  for (const Copy& c : mine) verified.push_back(ExactCopyPair(c.head, c.doc));
+  head_has_copy_.assign(n_, false);
+  for (const Copy& c : mine) {
+    verified.push_back(ExactCopyPair(c.head, c.doc));
+    head_has_copy_[LocalIndex(c.head)] = true;
+  }
   base::ParallelSort(&verified, threads_, [](const ScoredPair& x, const ScoredPair& y) {
     return std::pair(x.a, x.b) < std::pair(y.a, y.b);
   });
@@ -734,6 +740,22 @@ absl::StatusOr<ShardResult> ShardRun::Run(RefusedId* refused) {
   DUBARE_RETURN_IF_ERROR(Clusters(label));
   DUBARE_RETURN_IF_ERROR(PairIds());
   Mark(5);
+  // Heads too short to judge and without copies: Dedup's rule.
+  const size_t sketch_rejected = result_.rejected.size();
+  for (uint32_t i = 0; i < n_; ++i) {
+    const uint32_t count = input_.sketches.shingle_count[i];
+    if (!input_.sketches.ok(i) || head_of_[i] != first_ + i || head_has_copy_[i] ||
+        !TooShort(count, options_)) {
+      continue;
+    }
+    result_.fate[i] = DocumentFate::kRejected;
+    result_.rejected.push_back({i, "too_short", TooShortDetail(count, options_)});
+    ++rejected;
+  }
+  if (result_.rejected.size() != sketch_rejected) {
+    std::sort(result_.rejected.begin(), result_.rejected.end(),
+              [](const DedupRejection& x, const DedupRejection& y) { return x.doc < y.doc; });
+  }
   uint64_t duplicates = 0;
   for (DocumentFate f : result_.fate) duplicates += f == DocumentFate::kDuplicate;
   DUBARE_ASSIGN_OR_RETURN(const std::vector<uint64_t> sums, AllSum(comm_, {rejected, duplicates}));
