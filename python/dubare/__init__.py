@@ -74,7 +74,7 @@ class Deduper:
 
     def __init__(self, *, threshold=0.4, method="minhash", shingle="word:2", num_perm=128,
                  minhash="classic", keep_spaces=True, bands=0, rows=0, hamming=3,
-                 verify="estimate+containment", containment_ratio=0.15, containment_threshold=0.8,
+                 verify="estimate+containment", containment_ratio=0.08, containment_threshold=0.85,
                  min_shingles=3, keep="first", max_bucket=512,
                  threads=0, id_field="id", text_field="text", batch_size=10000,
                  duplicate_ids="error"):
@@ -123,7 +123,7 @@ def dedup(docs, **options):
     shingle="word:2", num_perm=128, minhash="classic", keep_spaces=True,
     bands=0, rows=0 (0: chosen for the threshold), hamming=3,
     verify="estimate+containment" ("estimate", "exact", "containment",
-    "jaccard+containment"), containment_ratio=0.15, containment_threshold=0.8,
+    "jaccard+containment"), containment_ratio=0.08, containment_threshold=0.85,
     min_shingles=3 (a document with fewer shingles is rejected as "too_short"
     unless it has identical copies; 1 judges every document), keep="first",
     max_bucket=512, threads=0 (all cores), id_field="id", text_field="text",

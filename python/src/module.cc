@@ -1007,6 +1007,24 @@ PYBIND11_MODULE(_dubare, m) {
       py::arg("boilerplate_docs"), py::arg("anchor_chars"), py::arg("winnow_window"),
       py::arg("band_words"), py::arg("threads"));
 
+  // The engine's defaults, for the test that keeps Python's keyword defaults
+  // equal to them.
+  m.def("_dedup_defaults", [] {
+    const DedupOptions o;
+    py::dict d;
+    d["threshold"] = o.threshold;
+    d["num_perm"] = o.sketch.num_perm;
+    d["bands"] = o.bands;
+    d["rows"] = o.rows;
+    d["hamming"] = o.hamming;
+    d["verify"] = std::string(VerifyModeName(o.verify));
+    d["containment_ratio"] = o.containment_ratio;
+    d["containment_threshold"] = o.containment_threshold;
+    d["min_shingles"] = o.min_shingles;
+    d["max_bucket"] = o.max_bucket_size;
+    d["threads"] = o.threads;
+    return d;
+  });
   m.def("_ds_permutations", &DatasketchPermutations, py::arg("seed"), py::arg("num_perm"));
   m.def("_ds_update_sha1", &DatasketchUpdateSha1, py::arg("hashvalues"), py::arg("permutations"),
         py::arg("items"));

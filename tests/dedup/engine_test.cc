@@ -334,13 +334,52 @@ TEST(DedupTest, SignatureContainmentEstimateFollowsTheExactContainment) {
 // the signature estimate of containment accepts it. A short text is not
 // judged by containment (containment_ratio), and the Jaccard-only estimate
 // does not find it at all.
+// The combined modes band once for the threshold and once for containment;
+// containment's layout never drops to one row per band, whose candidates
+// grow with the square of the corpus.
+TEST(DedupTest, ContainmentLayoutsKeepTwoRowsPerBand) {
+  DedupOptions options;
+  for (VerifyMode verify : {VerifyMode::kEstimateOrContainment, VerifyMode::kJaccardOrContainment}) {
+    options.verify = verify;
+    EXPECT_TRUE(options.UsesContainmentBands());
+    absl::StatusOr<LshParams> lsh = options.ResolveLsh();
+    ASSERT_TRUE(lsh.ok());
+    EXPECT_EQ(std::pair(lsh->bands, lsh->rows), std::pair(32u, 4u));  // for the threshold
+    absl::StatusOr<LshParams> c = options.ResolveContainmentLsh();
+    ASSERT_TRUE(c.ok());
+    // The optimum for ContainmentToJaccard(0.85, 0.08) = 0.067 is one row.
+    absl::StatusOr<LshParams> optimum =
+        OptimalLshParams(ContainmentToJaccard(options.containment_threshold,
+                                              options.containment_ratio), 128);
+    ASSERT_TRUE(optimum.ok());
+    EXPECT_EQ(optimum->rows, 1u);
+    EXPECT_EQ(std::pair(c->bands, c->rows), std::pair(64u, 2u));
+    EXPECT_NE(c->seed, lsh->seed);
+  }
+  options.verify = VerifyMode::kContainment;
+  EXPECT_FALSE(options.UsesContainmentBands());
+  options.threshold = 0.6;
+  absl::StatusOr<LshParams> lsh = options.ResolveLsh();
+  ASSERT_TRUE(lsh.ok());
+  EXPECT_GE(lsh->rows, 2u);
+  options.containment_ratio = 0.5;  // a higher Jaccard: the optimum has more rows
+  lsh = options.ResolveLsh();
+  ASSERT_TRUE(lsh.ok());
+  EXPECT_GT(lsh->rows, 2u);
+  options.verify = VerifyMode::kEstimate;
+  EXPECT_FALSE(options.UsesContainmentBands());
+  options.verify = VerifyMode::kEstimateOrContainment;
+  options.method = DedupMethod::kSimHash;
+  EXPECT_FALSE(options.UsesContainmentBands());
+}
+
 TEST(DedupTest, TheDefaultFindsAStoryInsideARoundUpFromSignaturesAlone) {
   std::string story, roundup, brief;
   for (int i = 0; i < 80; ++i) absl::StrAppend(&story, "وشە", i, " ");
   for (int i = 0; i < 120; ++i) absl::StrAppend(&roundup, "پێش", i, " ");
   roundup += story;
   for (int i = 0; i < 120; ++i) absl::StrAppend(&roundup, "دوای", i, " ");
-  for (int i = 0; i < 30; ++i) absl::StrAppend(&brief, "پێش", i, " ");  // 30 of 320 words
+  for (int i = 0; i < 24; ++i) absl::StrAppend(&brief, "پێش", i, " ");  // 24 of 320 words
   const std::vector<DedupInput> docs = {
       {"story", story, ""}, {"roundup", roundup, ""}, {"brief", brief, ""}};
   DedupOptions options;
@@ -353,8 +392,12 @@ TEST(DedupTest, TheDefaultFindsAStoryInsideARoundUpFromSignaturesAlone) {
   EXPECT_EQ(r->pairs[0].a, 0u);
   EXPECT_EQ(r->pairs[0].b, 1u);
   EXPECT_GE(r->pairs[0].score, 0.8);
-  EXPECT_EQ(r->fate[2], DocumentFate::kKept);  // 29 of 319 shingles: under 0.15
+  EXPECT_EQ(r->fate[2], DocumentFate::kKept);  // 23 of 319 shingles: under 0.08
+  // A lower ratio judges the brief; one row per band makes sure it is a
+  // candidate (at 64x2 a Jaccard of 0.07 is one with probability 0.28).
   options.containment_ratio = 0.05;
+  options.containment_bands = 128;
+  options.containment_rows = 1;
   r = Dedup(docs, options);
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->pairs.size(), 2u);  // now the brief is judged, and it is inside

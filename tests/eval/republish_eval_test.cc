@@ -31,6 +31,7 @@ struct Scores {
   // Per edit kind and level: copies found in their base's cluster.
   std::vector<std::array<int, 3>> found, total;
   std::vector<std::string> false_pairs;  // a few, to look at
+  std::vector<size_t> missed;            // copies not in their base's cluster
   DedupStats stats;
 };
 
@@ -72,6 +73,7 @@ Scores Evaluate(const eval::Corpus& corpus, const DedupOptions& options) {
     const eval::Article& a = corpus.articles[d];
     ++s.total[a.kind][a.level];
     s.found[a.kind][a.level] += cluster[d] == cluster[a.family];
+    if (cluster[d] != cluster[a.family]) s.missed.push_back(d);
   }
   return s;
 }
@@ -96,6 +98,29 @@ void PrintKinds(const Scores& s) {
   for (const std::string& p : s.false_pairs) std::printf("false pair: %s\n", p.c_str());
 }
 
+// With DUBARE_EVAL_MISSES set: each missed copy with what the sketches and
+// the exact sets say about it and its base, to see why it was missed.
+void PrintMisses(const eval::Corpus& corpus, const Scores& s, const DedupOptions& options) {
+  if (std::getenv("DUBARE_EVAL_MISSES") == nullptr) return;
+  for (size_t d : s.missed) {
+    const eval::Article& copy = corpus.articles[d];
+    const eval::Article& base = corpus.articles[copy.family];
+    const absl::string_view texts[] = {base.text, copy.text};
+    SketchBatchOptions bo;
+    bo.shingle_sets = true;
+    absl::StatusOr<SketchBatch> b = SketchTexts(texts, options.sketch, bo);
+    if (!b.ok()) continue;
+    const SetOverlap exact = ExactOverlap(b->shingle_sets[0], b->shingle_sets[1]);
+    const SignatureOverlap est = CompareSignatures(b->signature(0), b->signature(1));
+    std::printf("missed %s (%s, level %d): shingles %u/%u, jaccard %.3f est %.3f, "
+                "containment %.3f/%.3f est %.3f/%.3f\n",
+                copy.id.c_str(), eval::EditKinds()[copy.kind].name, copy.level + 1,
+                b->shingle_count[0], b->shingle_count[1], exact.jaccard(), est.jaccard(),
+                exact.containment_a(), exact.containment_b(), est.containment_a(),
+                est.containment_b());
+  }
+}
+
 class RepublishEvalTest : public ::testing::Test {
  protected:
   static const eval::Corpus& Corpus() {
@@ -111,39 +136,45 @@ class RepublishEvalTest : public ::testing::Test {
 };
 
 // The defaults (estimate+containment) find copies under every kind of edit
-// and stories inside round-ups down to a quarter of them, from signatures
-// alone: F1 0.993 (0.948 for the Jaccard estimate alone). Issue 18 asks for
-// recall >= 0.99 too; today's 0.987 misses the heaviest mixed edits and
-// round-ups where the story is under a fifth of the text.
+// and stories inside round-ups down to a tenth of them, from signatures
+// alone: precision 1.0, recall 0.995 (0.90 for the Jaccard estimate alone),
+// the bar of issue 18. What they miss: the heaviest mixed edits, whose
+// Jaccard (0.41-0.45) the estimate puts under 0.4, a copy with a new
+// three-sentence lead (Jaccard 0.34), and a story that is 0.09 of its
+// round-up and did not meet it in a containment band.
 TEST_F(RepublishEvalTest, DefaultsFindCopiesAndStoriesInsideRoundUps) {
   const eval::Corpus& c = Corpus();
   std::printf("%zu base articles, %zu copies\n", c.bases, c.articles.size() - c.bases);
   const Scores s = Evaluate(c, DedupOptions());
   Print("defaults", s);
   PrintKinds(s);
+  PrintMisses(c, s, DedupOptions());
   EXPECT_GE(s.precision, 0.99);
-  EXPECT_GE(s.recall, 0.98);
+  EXPECT_GE(s.recall, 0.99);
   EXPECT_GE(s.f1, 0.99);
   for (size_t k = 0; k + 2 < eval::EditKinds().size(); ++k) {  // not mixed, not round-ups
     for (int l = 0; l < 3; ++l) EXPECT_GE(s.found[k][l], s.total[k][l] - 1) << k << " " << l;
   }
-  const size_t roundup = eval::EditKinds().size() - 1;
-  EXPECT_GE(s.found[roundup][0] + s.found[roundup][1], 38);
-  EXPECT_GE(s.found[roundup][2], 14);
+  const size_t mixed = eval::EditKinds().size() - 2, roundup = mixed + 1;
+  EXPECT_GE(s.found[mixed][0] + s.found[mixed][1] + s.found[mixed][2], 57);
+  EXPECT_GE(s.found[roundup][0] + s.found[roundup][1], 40);
+  EXPECT_GE(s.found[roundup][2], 18);
 }
 
-// jaccard+containment finds the round-ups too, at some cost in candidates.
+// jaccard+containment, on exact sets, does as well: it costs the shingle
+// sets' memory and gains nothing here.
 TEST_F(RepublishEvalTest, JaccardOrContainmentFindsStoriesInsideRoundUps) {
   DedupOptions o;
   o.verify = VerifyMode::kJaccardOrContainment;
   const Scores s = Evaluate(Corpus(), o);
   Print("jaccard+containment", s);
   PrintKinds(s);
+  PrintMisses(Corpus(), s, o);
   EXPECT_GE(s.precision, 0.99);
-  EXPECT_GE(s.recall, 0.97);
-  EXPECT_GE(s.f1, 0.985);
+  EXPECT_GE(s.recall, 0.99);
+  EXPECT_GE(s.f1, 0.99);
   const size_t roundup = eval::EditKinds().size() - 1;
-  EXPECT_GE(s.found[roundup][0] + s.found[roundup][1], 36);
+  EXPECT_GE(s.found[roundup][0] + s.found[roundup][1] + s.found[roundup][2], 57);
 }
 
 // What the other settings give on the same corpus (printed for docs/dedup.md).
@@ -165,25 +196,28 @@ TEST_F(RepublishEvalTest, Alternatives) {
       {"oneperm", [](DedupOptions* o) { o->sketch.method = MinHashMethod::kOnePerm; }},
       {"verify exact, LSH 37x3 (tuned for 0.3)",
        [](DedupOptions* o) { o->verify = VerifyMode::kExact; o->bands = 37; o->rows = 3; }},
-      {"verify exact, LSH 42x3", [](DedupOptions* o) { o->verify = VerifyMode::kExact; o->bands = 42; o->rows = 3; }},
       {"verify exact, LSH 64x2", [](DedupOptions* o) { o->verify = VerifyMode::kExact; o->bands = 64; o->rows = 2; }},
-      {"jaccard+containment 0.8, ratio 1/4", [](DedupOptions* o) { o->verify = VerifyMode::kJaccardOrContainment; o->containment_ratio = 0.25; }},
-      {"jaccard+containment 0.8, ratio 1/5", [](DedupOptions* o) { o->verify = VerifyMode::kJaccardOrContainment; o->containment_ratio = 0.2; }},
-      {"jaccard+containment 0.8, ratio 1/3", [](DedupOptions* o) { o->verify = VerifyMode::kJaccardOrContainment; o->containment_ratio = 1.0 / 3; }},
-      {"jaccard+containment 0.7, ratio 1/4", [](DedupOptions* o) { o->verify = VerifyMode::kJaccardOrContainment; o->containment_threshold = 0.7; }},
-      {"jaccard+containment 0.8, LSH 64x2", [](DedupOptions* o) { o->verify = VerifyMode::kJaccardOrContainment; o->bands = 64; o->rows = 2; }},
-      {"estimate+containment, containment ratio 0.25", [](DedupOptions* o) { o->containment_ratio = 0.25; }},
-      {"estimate+containment, containment ratio 0.2", [](DedupOptions* o) { o->containment_ratio = 0.2; }},
-      {"estimate+containment, containment 0.85", [](DedupOptions* o) { o->containment_threshold = 0.85; }},
-      {"estimate+containment, containment 0.75", [](DedupOptions* o) { o->containment_threshold = 0.75; }},
-      {"estimate+containment, containment bands 64x2", [](DedupOptions* o) { o->containment_bands = 64; o->containment_rows = 2; }},
-      {"estimate+containment, containment bands for every size", [](DedupOptions* o) { o->containment_band_ratio = 1; }},
-      {"estimate+containment, K = 256", [](DedupOptions* o) { o->sketch.num_perm = 256; }},
-      {"containment 0.8", [](DedupOptions* o) { o->verify = VerifyMode::kContainment; o->threshold = 0.8; }},
-      {"containment 0.7", [](DedupOptions* o) { o->verify = VerifyMode::kContainment; o->threshold = 0.7; }},
+      {"containment ratio 0.15, containment 0.8 (twelfth session)",
+       [](DedupOptions* o) { o->containment_ratio = 0.15; o->containment_threshold = 0.8; }},
+      {"containment ratio 0.15", [](DedupOptions* o) { o->containment_ratio = 0.15; }},
+      {"containment ratio 0.25", [](DedupOptions* o) { o->containment_ratio = 0.25; }},
+      {"containment ratio 0.05", [](DedupOptions* o) { o->containment_ratio = 0.05; }},
+      {"containment 0.8", [](DedupOptions* o) { o->containment_threshold = 0.8; }},
+      {"containment 0.9", [](DedupOptions* o) { o->containment_threshold = 0.9; }},
+      {"containment bands 128x1", [](DedupOptions* o) { o->containment_bands = 128; o->containment_rows = 1; }},
+      {"containment bands 42x3", [](DedupOptions* o) { o->containment_bands = 42; o->containment_rows = 3; }},
+      {"containment bands for every size", [](DedupOptions* o) { o->containment_band_ratio = 1; }},
+      {"K = 256", [](DedupOptions* o) { o->sketch.num_perm = 256; }},
+      {"jaccard+containment, containment 0.8",
+       [](DedupOptions* o) { o->verify = VerifyMode::kJaccardOrContainment; o->containment_threshold = 0.8; }},
+      {"jaccard+containment, LSH 64x2",
+       [](DedupOptions* o) { o->verify = VerifyMode::kJaccardOrContainment; o->bands = 64; o->rows = 2; }},
+      {"verify containment 0.8", [](DedupOptions* o) { o->verify = VerifyMode::kContainment; o->threshold = 0.8; }},
+      {"verify containment 0.7", [](DedupOptions* o) { o->verify = VerifyMode::kContainment; o->threshold = 0.7; }},
   };
   // DUBARE_EVAL_SPEC="b=32,r=4,cb=64,cr=2,ratio=0.15,band_ratio=0.6,c=0.8,t=0.4;..."
-  // evaluates estimate+containment at each setting instead of the list.
+  // evaluates estimate+containment (jaccard+containment with exact=1) at
+  // each setting instead of the list.
   if (const char* spec = std::getenv("DUBARE_EVAL_SPEC")) {
     for (absl::string_view one : absl::StrSplit(spec, ';', absl::SkipEmpty())) {
       DedupOptions o;
@@ -201,11 +235,13 @@ TEST_F(RepublishEvalTest, Alternatives) {
         else if (p.first == "c") o.containment_threshold = v;
         else if (p.first == "t") o.threshold = v;
         else if (p.first == "k") o.sketch.num_perm = v;
+        else if (p.first == "exact") o.verify = v ? VerifyMode::kJaccardOrContainment : o.verify;
         else FAIL() << "unknown key " << p.first;
       }
       const Scores s = Evaluate(c, o);
       Print(std::string(one).c_str(), s);
       if (std::getenv("DUBARE_EVAL_KINDS") != nullptr) PrintKinds(s);
+      PrintMisses(c, s, o);
     }
     return;
   }

@@ -162,6 +162,17 @@ def test_dedup_finds_a_story_inside_a_round_up_at_the_defaults():
     assert dubare.dedup(docs, verify="estimate").pairs == []
 
 
+def test_dedup_keyword_defaults_are_the_engines():
+    import inspect
+    from dubare import _dubare
+    engine = _dubare._dedup_defaults()
+    params = inspect.signature(dubare.Deduper.__init__).parameters
+    for name, value in engine.items():
+        expected = pytest.approx(value) if isinstance(value, float) else value
+        assert params[name].default == expected, name
+    assert "containment_ratio=0.08" in dubare.dedup.__doc__
+
+
 def test_dedup_bad_input():
     with pytest.raises(TypeError, match="document 1"):
         dubare.dedup([("a", "text"), 5])

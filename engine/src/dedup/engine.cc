@@ -108,17 +108,39 @@ absl::Status DedupOptions::Validate() const {
   return absl::OkStatus();
 }
 
-absl::StatusOr<LshParams> DedupOptions::ResolveLsh() const {
-  double jaccard = threshold;
-  if (verify == VerifyMode::kContainment) {
-    jaccard = ContainmentToJaccard(threshold, containment_ratio);
-  } else if (verify == VerifyMode::kJaccardOrContainment) {
-    jaccard = std::min(threshold, ContainmentToJaccard(containment_threshold, containment_ratio));
+namespace {
+
+// The layout of a search for texts contained at `containment` in ones up to
+// 1/ratio as long. Their Jaccard is low, and the optimum for it is often one
+// row per band, which makes every pair sharing a single minimum a candidate:
+// a number that grows with the square of the corpus. Two rows (num_perm / 2
+// bands) are the floor.
+absl::StatusOr<LshParams> ChooseContainmentLsh(double containment, double ratio,
+                                               uint32_t num_perm, LshParams given) {
+  const double jaccard = ContainmentToJaccard(containment, ratio);
+  if (given.bands == 0 && given.rows == 0) {
+    DUBARE_ASSIGN_OR_RETURN(const LshParams chosen, OptimalLshParams(jaccard, num_perm));
+    given.bands = chosen.rows < 2 ? num_perm / 2 : chosen.bands;
+    given.rows = std::max<uint32_t>(chosen.rows, 2);
   }
+  return ChooseLshParams(jaccard, num_perm, given);
+}
+
+}  // namespace
+
+bool DedupOptions::UsesContainmentBands() const {
+  return method == DedupMethod::kMinHash && (verify == VerifyMode::kEstimateOrContainment ||
+                                             verify == VerifyMode::kJaccardOrContainment);
+}
+
+absl::StatusOr<LshParams> DedupOptions::ResolveLsh() const {
   LshParams given;
   given.bands = bands;
   given.rows = rows;
-  return ChooseLshParams(jaccard, sketch.num_perm, given);
+  if (verify == VerifyMode::kContainment) {
+    return ChooseContainmentLsh(threshold, containment_ratio, sketch.num_perm, given);
+  }
+  return ChooseLshParams(threshold, sketch.num_perm, given);
 }
 
 bool TooShort(uint32_t shingle_count, const DedupOptions& options) {
@@ -136,8 +158,7 @@ absl::StatusOr<LshParams> DedupOptions::ResolveContainmentLsh() const {
   given.bands = containment_bands;
   given.rows = containment_rows;
   given.seed ^= 0x636f6e74;  // not the Jaccard bands' keys
-  return ChooseLshParams(ContainmentToJaccard(containment_threshold, containment_ratio),
-                         sketch.num_perm, given);
+  return ChooseContainmentLsh(containment_threshold, containment_ratio, sketch.num_perm, given);
 }
 
 SketchBatchOptions DedupOptions::SketchOptions() const {
@@ -395,7 +416,7 @@ struct Deduper::Impl {
   const int threads;
   const SketchBatchOptions sketch_options;
   LshParams lsh;  // resolved once by Create (MinHash only)
-  LshParams containment_lsh;  // estimate+containment only
+  LshParams containment_lsh;  // when options.UsesContainmentBands()
   Clock::time_point start = Clock::now();
   WorkQueue queue;
   std::vector<std::thread> workers;
@@ -536,7 +557,7 @@ absl::StatusOr<DedupResult> Deduper::Impl::Finish() {
     o.max_bucket_size = options.max_bucket_size;
     o.threads = threads;
     candidates = FindCandidates(band_keys, lsh.bands, o, &candidate_stats);
-    if (options.verify == VerifyMode::kEstimateOrContainment) {
+    if (options.UsesContainmentBands()) {
       std::vector<uint32_t> sizes;
       sizes.reserve(exact.heads.size());
       for (uint32_t h : exact.heads) sizes.push_back(sketches.shingle_count[h]);
@@ -627,7 +648,7 @@ absl::StatusOr<std::unique_ptr<Deduper>> Deduper::Create(const DedupOptions& opt
   auto impl = std::make_unique<Impl>(options, std::move(progress));
   if (options.method == DedupMethod::kMinHash) {
     DUBARE_ASSIGN_OR_RETURN(impl->lsh, options.ResolveLsh());
-    if (options.verify == VerifyMode::kEstimateOrContainment) {
+    if (options.UsesContainmentBands()) {
       DUBARE_ASSIGN_OR_RETURN(impl->containment_lsh, options.ResolveContainmentLsh());
     }
   }

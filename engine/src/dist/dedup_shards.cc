@@ -217,7 +217,7 @@ class ShardRun {
   uint64_t total_ = 0;
   std::vector<uint32_t> head_of_;  // per local document: the global head of its key
   absl::flat_hash_map<uint32_t, uint32_t> fetched_;  // global doc -> work index
-  // estimate+containment: the containment bands' pairs, filtered by size in
+  // UsesContainmentBands(): the containment bands' pairs, filtered by size in
   // Verify.
   std::vector<CandidatePair> containment_candidates_;
   // Per local document, set by Verify: a head that has exact copies.
@@ -378,7 +378,7 @@ absl::Status ShardRun::Candidates(std::vector<CandidatePair>* candidates) {
   result_.stats.rows = lsh.rows;
   uint64_t received = 0, capped = 0;
   DUBARE_RETURN_IF_ERROR(BandCandidates(lsh, candidates, &received, &capped));
-  if (options_.verify == VerifyMode::kEstimateOrContainment) {
+  if (options_.UsesContainmentBands()) {
     // The containment bands' pairs are filtered by size in Verify, once
     // both documents' sketches are at hand (Dedup filters them in the bucket).
     DUBARE_ASSIGN_OR_RETURN(const LshParams containment, options_.ResolveContainmentLsh());
