@@ -11,6 +11,7 @@
 #include <bit>
 #include <cmath>
 #include <cstdint>
+#include <map>
 #include <random>
 #include <set>
 #include <utility>
@@ -18,6 +19,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "lsh/key_groups.h"
 
 namespace dubare {
 namespace {
@@ -253,6 +255,50 @@ TEST(FindCandidatesTest, SizesKeepOnlyPairsOfDifferentSize) {
         o.threads = threads;
         EXPECT_EQ(FindCandidates(keys, p.bands, o), want) << cap << " " << ratio;
       }
+    }
+  }
+}
+
+// GroupByKey against the obvious: sort by (key, document), then compare
+// the runs of equal keys (their order between runs is free).
+TEST(GroupByKeyTest, RunsOfEqualKeysInDocumentOrderAsSortingGives) {
+  using lsh_internal::KeyDoc;
+  auto runs = [](const std::vector<KeyDoc>& v) {
+    std::map<uint64_t, std::vector<uint32_t>> r;
+    std::vector<uint64_t> order;  // keys in the order their runs start
+    for (size_t i = 0; i < v.size(); ++i) {
+      if (i == 0 || v[i].key != v[i - 1].key) order.push_back(v[i].key);
+      r[v[i].key].push_back(v[i].doc);
+    }
+    return std::pair(r, order);
+  };
+  std::mt19937_64 rng(7);
+  std::vector<KeyDoc> scratch;
+  std::vector<uint32_t> counts;
+  // Sizes under and over the small-input cut; hashed keys, few distinct keys
+  // (big buckets), masked keys whose top bits are all zero (SimHash tables),
+  // and one key for all.
+  for (size_t n : {0, 1, 2, 63, 64, 65, 1000, 100000}) {
+    for (int kind = 0; kind < 4; ++kind) {
+      std::vector<KeyDoc> v(n);
+      for (size_t d = 0; d < n; ++d) {
+        uint64_t key = rng();
+        if (kind == 1) key %= 37;
+        if (kind == 2) key &= 0xFFFF0000ull;
+        if (kind == 3) key = 42;
+        v[d] = {key, static_cast<uint32_t>(d)};
+      }
+      std::vector<KeyDoc> want = v;
+      std::sort(want.begin(), want.end(), [](const KeyDoc& x, const KeyDoc& y) {
+        return x.key != y.key ? x.key < y.key : x.doc < y.doc;
+      });
+      lsh_internal::GroupByKey(&v, &scratch, &counts);
+      ASSERT_EQ(v.size(), n);
+      const auto [got_runs, got_order] = runs(v);
+      const auto [want_runs, want_order] = runs(want);
+      EXPECT_EQ(got_runs, want_runs) << n << " " << kind;
+      // Each key in one run only: as many run starts as keys.
+      EXPECT_EQ(got_order.size(), want_order.size()) << n << " " << kind;
     }
   }
 }

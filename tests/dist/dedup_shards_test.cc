@@ -127,7 +127,9 @@ std::vector<ShardResult> Distributed(const Corpus& c, const DedupOptions& option
   }
   if (status != nullptr) *status = statuses[0];
   if (refused != nullptr) *refused = refusals[0];
-  if (status == nullptr) EXPECT_TRUE(statuses[0].ok()) << statuses[0];
+  if (status == nullptr) {
+    EXPECT_TRUE(statuses[0].ok()) << statuses[0];
+  }
   return results;
 }
 

@@ -372,19 +372,6 @@ TEST(IndexTest, DuplicatesInsideOneBatchAndSkipDuplicates) {
   }
 }
 
-// Rows of a TSV file without its header.
-std::vector<std::vector<std::string>> TsvRows(const std::string& path) {
-  absl::StatusOr<std::string> text = ReadFile(path);
-  EXPECT_TRUE(text.ok()) << text.status();
-  std::vector<std::vector<std::string>> rows;
-  bool header = true;
-  for (absl::string_view line : absl::StrSplit(text.value_or(""), '\n', absl::SkipEmpty())) {
-    if (std::exchange(header, false)) continue;
-    rows.push_back(absl::StrSplit(line, '\t'));
-  }
-  return rows;
-}
-
 TEST(IndexTest, FindsTheSamePairsAsDedupAndBruteForce) {
   const std::string dir = NewDir("samepairs");
   gen::CorpusOptions corpus_options;

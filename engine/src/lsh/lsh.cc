@@ -16,6 +16,7 @@
 #include "absl/strings/strip.h"
 #include "base/parallel.h"
 #include "dubare/status.h"
+#include "lsh/key_groups.h"
 
 namespace dubare {
 namespace {
@@ -81,32 +82,36 @@ void EmitBucket(absl::Span<const uint32_t> docs, uint32_t cap, const Accept& acc
   stats->raw_pairs += docs.size() * (docs.size() - 1) / 2;
 }
 
-struct KeyDoc {
-  uint64_t key;
-  uint32_t doc;
+using lsh_internal::KeyDoc;
+
+// A worker's buffers, sized once and reused for every table it groups.
+struct TableBuffers {
+  std::vector<KeyDoc> tuples;  // one table's (key, document), filled by the caller
+  std::vector<KeyDoc> spare;
+  std::vector<uint32_t> counts;
+  std::vector<uint32_t> docs;  // one bucket's documents
+  std::vector<uint32_t> by_size;
 };
 
-// Sorts the tuples of one table and emits every bucket's pairs.
-template <typename Accept>
-void GroupTable(std::vector<KeyDoc>* tuples, uint32_t cap, const Accept& accept,
-                std::vector<uint32_t>* scratch, std::vector<uint64_t>* out,
-                CandidateStats* stats) {
-  std::sort(tuples->begin(), tuples->end(), [](const KeyDoc& x, const KeyDoc& y) {
-    return x.key != y.key ? x.key < y.key : x.doc < y.doc;
-  });
-  for (size_t i = 0; i < tuples->size();) {
+// Groups the tuples of one table by key and calls emit(docs) for every
+// bucket of two or more documents, in ascending document order.
+template <typename Emit>
+void ForEachBucket(TableBuffers* b, const Emit& emit) {
+  lsh_internal::GroupByKey(&b->tuples, &b->spare, &b->counts);
+  const std::vector<KeyDoc>& t = b->tuples;
+  for (size_t i = 0; i < t.size();) {
     size_t j = i + 1;
-    while (j < tuples->size() && (*tuples)[j].key == (*tuples)[i].key) ++j;
+    while (j < t.size() && t[j].key == t[i].key) ++j;
     if (j - i > 1) {
-      scratch->clear();
-      for (size_t x = i; x < j; ++x) scratch->push_back((*tuples)[x].doc);
-      EmitBucket(*scratch, cap, accept, out, stats);
+      b->docs.clear();
+      for (size_t x = i; x < j; ++x) b->docs.push_back(t[x].doc);
+      emit(absl::Span<const uint32_t>(b->docs));
     }
     i = j;
   }
 }
 
-// Runs table(t, tuples, out, stats) for t in [0, num_tables) on `threads`
+// Runs table(t, buffers, out, stats) for t in [0, num_tables) on `threads`
 // workers and returns the union of their pairs, sorted and unique.
 template <typename Table>
 std::vector<CandidatePair> RunTables(size_t num_tables, int threads, const Table& table,
@@ -114,16 +119,22 @@ std::vector<CandidatePair> RunTables(size_t num_tables, int threads, const Table
   const int workers = std::min<int>(base::ResolveThreads(threads), std::max<size_t>(num_tables, 1));
   std::vector<std::vector<uint64_t>> pairs(workers);
   std::vector<CandidateStats> worker_stats(workers);
-  std::vector<std::vector<KeyDoc>> tuples(workers);
-  std::vector<std::vector<uint32_t>> scratch(workers);
+  std::vector<TableBuffers> buffers(workers);
+  std::vector<size_t> unique_size(workers, 0);
   base::ParallelFor(
       num_tables, workers,
       [&](size_t t, int w) {
-        table(t, &tuples[w], &scratch[w], &pairs[w], &worker_stats[w]);
+        table(t, &buffers[w], &pairs[w], &worker_stats[w]);
         // Repeats across tables are common (a near-duplicate pair shares many
-        // bands); dropping them early bounds the memory.
-        std::sort(pairs[w].begin(), pairs[w].end());
-        pairs[w].erase(std::unique(pairs[w].begin(), pairs[w].end()), pairs[w].end());
+        // bands); dropping them bounds the memory. Doing it when the buffer
+        // has doubled, not after every table, keeps the sorting linear in
+        // the pairs emitted instead of tables × pairs.
+        std::vector<uint64_t>& p = pairs[w];
+        if (p.size() > 2 * unique_size[w] + (size_t{1} << 16)) {
+          std::sort(p.begin(), p.end());
+          p.erase(std::unique(p.begin(), p.end()), p.end());
+          unique_size[w] = p.size();
+        }
       },
       /*grain=*/1);
   std::vector<uint64_t> all = std::move(pairs[0]);
@@ -131,7 +142,7 @@ std::vector<CandidatePair> RunTables(size_t num_tables, int threads, const Table
     all.insert(all.end(), pairs[w].begin(), pairs[w].end());
     std::vector<uint64_t>().swap(pairs[w]);
   }
-  std::sort(all.begin(), all.end());
+  base::ParallelSort(&all, workers, std::less<uint64_t>());
   all.erase(std::unique(all.begin(), all.end()), all.end());
 
   CandidateStats total;
@@ -345,29 +356,19 @@ std::vector<CandidatePair> FindCandidates(absl::Span<const uint64_t> band_keys, 
       }
     }
   };
-  auto table = [&](size_t band, std::vector<KeyDoc>* tuples, std::vector<uint32_t>* scratch,
-                   std::vector<uint64_t>* out, CandidateStats* s) {
-    tuples->resize(num_docs);
+  auto table = [&](size_t band, TableBuffers* b, std::vector<uint64_t>* out, CandidateStats* s) {
+    b->tuples.resize(num_docs);
     for (size_t d = 0; d < num_docs; ++d) {
-      (*tuples)[d] = {band_keys[d * bands + band], static_cast<uint32_t>(d)};
+      b->tuples[d] = {band_keys[d * bands + band], static_cast<uint32_t>(d)};
     }
     if (sizes.empty()) {
-      GroupTable(tuples, options.max_bucket_size, accept_all, scratch, out, s);
-      return;
-    }
-    std::sort(tuples->begin(), tuples->end(), [](const KeyDoc& x, const KeyDoc& y) {
-      return x.key != y.key ? x.key < y.key : x.doc < y.doc;
-    });
-    std::vector<uint32_t> by_size;
-    for (size_t i = 0; i < tuples->size();) {
-      size_t j = i + 1;
-      while (j < tuples->size() && (*tuples)[j].key == (*tuples)[i].key) ++j;
-      if (j - i > 1) {
-        scratch->clear();
-        for (size_t x = i; x < j; ++x) scratch->push_back((*tuples)[x].doc);
-        emit_by_size(*scratch, out, s, &by_size);
-      }
-      i = j;
+      ForEachBucket(b, [&](absl::Span<const uint32_t> docs) {
+        EmitBucket(docs, options.max_bucket_size, accept_all, out, s);
+      });
+    } else {
+      ForEachBucket(b, [&](absl::Span<const uint32_t> docs) {
+        emit_by_size(docs, out, s, &b->by_size);
+      });
     }
   };
   return RunTables(bands, options.threads, table, stats);
@@ -451,13 +452,14 @@ absl::StatusOr<std::vector<CandidatePair>> FindSimHashCandidates(
   auto within = [&](uint32_t a, uint32_t b) {
     return std::popcount(fingerprints[a] ^ fingerprints[b]) <= k;
   };
-  auto table = [&](size_t index, std::vector<KeyDoc>* tuples, std::vector<uint32_t>* scratch,
-                   std::vector<uint64_t>* out, CandidateStats* s) {
-    tuples->resize(fingerprints.size());
+  auto table = [&](size_t index, TableBuffers* b, std::vector<uint64_t>* out, CandidateStats* s) {
+    b->tuples.resize(fingerprints.size());
     for (size_t d = 0; d < fingerprints.size(); ++d) {
-      (*tuples)[d] = {fingerprints[d] & masks[index], static_cast<uint32_t>(d)};
+      b->tuples[d] = {fingerprints[d] & masks[index], static_cast<uint32_t>(d)};
     }
-    GroupTable(tuples, options.max_bucket_size, within, scratch, out, s);
+    ForEachBucket(b, [&](absl::Span<const uint32_t> docs) {
+      EmitBucket(docs, options.max_bucket_size, within, out, s);
+    });
   };
   return RunTables(masks.size(), options.threads, table, stats);
 }
