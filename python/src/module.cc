@@ -12,10 +12,6 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
-// SHA1_Init/Update/Final are deprecated in OpenSSL 3 but are its fast path.
-#define OPENSSL_SUPPRESS_DEPRECATED
-#include <openssl/sha.h>
-
 #include <algorithm>
 #include <memory>
 #include <optional>
@@ -31,6 +27,7 @@
 #include "dubare/normalize.h"
 #include "dubare/passages.h"
 #include "dubare/sketch.h"
+#include "sha1.h"
 
 namespace py = pybind11;
 
@@ -841,17 +838,10 @@ void DatasketchUpdateSha1(py::array_t<uint64_t> hashvalues, const U64Array& perm
   {
     py::gil_scoped_release release;
     hv.resize(n);
-    // The SHA1_* functions, not the one-shot SHA1() or EVP: OpenSSL 3 routes
-    // those through a provider fetch per call, 5-10x slower for short items.
+    const bool extensions = python::Sha1ExtensionsAvailable();
     auto hash_range = [&](size_t begin, size_t end) {
-      SHA_CTX ctx;
-      unsigned char digest[SHA_DIGEST_LENGTH];
       for (size_t i = begin; i < end; ++i) {
-        SHA1_Init(&ctx);
-        SHA1_Update(&ctx, spans[i].first, spans[i].second);
-        SHA1_Final(digest, &ctx);
-        hv[i] = uint64_t{digest[0]} | uint64_t{digest[1]} << 8 | uint64_t{digest[2]} << 16 |
-                uint64_t{digest[3]} << 24;
+        hv[i] = python::Sha1Hash32(spans[i].first, spans[i].second, extensions);
       }
     };
     // Large batches are hashed and folded on every core: each worker folds
@@ -1028,6 +1018,22 @@ PYBIND11_MODULE(_dubare, m) {
   m.def("_ds_permutations", &DatasketchPermutations, py::arg("seed"), py::arg("num_perm"));
   m.def("_ds_update_sha1", &DatasketchUpdateSha1, py::arg("hashvalues"), py::arg("permutations"),
         py::arg("items"));
+  // sha1_hash32 of each bytes item, by the SHA-extension path or OpenSSL's
+  // (the test compares both with hashlib).
+  m.def(
+      "_ds_sha1_hash32",
+      [](const py::list& items, bool use_extensions) {
+        py::array_t<uint32_t> out(items.size());
+        auto o = out.mutable_unchecked<1>();
+        for (size_t i = 0; i < items.size(); ++i) {
+          const std::string b = items[i].cast<py::bytes>();
+          o(i) = python::Sha1Hash32(reinterpret_cast<const unsigned char*>(b.data()), b.size(),
+                                    use_extensions);
+        }
+        return out;
+      },
+      py::arg("items"), py::arg("use_extensions"));
+  m.def("_ds_sha1_extensions", &python::Sha1ExtensionsAvailable);
   m.def("_ds_update_values", &DatasketchUpdateValues, py::arg("hashvalues"),
         py::arg("permutations"), py::arg("hv"));
   m.def("_ds_mod_mersenne61", [](uint64_t x) { return ModMersenne61(x); });

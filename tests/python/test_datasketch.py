@@ -64,6 +64,18 @@ def test_signatures_are_datasketchs(seed, n):
     assert one_by_one == m
 
 
+@pytest.mark.parametrize("extensions", [True, False])
+def test_sha1_hash32_paths_equal_hashlib(extensions):
+    # Every length up to 300 bytes: padding into one block or two, and whole
+    # blocks before it. The SHA-extension path only where the CPU has them.
+    if extensions and not _dubare._ds_sha1_extensions():
+        pytest.skip("no SHA extensions on this CPU")
+    rng = np.random.default_rng(3)
+    items = [rng.integers(0, 256, n, dtype=np.uint8).tobytes() for n in range(301)]
+    want = [struct.unpack("<I", hashlib.sha1(b).digest()[:4])[0] for b in items]
+    assert _dubare._ds_sha1_hash32(items, extensions).tolist() == want
+
+
 def test_golden_values_of_datasketchs_own_tests():
     m = MinHash(4, 1)
     m.update(b"Hello")
