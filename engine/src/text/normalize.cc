@@ -259,10 +259,91 @@ bool BlockPathSupported() {
   return supported;
 }
 
+// Bit (index & 7) of byte `row` of `table` (up to 64 bytes) for each byte.
+__attribute__((target("avx512f,avx512bw,avx512vbmi"), always_inline)) inline __mmask64 InBitmap64(
+    __m512i table, __m512i row, __m512i index) {
+  const __m512i bits = _mm512_set1_epi64(0x8040201008040201ll);  // byte i: 1 << (i & 7)
+  return _mm512_test_epi8_mask(_mm512_permutexvar_epi8(row, table),
+                               _mm512_permutexvar_epi8(index, bits));
+}
+
+// BlockPrefix on 64 bytes with AVX-512 (VBMI's byte permute looks up the
+// 32-byte bitmaps in one instruction): the same rules, the same result
+// for the bytes it takes. Needs s[-1] and s[0, 66) readable and room for 64
+// bytes at dst.
+__attribute__((target("avx512f,avx512bw,avx512vbmi,bmi,bmi2"))) size_t BlockPrefix64(
+    const text_internal::BlockRules& r, const uint8_t* s, bool space_first, char* dst,
+    size_t* bad) {
+  const __m512i v = _mm512_loadu_si512(s);
+  const __m512i prev = _mm512_loadu_si512(s - 1);
+  const __mmask64 ascii = ~_mm512_movepi8_mask(v);
+  const __mmask64 space = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(' '));
+  const __mmask64 prev_space = _mm512_cmpeq_epi8_mask(prev, _mm512_set1_epi8(' '));
+  const __m512i ascii_table =
+      _mm512_broadcast_i32x4(_mm_loadu_si128(reinterpret_cast<const __m128i*>(r.ascii_ok)));
+  const __m512i row3 = _mm512_and_si512(_mm512_srli_epi16(v, 3), _mm512_set1_epi8(0x0F));
+  __mmask64 upper = 0;
+  if (r.fold_upper) {
+    upper = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(v, _mm512_set1_epi8('A')), _mm512_set1_epi8(26));
+  }
+  const __mmask64 ascii_good =
+      ascii & (InBitmap64(ascii_table, row3, v) | upper | (space & ~prev_space));
+  const __m512i fc = _mm512_set1_epi8(static_cast<char>(0xFC));
+  const __m512i d8 = _mm512_set1_epi8(static_cast<char>(0xD8));
+  const __mmask64 prev_lead = _mm512_cmpeq_epi8_mask(_mm512_and_si512(prev, fc), d8);
+  const __mmask64 trail =
+      _mm512_cmpeq_epi8_mask(_mm512_and_si512(v, _mm512_set1_epi8(static_cast<char>(0xC0))),
+                             _mm512_set1_epi8(static_cast<char>(0x80)));
+  const __m512i index = _mm512_or_si512(
+      _mm512_and_si512(_mm512_slli_epi16(_mm512_and_si512(prev, _mm512_set1_epi8(3)), 6),
+                       _mm512_set1_epi8(static_cast<char>(0xC0))),
+      _mm512_and_si512(v, _mm512_set1_epi8(0x3F)));
+  const __m512i row5 = _mm512_and_si512(_mm512_srli_epi16(index, 3), _mm512_set1_epi8(0x1F));
+  const __m512i ok_table =
+      _mm512_broadcast_i64x4(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(r.arabic_ok)));
+  const __mmask64 pair = prev_lead & trail;
+  const __mmask64 trail_good = pair & InBitmap64(ok_table, row5, index);
+  // A lead byte is taken with its trail; one at offset 63 never is.
+  const __mmask64 lead_good = _mm512_cmpeq_epi8_mask(_mm512_and_si512(v, fc), d8) & (trail_good >> 1);
+  const uint64_t good = (ascii_good | trail_good | lead_good) & ~(space_first ? 0u : space & 1);
+  const size_t n = ~good == 0 ? 64 : static_cast<size_t>(__builtin_ctzll(~good));
+  *bad = n;
+  if (n == 0) return 0;
+  size_t take = n;
+  const uint8_t after = s[n];
+  auto arabic_ok = [&](size_t i) { return (r.arabic_ok[i >> 3] >> (i & 7) & 1) != 0; };
+  const bool after_is_mark = after >= 0x80 && !((after & 0xFC) == 0xD8 &&
+                                                (s[n + 1] & 0xC0) == 0x80 &&
+                                                arabic_ok(ArabicIndex(after, s[n + 1])));
+  if (after_is_mark) take -= (s[take - 1] & 0xC0) == 0x80 ? 2 : 1;
+  if (take > 0 && s[take - 1] == ' ') --take;
+  if (take == 0) return 0;
+  _mm512_storeu_si512(dst, _mm512_mask_add_epi8(v, upper, v, _mm512_set1_epi8(0x20)));
+  const __m512i sub_table =
+      _mm512_broadcast_i64x4(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(r.arabic_sub)));
+  uint64_t subs = pair & InBitmap64(sub_table, row5, index) &
+                  (take == 64 ? ~uint64_t{0} : (uint64_t{1} << take) - 1);
+  while (subs != 0) {
+    const size_t at = static_cast<size_t>(__builtin_ctzll(subs));  // a trail byte
+    std::memcpy(dst + at - 1, r.arabic_sub_bytes[ArabicIndex(s[at - 1], s[at])], 2);
+    subs &= subs - 1;
+  }
+  return take;
+}
+
+bool WideBlocksAvailable() {
+  static const bool supported = __builtin_cpu_supports("avx512f") &&
+                                __builtin_cpu_supports("avx512bw") &&
+                                __builtin_cpu_supports("avx512vbmi") &&
+                                __builtin_cpu_supports("bmi2");
+  return supported;
+}
+
 // One call of Normalize: the state machine and the output being written.
 class Run {
  public:
-  Run(const Table& table, const NormalizeOptions& options, NormalizedText* out, bool fast_runs)
+  Run(const Table& table, const NormalizeOptions& options, NormalizedText* out, bool fast_runs,
+      bool wide_blocks)
       : table_(table),
         out_(out),
         fast_runs_(fast_runs),
@@ -271,7 +352,8 @@ class Run {
         replace_invalid_(options.on_invalid == InvalidUtf8Policy::kReplace),
         map_(options.offset_map),
         block_path_(table.block.enabled && !map_ && emit_spaces_ && !paragraphs_ &&
-                    BlockPathSupported()) {}
+                    BlockPathSupported()),
+        wide_blocks_(block_path_ && wide_blocks && WideBlocksAvailable()) {}
 
   absl::Status Normalize(absl::string_view input);
 
@@ -388,6 +470,7 @@ class Run {
   // FastRun is ContextFreeRun, with its block path: a context-free table,
   // the text alone, and one space for each run of white space.
   const bool block_path_;
+  const bool wide_blocks_;  // BlockPrefix64 where there is room
 
   char* text_ = nullptr;
   uint32_t* begins_ = nullptr;
@@ -568,13 +651,15 @@ size_t Run::ContextFreeRun(const uint8_t* s, size_t n, size_t i) {
   };
 
   while (i < n) {
-    if (i >= block_after && i > 0 && i + 18 <= n && out + 17 <= limit) {
+    const bool wide = wide_blocks_ && i + 66 <= n && out + 65 <= limit;
+    if (i >= block_after && i > 0 && (wide || (i + 18 <= n && out + 17 <= limit))) {
       // A pending space goes before the block (a block never starts with a
       // space), as the general rules write it before the next character.
       const size_t lead_space = space && out != 0 ? 1 : 0;
       size_t bad;
-      const size_t taken = BlockPrefix(table_.block, s + i, /*space_first=*/!space && out != 0,
-                                       text + out + lead_space, &bad);
+      const size_t taken =
+          (wide ? BlockPrefix64 : BlockPrefix)(table_.block, s + i, /*space_first=*/!space && out != 0,
+                                               text + out + lead_space, &bad);
       block_after = i + bad + 1;
       if (taken != 0) {
         if (lead_space != 0) text[out] = ' ';
@@ -748,7 +833,9 @@ absl::Status Run::Normalize(absl::string_view input) {
   } else {
     out_->map.Clear();
   }
-  Grow(input.size() + 16);  // text and map keep their size from the last call
+  // Text and map keep their size from the last call; the slack lets the
+  // 64-byte block path run to the last 66 bytes of the input.
+  Grow(input.size() + 80);
 
   const uint8_t* s = reinterpret_cast<const uint8_t*>(input.data());
   input_ = s;
@@ -842,8 +929,9 @@ absl::Status Run::Normalize(absl::string_view input) {
 }
 
 absl::Status RunNormalizer(const text_internal::Table& table, const NormalizeOptions& options,
-                           absl::string_view input, NormalizedText* out, bool fast_runs) {
-  dubare::Run run(table, options, out, fast_runs);
+                           absl::string_view input, NormalizedText* out, bool fast_runs,
+                           bool wide_blocks = true) {
+  dubare::Run run(table, options, out, fast_runs, wide_blocks);
   absl::Status status = run.Normalize(input);
   if (!status.ok()) {
     out->text.clear();
@@ -877,10 +965,13 @@ absl::Status Normalizer::Normalize(absl::string_view input, NormalizedText* out)
 namespace text_internal {
 
 absl::Status NormalizeWith(const NormalizeOptions& options, absl::string_view input,
-                           NormalizedText* out, bool fast_runs) {
+                           NormalizedText* out, bool fast_runs, bool wide_blocks) {
   out->replacements = 0;
-  return RunNormalizer(TableFor(options.form, options.script), options, input, out, fast_runs);
+  return RunNormalizer(TableFor(options.form, options.script), options, input, out, fast_runs,
+                       wide_blocks);
 }
+
+bool WideBlocksSupported() { return WideBlocksAvailable(); }
 
 }  // namespace text_internal
 

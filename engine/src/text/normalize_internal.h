@@ -18,9 +18,13 @@ namespace dubare::text_internal {
 
 // Normalizer(options).Normalize(input, out), with the fast path (runs of
 // characters the table maps to themselves) on or off: the general path
-// alone is the reference the fast path is tested against.
+// alone is the reference the fast path is tested against. `wide_blocks`
+// lets the block path take 64 bytes at a time where the CPU can (AVX-512
+// VBMI), else 16: both are tested.
 absl::Status NormalizeWith(const NormalizeOptions& options, absl::string_view input,
-                           NormalizedText* out, bool fast_runs);
+                           NormalizedText* out, bool fast_runs, bool wide_blocks = true);
+// Whether this CPU runs the 64-byte block path.
+bool WideBlocksSupported();
 
 // Sets both ends of `map` to `n` entries (capacity kept across calls) that
 // the producer then writes through the pointers.
