@@ -189,6 +189,13 @@ TEST(DedupTest, StagesCalledOneByOneGiveTheWholeRun) {
     }
     const std::vector<uint64_t> keys =
         ComputeBandKeys(head_minhash, options.sketch.num_perm, *lsh, 2);
+    // The same keys from the heads' rows in place, into a caller's buffer.
+    std::vector<uint64_t> in_place(keys.size() + 1, 7);
+    ComputeBandKeys(batch->minhash, options.sketch.num_perm, exact.heads, *lsh, 2,
+                    absl::MakeSpan(in_place).first(keys.size()));
+    EXPECT_EQ(in_place.back(), 7u);  // nothing written past the span
+    in_place.pop_back();
+    EXPECT_EQ(in_place, keys);
     std::vector<CandidatePair> candidates = FindCandidates(keys, lsh->bands);
     for (CandidatePair& p : candidates) p = {exact.heads[p.a], exact.heads[p.b]};
     std::vector<ScoredPair> pairs = VerifyCandidates(*batch, candidates, options);

@@ -115,6 +115,12 @@ std::vector<uint64_t> ComputeBandKeys(absl::Span<const uint32_t> signatures, uin
 std::vector<uint64_t> ComputeBandKeys(absl::Span<const uint32_t> signatures, uint32_t num_perm,
                                       absl::Span<const uint32_t> docs, const LshParams& params,
                                       int threads = 1);
+// The same written to out[0, docs.size() * params.bands): a caller that
+// bands twice (dedup's containment bands) reuses one buffer, its pages
+// touched once and never zeroed first.
+void ComputeBandKeys(absl::Span<const uint32_t> signatures, uint32_t num_perm,
+                     absl::Span<const uint32_t> docs, const LshParams& params, int threads,
+                     absl::Span<uint64_t> out);
 
 // ---- Candidate generation --------------------------------------------------
 

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <iterator>
 #include <condition_variable>
+#include <memory>
 #include <deque>
 #include <mutex>
 #include <optional>
@@ -546,13 +547,15 @@ absl::StatusOr<DedupResult> Deduper::Impl::Finish() {
   } else {
     stats.bands = lsh.bands;
     stats.rows = lsh.rows;
-    std::vector<uint64_t> band_keys;
-    if (exact.heads.size() == live.size()) {
-      band_keys = ComputeBandKeys(sketches.minhash, options.sketch.num_perm, lsh, threads);
-    } else {
-      band_keys = ComputeBandKeys(sketches.minhash, options.sketch.num_perm, exact.heads, lsh,
-                                  threads);
-    }
+    // One buffer for both families of bands, left uninitialized: every
+    // value is written before it is read.
+    const size_t heads = exact.heads.size();
+    const uint32_t max_bands =
+        std::max(lsh.bands, options.UsesContainmentBands() ? containment_lsh.bands : 0u);
+    std::unique_ptr<uint64_t[]> key_buffer(new uint64_t[heads * max_bands]);
+    absl::Span<uint64_t> band_keys(key_buffer.get(), heads * lsh.bands);
+    ComputeBandKeys(sketches.minhash, options.sketch.num_perm, exact.heads, lsh, threads,
+                    band_keys);
     CandidateOptions o;
     o.max_bucket_size = options.max_bucket_size;
     o.threads = threads;
@@ -561,8 +564,9 @@ absl::StatusOr<DedupResult> Deduper::Impl::Finish() {
       std::vector<uint32_t> sizes;
       sizes.reserve(exact.heads.size());
       for (uint32_t h : exact.heads) sizes.push_back(sketches.shingle_count[h]);
-      band_keys = ComputeBandKeys(sketches.minhash, options.sketch.num_perm, exact.heads,
-                                  containment_lsh, threads);
+      band_keys = absl::Span<uint64_t>(key_buffer.get(), heads * containment_lsh.bands);
+      ComputeBandKeys(sketches.minhash, options.sketch.num_perm, exact.heads, containment_lsh,
+                      threads, band_keys);
       o.sizes = sizes;
       o.max_size_ratio = options.containment_band_ratio;
       CandidateStats cs;

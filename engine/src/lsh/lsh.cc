@@ -305,15 +305,20 @@ std::vector<uint64_t> ComputeBandKeys(absl::Span<const uint32_t> signatures, uin
                                       absl::Span<const uint32_t> docs, const LshParams& params,
                                       int threads) {
   std::vector<uint64_t> keys(docs.size() * params.bands);
+  ComputeBandKeys(signatures, num_perm, docs, params, threads, absl::MakeSpan(keys));
+  return keys;
+}
+
+void ComputeBandKeys(absl::Span<const uint32_t> signatures, uint32_t num_perm,
+                     absl::Span<const uint32_t> docs, const LshParams& params, int threads,
+                     absl::Span<uint64_t> out) {
   base::ParallelRanges(docs.size(), base::ResolveThreads(threads), 1024,
                        [&](size_t begin, size_t end, int) {
                          for (size_t i = begin; i < end; ++i) {
                            BandKeys(signatures.subspan(size_t{docs[i]} * num_perm, num_perm),
-                                    params,
-                                    absl::MakeSpan(keys).subspan(i * params.bands, params.bands));
+                                    params, out.subspan(i * params.bands, params.bands));
                          }
                        });
-  return keys;
 }
 
 // ---- Candidate generation --------------------------------------------------
