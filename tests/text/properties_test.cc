@@ -289,6 +289,19 @@ std::string BlockFriendlyText(std::mt19937& rng, int pieces) {
   return s;
 }
 
+// Text dense in what ends or bends a block: removed characters (ZWNJ,
+// tatweel) next to spaces, separators and line breaks, digits folded to
+// ASCII, marks after all of them.
+std::string BlockEdgeText(std::mt19937& rng, int pieces) {
+  static const std::vector<std::string> kPieces = {
+      "ب", "ە", "ی", " ", " ", "\u200C", "\u0640", "٢", "۵", ".", "،", "\n", "a", "Q",
+      "\u064E", "\u0654", "  ", "ك"};
+  std::uniform_int_distribution<size_t> pick(0, kPieces.size() - 1);
+  std::string s;
+  for (int i = 0; i < pieces; ++i) s += kPieces[pick(rng)];
+  return s;
+}
+
 TEST(NormalizeProperties, BlockPathEqualsGeneralPath) {
   if (!text_internal::WideBlocksSupported()) {
     std::printf("note: no AVX-512 VBMI here, the 64-byte block path is not tested\n");
@@ -300,8 +313,9 @@ TEST(NormalizeProperties, BlockPathEqualsGeneralPath) {
     SCOPED_TRACE(Describe(options));
     const Normalizer n(options);
     NormalizedText fast, general;
-    for (int round = 0; round < 1500; ++round) {
-      const std::string in = BlockFriendlyText(rng, 1 + round % 300);
+    for (int round = 0; round < 3000; ++round) {
+      const std::string in = round % 2 == 0 ? BlockFriendlyText(rng, 1 + round % 300)
+                                            : BlockEdgeText(rng, 1 + round % 200);
       ASSERT_TRUE(text_internal::NormalizeWith(n.options(), in, &general, false).ok());
       // 16-byte blocks, and 64-byte ones where this CPU has them.
       for (bool wide : {false, true}) {

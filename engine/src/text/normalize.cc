@@ -259,6 +259,22 @@ bool BlockPathSupported() {
   return supported;
 }
 
+// table[index] for each byte: 256 bytes in four registers, two two-table
+// permutes and a blend on the index's top bit.
+__attribute__((target("avx512f,avx512bw,avx512vbmi"), always_inline)) inline __m512i Lookup256(
+    const char* table, __m512i index) {
+  const __m512i lo = _mm512_permutex2var_epi8(_mm512_load_si512(table), index,
+                                              _mm512_load_si512(table + 64));
+  const __m512i hi = _mm512_permutex2var_epi8(_mm512_load_si512(table + 128), index,
+                                              _mm512_load_si512(table + 192));
+  return _mm512_mask_blend_epi8(_mm512_movepi8_mask(index), lo, hi);
+}
+
+// A 32-byte bitmap in both halves of a register, for InBitmap64.
+__attribute__((target("avx512f"), always_inline)) inline __m512i Table32(const uint8_t* bitmap) {
+  return _mm512_broadcast_i64x4(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(bitmap)));
+}
+
 // Bit (index & 7) of byte `row` of `table` (up to 64 bytes) for each byte.
 __attribute__((target("avx512f,avx512bw,avx512vbmi"), always_inline)) inline __mmask64 InBitmap64(
     __m512i table, __m512i row, __m512i index) {
@@ -268,12 +284,15 @@ __attribute__((target("avx512f,avx512bw,avx512vbmi"), always_inline)) inline __m
 }
 
 // BlockPrefix on 64 bytes with AVX-512 (VBMI's byte permute looks up the
-// 32-byte bitmaps in one instruction): the same rules, the same result
-// for the bytes it takes. Needs s[-1] and s[0, 66) readable and room for 64
-// bytes at dst.
-__attribute__((target("avx512f,avx512bw,avx512vbmi,bmi,bmi2"))) size_t BlockPrefix64(
-    const text_internal::BlockRules& r, const uint8_t* s, bool space_first, char* dst,
-    size_t* bad) {
+// 32-byte bitmaps in one instruction), which also takes what BlockRules
+// lists for it alone: removed characters and ZWNJ away from spaces, and
+// characters written as one ASCII byte. Its output can be shorter than its
+// input: the bytes taken are returned, the bytes written (VBMI2 compress)
+// go to *written. Needs s[-1] and s[0, 66) readable and room for 64 bytes
+// at dst.
+__attribute__((target("avx512f,avx512bw,avx512vbmi,avx512vbmi2,bmi,bmi2,popcnt"))) size_t
+BlockPrefix64(const text_internal::BlockRules& r, const uint8_t* s, bool space_first, char* dst,
+              size_t* bad, size_t* written) {
   const __m512i v = _mm512_loadu_si512(s);
   const __m512i prev = _mm512_loadu_si512(s - 1);
   const __mmask64 ascii = ~_mm512_movepi8_mask(v);
@@ -299,13 +318,29 @@ __attribute__((target("avx512f,avx512bw,avx512vbmi,bmi,bmi2"))) size_t BlockPref
                        _mm512_set1_epi8(static_cast<char>(0xC0))),
       _mm512_and_si512(v, _mm512_set1_epi8(0x3F)));
   const __m512i row5 = _mm512_and_si512(_mm512_srli_epi16(index, 3), _mm512_set1_epi8(0x1F));
-  const __m512i ok_table =
-      _mm512_broadcast_i64x4(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(r.arabic_ok)));
+  // Masks of trail bytes (bit t: the character is s[t - 1], s[t]).
   const __mmask64 pair = prev_lead & trail;
-  const __mmask64 trail_good = pair & InBitmap64(ok_table, row5, index);
+  const __mmask64 ok_t = pair & InBitmap64(Table32(r.arabic_ok), row5, index);
+  const __mmask64 one_t = pair & InBitmap64(Table32(r.arabic_one), row5, index);
+  // A removed character needs no space at s[t - 2] nor at s[t + 1] (known
+  // for t < 63).
+  const __mmask64 drop_t = pair & InBitmap64(Table32(r.arabic_drop), row5, index) &
+                           ~(prev_space << 1) & ~(space >> 1) & ~(uint64_t{1} << 63);
+  const __mmask64 trail_good = ok_t | one_t | drop_t;
   // A lead byte is taken with its trail; one at offset 63 never is.
-  const __mmask64 lead_good = _mm512_cmpeq_epi8_mask(_mm512_and_si512(v, fc), d8) & (trail_good >> 1);
-  const uint64_t good = (ascii_good | trail_good | lead_good) & ~(space_first ? 0u : space & 1);
+  const __mmask64 lead_good =
+      _mm512_cmpeq_epi8_mask(_mm512_and_si512(v, fc), d8) & (trail_good >> 1);
+  // ZWNJ (E2 80 8C) starting at p <= 60, with no space at s[p - 1] or s[p + 3].
+  __mmask64 zwnj = 0;
+  if (r.zwnj_drop) {
+    const __mmask64 z = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(static_cast<char>(0xE2))) &
+                        (_mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(static_cast<char>(0x80))) >> 1) &
+                        (_mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(static_cast<char>(0x8C))) >> 2) &
+                        ~prev_space & ~(space >> 3) & ((uint64_t{1} << 61) - 1);
+    zwnj = z | z << 1 | z << 2;
+  }
+  const uint64_t good = (ascii_good | trail_good | lead_good | zwnj) &
+                        ~(space_first ? 0u : space & 1);
   const size_t n = ~good == 0 ? 64 : static_cast<size_t>(__builtin_ctzll(~good));
   *bad = n;
   if (n == 0) return 0;
@@ -315,19 +350,41 @@ __attribute__((target("avx512f,avx512bw,avx512vbmi,bmi,bmi2"))) size_t BlockPref
   const bool after_is_mark = after >= 0x80 && !((after & 0xFC) == 0xD8 &&
                                                 (s[n + 1] & 0xC0) == 0x80 &&
                                                 arabic_ok(ArabicIndex(after, s[n + 1])));
-  if (after_is_mark) take -= (s[take - 1] & 0xC0) == 0x80 ? 2 : 1;
+  if (after_is_mark) {
+    // Leave the last character (one to three bytes) to the caller.
+    do --take; while ((s[take] & 0xC0) == 0x80);
+  }
+  // A removed character is taken only before one that is written: at the
+  // end it would leave a pending space written early (the general rules
+  // keep it pending across removed characters, to collapse with what
+  // follows), and a mark after it would have to be removed too.
+  const uint64_t removed = zwnj | drop_t | drop_t >> 1;
+  while (take > 0 && (removed >> (take - 1) & 1) != 0) {
+    do --take; while ((s[take] & 0xC0) == 0x80);
+  }
   if (take > 0 && s[take - 1] == ' ') --take;
   if (take == 0) return 0;
-  _mm512_storeu_si512(dst, _mm512_mask_add_epi8(v, upper, v, _mm512_set1_epi8(0x20)));
-  const __m512i sub_table =
-      _mm512_broadcast_i64x4(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(r.arabic_sub)));
-  uint64_t subs = pair & InBitmap64(sub_table, row5, index) &
-                  (take == 64 ? ~uint64_t{0} : (uint64_t{1} << take) - 1);
-  while (subs != 0) {
-    const size_t at = static_cast<size_t>(__builtin_ctzll(subs));  // a trail byte
-    std::memcpy(dst + at - 1, r.arabic_sub_bytes[ArabicIndex(s[at - 1], s[at])], 2);
-    subs &= subs - 1;
+  const uint64_t taken = take == 64 ? ~uint64_t{0} : (uint64_t{1} << take) - 1;
+  __m512i out = _mm512_mask_add_epi8(v, upper, v, _mm512_set1_epi8(0x20));
+  const uint64_t subs = pair & InBitmap64(Table32(r.arabic_sub), row5, index) & taken;
+  if (subs != 0) {
+    // Each substituted character's two bytes, looked up at its trail byte;
+    // the lead byte moves one lane down to where the lead is.
+    alignas(64) static constexpr uint8_t kNext[64] = {
+        1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22,
+        23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44,
+        45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 63};
+    const __m512i lead = _mm512_permutexvar_epi8(_mm512_load_si512(kNext),
+                                                 Lookup256(r.arabic_sub_lead, index));
+    out = _mm512_mask_mov_epi8(out, subs, Lookup256(r.arabic_sub_trail, index));
+    out = _mm512_mask_mov_epi8(out, subs >> 1, lead);
   }
+  const uint64_t ones = one_t & taken;
+  if (ones != 0) out = _mm512_mask_mov_epi8(out, ones, Lookup256(r.arabic_one_byte, index));
+  // Kept: all but ZWNJ, removed characters and the lead bytes of one-byte ones.
+  const uint64_t keep = taken & ~removed & ~(one_t >> 1);
+  _mm512_storeu_si512(dst, _mm512_maskz_compress_epi8(keep, out));
+  *written = static_cast<size_t>(__builtin_popcountll(keep));
   return take;
 }
 
@@ -335,6 +392,7 @@ bool WideBlocksAvailable() {
   static const bool supported = __builtin_cpu_supports("avx512f") &&
                                 __builtin_cpu_supports("avx512bw") &&
                                 __builtin_cpu_supports("avx512vbmi") &&
+                                __builtin_cpu_supports("avx512vbmi2") &&
                                 __builtin_cpu_supports("bmi2");
   return supported;
 }
@@ -656,14 +714,20 @@ size_t Run::ContextFreeRun(const uint8_t* s, size_t n, size_t i) {
       // A pending space goes before the block (a block never starts with a
       // space), as the general rules write it before the next character.
       const size_t lead_space = space && out != 0 ? 1 : 0;
-      size_t bad;
-      const size_t taken =
-          (wide ? BlockPrefix64 : BlockPrefix)(table_.block, s + i, /*space_first=*/!space && out != 0,
-                                               text + out + lead_space, &bad);
+      size_t bad, written;
+      size_t taken;
+      if (wide) {
+        taken = BlockPrefix64(table_.block, s + i, /*space_first=*/!space && out != 0,
+                              text + out + lead_space, &bad, &written);
+      } else {
+        taken = BlockPrefix(table_.block, s + i, /*space_first=*/!space && out != 0,
+                            text + out + lead_space, &bad);
+        written = taken;
+      }
       block_after = i + bad + 1;
       if (taken != 0) {
         if (lead_space != 0) text[out] = ' ';
-        out += lead_space + taken;
+        out += lead_space + written;
         space = false;
         i += taken;
         removed = false;

@@ -334,10 +334,26 @@ void BuildBlockRules(Table* t) {
       r.arabic_sub[i >> 3] |= uint8_t(1u << (i & 7));
       r.arabic_sub_bytes[i][0] = e->bytes[0];
       r.arabic_sub_bytes[i][1] = e->bytes[1];
+      r.arabic_sub_lead[i] = e->bytes[0];
+      r.arabic_sub_trail[i] = e->bytes[1];
     }
   }
   // The block path writes spaces as read and leaves every other case
   // (white-space runs, separators) to the general rules.
+  for (uint32_t i = 0; i < 256; ++i) {
+    const Entry& e = t->bmp[0x600 + i];
+    if ((e.flags & kCombining) != 0) continue;
+    if (e.action == Action::kDrop) r.arabic_drop[i >> 3] |= uint8_t(1u << (i & 7));
+    if (e.action == Action::kEmit && e.len == 1 && static_cast<uint8_t>(e.bytes[0]) < 0x80 &&
+        e.bytes[0] != ' ') {
+      r.arabic_one[i >> 3] |= uint8_t(1u << (i & 7));
+      r.arabic_one_byte[i] = e.bytes[0];
+    }
+  }
+  {
+    const Entry& z = t->bmp[0x200C];
+    r.zwnj_drop = z.action == Action::kDrop && (z.flags & kCombining) == 0;
+  }
   const bool context_free = IsMatchKey(*t) || !SoraniRules(*t);  // what Classify's rules give
   r.enabled = context_free && t->bmp[U' '].action == Action::kSpace;
 }

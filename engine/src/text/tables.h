@@ -95,6 +95,19 @@ struct BlockRules {
   uint8_t arabic_ok[32] = {};
   uint8_t arabic_sub[32] = {};
   char arabic_sub_bytes[256][2] = {};
+  // The 64-byte block path only (BlockPrefix64) also takes, by the same
+  // bit layout: non-combining characters that are removed (tatweel), not
+  // next to a space; characters written as one ASCII byte (Arabic-Indic
+  // digits), that byte in arabic_one_byte; and ZWNJ when it is removed
+  // (zwnj_drop), not next to a space. Next to a space the general rules
+  // would collapse the spaces on either side into one.
+  uint8_t arabic_drop[32] = {};
+  uint8_t arabic_one[32] = {};
+  alignas(64) char arabic_one_byte[256] = {};
+  bool zwnj_drop = false;
+  // arabic_sub_bytes as two tables of 256, for lookups by byte permutes.
+  alignas(64) char arabic_sub_lead[256] = {};
+  alignas(64) char arabic_sub_trail[256] = {};
 };
 
 struct Table {
