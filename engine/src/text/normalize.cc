@@ -270,6 +270,11 @@ __attribute__((target("avx512f,avx512bw,avx512vbmi"), always_inline)) inline __m
   return _mm512_mask_blend_epi8(_mm512_movepi8_mask(index), lo, hi);
 }
 
+// A 16-byte bitmap in each quarter of a register, for InBitmap64.
+__attribute__((target("avx512f"), always_inline)) inline __m512i Table16(const uint8_t* bitmap) {
+  return _mm512_broadcast_i32x4(_mm_loadu_si128(reinterpret_cast<const __m128i*>(bitmap)));
+}
+
 // A 32-byte bitmap in both halves of a register, for InBitmap64.
 __attribute__((target("avx512f"), always_inline)) inline __m512i Table32(const uint8_t* bitmap) {
   return _mm512_broadcast_i64x4(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(bitmap)));
@@ -285,28 +290,25 @@ __attribute__((target("avx512f,avx512bw,avx512vbmi"), always_inline)) inline __m
 
 // BlockPrefix on 64 bytes with AVX-512 (VBMI's byte permute looks up the
 // 32-byte bitmaps in one instruction), which also takes what BlockRules
-// lists for it alone: removed characters and ZWNJ away from spaces, and
-// characters written as one ASCII byte. Its output can be shorter than its
-// input: the bytes taken are returned, the bytes written (VBMI2 compress)
-// go to *written. Needs s[-1] and s[0, 66) readable and room for 64 bytes
-// at dst.
+// lists for it alone: runs of white space and separators (one space each,
+// as the general rules write them), removed characters and ZWNJ away from
+// such runs, and characters written as one ASCII byte. Its output can be
+// shorter than its input: the bytes taken are returned, the bytes written
+// (VBMI2 compress) go to *written. A run at offset 0 is taken only if
+// `space_first`; one at the end is left to the caller, as it may go on.
+// Needs s[-1] and s[0, 66) readable and room for 64 bytes at dst.
 __attribute__((target("avx512f,avx512bw,avx512vbmi,avx512vbmi2,bmi,bmi2,popcnt"))) size_t
 BlockPrefix64(const text_internal::BlockRules& r, const uint8_t* s, bool space_first, char* dst,
               size_t* bad, size_t* written) {
   const __m512i v = _mm512_loadu_si512(s);
   const __m512i prev = _mm512_loadu_si512(s - 1);
   const __mmask64 ascii = ~_mm512_movepi8_mask(v);
-  const __mmask64 space = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(' '));
-  const __mmask64 prev_space = _mm512_cmpeq_epi8_mask(prev, _mm512_set1_epi8(' '));
-  const __m512i ascii_table =
-      _mm512_broadcast_i32x4(_mm_loadu_si128(reinterpret_cast<const __m128i*>(r.ascii_ok)));
   const __m512i row3 = _mm512_and_si512(_mm512_srli_epi16(v, 3), _mm512_set1_epi8(0x0F));
   __mmask64 upper = 0;
   if (r.fold_upper) {
     upper = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(v, _mm512_set1_epi8('A')), _mm512_set1_epi8(26));
   }
-  const __mmask64 ascii_good =
-      ascii & (InBitmap64(ascii_table, row3, v) | upper | (space & ~prev_space));
+  const __mmask64 ascii_good = ascii & (InBitmap64(Table16(r.ascii_ok), row3, v) | upper);
   const __m512i fc = _mm512_set1_epi8(static_cast<char>(0xFC));
   const __m512i d8 = _mm512_set1_epi8(static_cast<char>(0xD8));
   const __mmask64 prev_lead = _mm512_cmpeq_epi8_mask(_mm512_and_si512(prev, fc), d8);
@@ -322,25 +324,29 @@ BlockPrefix64(const text_internal::BlockRules& r, const uint8_t* s, bool space_f
   const __mmask64 pair = prev_lead & trail;
   const __mmask64 ok_t = pair & InBitmap64(Table32(r.arabic_ok), row5, index);
   const __mmask64 one_t = pair & InBitmap64(Table32(r.arabic_one), row5, index);
-  // A removed character needs no space at s[t - 2] nor at s[t + 1] (known
-  // for t < 63).
+  // White space and separators, ASCII or two bytes (both bytes set).
+  const __mmask64 white_t = pair & InBitmap64(Table32(r.arabic_white), row5, index);
+  const __mmask64 white =
+      (ascii & InBitmap64(Table16(r.ascii_white), row3, v)) | white_t | white_t >> 1;
+  // A removed character needs no white at s[t - 2] nor at s[t + 1]: known
+  // for 2 <= t < 63.
   const __mmask64 drop_t = pair & InBitmap64(Table32(r.arabic_drop), row5, index) &
-                           ~(prev_space << 1) & ~(space >> 1) & ~(uint64_t{1} << 63);
-  const __mmask64 trail_good = ok_t | one_t | drop_t;
+                           ~(white << 2) & ~(white >> 1) & ~uint64_t{3} & ~(uint64_t{1} << 63);
+  const __mmask64 trail_good = ok_t | one_t | drop_t | white_t;
   // A lead byte is taken with its trail; one at offset 63 never is.
   const __mmask64 lead_good =
       _mm512_cmpeq_epi8_mask(_mm512_and_si512(v, fc), d8) & (trail_good >> 1);
-  // ZWNJ (E2 80 8C) starting at p <= 60, with no space at s[p - 1] or s[p + 3].
+  // ZWNJ (E2 80 8C) starting at 1 <= p <= 60, with no white at s[p - 1] or s[p + 3].
   __mmask64 zwnj = 0;
   if (r.zwnj_drop) {
     const __mmask64 z = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(static_cast<char>(0xE2))) &
                         (_mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(static_cast<char>(0x80))) >> 1) &
                         (_mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(static_cast<char>(0x8C))) >> 2) &
-                        ~prev_space & ~(space >> 3) & ((uint64_t{1} << 61) - 1);
+                        ~(white << 1) & ~(white >> 3) & ((uint64_t{1} << 61) - 2);
     zwnj = z | z << 1 | z << 2;
   }
-  const uint64_t good = (ascii_good | trail_good | lead_good | zwnj) &
-                        ~(space_first ? 0u : space & 1);
+  const uint64_t good = (ascii_good | white | trail_good | lead_good | zwnj) &
+                        ~(space_first ? 0u : white & 1);
   const size_t n = ~good == 0 ? 64 : static_cast<size_t>(__builtin_ctzll(~good));
   *bad = n;
   if (n == 0) return 0;
@@ -362,7 +368,7 @@ BlockPrefix64(const text_internal::BlockRules& r, const uint8_t* s, bool space_f
   while (take > 0 && (removed >> (take - 1) & 1) != 0) {
     do --take; while ((s[take] & 0xC0) == 0x80);
   }
-  if (take > 0 && s[take - 1] == ' ') --take;
+  while (take > 0 && (white >> (take - 1) & 1) != 0) --take;  // whole characters
   if (take == 0) return 0;
   const uint64_t taken = take == 64 ? ~uint64_t{0} : (uint64_t{1} << take) - 1;
   __m512i out = _mm512_mask_add_epi8(v, upper, v, _mm512_set1_epi8(0x20));
@@ -381,8 +387,12 @@ BlockPrefix64(const text_internal::BlockRules& r, const uint8_t* s, bool space_f
   }
   const uint64_t ones = one_t & taken;
   if (ones != 0) out = _mm512_mask_mov_epi8(out, ones, Lookup256(r.arabic_one_byte, index));
-  // Kept: all but ZWNJ, removed characters and the lead bytes of one-byte ones.
-  const uint64_t keep = taken & ~removed & ~(one_t >> 1);
+  // A run of white is one space, at its first byte.
+  const uint64_t run_start = white & ~(white << 1);
+  out = _mm512_mask_mov_epi8(out, run_start, _mm512_set1_epi8(' '));
+  // Kept: all but ZWNJ, removed characters, the lead bytes of one-byte
+  // characters and white after the first of its run.
+  const uint64_t keep = taken & ~removed & ~(one_t >> 1) & ~(white & ~run_start);
   _mm512_storeu_si512(dst, _mm512_maskz_compress_epi8(keep, out));
   *written = static_cast<size_t>(__builtin_popcountll(keep));
   return take;

@@ -340,8 +340,17 @@ void BuildBlockRules(Table* t) {
   }
   // The block path writes spaces as read and leaves every other case
   // (white-space runs, separators) to the general rules.
+  auto white = [](const Entry& e) {
+    return (e.flags & kCombining) == 0 && (e.action == Action::kSpace ||
+                                            e.action == Action::kSeparator ||
+                                            e.action == Action::kCr);
+  };
+  for (char32_t c = 0; c < 0x80; ++c) {
+    if (white(t->bmp[c])) r.ascii_white[c >> 3] |= uint8_t(1u << (c & 7));
+  }
   for (uint32_t i = 0; i < 256; ++i) {
     const Entry& e = t->bmp[0x600 + i];
+    if (white(e)) r.arabic_white[i >> 3] |= uint8_t(1u << (i & 7));
     if ((e.flags & kCombining) != 0) continue;
     if (e.action == Action::kDrop) r.arabic_drop[i >> 3] |= uint8_t(1u << (i & 7));
     if (e.action == Action::kEmit && e.len == 1 && static_cast<uint8_t>(e.bytes[0]) < 0x80 &&

@@ -102,6 +102,10 @@ struct BlockRules {
   // (zwnj_drop), not next to a space. Next to a space the general rules
   // would collapse the spaces on either side into one.
   uint8_t arabic_drop[32] = {};
+  // White space and separators (kSpace, kSeparator, kCr), as ascii_ok and
+  // arabic_ok are laid out.
+  uint8_t ascii_white[16] = {};
+  uint8_t arabic_white[32] = {};
   uint8_t arabic_one[32] = {};
   alignas(64) char arabic_one_byte[256] = {};
   bool zwnj_drop = false;
