@@ -355,6 +355,9 @@ struct Deduper::Impl {
     if (pending.texts.empty()) return;
     parts.push_back(EmptyBatch());
     pending.out = &parts.back();
+    // Sized once: grown document by document, the signatures would be
+    // copied eight times over on the way to a full batch.
+    pending.out->minhash.reserve(pending.texts.size() * options.sketch.num_perm);
     queue.Push(std::move(pending));
     pending = Work();
   }
