@@ -46,7 +46,7 @@ def run_datasketch(docs, threshold, num_perm):
 
 
 def run_dubare(docs, threshold, num_perm):
-    import dubare
+    import dubare  # outside the timer, as datasketch's import is
     start = time.perf_counter()
     result = dubare.dedup(docs, threshold=threshold, num_perm=num_perm)
     return time.perf_counter() - start, len(result.duplicates)

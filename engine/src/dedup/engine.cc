@@ -280,16 +280,36 @@ double ScoreDocuments(const SketchBatch& batch, uint32_t a, uint32_t b,
 std::vector<ScoredPair> VerifyCandidates(const SketchBatch& batch,
                                          absl::Span<const CandidatePair> candidates,
                                          const DedupOptions& options) {
-  std::vector<Decision> decisions(candidates.size());
-  base::ParallelRanges(candidates.size(), base::ResolveThreads(options.threads), 1024,
-                       [&](size_t begin, size_t end, int) {
-                         for (size_t i = begin; i < end; ++i) {
-                           decisions[i] = Decide(batch, candidates[i].a, candidates[i].b, options);
-                         }
-                       });
+  // Chunks of candidates, each keeping only its verified pairs (a few per
+  // cent of them), joined in order.
+  constexpr size_t kChunk = 1 << 16;
+  const size_t chunks = (candidates.size() + kChunk - 1) / kChunk;
+  std::vector<std::vector<ScoredPair>> verified_in(chunks);
+  const size_t k = batch.params.num_perm;
+  const bool prefetch = batch.minhash.size() >= batch.size() * k && k > 0;
+  base::ParallelFor(chunks, base::ResolveThreads(options.threads), [&](size_t c, int) {
+    const size_t begin = c * kChunk, end = std::min(candidates.size(), begin + kChunk);
+    for (size_t i = begin; i < end; ++i) {
+      // Candidates come sorted by their first document; the second's
+      // signature is a random read, fetched a few pairs ahead.
+      if (prefetch && i + 8 < end) {
+        const char* next = reinterpret_cast<const char*>(batch.minhash.data() +
+                                                         size_t{candidates[i + 8].b} * k);
+        for (size_t byte = 0; byte < k * sizeof(uint32_t); byte += 64) {
+          __builtin_prefetch(next + byte);
+        }
+      }
+      const Decision d = Decide(batch, candidates[i].a, candidates[i].b, options);
+      if (d.duplicate) verified_in[c].push_back(d.pair);
+    }
+  });
+  size_t total = 0;
+  for (const std::vector<ScoredPair>& v : verified_in) total += v.size();
   std::vector<ScoredPair> verified;
-  for (const Decision& d : decisions) {
-    if (d.duplicate) verified.push_back(d.pair);
+  verified.reserve(total);
+  for (std::vector<ScoredPair>& v : verified_in) {
+    verified.insert(verified.end(), v.begin(), v.end());
+    std::vector<ScoredPair>().swap(v);
   }
   return verified;
 }
