@@ -263,10 +263,10 @@ bool BlockPathSupported() {
 // permutes and a blend on the index's top bit.
 __attribute__((target("avx512f,avx512bw,avx512vbmi"), always_inline)) inline __m512i Lookup256(
     const char* table, __m512i index) {
-  const __m512i lo = _mm512_permutex2var_epi8(_mm512_load_si512(table), index,
-                                              _mm512_load_si512(table + 64));
-  const __m512i hi = _mm512_permutex2var_epi8(_mm512_load_si512(table + 128), index,
-                                              _mm512_load_si512(table + 192));
+  const __m512i lo = _mm512_permutex2var_epi8(_mm512_loadu_si512(table), index,
+                                              _mm512_loadu_si512(table + 64));
+  const __m512i hi = _mm512_permutex2var_epi8(_mm512_loadu_si512(table + 128), index,
+                                              _mm512_loadu_si512(table + 192));
   return _mm512_mask_blend_epi8(_mm512_movepi8_mask(index), lo, hi);
 }
 
