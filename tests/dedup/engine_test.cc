@@ -363,6 +363,23 @@ TEST(DedupTest, ContainmentLayoutsKeepTwoRowsPerBand) {
     EXPECT_EQ(std::pair(c->bands, c->rows), std::pair(64u, 2u));
     EXPECT_NE(c->seed, lsh->seed);
   }
+  // A high threshold: the first bands still reach pairs of close sizes
+  // contained at containment_threshold (the containment bands skip them).
+  options.verify = VerifyMode::kEstimateOrContainment;
+  options.threshold = 0.8;
+  absl::StatusOr<LshParams> high = options.ResolveLsh();
+  ASSERT_TRUE(high.ok());
+  absl::StatusOr<LshParams> want = ChooseLshParams(
+      ContainmentToJaccard(options.containment_threshold, options.containment_band_ratio), 128);
+  ASSERT_TRUE(want.ok());
+  EXPECT_EQ(std::pair(high->bands, high->rows), std::pair(want->bands, want->rows));
+  // Thresholds of 1 are searched as 0.99, not refused.
+  options.threshold = 1;
+  options.containment_threshold = 1;
+  options.containment_ratio = 1;
+  EXPECT_TRUE(options.ResolveLsh().ok());
+  EXPECT_TRUE(options.ResolveContainmentLsh().ok());
+  options = DedupOptions();
   options.verify = VerifyMode::kContainment;
   EXPECT_FALSE(options.UsesContainmentBands());
   options.threshold = 0.6;

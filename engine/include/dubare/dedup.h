@@ -187,7 +187,10 @@ struct DedupOptions {
   // The LSH layout these options use (MinHash): bands x rows when given,
   // else ChooseLshParams for the threshold (or, for containment, the Jaccard
   // of a text contained at the threshold in one 1/containment_ratio as long,
-  // at least two rows per band).
+  // at least two rows per band; in the combined modes, the lower of the
+  // threshold and the Jaccard of texts closer in size than
+  // containment_band_ratio contained at containment_threshold). A threshold
+  // of 1 is searched with the layout for 0.99.
   absl::StatusOr<LshParams> ResolveLsh() const;
   // Whether the search adds the size-filtered containment bands (the
   // combined verify modes), and their layout.

@@ -116,9 +116,13 @@ namespace {
 // row per band, which makes every pair sharing a single minimum a candidate:
 // a number that grows with the square of the corpus. Two rows (num_perm / 2
 // bands) are the floor.
+// The LSH rule is for thresholds under 1; a threshold of 1 (identical
+// shingle sets) is searched with the layout for 0.99.
+constexpr double kMaxLshThreshold = 0.99;
+
 absl::StatusOr<LshParams> ChooseContainmentLsh(double containment, double ratio,
                                                uint32_t num_perm, LshParams given) {
-  const double jaccard = ContainmentToJaccard(containment, ratio);
+  const double jaccard = std::min(ContainmentToJaccard(containment, ratio), kMaxLshThreshold);
   if (given.bands == 0 && given.rows == 0) {
     DUBARE_ASSIGN_OR_RETURN(const LshParams chosen, OptimalLshParams(jaccard, num_perm));
     given.bands = chosen.rows < 2 ? num_perm / 2 : chosen.bands;
@@ -141,7 +145,15 @@ absl::StatusOr<LshParams> DedupOptions::ResolveLsh() const {
   if (verify == VerifyMode::kContainment) {
     return ChooseContainmentLsh(threshold, containment_ratio, sketch.num_perm, given);
   }
-  return ChooseLshParams(threshold, sketch.num_perm, given);
+  double jaccard = threshold;
+  if (UsesContainmentBands()) {
+    // The containment bands keep only pairs whose sizes differ by more than
+    // containment_band_ratio; a pair closer in size that is contained at
+    // containment_threshold has at least this Jaccard, which these bands
+    // must find (it is above the default threshold, 0.47 against 0.4).
+    jaccard = std::min(jaccard, ContainmentToJaccard(containment_threshold, containment_band_ratio));
+  }
+  return ChooseLshParams(std::min(jaccard, kMaxLshThreshold), sketch.num_perm, given);
 }
 
 bool TooShort(uint32_t shingle_count, const DedupOptions& options) {
@@ -282,7 +294,7 @@ std::vector<ScoredPair> VerifyCandidates(const SketchBatch& batch,
                                          const DedupOptions& options) {
   // Chunks of candidates, each keeping only its verified pairs (a few per
   // cent of them), joined in order.
-  constexpr size_t kChunk = 1 << 16;
+  constexpr size_t kChunk = 4096;
   const size_t chunks = (candidates.size() + kChunk - 1) / kChunk;
   std::vector<std::vector<ScoredPair>> verified_in(chunks);
   const size_t k = batch.params.num_perm;
