@@ -171,6 +171,16 @@ inline size_t ArabicIndex(uint8_t lead, uint8_t trail) {
   return size_t{lead & 3u} << 6 | (trail & 0x3Fu);
 }
 
+// Whether the character at `after` (two bytes readable) may be combining:
+// it is neither ASCII nor a two-byte Arabic character the block path takes
+// as a starter. Then a block leaves its last character to the caller.
+inline bool MayBeCombining(const text_internal::BlockRules& r, const uint8_t* after) {
+  if (after[0] < 0x80) return false;
+  if ((after[0] & 0xFC) != 0xD8 || (after[1] & 0xC0) != 0x80) return true;
+  const size_t i = ArabicIndex(after[0], after[1]);
+  return (r.arabic_ok[i >> 3] >> (i & 7) & 1) == 0;
+}
+
 // The block path: how many bytes from s[0] a 16-byte block may write as
 // read (or folded, or substituted: BlockRules), and those bytes written to
 // dst[0, 16). Needs s[-1] and s[0, 18) readable and s[0] at a character
@@ -233,12 +243,7 @@ __attribute__((target("ssse3"))) size_t BlockPrefix(const text_internal::BlockRu
   // the caller. A space at the end is left to it too, as a run of white
   // space may go on after it.
   size_t take = n;
-  const uint8_t after = s[n];
-  auto arabic_ok = [&](size_t i) { return (r.arabic_ok[i >> 3] >> (i & 7) & 1) != 0; };
-  const bool after_is_mark = after >= 0x80 && !((after & 0xFC) == 0xD8 &&
-                                                (s[n + 1] & 0xC0) == 0x80 &&
-                                                arabic_ok(ArabicIndex(after, s[n + 1])));
-  if (after_is_mark) take -= (s[take - 1] & 0xC0) == 0x80 ? 2 : 1;
+  if (MayBeCombining(r, s + n)) take -= (s[take - 1] & 0xC0) == 0x80 ? 2 : 1;
   if (take > 0 && s[take - 1] == ' ') --take;
   if (take == 0) return 0;
   const __m128i folded = _mm_add_epi8(v, _mm_and_si128(upper, _mm_set1_epi8(0x20)));
@@ -351,12 +356,7 @@ BlockPrefix64(const text_internal::BlockRules& r, const uint8_t* s, bool space_f
   *bad = n;
   if (n == 0) return 0;
   size_t take = n;
-  const uint8_t after = s[n];
-  auto arabic_ok = [&](size_t i) { return (r.arabic_ok[i >> 3] >> (i & 7) & 1) != 0; };
-  const bool after_is_mark = after >= 0x80 && !((after & 0xFC) == 0xD8 &&
-                                                (s[n + 1] & 0xC0) == 0x80 &&
-                                                arabic_ok(ArabicIndex(after, s[n + 1])));
-  if (after_is_mark) {
+  if (MayBeCombining(r, s + n)) {
     // Leave the last character (one to three bytes) to the caller.
     do --take; while ((s[take] & 0xC0) == 0x80);
   }
