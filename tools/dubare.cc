@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "commands.h"
 #include "dubare/index.h"
 #include "dubare/lsh.h"
@@ -106,8 +107,15 @@ int Run(int argc, char** argv) {
 // (bench/RESULTS.md). So the command starts itself again once with the
 // tunable added, unless the user set it (GLIBC_TUNABLES=glibc.malloc.hugetlb=0
 // turns this off), the kernel has huge pages off, or glibc would drop the
-// variable (a setuid start). If exec fails the run goes on as it is.
-void RestartOnHugePages(char** argv) {
+// variable (a setuid start). If exec fails the run goes on as it is. The
+// restart costs ~12 ms of loading libraries again, so only the commands that
+// work on corpora take it; normalize and compare of one text do not.
+void RestartOnHugePages(int argc, char** argv) {
+  if (argc < 2) return;
+  const absl::string_view command = argv[1];
+  if (command != "dedup" && command != "index" && command != "passages" && command != "sketch") {
+    return;
+  }
   const char* tunables = std::getenv("GLIBC_TUNABLES");
   if (tunables != nullptr && std::strstr(tunables, "glibc.malloc.hugetlb") != nullptr) return;
   if (getauxval(AT_SECURE) != 0) return;
@@ -128,7 +136,7 @@ void RestartOnHugePages(char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  RestartOnHugePages(argv);
+  RestartOnHugePages(argc, argv);
   // Batches of texts, signatures and band keys (hundreds of KB to MB each)
   // are freed and allocated again all run long. glibc's defaults hand such
   // blocks back to the kernel (mmap, heap trim) and fault them in again:
