@@ -76,7 +76,7 @@ class Deduper:
                  minhash="classic", keep_spaces=True, bands=0, rows=0, hamming=3,
                  verify="estimate+containment", containment_ratio=0.08, containment_threshold=0.85,
                  min_shingles=3, keep="first", max_bucket=512,
-                 threads=0, id_field="id", text_field="text", batch_size=10000,
+                 threads=0, id_field="id", text_field="text", batch_size=1024,
                  duplicate_ids="error"):
         self._deduper = _dubare._Deduper(
             threshold=threshold, method=method, shingle=shingle, num_perm=num_perm,
@@ -116,8 +116,9 @@ def dedup(docs, **options):
     pandas column) of dicts with ``id_field`` and ``text_field`` keys (and
     the keep policy's field for ``keep="earliest:FIELD"``), of ``(id, text)``
     tuples, or of plain strings (ids are their positions). It is read once,
-    in batches of ``batch_size``: the engine keeps signatures and ids, not
-    texts, so memory stays bounded by the corpus size, not its text.
+    in batches of ``batch_size``, each sketched while the next is read: the
+    engine keeps signatures and ids, not texts, so memory stays bounded by
+    the corpus size, not its text.
 
     Options (the ``dubare dedup`` flags): threshold=0.4, method="minhash",
     shingle="word:2", num_perm=128, minhash="classic", keep_spaces=True,
@@ -127,7 +128,7 @@ def dedup(docs, **options):
     min_shingles=3 (a document with fewer shingles is rejected as "too_short"
     unless it has identical copies; 1 judges every document), keep="first",
     max_bucket=512, threads=0 (all cores), id_field="id", text_field="text",
-    batch_size=10000, duplicate_ids="error" (two documents with one id are a
+    batch_size=1024, duplicate_ids="error" (two documents with one id are a
     ValueError naming both positions; "rename" makes the later ones ID~2,
     ID~3 and lists them in ``renamed``).
     """

@@ -309,7 +309,7 @@ struct DedupArgs {
   DedupOptions options;
   std::string id_field = "id";
   std::string text_field = "text";
-  size_t batch_size = 10000;
+  size_t batch_size = 1024;
 };
 
 // dubare.Deduper: the streaming engine. add() copies each batch of texts
