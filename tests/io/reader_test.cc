@@ -134,6 +134,43 @@ TEST(ReaderJsonlTest, RawIsKeptOnlyWhenAsked) {
   EXPECT_EQ(ReadOk({lines}, options)[0].raw, "one line");
 }
 
+// Reader::raw() is the last record's line in place, with or without keep_raw:
+// CRLF line ends, rejections and whole files have none of it.
+TEST(ReaderJsonlTest, RawViewIsTheLastRecordsLine) {
+  TempDir dir;
+  const std::string jsonl =
+      dir.Write("a.jsonl", "{\"text\":\"x\"}\r\n[2]\n\n{\"id\":\"b\",\"text\":\"y z\"}");
+  const std::string file = dir.Write("c.txt", "a whole file\n");
+  for (const bool keep_raw : {false, true}) {
+    ReaderOptions options;
+    options.keep_raw = keep_raw;
+    std::unique_ptr<Reader> reader = *Reader::Open({jsonl, file}, options);
+    Document doc;
+    std::vector<std::string> raws;
+    std::vector<std::string> copies;
+    while (*reader->Next(&doc)) {
+      raws.emplace_back(reader->raw());
+      copies.push_back(doc.raw);
+    }
+    EXPECT_EQ(raws, (std::vector<std::string>{"{\"text\":\"x\"}", "", "", "{\"id\":\"b\",\"text\":\"y z\"}", ""}))
+        << keep_raw;
+    if (keep_raw) {
+      EXPECT_EQ(copies, raws);
+    } else {
+      for (const std::string& c : copies) EXPECT_TRUE(c.empty());
+    }
+  }
+  ReaderOptions options;
+  options.format = InputFormat::kLines;
+  options.keep_raw = false;
+  std::unique_ptr<Reader> reader = *Reader::Open({dir.Write("l.txt", "one\ntwo\n")}, options);
+  Document doc;
+  ASSERT_TRUE(*reader->Next(&doc));
+  EXPECT_EQ(reader->raw(), "one");
+  ASSERT_TRUE(*reader->Next(&doc));
+  EXPECT_EQ(reader->raw(), "two");
+}
+
 TEST(ReaderJsonlTest, FirstOfRepeatedKeysWins) {
   TempDir dir;
   std::string path = dir.Write("a.jsonl", R"({"text":"first","text":"second"})");

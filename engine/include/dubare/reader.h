@@ -197,6 +197,13 @@ class Reader {
   // unreadable input the I/O code: kNotFound, kPermissionDenied, kDataLoss...).
   absl::StatusOr<bool> Next(Document* doc);
 
+  // The raw record of the document Next() last filled: a JSON Lines line or
+  // a text line, without its line end; empty for a whole file or a
+  // rejection. A view into the reader's buffer, valid until the next call to
+  // Next(): unlike Document::raw (ReaderOptions::keep_raw), nothing is
+  // copied, so a caller that keeps only some records copies only those.
+  absl::string_view raw() const;
+
   // Reads only these parts of the sources (in increasing source order, at
   // most one range per source; a split source's ranges go to different
   // readers); the other sources are skipped. Call before Next().

@@ -371,6 +371,7 @@ struct Reader::Impl {
   std::unique_ptr<io::InputStream> stream;
   std::unique_ptr<io::LineReader> lines;
   uint64_t bytes_counted = 0;  // of the current line source, already in stats.bytes
+  absl::string_view raw;  // Reader::raw(): the last document's line, in lines' buffer
   // The status code of the last rejection, returned in strict mode.
   absl::StatusCode reject_code = absl::StatusCode::kInvalidArgument;
 
@@ -380,6 +381,7 @@ struct Reader::Impl {
     doc->id.clear();
     doc->text.clear();
     doc->raw.clear();
+    raw = absl::string_view();
     doc->fields.resize(options.extra_fields.size());
     for (std::string& f : doc->fields) f.clear();
     doc->field_found.assign(options.extra_fields.size(), 0);
@@ -503,6 +505,7 @@ struct Reader::Impl {
       doc->id = LineId(current, line.number);
       if (!CheckText(doc, line.text, "the line")) return;
       doc->text.assign(line.text.data(), line.text.size());
+      raw = line.text;
       if (options.keep_raw) doc->raw = doc->text;
       return;
     }
@@ -541,6 +544,7 @@ struct Reader::Impl {
         doc->field_found[k] = 1;
       }
     }
+    raw = line.text;
     if (options.keep_raw) doc->raw.assign(line.text.data(), line.text.size());
   }
 
@@ -638,6 +642,8 @@ struct Reader::Impl {
 };
 
 Reader::Reader(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+absl::string_view Reader::raw() const { return impl_->raw; }
 Reader::~Reader() = default;
 
 absl::StatusOr<std::unique_ptr<Reader>> Reader::Open(std::vector<std::string> inputs,

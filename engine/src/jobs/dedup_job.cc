@@ -153,7 +153,7 @@ class DedupJob {
   absl::Status CopyFile(const std::string& from);
   absl::Status WriteRenamed(const DedupResult& result);
   std::string Where(const DocRecord& rec) const;  // FILE:LINE, or FILE
-  bool RawIsInSource(const Document& doc);
+  bool RawIsInSource(const Document& doc, absl::string_view raw);
   void ReportDone() {
     if (!options_.progress) return;
     ProgressEvent e;
@@ -195,7 +195,7 @@ class DedupJob {
 // Whether the raw records of doc's source can be read back from the file
 // itself (an uncompressed regular file), which saves spooling the corpus.
 // Decided once per source by comparing its first record with the file.
-bool DedupJob::RawIsInSource(const Document& doc) {
+bool DedupJob::RawIsInSource(const Document& doc, absl::string_view raw) {
   if (doc.source >= source_direct_.size()) source_direct_.resize(doc.source + 1, -1);
   int8_t& direct = source_direct_[doc.source];
   if (direct < 0) {
@@ -204,8 +204,8 @@ bool DedupJob::RawIsInSource(const Document& doc) {
     absl::StatusOr<std::unique_ptr<RecordReader>> file =
         path == "-" ? absl::NotFoundError("stdin") : RecordReader::Open(path);
     if (file.ok()) {
-      absl::StatusOr<absl::string_view> record = (*file)->Read(doc.offset, doc.raw.size());
-      direct = record.ok() && *record == doc.raw;
+      absl::StatusOr<absl::string_view> record = (*file)->Read(doc.offset, raw.size());
+      direct = record.ok() && *record == raw;
     }
   }
   return direct == 1;
@@ -213,6 +213,7 @@ bool DedupJob::RawIsInSource(const Document& doc) {
 
 absl::Status DedupJob::OpenReader(const std::vector<std::string>& inputs) {
   ReaderOptions reader_options = options_.reader;
+  reader_options.keep_raw = false;  // Reader::raw() is read in place
   reader_options.extra_fields.clear();
   if (options_.dedup.keep.kind == KeepPolicy::Kind::kEarliest) {
     reader_options.extra_fields.push_back(options_.dedup.keep.field);
@@ -284,13 +285,14 @@ absl::Status DedupJob::Read(const std::vector<std::string>& inputs) {
     rec.line = doc.line;
     rec.format = doc.format;
     if (doc.format == InputFormat::kJsonl || doc.format == InputFormat::kLines) {
-      rec.raw_bytes = static_cast<uint32_t>(doc.raw.size());
-      if (RawIsInSource(doc)) {
+      const absl::string_view raw = reader_->raw();
+      rec.raw_bytes = static_cast<uint32_t>(raw.size());
+      if (RawIsInSource(doc, raw)) {
         rec.raw_in_source = true;
         rec.raw_offset = doc.offset;
-        rec.raw_hash = XXH3_64bits(doc.raw.data(), doc.raw.size());
+        rec.raw_hash = XXH3_64bits(raw.data(), raw.size());
       } else {
-        DUBARE_ASSIGN_OR_RETURN(rec.raw_offset, spool_->Append(doc.raw));
+        DUBARE_ASSIGN_OR_RETURN(rec.raw_offset, spool_->Append(raw));
       }
     }
     docs_.push_back(rec);
