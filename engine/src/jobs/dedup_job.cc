@@ -24,6 +24,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_format.h"
+#include "base/parallel.h"
 #include "dubare/file.h"
 #include "dubare/jobs.h"
 #include "dubare/json_writer.h"
@@ -147,6 +148,7 @@ class DedupJob {
     std::function<const std::string&(uint32_t)> id;
   };
   absl::Status WriteOutputs(const Results& result);
+  absl::Status WriteLists(const Results& result);  // pairs, clusters, duplicates
   std::string Name(absl::string_view file) const { return absl::StrCat(dir_, "/", file, part_); }
   absl::Status WriteRejected();
   absl::Status WriteKept(const std::vector<bool>& kept);
@@ -425,6 +427,21 @@ absl::Status DedupJob::WriteKept(const std::vector<bool>& kept) {
 }
 
 absl::Status DedupJob::WriteOutputs(const Results& result) {
+  std::vector<bool> kept(docs_.size());
+  for (size_t d = 0; d < docs_.size(); ++d) kept[d] = (*result.fate)[d] == DocumentFate::kKept;
+  // The kept corpus is most of the bytes written (64 MB of 66 for 20,000
+  // articles): it is copied on a second worker while the lists are written.
+  absl::Status statuses[2];
+  base::ParallelFor(
+      2, base::ResolveThreads(options_.dedup.threads),
+      [&](size_t i, int) { statuses[i] = i == 0 ? WriteKept(kept) : WriteLists(result); },
+      /*grain=*/1);
+  DUBARE_RETURN_IF_ERROR(statuses[0]);
+  DUBARE_RETURN_IF_ERROR(statuses[1]);
+  return WriteRejected();
+}
+
+absl::Status DedupJob::WriteLists(const Results& result) {
   const auto& id_of = result.id;
   DUBARE_ASSIGN_OR_RETURN(auto pairs_out, OutputFile::Create(Name("pairs.tsv")));
   if (header_) {
@@ -466,12 +483,7 @@ absl::Status DedupJob::WriteOutputs(const Results& result) {
     DUBARE_RETURN_IF_ERROR(clusters_out->Append(line));
   }
   DUBARE_RETURN_IF_ERROR(clusters_out->Commit());
-  DUBARE_RETURN_IF_ERROR(dups_out->Commit());
-
-  std::vector<bool> kept(docs_.size());
-  for (size_t d = 0; d < docs_.size(); ++d) kept[d] = (*result.fate)[d] == DocumentFate::kKept;
-  DUBARE_RETURN_IF_ERROR(WriteKept(kept));
-  return WriteRejected();
+  return dups_out->Commit();
 }
 
 absl::Status DedupJob::CheckInputsOutsideOut(const std::vector<std::string>& inputs) const {
