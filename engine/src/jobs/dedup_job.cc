@@ -202,13 +202,18 @@ bool DedupJob::RawIsInSource(const Document& doc, absl::string_view raw) {
   int8_t& direct = source_direct_[doc.source];
   if (direct < 0) {
     direct = 0;
+    // The record's own bytes, not a reader's 1 MiB window: this runs once
+    // per source, on the reading thread.
     const std::string& path = reader_->source_path(doc.source);
-    absl::StatusOr<std::unique_ptr<RecordReader>> file =
-        path == "-" ? absl::NotFoundError("stdin") : RecordReader::Open(path);
-    if (file.ok()) {
-      absl::StatusOr<absl::string_view> record = (*file)->Read(doc.offset, raw.size());
-      direct = record.ok() && *record == raw;
+    const int fd = path == "-" ? -1 : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd >= 0 && ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+      std::string record(raw.size(), '\0');
+      direct = ::pread(fd, record.data(), record.size(), static_cast<off_t>(doc.offset)) ==
+                   static_cast<ssize_t>(record.size()) &&
+               record == raw;
     }
+    if (fd >= 0) ::close(fd);
   }
   return direct == 1;
 }
