@@ -533,6 +533,59 @@ TEST(RunDedupTest, KeptRecordsComeBackWholeFromPlainCompressedAndBomInputs) {
   }
 }
 
+// Kept records are copied back from the input in runs of adjacent lines: a
+// run must stop at a dropped duplicate, a blank line, a CRLF line end and the
+// last line without one, and every record must come back exactly once.
+TEST(RunDedupTest, KeptRunsComeBackByteForByteWhateverSeparatesTheLines) {
+  const std::string dir = NewDir("runs");
+  std::vector<std::string> records;
+  for (int i = 0; i < 12; ++i) records.push_back(JsonLine(absl::StrCat("r", i), RandomText(300 + i, 60)));
+  records.push_back(JsonLine("dup3", RandomText(303, 60)));   // a copy of r3: dropped
+  records.push_back(JsonLine("dup10", RandomText(310, 60)));  // a copy of r10
+  // r0..r2 adjacent; a CRLF after r3; a blank line before r5; the copies in
+  // the middle of r6..r9; r11 last, without a line end.
+  const std::string input = records[0] + "\n" + records[1] + "\n" + records[2] + "\n" +
+                            records[3] + "\r\n" + records[4] + "\n\n" + records[5] + "\n" +
+                            records[6] + "\n" + records[12] + "\n" + records[7] + "\n" +
+                            records[8] + "\n" + records[13] + "\n" + records[9] + "\n" +
+                            records[10] + "\n" + records[11];
+  Write(dir + "/in.jsonl", input);
+  DedupJobOptions o = Options(dir + "/out");
+  absl::StatusOr<DedupSummary> s = RunDedupJob({dir + "/in.jsonl"}, o);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->duplicates, 2u);
+  // dup10 comes before r10, so it is the one kept.
+  std::string want;
+  for (int i : {0, 1, 2, 3, 4, 5, 6, 7, 8, 13, 9, 11}) absl::StrAppend(&want, records[i], "\n");
+  EXPECT_EQ(Read(o.out_dir + "/kept.jsonl"), want);
+}
+
+// The kept corpus is copied from the input at the end of the run: an input
+// that changed meanwhile is an error naming it, and no output is published.
+TEST(RunDedupTest, AnInputChangedDuringTheRunIsDataLossAndNothingIsWritten) {
+  const std::string dir = NewDir("changed");
+  std::string data;
+  for (int i = 0; i < 50; ++i) absl::StrAppend(&data, JsonLine(absl::StrCat("c", i), RandomText(400 + i % 40, 60)), "\n");
+  Write(dir + "/in.jsonl", data);
+  DedupJobOptions o = Options(dir + "/out");
+  bool changed = false;
+  o.progress = [&](const ProgressEvent& e) {
+    if (e.stage != "grouping" || changed) return;
+    changed = true;
+    FILE* f = std::fopen((dir + "/in.jsonl").c_str(), "r+b");
+    ASSERT_NE(f, nullptr);
+    std::fputc('{', f);  // the same size, another first byte
+    std::fclose(f);
+  };
+  absl::StatusOr<DedupSummary> s = RunDedupJob({dir + "/in.jsonl"}, o);
+  ASSERT_TRUE(changed);
+  EXPECT_EQ(s.status().code(), absl::StatusCode::kDataLoss) << s.status();
+  EXPECT_NE(s.status().message().find(dir + "/in.jsonl: the input changed while dedup ran"),
+            std::string::npos)
+      << s.status();
+  EXPECT_FALSE(fs::exists(o.out_dir));
+}
+
 TEST(RunDedupTest, RejectsBadOptions) {
   DedupJobOptions o = Options("");
   EXPECT_FALSE(RunDedupJob({"x"}, o).ok());  // no out dir

@@ -20,6 +20,7 @@
 #ifndef DUBARE_FILE_H_
 #define DUBARE_FILE_H_
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -45,6 +46,10 @@ class OutputFile {
   OutputFile& operator=(const OutputFile&) = delete;
 
   absl::Status Append(absl::string_view data);
+  // Appends `size` bytes at `offset` of the open file `fd` (named `name` in
+  // errors), read straight into the write buffer. kDataLoss when `fd` holds
+  // fewer.
+  absl::Status AppendFrom(int fd, absl::string_view name, uint64_t offset, uint64_t size);
   // Flushes, closes and renames into place.
   absl::Status Commit();
   const std::string& path() const { return path_; }
@@ -56,7 +61,8 @@ class OutputFile {
   std::string path_;
   std::string tmp_;
   int fd_ = -1;
-  std::string buffer_;
+  std::unique_ptr<char[]> buffer_;  // kBufferSize bytes
+  size_t used_ = 0;
   bool sync_ = false;
 };
 

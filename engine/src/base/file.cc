@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <filesystem>
 #include <cstdio>
@@ -49,6 +50,52 @@ absl::Status WriteAll(int fd, absl::string_view data, absl::string_view name) {
       return ErrnoError(name, "write failed", errno);
     }
     data.remove_prefix(static_cast<size_t>(n));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CopyRange(int in_fd, absl::string_view in_name, uint64_t in_offset, int out_fd,
+                       absl::string_view out_name, int64_t out_offset, uint64_t size) {
+  loff_t in_at = static_cast<loff_t>(in_offset);
+  loff_t out_at = static_cast<loff_t>(out_offset);
+  loff_t* out_pos = out_offset < 0 ? nullptr : &out_at;
+  const loff_t end = static_cast<loff_t>(in_offset + size);
+  auto short_input = [&] {
+    return absl::DataLossError(absl::StrCat(in_name, ": ", end - in_at, " bytes at offset ",
+                                            in_at, " are past the end; did the file change?"));
+  };
+  while (in_at < end) {
+    const ssize_t n = ::copy_file_range(in_fd, &in_at, out_fd, out_pos, end - in_at, 0);
+    if (n > 0) continue;
+    if (n == 0) return short_input();
+    if (errno == EINTR) continue;
+    if (errno != EXDEV && errno != ENOSYS && errno != EOPNOTSUPP && errno != EINVAL &&
+        errno != EBADF) {
+      return ErrnoError(out_name, "copy failed", errno);
+    }
+    // No in-kernel copy between these two (another file system, a pipe):
+    // through a buffer.
+    std::string buffer(std::min<uint64_t>(end - in_at, uint64_t{1} << 20), '\0');
+    while (in_at < end) {
+      const ssize_t r = ::pread(in_fd, buffer.data(),
+                                std::min<uint64_t>(buffer.size(), end - in_at), in_at);
+      if (r < 0 && errno == EINTR) continue;
+      if (r < 0) return ErrnoError(in_name, "read failed", errno);
+      if (r == 0) return short_input();
+      absl::string_view data(buffer.data(), static_cast<size_t>(r));
+      if (out_pos == nullptr) {
+        DUBARE_RETURN_IF_ERROR(WriteAll(out_fd, data, out_name));
+      } else {
+        while (!data.empty()) {
+          const ssize_t w = ::pwrite(out_fd, data.data(), data.size(), out_at);
+          if (w < 0 && errno == EINTR) continue;
+          if (w <= 0) return ErrnoError(out_name, "write failed", w < 0 ? errno : EIO);
+          data.remove_prefix(static_cast<size_t>(w));
+          out_at += w;
+        }
+      }
+      in_at += r;
+    }
   }
   return absl::OkStatus();
 }
@@ -125,7 +172,11 @@ absl::StatusOr<std::unique_ptr<OutputFile>> OutputFile::Create(std::string path,
 }
 
 OutputFile::OutputFile(std::string path, std::string tmp, int fd, bool sync)
-    : path_(std::move(path)), tmp_(std::move(tmp)), fd_(fd), sync_(sync) {}
+    : path_(std::move(path)),
+      tmp_(std::move(tmp)),
+      fd_(fd),
+      buffer_(new char[kBufferSize]),  // uninitialized: written before it is read
+      sync_(sync) {}
 
 OutputFile::~OutputFile() {
   if (fd_ >= 0) {
@@ -135,17 +186,41 @@ OutputFile::~OutputFile() {
 }
 
 absl::Status OutputFile::Flush() {
-  absl::Status s = base::WriteAll(fd_, buffer_, path_);
-  buffer_.clear();
+  absl::Status s = base::WriteAll(fd_, absl::string_view(buffer_.get(), used_), path_);
+  used_ = 0;
   return s;
 }
 
 absl::Status OutputFile::Append(absl::string_view data) {
-  if (buffer_.size() + data.size() > kBufferSize) {
+  if (used_ + data.size() > kBufferSize) {
     if (absl::Status s = Flush(); !s.ok()) return s;
     if (data.size() > kBufferSize) return base::WriteAll(fd_, data, path_);
   }
-  buffer_.append(data.data(), data.size());
+  std::memcpy(buffer_.get() + used_, data.data(), data.size());
+  used_ += data.size();
+  return absl::OkStatus();
+}
+
+absl::Status OutputFile::AppendFrom(int fd, absl::string_view name, uint64_t offset,
+                                    uint64_t size) {
+  // Read straight into the write buffer. (copy_file_range per range, ~14 KB
+  // of kept records, took twice as long on ext4: a splice set up per call.)
+  while (size > 0) {
+    if (used_ == kBufferSize) {
+      if (absl::Status s = Flush(); !s.ok()) return s;
+    }
+    const size_t want = std::min<uint64_t>(size, kBufferSize - used_);
+    const ssize_t r = ::pread(fd, buffer_.get() + used_, want, static_cast<off_t>(offset));
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) return ErrnoError(name, "read failed", errno);
+    if (r == 0) {
+      return absl::DataLossError(absl::StrCat(name, ": ", size, " bytes at offset ", offset,
+                                              " are past the end; did the file change?"));
+    }
+    used_ += static_cast<size_t>(r);
+    offset += static_cast<uint64_t>(r);
+    size -= static_cast<uint64_t>(r);
+  }
   return absl::OkStatus();
 }
 

@@ -25,6 +25,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_format.h"
 #include "base/parallel.h"
+#include "base/write_all.h"
 #include "dubare/file.h"
 #include "dubare/jobs.h"
 #include "dubare/json_writer.h"
@@ -54,33 +55,7 @@ absl::Status CopyInto(const std::string& from, const std::string& to, uint64_t o
     ::close(in);
     return ErrnoError(to, "cannot open", err);
   }
-  absl::Status status;
-  loff_t in_at = 0, out_at = static_cast<loff_t>(offset);
-  while (status.ok() && static_cast<uint64_t>(in_at) < size) {
-    const ssize_t n = ::copy_file_range(in, &in_at, out, &out_at, size - in_at, 0);
-    if (n > 0) continue;
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && (errno == EXDEV || errno == ENOSYS || errno == EOPNOTSUPP || errno == EINVAL)) {
-      // No in-kernel copy here: through a buffer.
-      std::vector<char> buf(size_t{1} << 20);
-      while (status.ok() && static_cast<uint64_t>(in_at) < size) {
-        const ssize_t r = ::pread(in, buf.data(), std::min<uint64_t>(buf.size(), size - in_at), in_at);
-        if (r <= 0) {
-          status = ErrnoError(from, "read failed", r < 0 ? errno : EIO);
-          break;
-        }
-        for (ssize_t w = 0; w < r && status.ok();) {
-          const ssize_t k = ::pwrite(out, buf.data() + w, r - w, out_at);
-          if (k < 0 && errno == EINTR) continue;
-          if (k <= 0) status = ErrnoError(to, "write failed", k < 0 ? errno : EIO);
-          else { w += k; out_at += k; }
-        }
-        in_at += r;
-      }
-      break;
-    }
-    status = ErrnoError(to, "copy failed", n < 0 ? errno : EIO);
-  }
+  absl::Status status = base::CopyRange(in, from, 0, out, to, static_cast<int64_t>(offset), size);
   if (status.ok() && ::fdatasync(out) != 0) status = ErrnoError(to, "sync failed", errno);
   ::close(in);
   ::close(out);
@@ -93,15 +68,41 @@ std::string FormatScore(double score) { return absl::StrFormat("%.4f", score); }
 struct DocRecord {
   uint64_t input_order = 0;   // position among all units of input
   // The raw record (JSONL and lines inputs): at raw_offset in its source file
-  // when raw_in_source (checked against raw_hash when read back), else in
-  // the spool.
+  // when raw_in_source (copied back from there if the file is unchanged:
+  // SourceIdentity), else in the spool.
   uint64_t raw_offset = 0;
-  uint64_t raw_hash = 0;
   uint64_t line = 0;          // 0 for a whole file
   uint32_t raw_bytes = 0;
   uint32_t source = 0;
   InputFormat format = InputFormat::kFile;
   bool raw_in_source = false;
+};
+
+// What says a source file is the one that was read: any write changes its
+// size, modification or change time (ctime, which no one can set back).
+struct SourceIdentity {
+  bool known = false;
+  dev_t dev = 0;
+  ino_t ino = 0;
+  off_t size = 0;
+  struct timespec mtime {};
+  struct timespec ctime {};
+
+  static SourceIdentity Of(const struct stat& st) {
+    SourceIdentity id;
+    id.known = true;
+    id.dev = st.st_dev;
+    id.ino = st.st_ino;
+    id.size = st.st_size;
+    id.mtime = st.st_mtim;
+    id.ctime = st.st_ctim;
+    return id;
+  }
+  bool operator==(const SourceIdentity& o) const {
+    return known && o.known && dev == o.dev && ino == o.ino && size == o.size &&
+           mtime.tv_sec == o.mtime.tv_sec && mtime.tv_nsec == o.mtime.tv_nsec &&
+           ctime.tv_sec == o.ctime.tv_sec && ctime.tv_nsec == o.ctime.tv_nsec;
+  }
 };
 
 // Names a directory as a complete output of `dubare dedup`.
@@ -189,6 +190,7 @@ class DedupJob {
   std::unique_ptr<Reader> reader_;
   std::unique_ptr<Spool> spool_;
   std::vector<int8_t> source_direct_;  // per source: -1 unknown, 0 spooled, 1 read back
+  std::vector<SourceIdentity> source_identity_;  // per source, before any was read
   std::vector<DocRecord> docs_;
   std::vector<Rejection> rejections_;
   DedupSummary summary_;
@@ -202,6 +204,9 @@ bool DedupJob::RawIsInSource(const Document& doc, absl::string_view raw) {
   int8_t& direct = source_direct_[doc.source];
   if (direct < 0) {
     direct = 0;
+    if (doc.source >= source_identity_.size() || !source_identity_[doc.source].known) {
+      return false;
+    }
     // The record's own bytes, not a reader's 1 MiB window: this runs once
     // per source, on the reading thread.
     const std::string& path = reader_->source_path(doc.source);
@@ -229,6 +234,16 @@ absl::Status DedupJob::OpenReader(const std::vector<std::string>& inputs) {
     Progress(kSkippingStage, summary_.inputs, bytes, reader_->SourceBytes());
   };
   DUBARE_ASSIGN_OR_RETURN(reader_, Reader::Open(inputs, reader_options));
+  // Before a byte is read: kept records are copied back from the sources at
+  // the end, and only from a source that is still this one.
+  source_identity_.assign(reader_->num_sources(), SourceIdentity());
+  for (size_t i = 0; i < reader_->num_sources(); ++i) {
+    const std::string& path = reader_->source_path(static_cast<uint32_t>(i));
+    struct stat st;
+    if (path != "-" && ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
+      source_identity_[i] = SourceIdentity::Of(st);
+    }
+  }
   return absl::OkStatus();
 }
 
@@ -297,7 +312,6 @@ absl::Status DedupJob::Read(const std::vector<std::string>& inputs) {
       if (RawIsInSource(doc, raw)) {
         rec.raw_in_source = true;
         rec.raw_offset = doc.offset;
-        rec.raw_hash = XXH3_64bits(raw.data(), raw.size());
       } else {
         DUBARE_ASSIGN_OR_RETURN(rec.raw_offset, spool_->Append(raw));
       }
@@ -387,8 +401,43 @@ absl::Status DedupJob::CopyFile(const std::string& from) {
 absl::Status DedupJob::WriteKept(const std::vector<bool>& kept) {
   // One output per input format present, so the corpus comes back as it came.
   std::unique_ptr<OutputFile> jsonl, lines, files;
-  std::unique_ptr<RecordReader> source_file;
-  uint32_t source_file_index = 0;
+  // Kept records of an unchanged source are copied from it in runs: records
+  // one line end apart go out as one range (in the kernel where it can).
+  struct Source {
+    uint32_t index = 0;
+    int fd = -1;
+    ~Source() {
+      if (fd >= 0) ::close(fd);
+    }
+  } source;
+  OutputFile* run_out = nullptr;
+  uint64_t run_begin = 0, run_end = 0;
+  auto flush_run = [&]() -> absl::Status {
+    if (run_out == nullptr) return absl::OkStatus();
+    OutputFile* out = std::exchange(run_out, nullptr);
+    DUBARE_RETURN_IF_ERROR(out->AppendFrom(source.fd, reader_->source_path(source.index),
+                                           run_begin, run_end - run_begin));
+    return out->Append("\n");
+  };
+  // Whether the open source is still the file that was read; checked when
+  // it is opened and when its last record is out, so nothing copied after a
+  // change goes unnoticed.
+  auto check_source = [&]() -> absl::Status {
+    struct stat st;
+    if (::fstat(source.fd, &st) != 0 || !(SourceIdentity::Of(st) == source_identity_[source.index])) {
+      return absl::DataLossError(absl::StrCat(
+          reader_->source_path(source.index),
+          ": the input changed while dedup ran; its kept records cannot be copied back (run again)"));
+    }
+    return absl::OkStatus();
+  };
+  auto close_source = [&]() -> absl::Status {
+    if (source.fd < 0) return absl::OkStatus();
+    DUBARE_RETURN_IF_ERROR(flush_run());
+    DUBARE_RETURN_IF_ERROR(check_source());
+    ::close(std::exchange(source.fd, -1));
+    return absl::OkStatus();
+  };
   for (size_t d = 0; d < docs_.size(); ++d) {
     const DocRecord& rec = docs_[d];
     std::unique_ptr<OutputFile>* out = rec.format == InputFormat::kJsonl   ? &jsonl
@@ -406,25 +455,32 @@ absl::Status DedupJob::WriteKept(const std::vector<bool>& kept) {
       if (options_.copy_files) DUBARE_RETURN_IF_ERROR(CopyFile(path));
       continue;
     }
-    absl::string_view raw;
     if (rec.raw_in_source) {
-      const std::string& path = reader_->source_path(rec.source);
-      if (source_file == nullptr || source_file_index != rec.source) {
-        DUBARE_ASSIGN_OR_RETURN(source_file, RecordReader::Open(path));
-        source_file_index = rec.source;
+      if (source.fd < 0 || source.index != rec.source) {
+        DUBARE_RETURN_IF_ERROR(close_source());
+        const std::string& path = reader_->source_path(rec.source);
+        source.index = rec.source;
+        source.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        if (source.fd < 0) return ErrnoError(path, "cannot open", errno);
+        DUBARE_RETURN_IF_ERROR(check_source());
       }
-      DUBARE_ASSIGN_OR_RETURN(raw, source_file->Read(rec.raw_offset, rec.raw_bytes));
-      if (XXH3_64bits(raw.data(), raw.size()) != rec.raw_hash) {
-        return absl::DataLossError(absl::StrCat(path, ":", rec.line,
-                                                ": the record changed while dedup ran"));
+      if (run_out == out->get() && rec.raw_offset == run_end + 1) {
+        run_end = rec.raw_offset + rec.raw_bytes;  // the line end between comes along
+      } else {
+        DUBARE_RETURN_IF_ERROR(flush_run());
+        run_out = out->get();
+        run_begin = rec.raw_offset;
+        run_end = rec.raw_offset + rec.raw_bytes;
       }
     } else {
-      DUBARE_ASSIGN_OR_RETURN(raw, spool_->Read(rec.raw_offset, rec.raw_bytes));
+      DUBARE_RETURN_IF_ERROR(flush_run());
+      DUBARE_ASSIGN_OR_RETURN(absl::string_view raw, spool_->Read(rec.raw_offset, rec.raw_bytes));
+      DUBARE_RETURN_IF_ERROR((*out)->Append(raw));
+      DUBARE_RETURN_IF_ERROR((*out)->Append("\n"));
     }
-    DUBARE_RETURN_IF_ERROR((*out)->Append(raw));
-    DUBARE_RETURN_IF_ERROR((*out)->Append("\n"));
     Progress("writing the kept corpus", docs_.size(), d, docs_.size());
   }
+  DUBARE_RETURN_IF_ERROR(close_source());
   for (auto* out : {&jsonl, &lines, &files}) {
     if (*out != nullptr) DUBARE_RETURN_IF_ERROR((*out)->Commit());
   }
@@ -714,7 +770,8 @@ absl::Status DedupJob::JoinParts() {
 
 // ---- Checkpoints (work_dir) ------------------------------------------------------
 
-constexpr char kCheckpointMagic[] = "DUBARE-SHARE 1\n";
+// Version 2: records carry no hash (sources are checked whole, SourceIdentity).
+constexpr char kCheckpointMagic[] = "DUBARE-SHARE 2\n";
 
 template <typename T>
 void PutValue(std::string* out, const T& v) {
@@ -792,7 +849,6 @@ absl::Status DedupJob::SaveCheckpoint() {
   for (const DocRecord& d : docs_) {
     PutValue(&out, d.input_order);
     PutValue(&out, d.raw_offset);
-    PutValue(&out, d.raw_hash);
     PutValue(&out, d.line);
     PutValue(&out, d.raw_bytes);
     PutValue(&out, d.source);
@@ -832,6 +888,9 @@ absl::StatusOr<bool> DedupJob::LoadCheckpoint() {
     return absl::DataLossError(absl::StrCat(path, ": damaged saved share (", what,
                                             "); remove it to sketch again"));
   };
+  if (absl::StartsWith(bytes, "DUBARE-SHARE ") && !absl::StartsWith(bytes, kCheckpointMagic)) {
+    return false;  // saved by another version: sketch again
+  }
   if (bytes.size() < sizeof(kCheckpointMagic) - 1 + 8 || !absl::StartsWith(bytes, kCheckpointMagic)) {
     return damaged("not a saved share");
   }
@@ -860,7 +919,7 @@ absl::StatusOr<bool> DedupJob::LoadCheckpoint() {
   docs_.resize(n);
   for (DocRecord& d : docs_) {
     uint8_t format, in_source;
-    if (!c.Get(&d.input_order) || !c.Get(&d.raw_offset) || !c.Get(&d.raw_hash) || !c.Get(&d.line) ||
+    if (!c.Get(&d.input_order) || !c.Get(&d.raw_offset) || !c.Get(&d.line) ||
         !c.Get(&d.raw_bytes) || !c.Get(&d.source) || !c.Get(&format) || !c.Get(&in_source)) {
       return damaged("records");
     }
