@@ -303,6 +303,36 @@ TEST(GroupByKeyTest, RunsOfEqualKeysInDocumentOrderAsSortingGives) {
   }
 }
 
+// SortUniquePairs against std::sort and std::unique: many repeats (a pair
+// from many bands), one document in a crowd of pairs (a capped bucket's
+// star), sizes under and over the small-input cut, and documents near 2^32.
+TEST(SortUniquePairsTest, EqualsSortAndUnique) {
+  std::mt19937_64 rng(11);
+  std::vector<uint64_t> scratch;
+  std::vector<uint32_t> counts;
+  for (uint32_t num_docs : {1u, 7u, 1000u, 70000u, 0xFFFFFFFFu}) {
+    for (size_t n : {0, 1, 255, 256, 257, 5000, 200000}) {
+      for (int kind = 0; kind < 3; ++kind) {
+        std::vector<uint64_t> v(n);
+        for (uint64_t& p : v) {
+          uint32_t a = static_cast<uint32_t>(rng() % num_docs);
+          uint32_t b = static_cast<uint32_t>(rng() % num_docs);
+          if (kind == 1) a %= 3, b %= 50;  // few pairs, each many times
+          if (kind == 2 && rng() % 2) a = 0;  // a star around document 0
+          if (a > b) std::swap(a, b);
+          p = uint64_t{a} << 32 | b;
+        }
+        std::vector<uint64_t> want = v;
+        std::sort(want.begin(), want.end());
+        want.erase(std::unique(want.begin(), want.end()), want.end());
+        lsh_internal::SortUniquePairs(&v, num_docs == 0xFFFFFFFFu ? 0 : num_docs, &scratch,
+                                      &counts);
+        EXPECT_EQ(v, want) << num_docs << " " << n << " " << kind;
+      }
+    }
+  }
+}
+
 TEST(FindCandidatesTest, NoDocumentsNoPairs) {
   EXPECT_TRUE(FindCandidates({}, 4).empty());
 }

@@ -57,4 +57,43 @@ void GroupByKey(std::vector<KeyDoc>* tuples, std::vector<KeyDoc>* scratch,
   tuples->swap(*scratch);
 }
 
+void SortUniquePairs(std::vector<uint64_t>* pairs, uint32_t num_docs,
+                     std::vector<uint64_t>* scratch, std::vector<uint32_t>* counts) {
+  const size_t n = pairs->size();
+  // Few pairs among many documents: the counters would cost more than sorting.
+  if (n < 256 || num_docs == 0 || num_docs / 8 > n) {
+    std::sort(pairs->begin(), pairs->end());
+    pairs->erase(std::unique(pairs->begin(), pairs->end()), pairs->end());
+    return;
+  }
+  counts->assign(size_t{num_docs} + 1, 0);
+  uint32_t* c = counts->data();
+  for (const uint64_t p : *pairs) ++c[(p >> 32) + 1];
+  for (size_t a = 1; a <= num_docs; ++a) c[a] += c[a - 1];  // c[a]: where a's pairs start
+  scratch->resize(n);
+  uint64_t* out = scratch->data();
+  for (const uint64_t p : *pairs) out[c[p >> 32]++] = p;
+  // Now c[a] is where a's pairs end. Each run holds one a: order by b, keep one of each.
+  uint64_t* kept = pairs->data();
+  size_t k = 0, begin = 0;
+  for (size_t a = 0; a < num_docs; ++a) {
+    const size_t end = c[a];
+    if (end - begin > 16) {
+      std::sort(out + begin, out + end);
+    } else {
+      for (size_t i = begin + 1; i < end; ++i) {
+        const uint64_t t = out[i];
+        size_t j = i;
+        for (; j > begin && t < out[j - 1]; --j) out[j] = out[j - 1];
+        out[j] = t;
+      }
+    }
+    for (size_t i = begin; i < end; ++i) {
+      if (k == 0 || kept[k - 1] != out[i]) kept[k++] = out[i];
+    }
+    begin = end;
+  }
+  pairs->resize(k);
+}
+
 }  // namespace dubare::lsh_internal

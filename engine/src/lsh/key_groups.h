@@ -1,7 +1,8 @@
 // Copyright 2026 The Dubare Authors.
 //
 // Grouping the (band key, document) tuples of one LSH table: the step every
-// candidate search repeats once per band. Only equal keys need to meet, so
+// candidate search repeats once per band; and sorting the candidate pairs
+// the tables emit. Only equal keys need to meet, so
 // the tuples are grouped, not sorted: a counting pass on a mixed hash of the
 // key spreads them over about n/4 buckets, and each small bucket is ordered
 // by (key, document) with an insertion sort. That is linear in the tuples
@@ -28,6 +29,15 @@ struct KeyDoc {
 // keep between calls (their contents are not used).
 void GroupByKey(std::vector<KeyDoc>* tuples, std::vector<KeyDoc>* scratch,
                 std::vector<uint32_t>* counts);
+
+// Sorts `pairs` (a << 32 | b, a < num_docs) ascending and drops repeats.
+// A near-duplicate pair is emitted by most of its bands, so the candidate
+// buffers are mostly repeats: a counting pass on a (each document's pairs
+// together) and a small sort of each document's b is linear where std::sort
+// of the whole buffer is n log n (std::sort when there are fewer than
+// num_docs / 8 pairs). `scratch` and `counts` as above.
+void SortUniquePairs(std::vector<uint64_t>* pairs, uint32_t num_docs,
+                     std::vector<uint64_t>* scratch, std::vector<uint32_t>* counts);
 
 }  // namespace dubare::lsh_internal
 

@@ -5,6 +5,7 @@
 #include <xxhash.h>
 
 #include <algorithm>
+#include <iterator>
 #include <bit>
 #include <cmath>
 #include <limits>
@@ -91,6 +92,7 @@ struct TableBuffers {
   std::vector<uint32_t> counts;
   std::vector<uint32_t> docs;  // one bucket's documents
   std::vector<uint32_t> by_size;
+  std::vector<uint64_t> pair_scratch;
 };
 
 // Groups the tuples of one table by key and calls emit(docs) for every
@@ -112,10 +114,11 @@ void ForEachBucket(TableBuffers* b, const Emit& emit) {
 }
 
 // Runs table(t, buffers, out, stats) for t in [0, num_tables) on `threads`
-// workers and returns the union of their pairs, sorted and unique.
+// workers and returns the union of their pairs (of documents under
+// num_docs), sorted and unique.
 template <typename Table>
-std::vector<CandidatePair> RunTables(size_t num_tables, int threads, const Table& table,
-                                     CandidateStats* stats) {
+std::vector<CandidatePair> RunTables(size_t num_tables, uint32_t num_docs, int threads,
+                                     const Table& table, CandidateStats* stats) {
   const int workers = std::min<int>(base::ResolveThreads(threads), std::max<size_t>(num_tables, 1));
   std::vector<std::vector<uint64_t>> pairs(workers);
   std::vector<CandidateStats> worker_stats(workers);
@@ -131,19 +134,27 @@ std::vector<CandidatePair> RunTables(size_t num_tables, int threads, const Table
         // the pairs emitted instead of tables × pairs.
         std::vector<uint64_t>& p = pairs[w];
         if (p.size() > 2 * unique_size[w] + (size_t{1} << 16)) {
-          std::sort(p.begin(), p.end());
-          p.erase(std::unique(p.begin(), p.end()), p.end());
+          lsh_internal::SortUniquePairs(&p, num_docs, &buffers[w].pair_scratch, &buffers[w].counts);
           unique_size[w] = p.size();
         }
       },
       /*grain=*/1);
+  base::ParallelFor(
+      workers, workers,
+      [&](size_t w, int) {
+        lsh_internal::SortUniquePairs(&pairs[w], num_docs, &buffers[w].pair_scratch,
+                                      &buffers[w].counts);
+      },
+      /*grain=*/1);
   std::vector<uint64_t> all = std::move(pairs[0]);
   for (int w = 1; w < workers; ++w) {
-    all.insert(all.end(), pairs[w].begin(), pairs[w].end());
+    std::vector<uint64_t> both;
+    both.reserve(all.size() + pairs[w].size());
+    std::set_union(all.begin(), all.end(), pairs[w].begin(), pairs[w].end(),
+                   std::back_inserter(both));
+    all.swap(both);
     std::vector<uint64_t>().swap(pairs[w]);
   }
-  base::ParallelSort(&all, workers, std::less<uint64_t>());
-  all.erase(std::unique(all.begin(), all.end()), all.end());
 
   CandidateStats total;
   for (const CandidateStats& s : worker_stats) {
@@ -376,7 +387,7 @@ std::vector<CandidatePair> FindCandidates(absl::Span<const uint64_t> band_keys, 
       });
     }
   };
-  return RunTables(bands, options.threads, table, stats);
+  return RunTables(bands, static_cast<uint32_t>(num_docs), options.threads, table, stats);
 }
 
 std::vector<CandidatePair> FindCandidatesInTuples(std::vector<BandTuple> tuples,
@@ -466,7 +477,8 @@ absl::StatusOr<std::vector<CandidatePair>> FindSimHashCandidates(
       EmitBucket(docs, options.max_bucket_size, within, out, s);
     });
   };
-  return RunTables(masks.size(), options.threads, table, stats);
+  return RunTables(masks.size(), static_cast<uint32_t>(fingerprints.size()), options.threads,
+                   table, stats);
 }
 
 double SimHashSimilarity(uint64_t a, uint64_t b) {
