@@ -346,44 +346,58 @@ std::vector<CandidatePair> FindCandidates(absl::Span<const uint64_t> band_keys, 
     const uint32_t small = std::min(sizes[a], sizes[b]), large = std::max(sizes[a], sizes[b]);
     return small <= ratio * large;
   };
-  // With sizes, a bucket's members are sorted by size and each is paired
-  // only with the members large enough for it (found by binary search with
-  // size_differs' own test): the work is the pairs kept, not the bucket's
-  // square, which matters for 2-row bands where texts on one subject meet.
-  auto emit_by_size = [&](absl::Span<const uint32_t> docs, std::vector<uint64_t>* out,
-                          CandidateStats* s, std::vector<uint32_t>* by_size) {
-    if (docs.size() > options.max_bucket_size) {
-      EmitBucket(docs, options.max_bucket_size, size_differs, out, s);
+  // With sizes, documents enter the tables renumbered by size (ties by
+  // index), so a bucket's members come out of GroupByKey smallest first, and
+  // each is paired only with the members large enough for it (found by
+  // binary search with size_differs' own test): the work is the pairs kept,
+  // not the bucket's square, which matters for 2-row bands where texts on
+  // one subject meet.
+  std::vector<uint32_t> by_size, rank;  // by_size[r]: the document of size rank r
+  if (!sizes.empty()) {
+    by_size.resize(num_docs);
+    for (uint32_t d = 0; d < num_docs; ++d) by_size[d] = d;
+    std::sort(by_size.begin(), by_size.end(), [&](uint32_t x, uint32_t y) {
+      return sizes[x] != sizes[y] ? sizes[x] < sizes[y] : x < y;
+    });
+    rank.resize(num_docs);
+    for (uint32_t r = 0; r < num_docs; ++r) rank[by_size[r]] = r;
+  }
+  auto emit_by_size = [&](absl::Span<const uint32_t> ranks, std::vector<uint64_t>* out,
+                          CandidateStats* s, std::vector<uint32_t>* docs) {
+    if (ranks.size() > options.max_bucket_size) {
+      // Capped: the star around the first document by index, as without sizes.
+      docs->clear();
+      for (const uint32_t r : ranks) docs->push_back(by_size[r]);
+      std::sort(docs->begin(), docs->end());
+      EmitBucket(*docs, options.max_bucket_size, size_differs, out, s);
       return;
     }
     ++s->buckets;
-    by_size->assign(docs.begin(), docs.end());
-    std::sort(by_size->begin(), by_size->end(), [&](uint32_t x, uint32_t y) {
-      return sizes[x] != sizes[y] ? sizes[x] < sizes[y] : x < y;
-    });
-    for (size_t i = 0; i < by_size->size(); ++i) {
-      const uint32_t x = (*by_size)[i];
+    for (size_t i = 0; i < ranks.size(); ++i) {
+      const uint32_t x = by_size[ranks[i]];
       const auto first = std::partition_point(
-          by_size->begin() + i + 1, by_size->end(),
-          [&](uint32_t y) { return !(sizes[x] <= ratio * sizes[y]); });
-      for (auto it = first; it != by_size->end(); ++it) {
-        Append(out, std::min(x, *it), std::max(x, *it));
+          ranks.begin() + i + 1, ranks.end(),
+          [&](uint32_t r) { return !(sizes[x] <= ratio * sizes[by_size[r]]); });
+      for (auto it = first; it != ranks.end(); ++it) {
+        const uint32_t y = by_size[*it];
+        Append(out, std::min(x, y), std::max(x, y));
         ++s->raw_pairs;
       }
     }
   };
   auto table = [&](size_t band, TableBuffers* b, std::vector<uint64_t>* out, CandidateStats* s) {
     b->tuples.resize(num_docs);
-    for (size_t d = 0; d < num_docs; ++d) {
-      b->tuples[d] = {band_keys[d * bands + band], static_cast<uint32_t>(d)};
-    }
     if (sizes.empty()) {
+      for (size_t d = 0; d < num_docs; ++d) {
+        b->tuples[d] = {band_keys[d * bands + band], static_cast<uint32_t>(d)};
+      }
       ForEachBucket(b, [&](absl::Span<const uint32_t> docs) {
         EmitBucket(docs, options.max_bucket_size, accept_all, out, s);
       });
     } else {
-      ForEachBucket(b, [&](absl::Span<const uint32_t> docs) {
-        emit_by_size(docs, out, s, &b->by_size);
+      for (size_t d = 0; d < num_docs; ++d) b->tuples[d] = {band_keys[d * bands + band], rank[d]};
+      ForEachBucket(b, [&](absl::Span<const uint32_t> ranks) {
+        emit_by_size(ranks, out, s, &b->by_size);
       });
     }
   };
