@@ -307,6 +307,42 @@ TEST(GroupByKeyTest, RunsOfEqualKeysInDocumentOrderAsSortingGives) {
   }
 }
 
+// Candidates straight from signatures equal those of the stored band-key
+// matrix, for every row count (1-4 have their own compiled key), a subset of
+// documents in any order, sizes and a cap.
+TEST(FindCandidatesTest, FromSignaturesEqualsFromTheKeyMatrix) {
+  constexpr uint32_t kK = 24;
+  const std::vector<uint32_t> sigs = RandomSignatures(400, kK, 3, 21);
+  std::vector<uint32_t> docs;
+  for (uint32_t d = 0; d < 400; d += 1 + d % 3) docs.push_back(d);
+  std::reverse(docs.begin() + 10, docs.begin() + 40);
+  std::mt19937 rng(8);
+  std::vector<uint32_t> sizes(docs.size());
+  for (uint32_t& s : sizes) s = 1 + rng() % 100;
+  for (uint32_t rows = 1; rows <= 6; ++rows) {
+    LshParams p;
+    p.rows = rows;
+    p.bands = kK / rows;
+    p.seed = 77;
+    const std::vector<uint64_t> keys = ComputeBandKeys(sigs, kK, docs, p);
+    for (bool with_sizes : {false, true}) {
+      CandidateOptions o;
+      o.max_bucket_size = 30;
+      o.threads = 2;
+      if (with_sizes) {
+        o.sizes = sizes;
+        o.max_size_ratio = 0.5;
+      }
+      CandidateStats want_stats, got_stats;
+      const std::vector<CandidatePair> want = FindCandidates(keys, p.bands, o, &want_stats);
+      ASSERT_FALSE(want.empty()) << rows;
+      EXPECT_EQ(FindCandidates(sigs, kK, docs, p, o, &got_stats), want) << rows << with_sizes;
+      EXPECT_EQ(got_stats.capped_buckets, want_stats.capped_buckets) << rows;
+      EXPECT_EQ(got_stats.raw_pairs, want_stats.raw_pairs) << rows;
+    }
+  }
+}
+
 // SortUniquePairs against std::sort and std::unique: many repeats (a pair
 // from many bands), one document in a crowd of pairs (a capped bucket's
 // star), sizes under and over the small-input cut, and documents near 2^32.

@@ -582,30 +582,22 @@ absl::StatusOr<DedupResult> Deduper::Impl::Finish() {
   } else {
     stats.bands = lsh.bands;
     stats.rows = lsh.rows;
-    // One buffer for both families of bands, left uninitialized: every
-    // value is written before it is read.
-    const size_t heads = exact.heads.size();
-    const uint32_t max_bands =
-        std::max(lsh.bands, options.UsesContainmentBands() ? containment_lsh.bands : 0u);
-    std::unique_ptr<uint64_t[]> key_buffer(new uint64_t[heads * max_bands]);
-    absl::Span<uint64_t> band_keys(key_buffer.get(), heads * lsh.bands);
-    ComputeBandKeys(sketches.minhash, options.sketch.num_perm, exact.heads, lsh, threads,
-                    band_keys);
+    // Band keys are computed table by table from the heads' signatures,
+    // never stored as a matrix.
     CandidateOptions o;
     o.max_bucket_size = options.max_bucket_size;
     o.threads = threads;
-    candidates = FindCandidates(band_keys, lsh.bands, o, &candidate_stats);
+    candidates = FindCandidates(sketches.minhash, options.sketch.num_perm, exact.heads, lsh, o,
+                                &candidate_stats);
     if (options.UsesContainmentBands()) {
       std::vector<uint32_t> sizes;
       sizes.reserve(exact.heads.size());
       for (uint32_t h : exact.heads) sizes.push_back(sketches.shingle_count[h]);
-      band_keys = absl::Span<uint64_t>(key_buffer.get(), heads * containment_lsh.bands);
-      ComputeBandKeys(sketches.minhash, options.sketch.num_perm, exact.heads, containment_lsh,
-                      threads, band_keys);
       o.sizes = sizes;
       o.max_size_ratio = options.containment_band_ratio;
       CandidateStats cs;
-      std::vector<CandidatePair> more = FindCandidates(band_keys, containment_lsh.bands, o, &cs);
+      std::vector<CandidatePair> more = FindCandidates(
+          sketches.minhash, options.sketch.num_perm, exact.heads, containment_lsh, o, &cs);
       std::vector<CandidatePair> all;
       all.reserve(candidates.size() + more.size());
       std::set_union(candidates.begin(), candidates.end(), more.begin(), more.end(),

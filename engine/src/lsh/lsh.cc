@@ -356,11 +356,14 @@ void ComputeBandKeys(absl::Span<const uint32_t> signatures, uint32_t num_perm,
 
 // ---- Candidate generation --------------------------------------------------
 
-std::vector<CandidatePair> FindCandidates(absl::Span<const uint64_t> band_keys, uint32_t bands,
-                                          const CandidateOptions& options,
-                                          CandidateStats* stats) {
-  if (bands == 0) return {};
-  const size_t num_docs = band_keys.size() / bands;
+namespace {
+
+// FindCandidates for keys given by key_of(document, band), computed as each
+// band's table is filled.
+template <typename KeyOf>
+std::vector<CandidatePair> FindCandidatesImpl(size_t num_docs, uint32_t bands, const KeyOf& key_of,
+                                              const CandidateOptions& options,
+                                              CandidateStats* stats) {
   const absl::Span<const uint32_t> sizes = options.sizes;
   const double ratio = options.max_size_ratio;
   auto accept_all = [](uint32_t, uint32_t) { return true; };
@@ -411,19 +414,74 @@ std::vector<CandidatePair> FindCandidates(absl::Span<const uint64_t> band_keys, 
     b->tuples.resize(num_docs);
     if (sizes.empty()) {
       for (size_t d = 0; d < num_docs; ++d) {
-        b->tuples[d] = {band_keys[d * bands + band], static_cast<uint32_t>(d)};
+        b->tuples[d] = {key_of(d, band), static_cast<uint32_t>(d)};
       }
       ForEachBucket(b, [&](absl::Span<const uint32_t> docs) {
         EmitBucket(docs, options.max_bucket_size, accept_all, out, s);
       });
     } else {
-      for (size_t d = 0; d < num_docs; ++d) b->tuples[d] = {band_keys[d * bands + band], rank[d]};
+      for (size_t d = 0; d < num_docs; ++d) b->tuples[d] = {key_of(d, band), rank[d]};
       ForEachBucket(b, [&](absl::Span<const uint32_t> ranks) {
         emit_by_size(ranks, out, s, &b->by_size);
       });
     }
   };
   return RunTables(bands, static_cast<uint32_t>(num_docs), options.threads, table, stats);
+}
+
+// The key of one band of a signature, with the row count known to the
+// compiler (as in BandKeysOfRows).
+template <uint32_t kRows>
+struct SignatureBandKey {
+  const uint32_t* signatures;
+  uint32_t num_perm;
+  absl::Span<const uint32_t> docs;
+  uint64_t seed;
+  uint64_t operator()(size_t d, size_t band) const {
+    return XXH3_64bits_withSeed(signatures + size_t{docs[d]} * num_perm + band * kRows,
+                                kRows * sizeof(uint32_t), seed + band);
+  }
+};
+
+}  // namespace
+
+std::vector<CandidatePair> FindCandidates(absl::Span<const uint64_t> band_keys, uint32_t bands,
+                                          const CandidateOptions& options,
+                                          CandidateStats* stats) {
+  if (bands == 0) return {};
+  auto key_of = [&](size_t d, size_t band) { return band_keys[d * bands + band]; };
+  return FindCandidatesImpl(band_keys.size() / bands, bands, key_of, options, stats);
+}
+
+std::vector<CandidatePair> FindCandidates(absl::Span<const uint32_t> signatures, uint32_t num_perm,
+                                          absl::Span<const uint32_t> docs, const LshParams& params,
+                                          const CandidateOptions& options,
+                                          CandidateStats* stats) {
+  if (params.bands == 0) return {};
+  const size_t n = docs.size();
+  const uint32_t bands = params.bands;
+  const uint32_t* sigs = signatures.data();
+  switch (params.rows) {
+    case 1:
+      return FindCandidatesImpl(n, bands, SignatureBandKey<1>{sigs, num_perm, docs, params.seed},
+                                options, stats);
+    case 2:
+      return FindCandidatesImpl(n, bands, SignatureBandKey<2>{sigs, num_perm, docs, params.seed},
+                                options, stats);
+    case 3:
+      return FindCandidatesImpl(n, bands, SignatureBandKey<3>{sigs, num_perm, docs, params.seed},
+                                options, stats);
+    case 4:
+      return FindCandidatesImpl(n, bands, SignatureBandKey<4>{sigs, num_perm, docs, params.seed},
+                                options, stats);
+    default: {
+      auto key_of = [&](size_t d, size_t band) {
+        return BandKey(signatures.subspan(size_t{docs[d]} * num_perm, num_perm),
+                       static_cast<uint32_t>(band), params);
+      };
+      return FindCandidatesImpl(n, bands, key_of, options, stats);
+    }
+  }
 }
 
 std::vector<CandidatePair> FindCandidatesInTuples(std::vector<BandTuple> tuples,
