@@ -101,14 +101,15 @@ int Run(int argc, char** argv) {
 
 // glibc puts malloc's large blocks on transparent huge pages only when asked
 // by the glibc.malloc.hugetlb tunable, which it reads once, at start-up. A
-// dedup touches hundreds of MB of fresh arrays (texts, signatures, band keys):
-// on 4 KB pages that is ~12,000 page faults and TLB misses on 20,000 articles,
-// on huge pages ~1,000, and the run takes 0.26 s instead of 0.35 s
+// dedup touches tens of MB of fresh arrays (texts, signatures): on 4 KB
+// pages that is ~12,000 page faults and TLB misses on 20,000 articles, on
+// huge pages ~1,400, and the run takes 0.26 s instead of 0.35 s
 // (bench/RESULTS.md). So the command starts itself again once with the
 // tunable added, unless the user set it (GLIBC_TUNABLES=glibc.malloc.hugetlb=0
-// turns this off), the kernel has huge pages off, or glibc would drop the
-// variable (a setuid start). If exec fails the run goes on as it is. The
-// restart costs ~12 ms of loading libraries again, so only the commands that
+// turns this off), the kernel has huge pages off, glibc would drop the
+// variable (a setuid start) or valgrind runs the program (its
+// /proc/self/exe is valgrind's). If exec fails the run goes on as it is. The
+// restart costs ~10 ms of loading libraries again, so only the commands that
 // work on corpora take it; normalize and compare of one text do not.
 void RestartOnHugePages(int argc, char** argv) {
   if (argc < 2) return;
@@ -119,6 +120,9 @@ void RestartOnHugePages(int argc, char** argv) {
   const char* tunables = std::getenv("GLIBC_TUNABLES");
   if (tunables != nullptr && std::strstr(tunables, "glibc.malloc.hugetlb") != nullptr) return;
   if (getauxval(AT_SECURE) != 0) return;
+  // Under valgrind /proc/self/exe is valgrind's own tool, not this program.
+  const char* preload = std::getenv("LD_PRELOAD");
+  if (preload != nullptr && std::strstr(preload, "vgpreload") != nullptr) return;
   std::ifstream mode("/sys/kernel/mm/transparent_hugepage/enabled");
   std::string modes;
   if (!std::getline(mode, modes) || modes.find("[never]") != std::string::npos) return;

@@ -219,6 +219,14 @@ class JsonExtractor {
     out->found.assign(num_slots_, 0);
     out->text_not_string = false;
     std::fill(seen_.begin(), seen_.end(), 0);
+    // The parser sizes itself to each new longest line (~13 bytes of
+    // buffers per byte); grown by doubling up to 1 MiB instead, it
+    // allocates a few times per run, not at every longest line.
+    if (parser_.capacity() < line.size()) {
+      constexpr size_t kDoubleUpTo = size_t{1} << 20;
+      const size_t grown = std::min(std::max(2 * parser_.capacity(), size_t{64} << 10), kDoubleUpTo);
+      (void)parser_.allocate(std::max(line.size(), grown));
+    }
     simdjson::dom::element root;
     const auto error = parser_.parse(line.data(), line.size(), /*realloc_if_needed=*/false).get(root);
     if (error == simdjson::UTF8_ERROR) {
