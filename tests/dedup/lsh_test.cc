@@ -307,9 +307,9 @@ TEST(GroupByKeyTest, RunsOfEqualKeysInDocumentOrderAsSortingGives) {
   }
 }
 
-// Candidates straight from signatures equal those of the stored band-key
-// matrix, for every row count (1-4 have their own compiled key), a subset of
-// documents in any order, sizes and a cap.
+// Candidates straight from signatures in place equal those of the stored
+// band-key matrix, for every row count (1-4 have their own compiled key), a
+// subset of documents in any order, sizes and a cap.
 TEST(FindCandidatesTest, FromSignaturesEqualsFromTheKeyMatrix) {
   constexpr uint32_t kK = 24;
   const std::vector<uint32_t> sigs = RandomSignatures(400, kK, 3, 21);
@@ -336,7 +336,9 @@ TEST(FindCandidatesTest, FromSignaturesEqualsFromTheKeyMatrix) {
       CandidateStats want_stats, got_stats;
       const std::vector<CandidatePair> want = FindCandidates(keys, p.bands, o, &want_stats);
       ASSERT_FALSE(want.empty()) << rows;
-      EXPECT_EQ(FindCandidates(sigs, kK, docs, p, o, &got_stats), want) << rows << with_sizes;
+      std::vector<const uint32_t*> in_place;
+      for (uint32_t d : docs) in_place.push_back(sigs.data() + size_t{d} * kK);
+      EXPECT_EQ(FindCandidates(in_place, p, o, &got_stats), want) << rows << with_sizes;
       EXPECT_EQ(got_stats.capped_buckets, want_stats.capped_buckets) << rows;
       EXPECT_EQ(got_stats.raw_pairs, want_stats.raw_pairs) << rows;
     }

@@ -161,13 +161,14 @@ std::vector<CandidatePair> FindCandidates(absl::Span<const uint64_t> band_keys, 
                                           const CandidateOptions& options = CandidateOptions(),
                                           CandidateStats* stats = nullptr);
 
-// The same pairs, for the signatures docs[0], docs[1], ... (document i of
-// the result is docs[i]) banded by `params`, with each band's keys computed
-// as its table is grouped and never stored: no band-key matrix (8 bytes per
-// band per document: 0.5 GB at a million documents and 64 bands). Equals
-// FindCandidates(ComputeBandKeys(signatures, num_perm, docs, params), ...).
-std::vector<CandidatePair> FindCandidates(absl::Span<const uint32_t> signatures, uint32_t num_perm,
-                                          absl::Span<const uint32_t> docs, const LshParams& params,
+// The same pairs for signatures given in place (signatures[i] points at
+// document i's values, at least params.bands * params.rows of them) banded
+// by `params`, with each band's keys computed as its table is grouped and
+// never stored: no band-key matrix (8 bytes per band per document: 0.5 GB
+// at a million documents and 64 bands), and no copy of the signatures into
+// one array. Equals FindCandidates of their ComputeBandKeys matrix.
+std::vector<CandidatePair> FindCandidates(absl::Span<const uint32_t* const> signatures,
+                                          const LshParams& params,
                                           const CandidateOptions& options = CandidateOptions(),
                                           CandidateStats* stats = nullptr);
 

@@ -7,6 +7,7 @@
 #include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
 #include "base/enum_names.h"
+#include "dedup/sketch_rows.h"
 #include "dubare/dedup.h"
 
 namespace dubare {
@@ -109,6 +110,13 @@ std::vector<uint32_t> ConnectedComponents(size_t num_docs, absl::Span<const Scor
 
 std::vector<Cluster> BuildClusters(const SketchBatch& batch, absl::Span<const ScoredPair> pairs,
                                    absl::Span<const KeepKey> keys, const DedupOptions& options) {
+  return dedup_internal::BuildClusters({batch, {}}, pairs, keys, options);
+}
+
+namespace dedup_internal {
+
+std::vector<Cluster> BuildClusters(const SketchRows& sketches, absl::Span<const ScoredPair> pairs,
+                                   absl::Span<const KeepKey> keys, const DedupOptions& options) {
   const size_t n = keys.size();
   const std::vector<uint32_t> root = ConnectedComponents(n, pairs);
   // Members of each root other than itself, in index order.
@@ -136,10 +144,13 @@ std::vector<Cluster> BuildClusters(const SketchBatch& batch, absl::Span<const Sc
     for (ClusterMember& m : c.members) {
       const uint32_t rep = c.representative;
       m.score = m.doc == rep ? 1.0
-                             : ScoreDocuments(batch, std::min(m.doc, rep), std::max(m.doc, rep), options);
+                             : ScoreDocuments(sketches, std::min(m.doc, rep), std::max(m.doc, rep),
+                                              options);
     }
   }
   return clusters;
 }
+
+}  // namespace dedup_internal
 
 }  // namespace dubare

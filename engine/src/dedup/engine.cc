@@ -19,6 +19,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/enum_names.h"
 #include "base/parallel.h"
+#include "dedup/sketch_rows.h"
 #include "dubare/dedup.h"
 #include "dubare/status.h"
 
@@ -214,7 +215,9 @@ struct Decision {
   bool duplicate = false;
 };
 
-Decision Decide(const SketchBatch& batch, uint32_t a, uint32_t b, const DedupOptions& options) {
+Decision Decide(const dedup_internal::SketchRows& sketches, uint32_t a, uint32_t b,
+                const DedupOptions& options) {
+  const SketchBatch& batch = sketches.batch;
   Decision d;
   ScoredPair& p = d.pair;
   p.a = a;
@@ -228,7 +231,7 @@ Decision Decide(const SketchBatch& batch, uint32_t a, uint32_t b, const DedupOpt
     jaccard = o.jaccard();
     containment = std::max(o.containment_a(), o.containment_b());
   } else {
-    const SignatureOverlap o = CompareSignatures(batch.signature(a), batch.signature(b));
+    const SignatureOverlap o = CompareSignatures(sketches.signature(a), sketches.signature(b));
     jaccard = o.jaccard();
     containment = std::max(o.containment_a(), o.containment_b());
   }
@@ -281,37 +284,52 @@ Decision Decide(const SketchBatch& batch, uint32_t a, uint32_t b, const DedupOpt
 }  // namespace
 
 ScoredPair JudgePair(const SketchBatch& batch, uint32_t a, uint32_t b, const DedupOptions& options) {
-  return Decide(batch, a, b, options).pair;
+  return Decide({batch, {}}, a, b, options).pair;
 }
 
 double ScoreDocuments(const SketchBatch& batch, uint32_t a, uint32_t b,
                       const DedupOptions& options) {
-  return Decide(batch, a, b, options).pair.score;
+  return Decide({batch, {}}, a, b, options).pair.score;
 }
 
 std::vector<ScoredPair> VerifyCandidates(const SketchBatch& batch,
                                          absl::Span<const CandidatePair> candidates,
                                          const DedupOptions& options) {
+  return dedup_internal::VerifyCandidates({batch, {}}, candidates, options);
+}
+
+namespace dedup_internal {
+
+double ScoreDocuments(const SketchRows& sketches, uint32_t a, uint32_t b,
+                      const DedupOptions& options) {
+  return Decide(sketches, a, b, options).pair.score;
+}
+
+std::vector<ScoredPair> VerifyCandidates(const SketchRows& sketches,
+                                         absl::Span<const CandidatePair> candidates,
+                                         const DedupOptions& options) {
+  const SketchBatch& batch = sketches.batch;
   // Chunks of candidates, each keeping only its verified pairs (a few per
   // cent of them), joined in order.
   constexpr size_t kChunk = 4096;
   const size_t chunks = (candidates.size() + kChunk - 1) / kChunk;
   std::vector<std::vector<ScoredPair>> verified_in(chunks);
   const size_t k = batch.params.num_perm;
-  const bool prefetch = batch.minhash.size() >= batch.size() * k && k > 0;
+  const bool prefetch =
+      k > 0 && (!sketches.rows.empty() || batch.minhash.size() >= batch.size() * k);
   base::ParallelFor(chunks, base::ResolveThreads(options.threads), [&](size_t c, int) {
     const size_t begin = c * kChunk, end = std::min(candidates.size(), begin + kChunk);
     for (size_t i = begin; i < end; ++i) {
       // Candidates come sorted by their first document; the second's
       // signature is a random read, fetched a few pairs ahead.
       if (prefetch && i + 8 < end) {
-        const char* next = reinterpret_cast<const char*>(batch.minhash.data() +
-                                                         size_t{candidates[i + 8].b} * k);
+        const char* next =
+            reinterpret_cast<const char*>(sketches.signature(candidates[i + 8].b).data());
         for (size_t byte = 0; byte < k * sizeof(uint32_t); byte += 64) {
           __builtin_prefetch(next + byte);
         }
       }
-      const Decision d = Decide(batch, candidates[i].a, candidates[i].b, options);
+      const Decision d = Decide(sketches, candidates[i].a, candidates[i].b, options);
       if (d.duplicate) verified_in[c].push_back(d.pair);
     }
   });
@@ -325,6 +343,8 @@ std::vector<ScoredPair> VerifyCandidates(const SketchBatch& batch,
   }
   return verified;
 }
+
+}  // namespace dedup_internal
 
 ExactGroups GroupExactCopies(const SketchBatch& batch, int threads) {
   const size_t n = batch.size();
@@ -514,11 +534,14 @@ absl::StatusOr<DedupResult> Deduper::Impl::Finish() {
   sketches.text_bytes.resize(num_live);
   sketches.key_hash.resize(2 * num_live);
   sketches.shingle_count.resize(num_live);
-  sketches.minhash.resize(num_live * k);
   sketches.reject_reason.resize(num_live);
   sketches.reject_detail.resize(num_live);
   if (sketches.has_simhash) sketches.simhash.resize(num_live);
   if (sketches.has_shingle_sets) sketches.shingle_sets.resize(num_live);
+  // The signatures stay in their parts (rows points at them): copied into
+  // one array they would be as much fresh memory again.
+  std::vector<std::vector<uint32_t>> signature_parts(parts.size());
+  std::vector<const uint32_t*> rows(num_live);
   base::ParallelFor(parts.size(), threads, [&](size_t p, int) {
     SketchBatch& b = parts[p];
     for (size_t to = part_live[p]; to < part_live[p + 1]; ++to) {
@@ -527,12 +550,12 @@ absl::StatusOr<DedupResult> Deduper::Impl::Finish() {
       sketches.key_hash[2 * to] = b.key_hash[2 * i];
       sketches.key_hash[2 * to + 1] = b.key_hash[2 * i + 1];
       sketches.shingle_count[to] = b.shingle_count[i];
-      std::copy(b.minhash.begin() + i * k, b.minhash.begin() + (i + 1) * k,
-                sketches.minhash.begin() + to * k);
+      rows[to] = b.minhash.data() + i * k;
       if (sketches.has_simhash) sketches.simhash[to] = b.simhash[i];
       if (sketches.has_shingle_sets) sketches.shingle_sets[to] = std::move(b.shingle_sets[i]);
     }
-    b = SketchBatch();  // freed as it goes
+    signature_parts[p] = std::move(b.minhash);
+    b = SketchBatch();  // the rest freed as it goes
   });
   parts.clear();
   stats.rejected = result.rejected.size();
@@ -584,11 +607,12 @@ absl::StatusOr<DedupResult> Deduper::Impl::Finish() {
     stats.rows = lsh.rows;
     // Band keys are computed table by table from the heads' signatures,
     // never stored as a matrix.
+    std::vector<const uint32_t*> head_rows(exact.heads.size());
+    for (size_t i = 0; i < exact.heads.size(); ++i) head_rows[i] = rows[exact.heads[i]];
     CandidateOptions o;
     o.max_bucket_size = options.max_bucket_size;
     o.threads = threads;
-    candidates = FindCandidates(sketches.minhash, options.sketch.num_perm, exact.heads, lsh, o,
-                                &candidate_stats);
+    candidates = FindCandidates(head_rows, lsh, o, &candidate_stats);
     if (options.UsesContainmentBands()) {
       std::vector<uint32_t> sizes;
       sizes.reserve(exact.heads.size());
@@ -596,8 +620,7 @@ absl::StatusOr<DedupResult> Deduper::Impl::Finish() {
       o.sizes = sizes;
       o.max_size_ratio = options.containment_band_ratio;
       CandidateStats cs;
-      std::vector<CandidatePair> more = FindCandidates(
-          sketches.minhash, options.sketch.num_perm, exact.heads, containment_lsh, o, &cs);
+      std::vector<CandidatePair> more = FindCandidates(head_rows, containment_lsh, o, &cs);
       std::vector<CandidatePair> all;
       all.reserve(candidates.size() + more.size());
       std::set_union(candidates.begin(), candidates.end(), more.begin(), more.end(),
@@ -617,7 +640,8 @@ absl::StatusOr<DedupResult> Deduper::Impl::Finish() {
   // Verification; then the exact copies' pairs, in (a, b) order with the rest.
   t = Clock::now();
   Report("verifying");
-  std::vector<ScoredPair> pairs = VerifyCandidates(sketches, candidates, options);
+  const dedup_internal::SketchRows sketch_rows{sketches, rows};
+  std::vector<ScoredPair> pairs = dedup_internal::VerifyCandidates(sketch_rows, candidates, options);
   std::vector<CandidatePair>().swap(candidates);
   if (stats.exact_duplicates > 0) {
     for (uint32_t i = 0; i < live.size(); ++i) {
@@ -639,7 +663,7 @@ absl::StatusOr<DedupResult> Deduper::Impl::Finish() {
     keys.push_back({i, sketches.text_bytes[i], ids[d],
                     keep_values.empty() ? absl::string_view() : keep_values[d]});
   }
-  result.clusters = BuildClusters(sketches, pairs, keys, options);
+  result.clusters = dedup_internal::BuildClusters(sketch_rows, pairs, keys, options);
   for (size_t c = 0; c < result.clusters.size(); ++c) {
     Cluster& cluster = result.clusters[c];
     cluster.representative = live[cluster.representative];

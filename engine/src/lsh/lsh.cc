@@ -433,13 +433,11 @@ std::vector<CandidatePair> FindCandidatesImpl(size_t num_docs, uint32_t bands, c
 // compiler (as in BandKeysOfRows).
 template <uint32_t kRows>
 struct SignatureBandKey {
-  const uint32_t* signatures;
-  uint32_t num_perm;
-  absl::Span<const uint32_t> docs;
+  absl::Span<const uint32_t* const> signatures;
   uint64_t seed;
   uint64_t operator()(size_t d, size_t band) const {
-    return XXH3_64bits_withSeed(signatures + size_t{docs[d]} * num_perm + band * kRows,
-                                kRows * sizeof(uint32_t), seed + band);
+    return XXH3_64bits_withSeed(signatures[d] + band * kRows, kRows * sizeof(uint32_t),
+                                seed + band);
   }
 };
 
@@ -453,31 +451,30 @@ std::vector<CandidatePair> FindCandidates(absl::Span<const uint64_t> band_keys, 
   return FindCandidatesImpl(band_keys.size() / bands, bands, key_of, options, stats);
 }
 
-std::vector<CandidatePair> FindCandidates(absl::Span<const uint32_t> signatures, uint32_t num_perm,
-                                          absl::Span<const uint32_t> docs, const LshParams& params,
-                                          const CandidateOptions& options,
+std::vector<CandidatePair> FindCandidates(absl::Span<const uint32_t* const> signatures,
+                                          const LshParams& params, const CandidateOptions& options,
                                           CandidateStats* stats) {
   if (params.bands == 0) return {};
-  const size_t n = docs.size();
+  const size_t n = signatures.size();
   const uint32_t bands = params.bands;
-  const uint32_t* sigs = signatures.data();
   switch (params.rows) {
     case 1:
-      return FindCandidatesImpl(n, bands, SignatureBandKey<1>{sigs, num_perm, docs, params.seed},
-                                options, stats);
+      return FindCandidatesImpl(n, bands, SignatureBandKey<1>{signatures, params.seed}, options,
+                                stats);
     case 2:
-      return FindCandidatesImpl(n, bands, SignatureBandKey<2>{sigs, num_perm, docs, params.seed},
-                                options, stats);
+      return FindCandidatesImpl(n, bands, SignatureBandKey<2>{signatures, params.seed}, options,
+                                stats);
     case 3:
-      return FindCandidatesImpl(n, bands, SignatureBandKey<3>{sigs, num_perm, docs, params.seed},
-                                options, stats);
+      return FindCandidatesImpl(n, bands, SignatureBandKey<3>{signatures, params.seed}, options,
+                                stats);
     case 4:
-      return FindCandidatesImpl(n, bands, SignatureBandKey<4>{sigs, num_perm, docs, params.seed},
-                                options, stats);
+      return FindCandidatesImpl(n, bands, SignatureBandKey<4>{signatures, params.seed}, options,
+                                stats);
     default: {
+      const size_t width = size_t{bands} * params.rows;
       auto key_of = [&](size_t d, size_t band) {
-        return BandKey(signatures.subspan(size_t{docs[d]} * num_perm, num_perm),
-                       static_cast<uint32_t>(band), params);
+        return BandKey(absl::MakeConstSpan(signatures[d], width), static_cast<uint32_t>(band),
+                       params);
       };
       return FindCandidatesImpl(n, bands, key_of, options, stats);
     }
