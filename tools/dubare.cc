@@ -110,13 +110,16 @@ int Run(int argc, char** argv) {
 // variable (a setuid start) or valgrind runs the program (its
 // /proc/self/exe is valgrind's). If exec fails the run goes on as it is. The
 // restart costs ~10 ms of loading libraries again, so only the commands that
-// work on corpora take it; normalize and compare of one text do not.
+// work on corpora take it; normalize and compare of one text, and index
+// create, get, remove, stats and check, do not.
 void RestartOnHugePages(int argc, char** argv) {
   if (argc < 2) return;
   const absl::string_view command = argv[1];
-  if (command != "dedup" && command != "index" && command != "passages" && command != "sketch") {
-    return;
-  }
+  const absl::string_view sub = argc > 2 ? argv[2] : "";
+  const bool corpus_work = command == "dedup" || command == "passages" || command == "sketch" ||
+                           (command == "index" && (sub == "add" || sub == "query" ||
+                                                   sub == "compact"));
+  if (!corpus_work) return;
   const char* tunables = std::getenv("GLIBC_TUNABLES");
   if (tunables != nullptr && std::strstr(tunables, "glibc.malloc.hugetlb") != nullptr) return;
   if (getauxval(AT_SECURE) != 0) return;
