@@ -505,9 +505,13 @@ std::vector<CandidatePair> FindCandidatesInTuples(std::vector<BandTuple> tuples,
     }
     i = j;
   }
+  uint64_t num_docs = 0;  // past the last document met (0: sort instead, as for 2^32)
+  for (const BandTuple& t : tuples) num_docs = std::max<uint64_t>(num_docs, uint64_t{t.doc} + 1);
+  if (num_docs > UINT32_MAX) num_docs = 0;
   std::vector<BandTuple>().swap(tuples);
-  base::ParallelSort(&out, base::ResolveThreads(options.threads), std::less<uint64_t>());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
+  std::vector<uint64_t> pair_scratch;
+  std::vector<uint32_t> counts;
+  lsh_internal::SortUniquePairs(&out, static_cast<uint32_t>(num_docs), &pair_scratch, &counts);
   if (stats != nullptr) *stats = total;
   std::vector<CandidatePair> result(out.size());
   for (size_t i = 0; i < out.size(); ++i) {
