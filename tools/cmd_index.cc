@@ -84,6 +84,9 @@ void AddInputFlags(FlagSet& flags, IndexOptions* options, IndexInputOptions* inp
   flags.Uint("max-bucket", &options->max_bucket_size, 2, 1u << 30,
              "a band key shared by more documents makes only the earliest a candidate");
   AddReaderFlags(flags, &input->reader);
+  // The printed results name documents by id; a copy of every record's line
+  // (kept a batch long) would be memory nobody reads.
+  input->reader.keep_raw = false;
   flags.List("meta", &input->metadata_fields,
              "JSON Lines field stored as metadata (repeatable), e.g. --meta date --meta source");
 }
