@@ -53,6 +53,54 @@ def timed(argv, env=None):
     return wall, cpu, done.stdout
 
 
+def parse_comparison_args(doc, extra_arguments=lambda parser: None):
+    """The arguments every Dubare-against-datasketch script takes; returns
+    them, the corpus's article count and the builds to run, [(name, binary)]."""
+    parser = argparse.ArgumentParser(description=doc.split("\n")[0])
+    parser.add_argument("dubare", help="the dubare binary")
+    parser.add_argument("corpus", help="a JSON Lines file with id and text")
+    parser.add_argument("--runs", type=int, default=5, help="Dubare runs per build (median)")
+    parser.add_argument("--baseline", help="another dubare binary, run alternately (before/after)")
+    parser.add_argument("--threshold", type=float, default=0.4)
+    parser.add_argument("--num-perm", type=int, default=128)
+    extra_arguments(parser)
+    args = parser.parse_args()
+    with open(args.corpus, encoding="utf-8") as f:
+        articles = sum(1 for _ in f)
+    builds = [("dubare", args.dubare)]
+    if args.baseline:
+        builds.append(("baseline", args.baseline))
+    return args, articles, builds
+
+
+def alternate(builds, runs, run_one):
+    """run_one(name, binary) `runs` times for each build, the builds taking
+    turns; returns {name: [(wall, cpu), ...]} and each build's last result."""
+    times = {name: [] for name, _ in builds}
+    last = {}
+    for _ in range(runs):
+        for name, binary in builds:
+            wall, cpu, result = run_one(name, binary)
+            times[name].append((wall, cpu))
+            last[name] = result
+    return times, last
+
+
+def median_times(samples):
+    """Median wall and CPU seconds of [(wall, cpu), ...]."""
+    return (statistics.median(w for w, _ in samples), statistics.median(c for _, c in samples))
+
+
+def datasketch_env():
+    """An environment that imports datasketch from DATASKETCH_SRC, or None
+    (having said so) when it is not there."""
+    src = os.environ.get("DATASKETCH_SRC")
+    if not src or not os.path.isdir(os.path.join(src, "datasketch")):
+        print("datasketch: not measured (set DATASKETCH_SRC to a folder with its source)")
+        return None
+    return dict(os.environ, PYTHONPATH=src)
+
+
 def dubare_run(binary, corpus, out, extra):
     shutil.rmtree(out, ignore_errors=True)
     wall, cpu, _ = timed([binary, "dedup", "--progress=false", "--out", out, *extra, corpus])
@@ -62,36 +110,18 @@ def dubare_run(binary, corpus, out, extra):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("dubare", help="the dubare binary")
-    parser.add_argument("corpus", help="a JSON Lines file with id and text")
-    parser.add_argument("--runs", type=int, default=5, help="Dubare runs per build (median)")
-    parser.add_argument("--baseline", help="another dubare binary, run alternately (before/after)")
-    parser.add_argument("--flags", default="", help="extra flags for both dubare runs")
-    parser.add_argument("--threshold", type=float, default=0.4)
-    parser.add_argument("--num-perm", type=int, default=128)
-    args = parser.parse_args()
-
-    with open(args.corpus, encoding="utf-8") as f:
-        articles = sum(1 for _ in f)
-    builds = [("dubare", args.dubare)]
-    if args.baseline:
-        builds.append(("baseline", args.baseline))
+    args, articles, builds = parse_comparison_args(
+        __doc__, lambda parser: parser.add_argument(
+            "--flags", default="", help="extra flags for both dubare runs"))
     extra = args.flags.split()
-    times = {name: [] for name, _ in builds}
-    summaries = {}
     with tempfile.TemporaryDirectory(prefix="dubare_vs_ds_") as scratch:
-        for _ in range(args.runs):
-            for name, binary in builds:
-                wall, cpu, summary = dubare_run(binary, args.corpus,
-                                                os.path.join(scratch, name), extra)
-                times[name].append((wall, cpu))
-                summaries[name] = summary
+        times, summaries = alternate(
+            builds, args.runs,
+            lambda name, binary: dubare_run(binary, args.corpus, os.path.join(scratch, name), extra))
     print(f"{articles} articles, {os.path.getsize(args.corpus) / 1e6:.1f} MB: {args.corpus}")
     medians = {}
     for name, binary in builds:
-        wall = statistics.median(w for w, _ in times[name])
-        cpu = statistics.median(c for _, c in times[name])
+        wall, cpu = median_times(times[name])
         medians[name] = wall
         s = summaries[name]
         print(f"{name:9s} {binary}: median of {args.runs}: {wall:6.3f} s wall, {cpu:6.3f} s CPU "
@@ -100,11 +130,9 @@ def main():
     if args.baseline:
         print(f"dubare / baseline wall: {medians['dubare'] / medians['baseline']:.3f}")
 
-    src = os.environ.get("DATASKETCH_SRC")
-    if not src or not os.path.isdir(os.path.join(src, "datasketch")):
-        print("datasketch: not measured (set DATASKETCH_SRC to a folder with its source)")
+    env = datasketch_env()
+    if env is None:
         return 0
-    env = dict(os.environ, PYTHONPATH=src)
     wall, cpu, out = timed(["/usr/bin/python3", "-c", DATASKETCH_LOOP, args.corpus,
                             str(args.threshold), str(args.num_perm),
                             os.path.dirname(os.path.abspath(__file__))], env=env)

@@ -18,29 +18,26 @@ when absent, this script says so and measures Dubare alone.
         bench/index_vs_datasketch.py build/dubare corpus.jsonl [--runs 5] [--baseline OLD]
 """
 
-import argparse
 import os
-import statistics
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from dedup_vs_datasketch import timed  # noqa: E402  (bench/ is not a package)
+from dedup_vs_datasketch import (alternate, datasketch_env, median_times,  # noqa: E402
+                                 parse_comparison_args, timed)  # (bench/ is not a package)
 
 # Query, then insert every article; then persist the index, as its users do.
 DATASKETCH_INDEX = r"""
 import pickle, sys
 sys.path.insert(0, sys.argv[5])
-from python_vs_datasketch import load
+from python_vs_datasketch import load, word_bigram_minhash
 from datasketch import MinHash, MinHashLSH
 docs = load(sys.argv[1], 0)
 threshold, num_perm = float(sys.argv[2]), int(sys.argv[3])
 lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
 duplicates = 0
 for d in docs:
-    words = d["text"].split()
-    m = MinHash(num_perm=num_perm)
-    m.update_batch([f"{a} {b}".encode("utf-8") for a, b in zip(words, words[1:])])
+    m = word_bigram_minhash(MinHash, d["text"], num_perm)
     if lsh.query(m):
         duplicates += 1
     lsh.insert(d["id"], m)
@@ -60,43 +57,25 @@ def dubare_index_run(binary, corpus, index):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("dubare", help="the dubare binary")
-    parser.add_argument("corpus", help="a JSON Lines file with id and text")
-    parser.add_argument("--runs", type=int, default=5, help="Dubare runs per build (median)")
-    parser.add_argument("--baseline", help="another dubare binary, run alternately (before/after)")
-    parser.add_argument("--threshold", type=float, default=0.4)
-    parser.add_argument("--num-perm", type=int, default=128)
-    args = parser.parse_args()
-
-    with open(args.corpus, encoding="utf-8") as f:
-        articles = sum(1 for _ in f)
-    builds = [("dubare", args.dubare)]
-    if args.baseline:
-        builds.append(("baseline", args.baseline))
-    times = {name: [] for name, _ in builds}
+    args, articles, builds = parse_comparison_args(__doc__)
     with tempfile.TemporaryDirectory(prefix="dubare_index_vs_ds_") as scratch:
-        for _ in range(args.runs):
-            for name, binary in builds:
-                wall, cpu, _ = dubare_index_run(binary, args.corpus,
-                                                os.path.join(scratch, name + ".idx"))
-                times[name].append((wall, cpu))
+        times, _ = alternate(
+            builds, args.runs,
+            lambda name, binary: dubare_index_run(binary, args.corpus,
+                                                  os.path.join(scratch, name + ".idx")))
         print(f"{articles} articles, {os.path.getsize(args.corpus) / 1e6:.1f} MB: {args.corpus}")
         medians = {}
         for name, binary in builds:
-            wall = statistics.median(w for w, _ in times[name])
-            cpu = statistics.median(c for _, c in times[name])
+            wall, cpu = median_times(times[name])
             medians[name] = wall
             print(f"{name:9s} {binary}: index create + add, median of {args.runs}: {wall:6.3f} s "
                   f"wall, {cpu:6.3f} s CPU ({articles / wall:,.0f} articles/s)")
         if args.baseline:
             print(f"dubare / baseline wall: {medians['dubare'] / medians['baseline']:.3f}")
 
-        src = os.environ.get("DATASKETCH_SRC")
-        if not src or not os.path.isdir(os.path.join(src, "datasketch")):
-            print("datasketch: not measured (set DATASKETCH_SRC to a folder with its source)")
+        env = datasketch_env()
+        if env is None:
             return 0
-        env = dict(os.environ, PYTHONPATH=src)
         wall, cpu, out = timed(["/usr/bin/python3", "-c", DATASKETCH_INDEX, args.corpus,
                                 str(args.threshold), str(args.num_perm),
                                 os.path.join(scratch, "datasketch.pickle"),

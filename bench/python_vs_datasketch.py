@@ -29,15 +29,21 @@ def load(path, limit):
     return docs
 
 
+def word_bigram_minhash(minhash_class, text, num_perm):
+    """MinHash of a text's word 2-grams, as the usual datasketch loop makes it."""
+    words = text.split()
+    m = minhash_class(num_perm=num_perm)
+    m.update_batch([f"{a} {b}".encode("utf-8") for a, b in zip(words, words[1:])])
+    return m
+
+
 def run_datasketch(docs, threshold, num_perm):
     from datasketch import MinHash, MinHashLSH  # noqa: imported from DATASKETCH_SRC
     start = time.perf_counter()
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
     duplicates = 0
     for d in docs:
-        words = d["text"].split()
-        m = MinHash(num_perm=num_perm)
-        m.update_batch([f"{a} {b}".encode("utf-8") for a, b in zip(words, words[1:])])
+        m = word_bigram_minhash(MinHash, d["text"], num_perm)
         if lsh.query(m):
             duplicates += 1
         else:
