@@ -55,26 +55,24 @@ absl::Status WriteAll(int fd, absl::string_view data, absl::string_view name) {
 }
 
 absl::Status CopyRange(int in_fd, absl::string_view in_name, uint64_t in_offset, int out_fd,
-                       absl::string_view out_name, int64_t out_offset, uint64_t size) {
+                       absl::string_view out_name, uint64_t out_offset, uint64_t size) {
   loff_t in_at = static_cast<loff_t>(in_offset);
   loff_t out_at = static_cast<loff_t>(out_offset);
-  loff_t* out_pos = out_offset < 0 ? nullptr : &out_at;
   const loff_t end = static_cast<loff_t>(in_offset + size);
   auto short_input = [&] {
     return absl::DataLossError(absl::StrCat(in_name, ": ", end - in_at, " bytes at offset ",
                                             in_at, " are past the end; did the file change?"));
   };
   while (in_at < end) {
-    const ssize_t n = ::copy_file_range(in_fd, &in_at, out_fd, out_pos, end - in_at, 0);
+    const ssize_t n = ::copy_file_range(in_fd, &in_at, out_fd, &out_at, end - in_at, 0);
     if (n > 0) continue;
     if (n == 0) return short_input();
     if (errno == EINTR) continue;
-    if (errno != EXDEV && errno != ENOSYS && errno != EOPNOTSUPP && errno != EINVAL &&
-        errno != EBADF) {
+    if (errno != EXDEV && errno != ENOSYS && errno != EOPNOTSUPP && errno != EINVAL) {
       return ErrnoError(out_name, "copy failed", errno);
     }
-    // No in-kernel copy between these two (another file system, a pipe):
-    // through a buffer.
+    // No in-kernel copy between these two (another file system): through a
+    // buffer.
     std::string buffer(std::min<uint64_t>(end - in_at, uint64_t{1} << 20), '\0');
     while (in_at < end) {
       const ssize_t r = ::pread(in_fd, buffer.data(),
@@ -82,17 +80,12 @@ absl::Status CopyRange(int in_fd, absl::string_view in_name, uint64_t in_offset,
       if (r < 0 && errno == EINTR) continue;
       if (r < 0) return ErrnoError(in_name, "read failed", errno);
       if (r == 0) return short_input();
-      absl::string_view data(buffer.data(), static_cast<size_t>(r));
-      if (out_pos == nullptr) {
-        DUBARE_RETURN_IF_ERROR(WriteAll(out_fd, data, out_name));
-      } else {
-        while (!data.empty()) {
-          const ssize_t w = ::pwrite(out_fd, data.data(), data.size(), out_at);
-          if (w < 0 && errno == EINTR) continue;
-          if (w <= 0) return ErrnoError(out_name, "write failed", w < 0 ? errno : EIO);
-          data.remove_prefix(static_cast<size_t>(w));
-          out_at += w;
-        }
+      for (absl::string_view data(buffer.data(), static_cast<size_t>(r)); !data.empty();) {
+        const ssize_t w = ::pwrite(out_fd, data.data(), data.size(), out_at);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) return ErrnoError(out_name, "write failed", w < 0 ? errno : EIO);
+        data.remove_prefix(static_cast<size_t>(w));
+        out_at += w;
       }
       in_at += r;
     }

@@ -19,13 +19,13 @@ namespace dubare::base {
 // name `name` (ErrnoError).
 absl::Status WriteAll(int fd, absl::string_view data, absl::string_view name);
 
-// Copies `size` bytes at `in_offset` of `in_fd` to `out_fd`: at `out_offset`,
-// or at (and advancing) its file position when out_offset < 0. In the kernel
-// (copy_file_range: no copy through this process, a shared extent where the
-// file system can) when it can, else through a buffer. Fewer than `size`
-// bytes in the input is kDataLoss. Errors name in_name or out_name.
+// Copies `size` bytes at `in_offset` of `in_fd` to `out_offset` of `out_fd`:
+// in the kernel (copy_file_range: no copy through this process, a shared
+// extent where the file system can) when it can, else through a buffer.
+// Fewer than `size` bytes in the input is kDataLoss. Errors name in_name or
+// out_name.
 absl::Status CopyRange(int in_fd, absl::string_view in_name, uint64_t in_offset, int out_fd,
-                       absl::string_view out_name, int64_t out_offset, uint64_t size);
+                       absl::string_view out_name, uint64_t out_offset, uint64_t size);
 
 }  // namespace dubare::base
 

@@ -55,7 +55,7 @@ absl::Status CopyInto(const std::string& from, const std::string& to, uint64_t o
     ::close(in);
     return ErrnoError(to, "cannot open", err);
   }
-  absl::Status status = base::CopyRange(in, from, 0, out, to, static_cast<int64_t>(offset), size);
+  absl::Status status = base::CopyRange(in, from, 0, out, to, offset, size);
   if (status.ok() && ::fdatasync(out) != 0) status = ErrnoError(to, "sync failed", errno);
   ::close(in);
   ::close(out);
@@ -208,17 +208,16 @@ bool DedupJob::RawIsInSource(const Document& doc, absl::string_view raw) {
       return false;
     }
     // The record's own bytes, not a reader's 1 MiB window: this runs once
-    // per source, on the reading thread.
-    const std::string& path = reader_->source_path(doc.source);
-    const int fd = path == "-" ? -1 : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    struct stat st;
-    if (fd >= 0 && ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+    // per source (a regular file: its identity is known), on the reading
+    // thread.
+    const int fd = ::open(reader_->source_path(doc.source).c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
       std::string record(raw.size(), '\0');
       direct = ::pread(fd, record.data(), record.size(), static_cast<off_t>(doc.offset)) ==
                    static_cast<ssize_t>(record.size()) &&
                record == raw;
+      ::close(fd);
     }
-    if (fd >= 0) ::close(fd);
   }
   return direct == 1;
 }
@@ -402,7 +401,7 @@ absl::Status DedupJob::WriteKept(const std::vector<bool>& kept) {
   // One output per input format present, so the corpus comes back as it came.
   std::unique_ptr<OutputFile> jsonl, lines, files;
   // Kept records of an unchanged source are copied from it in runs: records
-  // one line end apart go out as one range (in the kernel where it can).
+  // one line end apart go out as one range, read into the output's buffer.
   struct Source {
     uint32_t index = 0;
     int fd = -1;

@@ -6,10 +6,11 @@
 #include <xxhash.h>
 
 #include <algorithm>
-#include <iterator>
 #include <bit>
 #include <cmath>
+#include <iterator>
 #include <limits>
+#include <type_traits>
 #include <utility>
 
 #include "absl/strings/numbers.h"
@@ -288,37 +289,44 @@ absl::StatusOr<LshParams> ChooseLshParams(double threshold, uint32_t num_perm, L
 
 // ---- Band keys -------------------------------------------------------------
 
-uint64_t BandKey(absl::Span<const uint32_t> signature, uint32_t band, const LshParams& params) {
-  return XXH3_64bits_withSeed(signature.data() + size_t{band} * params.rows,
-                              size_t{params.rows} * sizeof(uint32_t), params.seed + band);
-}
-
 namespace {
 
-// BandKey for every band, with the row count known to the compiler: XXH3
-// inlined for one length runs its one branch of code, ~3x the library call.
+// BandKey of a signature's `band`, with the row count known to the compiler
+// when kRows > 0: XXH3 inlined for one length runs one branch of its code,
+// ~3x the library call. kRows = 0 takes params.rows at run time.
 template <uint32_t kRows>
-void BandKeysOfRows(const uint32_t* signature, uint32_t bands, uint64_t seed, uint64_t* out) {
-  for (uint32_t band = 0; band < bands; ++band) {
-    out[band] = XXH3_64bits_withSeed(signature + size_t{band} * kRows, kRows * sizeof(uint32_t),
-                                     seed + band);
+uint64_t BandKeyOfRows(const uint32_t* signature, uint32_t band, const LshParams& params) {
+  const size_t rows = kRows > 0 ? kRows : params.rows;
+  return XXH3_64bits_withSeed(signature + band * rows, rows * sizeof(uint32_t),
+                              params.seed + band);
+}
+
+// fn(std::integral_constant<uint32_t, R>()) with R = rows for the common
+// row counts 1-4, else R = 0 (BandKeyOfRows' run-time length).
+template <typename Fn>
+decltype(auto) WithRows(uint32_t rows, Fn&& fn) {
+  switch (rows) {
+    case 1: return fn(std::integral_constant<uint32_t, 1>());
+    case 2: return fn(std::integral_constant<uint32_t, 2>());
+    case 3: return fn(std::integral_constant<uint32_t, 3>());
+    case 4: return fn(std::integral_constant<uint32_t, 4>());
+    default: return fn(std::integral_constant<uint32_t, 0>());
   }
 }
 
 }  // namespace
 
+uint64_t BandKey(absl::Span<const uint32_t> signature, uint32_t band, const LshParams& params) {
+  return BandKeyOfRows<0>(signature.data(), band, params);
+}
+
 void BandKeys(absl::Span<const uint32_t> signature, const LshParams& params,
               absl::Span<uint64_t> out) {
-  switch (params.rows) {
-    case 1: return BandKeysOfRows<1>(signature.data(), params.bands, params.seed, out.data());
-    case 2: return BandKeysOfRows<2>(signature.data(), params.bands, params.seed, out.data());
-    case 3: return BandKeysOfRows<3>(signature.data(), params.bands, params.seed, out.data());
-    case 4: return BandKeysOfRows<4>(signature.data(), params.bands, params.seed, out.data());
-    default:
-      for (uint32_t band = 0; band < params.bands; ++band) {
-        out[band] = BandKey(signature, band, params);
-      }
-  }
+  WithRows(params.rows, [&](auto rows) {
+    for (uint32_t band = 0; band < params.bands; ++band) {
+      out[band] = BandKeyOfRows<decltype(rows)::value>(signature.data(), band, params);
+    }
+  });
 }
 
 std::vector<uint64_t> ComputeBandKeys(absl::Span<const uint32_t> signatures, uint32_t num_perm,
@@ -429,18 +437,6 @@ std::vector<CandidatePair> FindCandidatesImpl(size_t num_docs, uint32_t bands, c
   return RunTables(bands, static_cast<uint32_t>(num_docs), options.threads, table, stats);
 }
 
-// The key of one band of a signature, with the row count known to the
-// compiler (as in BandKeysOfRows).
-template <uint32_t kRows>
-struct SignatureBandKey {
-  absl::Span<const uint32_t* const> signatures;
-  uint64_t seed;
-  uint64_t operator()(size_t d, size_t band) const {
-    return XXH3_64bits_withSeed(signatures[d] + band * kRows, kRows * sizeof(uint32_t),
-                                seed + band);
-  }
-};
-
 }  // namespace
 
 std::vector<CandidatePair> FindCandidates(absl::Span<const uint64_t> band_keys, uint32_t bands,
@@ -455,30 +451,13 @@ std::vector<CandidatePair> FindCandidates(absl::Span<const uint32_t* const> sign
                                           const LshParams& params, const CandidateOptions& options,
                                           CandidateStats* stats) {
   if (params.bands == 0) return {};
-  const size_t n = signatures.size();
-  const uint32_t bands = params.bands;
-  switch (params.rows) {
-    case 1:
-      return FindCandidatesImpl(n, bands, SignatureBandKey<1>{signatures, params.seed}, options,
-                                stats);
-    case 2:
-      return FindCandidatesImpl(n, bands, SignatureBandKey<2>{signatures, params.seed}, options,
-                                stats);
-    case 3:
-      return FindCandidatesImpl(n, bands, SignatureBandKey<3>{signatures, params.seed}, options,
-                                stats);
-    case 4:
-      return FindCandidatesImpl(n, bands, SignatureBandKey<4>{signatures, params.seed}, options,
-                                stats);
-    default: {
-      const size_t width = size_t{bands} * params.rows;
-      auto key_of = [&](size_t d, size_t band) {
-        return BandKey(absl::MakeConstSpan(signatures[d], width), static_cast<uint32_t>(band),
-                       params);
-      };
-      return FindCandidatesImpl(n, bands, key_of, options, stats);
-    }
-  }
+  return WithRows(params.rows, [&](auto rows) {
+    auto key_of = [&](size_t d, size_t band) {
+      return BandKeyOfRows<decltype(rows)::value>(signatures[d], static_cast<uint32_t>(band),
+                                                  params);
+    };
+    return FindCandidatesImpl(signatures.size(), params.bands, key_of, options, stats);
+  });
 }
 
 std::vector<CandidatePair> FindCandidatesInTuples(std::vector<BandTuple> tuples,
