@@ -11,6 +11,7 @@
 #include <bit>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <random>
 #include <set>
@@ -79,6 +80,39 @@ TEST(LshParamsTest, OptimalParamsMinimiseWeightedErrorLikeExhaustiveSearch) {
       EXPECT_NEAR(chosen, best, 1e-6) << p->ToString();
     }
   }
+}
+
+// OptimalLshParams screens layouts on a coarse grid before integrating the
+// best few adaptively; the reference integrates every layout adaptively.
+// They must choose the same layout (ties: smaller bands, then rows).
+TEST(LshParamsTest, ScreenedSearchChoosesAsExhaustiveAdaptiveSearch) {
+  int checked = 0;
+  for (uint32_t k : {16u, 64u, 128u, 256u}) {
+    for (int percent = 2; percent <= 98; percent += (k == 256 ? 8 : 2)) {
+      const double t = percent / 100.0;
+      for (LshWeights w : {LshWeights{0.5, 0.5}, LshWeights{0.1, 0.9}, LshWeights{0.9, 0.1}}) {
+        LshParams want;
+        double best = std::numeric_limits<double>::infinity();
+        for (uint32_t b = 1; b <= k; ++b) {
+          for (uint32_t r = 1; r <= k / b; ++r) {
+            const double e = w.false_positive * FalsePositiveArea(t, b, r) +
+                             w.false_negative * FalseNegativeArea(t, b, r);
+            if (e < best) {
+              best = e;
+              want.bands = b;
+              want.rows = r;
+            }
+          }
+        }
+        absl::StatusOr<LshParams> got = OptimalLshParams(t, k, w);
+        ASSERT_TRUE(got.ok()) << got.status();
+        ASSERT_EQ(got->ToString(), want.ToString())
+            << "k=" << k << " t=" << t << " w_fp=" << w.false_positive;
+        ++checked;
+      }
+    }
+  }
+  EXPECT_EQ(checked, 3 * (3 * 49 + 13));
 }
 
 TEST(LshParamsTest, HigherThresholdGivesLongerBands) {

@@ -258,10 +258,50 @@ absl::StatusOr<LshParams> OptimalLshParams(double threshold, uint32_t num_perm,
       weights.false_positive + weights.false_negative <= 0) {
     return absl::InvalidArgumentError("LSH error weights must be >= 0 and not both 0");
   }
+  // Screen every layout on a fixed midpoint grid (for one row count the
+  // powers (1 - s^r)^b follow from b - 1 by one product per point), then
+  // integrate adaptively only the layouts within a wide margin of the best
+  // screened error. The adaptive search over all layouts (~700 for K = 128)
+  // took 3 ms of every run's start; the test compares both on a grid of
+  // thresholds and sizes.
+  constexpr int kGrid = 256;
+  const double fp_step = threshold / kGrid, fn_step = (1 - threshold) / kGrid;
+  std::vector<double> left(kGrid), right(kGrid), miss_left(kGrid), miss_right(kGrid);
+  std::vector<std::vector<double>> by_rows(num_perm + 1);
+  for (uint32_t r = 1; r <= num_perm; ++r) {
+    for (int i = 0; i < kGrid; ++i) {
+      left[i] = 1 - IntPow((i + 0.5) * fp_step, r);
+      right[i] = 1 - IntPow(threshold + (i + 0.5) * fn_step, r);
+      miss_left[i] = 1;
+      miss_right[i] = 1;
+    }
+    std::vector<double>& errors = by_rows[r];
+    errors.resize(num_perm / r + 1);
+    for (uint32_t b = 1; b <= num_perm / r; ++b) {
+      double fp = 0, fn = 0;
+      for (int i = 0; i < kGrid; ++i) {
+        miss_left[i] *= left[i];
+        miss_right[i] *= right[i];
+        fp += 1 - miss_left[i];
+        fn += miss_right[i];
+      }
+      errors[b] = weights.false_positive * fp * fp_step + weights.false_negative * fn * fn_step;
+    }
+  }
+  double best_screened = std::numeric_limits<double>::infinity();
+  for (uint32_t r = 1; r <= num_perm; ++r) {
+    for (uint32_t b = 1; b <= num_perm / r; ++b) {
+      best_screened = std::min(best_screened, by_rows[r][b]);
+    }
+  }
+  // The midpoint rule's error on these sigmoids is far under this margin
+  // for any layout near the optimum.
+  const double margin = 0.25 * best_screened + 1e-4;
   LshParams best;
   double best_error = std::numeric_limits<double>::infinity();
   for (uint32_t b = 1; b <= num_perm; ++b) {
     for (uint32_t r = 1; r <= num_perm / b; ++r) {
+      if (by_rows[r][b] > best_screened + margin) continue;
       const double error = weights.false_positive * FalsePositiveArea(threshold, b, r) +
                            weights.false_negative * FalseNegativeArea(threshold, b, r);
       if (error < best_error) {
