@@ -15,7 +15,8 @@
 // a fresh sibling directory and swapped into place at once on Commit().
 //
 // Thread safety: free functions without shared state; an OutputFile is
-// thread-compatible (one thread at a time).
+// thread-compatible (one thread at a time), except that WriteAt may be
+// called from several threads at once.
 
 #ifndef DUBARE_FILE_H_
 #define DUBARE_FILE_H_
@@ -46,10 +47,11 @@ class OutputFile {
   OutputFile& operator=(const OutputFile&) = delete;
 
   absl::Status Append(absl::string_view data);
-  // Appends `size` bytes at `offset` of the open file `fd` (named `name` in
-  // errors), read straight into the write buffer. kDataLoss when `fd` holds
-  // fewer.
-  absl::Status AppendFrom(int fd, absl::string_view name, uint64_t offset, uint64_t size);
+  // Writes `data` at `offset` of the file, past the buffer: for writers that
+  // know where every byte goes. Distinct ranges may be written from several
+  // threads at once; not to be mixed with Append. A pipe or device target
+  // fails (it has no offsets).
+  absl::Status WriteAt(uint64_t offset, absl::string_view data);
   // Flushes, closes and renames into place.
   absl::Status Commit();
   const std::string& path() const { return path_; }

@@ -54,6 +54,17 @@ absl::Status WriteAll(int fd, absl::string_view data, absl::string_view name) {
   return absl::OkStatus();
 }
 
+absl::Status WriteAllAt(int fd, absl::string_view data, uint64_t offset, absl::string_view name) {
+  while (!data.empty()) {
+    const ssize_t n = ::pwrite(fd, data.data(), data.size(), static_cast<off_t>(offset));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return ErrnoError(name, "write failed", n < 0 ? errno : EIO);
+    data.remove_prefix(static_cast<size_t>(n));
+    offset += static_cast<uint64_t>(n);
+  }
+  return absl::OkStatus();
+}
+
 absl::Status CopyRange(int in_fd, absl::string_view in_name, uint64_t in_offset, int out_fd,
                        absl::string_view out_name, uint64_t out_offset, uint64_t size) {
   loff_t in_at = static_cast<loff_t>(in_offset);
@@ -80,13 +91,9 @@ absl::Status CopyRange(int in_fd, absl::string_view in_name, uint64_t in_offset,
       if (r < 0 && errno == EINTR) continue;
       if (r < 0) return ErrnoError(in_name, "read failed", errno);
       if (r == 0) return short_input();
-      for (absl::string_view data(buffer.data(), static_cast<size_t>(r)); !data.empty();) {
-        const ssize_t w = ::pwrite(out_fd, data.data(), data.size(), out_at);
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) return ErrnoError(out_name, "write failed", w < 0 ? errno : EIO);
-        data.remove_prefix(static_cast<size_t>(w));
-        out_at += w;
-      }
+      DUBARE_RETURN_IF_ERROR(WriteAllAt(out_fd, absl::string_view(buffer.data(), static_cast<size_t>(r)),
+                                        static_cast<uint64_t>(out_at), out_name));
+      out_at += r;
       in_at += r;
     }
   }
@@ -194,27 +201,8 @@ absl::Status OutputFile::Append(absl::string_view data) {
   return absl::OkStatus();
 }
 
-absl::Status OutputFile::AppendFrom(int fd, absl::string_view name, uint64_t offset,
-                                    uint64_t size) {
-  // Read straight into the write buffer. (copy_file_range per range, ~14 KB
-  // of kept records, took twice as long on ext4: a splice set up per call.)
-  while (size > 0) {
-    if (used_ == kBufferSize) {
-      if (absl::Status s = Flush(); !s.ok()) return s;
-    }
-    const size_t want = std::min<uint64_t>(size, kBufferSize - used_);
-    const ssize_t r = ::pread(fd, buffer_.get() + used_, want, static_cast<off_t>(offset));
-    if (r < 0 && errno == EINTR) continue;
-    if (r < 0) return ErrnoError(name, "read failed", errno);
-    if (r == 0) {
-      return absl::DataLossError(absl::StrCat(name, ": ", size, " bytes at offset ", offset,
-                                              " are past the end; did the file change?"));
-    }
-    used_ += static_cast<size_t>(r);
-    offset += static_cast<uint64_t>(r);
-    size -= static_cast<uint64_t>(r);
-  }
-  return absl::OkStatus();
+absl::Status OutputFile::WriteAt(uint64_t offset, absl::string_view data) {
+  return base::WriteAllAt(fd_, data, offset, path_);
 }
 
 absl::Status OutputFile::Commit() {

@@ -18,6 +18,9 @@ namespace dubare::base {
 // Writes all of `data` to `fd`, retrying on EINTR and short writes; errors
 // name `name` (ErrnoError).
 absl::Status WriteAll(int fd, absl::string_view data, absl::string_view name);
+// The same at `offset` (pwrite): threads may write distinct ranges of one
+// file at once.
+absl::Status WriteAllAt(int fd, absl::string_view data, uint64_t offset, absl::string_view name);
 
 // Copies `size` bytes at `in_offset` of `in_fd` to `out_offset` of `out_fd`:
 // in the kernel (copy_file_range: no copy through this process, a shared

@@ -8,7 +8,8 @@
 // offset order. RecordReader reads records back, from a spool or from an
 // input file.
 //
-// Thread safety: thread-compatible (one thread at a time).
+// Thread safety: thread-compatible (one thread at a time); after
+// FinishWriting, fd() may be read with pread from several threads.
 
 #ifndef DUBARE_JOBS_SPOOL_H_
 #define DUBARE_JOBS_SPOOL_H_
@@ -63,6 +64,10 @@ class Spool {
   uint64_t size() const { return size_; }
   // As RecordReader::Read.
   absl::StatusOr<absl::string_view> Read(uint64_t offset, uint64_t size);
+  // The file, for pread from any thread once writing has ended; its name
+  // for messages.
+  int fd() const { return fd_; }
+  const std::string& name() const { return name_; }
 
  private:
   Spool(std::string name, int fd);
