@@ -11,12 +11,14 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
 
 #include "absl/strings/string_view.h"
 #include "commands.h"
+#include "dubare/distributed.h"
 #include "dubare/index.h"
 #include "dubare/lsh.h"
 #include "dubare/normalize.h"
@@ -109,32 +111,61 @@ int Run(int argc, char** argv) {
 // turns this off), the kernel has huge pages off, glibc would drop the
 // variable (a setuid start) or valgrind runs the program (its
 // /proc/self/exe is valgrind's). If exec fails the run goes on as it is. The
-// restart costs ~10 ms of loading libraries again, so only the commands that
-// work on corpora take it; normalize and compare of one text, and index
+// restart costs a few ms of loading libraries again, so only the commands
+// that work on corpora take it; normalize and compare of one text, and index
 // create, get, remove, stats and check, do not.
-void RestartOnHugePages(int argc, char** argv) {
-  if (argc < 2) return;
+//
+// Adds the tunable to the environment; false when this start should not.
+bool AskForHugePages(int argc, char** argv) {
+  if (argc < 2) return false;
   const absl::string_view command = argv[1];
   const absl::string_view sub = argc > 2 ? argv[2] : "";
   const bool corpus_work = command == "dedup" || command == "passages" || command == "sketch" ||
                            (command == "index" && (sub == "add" || sub == "query" ||
                                                    sub == "compact"));
-  if (!corpus_work) return;
+  if (!corpus_work) return false;
   const char* tunables = std::getenv("GLIBC_TUNABLES");
-  if (tunables != nullptr && std::strstr(tunables, "glibc.malloc.hugetlb") != nullptr) return;
-  if (getauxval(AT_SECURE) != 0) return;
+  if (tunables != nullptr && std::strstr(tunables, "glibc.malloc.hugetlb") != nullptr) return false;
+  if (getauxval(AT_SECURE) != 0) return false;
   // Under valgrind /proc/self/exe is valgrind's own tool, not this program.
   const char* preload = std::getenv("LD_PRELOAD");
-  if (preload != nullptr && std::strstr(preload, "vgpreload") != nullptr) return;
+  if (preload != nullptr && std::strstr(preload, "vgpreload") != nullptr) return false;
   std::ifstream mode("/sys/kernel/mm/transparent_hugepage/enabled");
   std::string modes;
-  if (!std::getline(mode, modes) || modes.find("[never]") != std::string::npos) return;
+  if (!std::getline(mode, modes) || modes.find("[never]") != std::string::npos) return false;
   std::string value = "glibc.malloc.hugetlb=1";
   if (tunables != nullptr && *tunables != '\0') value = std::string(tunables) + ":" + value;
-  if (setenv("GLIBC_TUNABLES", value.c_str(), 1) != 0) return;
+  return setenv("GLIBC_TUNABLES", value.c_str(), 1) == 0;
+}
+
+#ifndef DUBARE_HAVE_MPI
+// A dedup started by an MPI launcher (mpirun, srun) is run by dubare-mpi,
+// this program linked with MPI, installed beside it: the seven libraries MPI
+// needs cost ~3 ms of every start, and only such runs use them.
+[[noreturn]] void RunMpiTwin(char** argv) {
+  std::error_code ec;
+  const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  const std::string twin = ec ? std::string("dubare-mpi") : (self.parent_path() / "dubare-mpi").string();
+  execv(twin.c_str(), argv);
+  std::fprintf(stderr,
+               "dubare dedup: started by an MPI launcher, but %s cannot be run (%s); this build "
+               "has no MPI runner (docs/distributed.md)\n",
+               twin.c_str(), std::strerror(errno));
+  std::exit(1);
+}
+#endif
+
+void Restart(int argc, char** argv) {
+  const char* tunables = std::getenv("GLIBC_TUNABLES");
+  const std::string saved = tunables != nullptr ? tunables : "";
+  const bool huge = AskForHugePages(argc, argv);
+#ifndef DUBARE_HAVE_MPI
+  if (argc >= 2 && !std::strcmp(argv[1], "dedup") && dubare::LaunchedByMpi()) RunMpiTwin(argv);
+#endif
+  if (!huge) return;
   execv("/proc/self/exe", argv);
   if (tunables != nullptr) {
-    setenv("GLIBC_TUNABLES", tunables, 1);
+    setenv("GLIBC_TUNABLES", saved.c_str(), 1);
   } else {
     unsetenv("GLIBC_TUNABLES");
   }
@@ -143,7 +174,7 @@ void RestartOnHugePages(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  RestartOnHugePages(argc, argv);
+  Restart(argc, argv);
   // Batches of texts, signatures and band keys (hundreds of KB to MB each)
   // are freed and allocated again all run long. glibc's defaults hand such
   // blocks back to the kernel (mmap, heap trim) and fault them in again:

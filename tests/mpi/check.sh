@@ -120,6 +120,18 @@ grep -q 'sketches_reused' restart3/summary.json && fail "sketches of a changed i
 compare "changed input" one-defaults restart3
 echo "ok: --work-dir (restart after a killed rank, changed input)"
 
+# `dubare` itself does not load MPI: it hands a dedup under a launcher to its
+# twin dubare-mpi beside it, and without the twin it refuses, not runs one
+# whole dedup per rank.
+if command -v ldd >/dev/null && ldd "$dubare" | grep -q libmpi; then fail "dubare loads MPI"; fi
+mkdir lonely && cp "$dubare" lonely/dubare
+if OMPI_COMM_WORLD_SIZE=2 lonely/dubare dedup in/c.jsonl --out lonely/out > lonely.log 2>&1; then
+  fail "a dedup under a launcher without dubare-mpi succeeded"
+fi
+grep -q 'no MPI runner' lonely.log || { fail "no twin: message"; cat lonely.log >&2; }
+[[ ! -e lonely/out ]] || fail "no twin: an output was written"
+echo "ok: dubare hands MPI runs to dubare-mpi"
+
 if ((failures)); then
   echo "$failures failure(s)" >&2
   exit 1

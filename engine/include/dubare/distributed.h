@@ -58,6 +58,11 @@
 
 namespace dubare {
 
+// Whether an MPI launcher (mpirun, mpiexec, srun with PMI/PMIx) started this
+// process: the environment variables they set. (Known without MPI: the
+// `dubare` program hands such runs to `dubare-mpi`.)
+bool LaunchedByMpi();
+
 class Communicator {
  public:
   virtual ~Communicator() = default;

@@ -24,13 +24,10 @@
 
 namespace dubare {
 
-// Whether an MPI launcher (mpirun, mpiexec, srun with PMI/PMIx) started this
-// process: the environment variables they set.
-bool LaunchedByMpi();
-
 class MpiSession {
  public:
-  // Initializes MPI. Call once per process, only when LaunchedByMpi().
+  // Initializes MPI. Call once per process, only when LaunchedByMpi()
+  // (distributed.h).
   static absl::StatusOr<std::unique_ptr<MpiSession>> Start();
   ~MpiSession();  // MPI_Finalize
   MpiSession(const MpiSession&) = delete;

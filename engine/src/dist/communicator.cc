@@ -1,8 +1,10 @@
 // Copyright 2026 The Dubare Authors.
 //
-// The collectives every Communicator gets from Exchange, and LocalGroup.
+// The collectives every Communicator gets from Exchange, LocalGroup, and
+// LaunchedByMpi.
 
 #include <barrier>
+#include <cstdlib>
 #include <cstring>
 #include <thread>
 
@@ -11,6 +13,13 @@
 #include "dubare/status.h"
 
 namespace dubare {
+
+bool LaunchedByMpi() {
+  for (const char* v : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_RANK", "PMI_RANK", "MPI_LOCALNRANKS"}) {
+    if (std::getenv(v) != nullptr) return true;
+  }
+  return false;
+}
 
 absl::StatusOr<std::vector<std::string>> Communicator::Exchange(std::vector<std::string> outgoing) {
   if (static_cast<int>(outgoing.size()) != size()) {

@@ -119,13 +119,6 @@ class MpiCommunicator final : public Communicator {
 
 }  // namespace
 
-bool LaunchedByMpi() {
-  for (const char* v : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_RANK", "PMI_RANK", "MPI_LOCALNRANKS"}) {
-    if (std::getenv(v) != nullptr) return true;
-  }
-  return false;
-}
-
 MpiSession::MpiSession() = default;
 
 absl::StatusOr<std::unique_ptr<MpiSession>> MpiSession::Start() {
