@@ -171,9 +171,28 @@ class Roller {
   uint32_t begins_[kMaxCharSize];
 };
 
+// Word 2-grams without spans, the default: Roller with the window known to
+// be one token, so a shingle is one rotate, two xors and Mix64 (the general
+// roller's ring, variable rotations and span bookkeeping were a third of the
+// word loop).
+void WordPairs(uint64_t seed, absl::string_view text, Shingles* out) {
+  const char* data = text.data();
+  uint64_t previous = 0;
+  size_t words = 0;
+  sketch_internal::ForEachWord(text, [&](size_t b, size_t e) {
+    const uint64_t h = TokenHash(data + b, e - b, seed);
+    if (words++ > 0) out->hashes.push_back(FinishShingle(Rotl64(previous, 1) ^ h, 2));
+    previous = h;
+  });
+  if (words == 1) out->hashes.push_back(FinishShingle(previous, 1));
+}
+
 template <bool kWantSpans>
 void ShingleImpl(const ShingleOptions& o, const uint64_t* char_hashes, absl::string_view text,
                  Shingles* out) {
+  if constexpr (!kWantSpans) {
+    if (o.kind == ShingleKind::kWord && o.size == 2) return WordPairs(o.seed, text, out);
+  }
   const char* data = text.data();
   Roller<kWantSpans> roller(static_cast<unsigned>(o.size), out);
   if (o.kind == ShingleKind::kWord) {
