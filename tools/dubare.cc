@@ -156,7 +156,8 @@ bool AskForHugePages(int argc, char** argv) {
 [[noreturn]] void RunMpiTwin(char** argv) {
   std::error_code ec;
   const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
-  const std::string twin = ec ? std::string("dubare-mpi") : (self.parent_path() / "dubare-mpi").string();
+  const std::string twin =
+      ec ? std::string("dubare-mpi") : (self.parent_path() / "dubare-mpi").string();
   execv(twin.c_str(), argv);
   std::fprintf(stderr,
                "dubare dedup: started by an MPI launcher, but %s cannot be run (%s); this build "

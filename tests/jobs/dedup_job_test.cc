@@ -574,7 +574,8 @@ TEST(RunDedupTest, AKeptCorpusOfManyChunksComesBackInOrderForAnyThreadCount) {
     absl::StrAppend(&plain, line, "\n");
     absl::StrAppend(&want, line, "\n");
     if (i % 1500 == 1499) {
-      absl::StrAppend(&plain, JsonLine(absl::StrCat("p", i, "copy"), RandomText(10000 + i, 500)), "\n");
+      const std::string copy = JsonLine(absl::StrCat("p", i, "copy"), RandomText(10000 + i, 500));
+      absl::StrAppend(&plain, copy, "\n");
     }
   }
   for (int i = 0; i < 1200; ++i) {
@@ -590,7 +591,8 @@ TEST(RunDedupTest, AKeptCorpusOfManyChunksComesBackInOrderForAnyThreadCount) {
   ASSERT_EQ(gzclose(gz), Z_OK);
   for (int threads : {1, 2, 3}) {
     DedupJobOptions o = Options(absl::StrCat(dir, "/out", threads), threads);
-    absl::StatusOr<DedupSummary> s = RunDedupJob({dir + "/plain.jsonl", dir + "/packed.jsonl.gz"}, o);
+    absl::StatusOr<DedupSummary> s =
+        RunDedupJob({dir + "/plain.jsonl", dir + "/packed.jsonl.gz"}, o);
     ASSERT_TRUE(s.ok()) << s.status();
     EXPECT_EQ(s->duplicates, 2u) << threads;
     const std::string got = Read(o.out_dir + "/kept.jsonl");

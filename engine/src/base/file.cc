@@ -91,8 +91,8 @@ absl::Status CopyRange(int in_fd, absl::string_view in_name, uint64_t in_offset,
       if (r < 0 && errno == EINTR) continue;
       if (r < 0) return ErrnoError(in_name, "read failed", errno);
       if (r == 0) return short_input();
-      DUBARE_RETURN_IF_ERROR(WriteAllAt(out_fd, absl::string_view(buffer.data(), static_cast<size_t>(r)),
-                                        static_cast<uint64_t>(out_at), out_name));
+      const absl::string_view data(buffer.data(), static_cast<size_t>(r));
+      DUBARE_RETURN_IF_ERROR(WriteAllAt(out_fd, data, static_cast<uint64_t>(out_at), out_name));
       out_at += r;
       in_at += r;
     }
