@@ -91,6 +91,26 @@ def median_times(samples):
     return (statistics.median(w for w, _ in samples), statistics.median(c for _, c in samples))
 
 
+def print_medians(builds, times, runs, describe):
+    """Prints one line per build, "NAME BINARY: " + describe(wall, cpu) of
+    its median times, then the dubare / baseline ratio when there is a
+    baseline; returns the median wall time of each build."""
+    medians = {}
+    for name, binary in builds:
+        wall, cpu = median_times(times[name])
+        medians[name] = wall
+        print(f"{name:9s} {binary}: {describe(name, wall, cpu)}")
+    if "baseline" in medians:
+        print(f"dubare / baseline wall: {medians['dubare'] / medians['baseline']:.3f}")
+    return medians
+
+
+def print_ratios(medians, datasketch_wall, what):
+    """One "ratio" line per build against the datasketch run."""
+    for name, wall in medians.items():
+        print(f"ratio: {name} is {datasketch_wall / wall:.1f}x datasketch ({what}, wall)")
+
+
 def datasketch_env():
     """An environment that imports datasketch from DATASKETCH_SRC, or None
     (having said so) when it is not there."""
@@ -119,16 +139,12 @@ def main():
             builds, args.runs,
             lambda name, binary: dubare_run(binary, args.corpus, os.path.join(scratch, name), extra))
     print(f"{articles} articles, {os.path.getsize(args.corpus) / 1e6:.1f} MB: {args.corpus}")
-    medians = {}
-    for name, binary in builds:
-        wall, cpu = median_times(times[name])
-        medians[name] = wall
-        s = summaries[name]
-        print(f"{name:9s} {binary}: median of {args.runs}: {wall:6.3f} s wall, {cpu:6.3f} s CPU "
-              f"({cpu / articles * 1e6:.1f} µs CPU per article); {s['duplicates']} duplicates, "
-              f"{s['clusters']} clusters")
-    if args.baseline:
-        print(f"dubare / baseline wall: {medians['dubare'] / medians['baseline']:.3f}")
+    medians = print_medians(
+        builds, times, args.runs,
+        lambda name, wall, cpu: (f"median of {args.runs}: {wall:6.3f} s wall, {cpu:6.3f} s CPU "
+                                 f"({cpu / articles * 1e6:.1f} µs CPU per article); "
+                                 f"{summaries[name]['duplicates']} duplicates, "
+                                 f"{summaries[name]['clusters']} clusters"))
 
     env = datasketch_env()
     if env is None:
@@ -139,8 +155,7 @@ def main():
     print(f"datasketch MinHash({args.num_perm}) + MinHashLSH({args.threshold}): {wall:6.2f} s wall, "
           f"{cpu:6.2f} s CPU ({cpu / articles * 1e6:.0f} µs CPU per article); "
           f"{out.strip()} documents with a match")
-    for name, _ in builds:
-        print(f"ratio: {name} is {wall / medians[name]:.1f}x datasketch (whole process, wall)")
+    print_ratios(medians, wall, "whole process")
     return 0
 
 

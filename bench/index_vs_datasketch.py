@@ -23,8 +23,8 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from dedup_vs_datasketch import (alternate, datasketch_env, median_times,  # noqa: E402
-                                 parse_comparison_args, timed)  # (bench/ is not a package)
+from dedup_vs_datasketch import (alternate, datasketch_env, parse_comparison_args,  # noqa: E402
+                                 print_medians, print_ratios, timed)  # (bench/ is not a package)
 
 # Query, then insert every article; then persist the index, as its users do.
 DATASKETCH_INDEX = r"""
@@ -64,14 +64,10 @@ def main():
             lambda name, binary: dubare_index_run(binary, args.corpus,
                                                   os.path.join(scratch, name + ".idx")))
         print(f"{articles} articles, {os.path.getsize(args.corpus) / 1e6:.1f} MB: {args.corpus}")
-        medians = {}
-        for name, binary in builds:
-            wall, cpu = median_times(times[name])
-            medians[name] = wall
-            print(f"{name:9s} {binary}: index create + add, median of {args.runs}: {wall:6.3f} s "
-                  f"wall, {cpu:6.3f} s CPU ({articles / wall:,.0f} articles/s)")
-        if args.baseline:
-            print(f"dubare / baseline wall: {medians['dubare'] / medians['baseline']:.3f}")
+        medians = print_medians(
+            builds, times, args.runs,
+            lambda name, wall, cpu: (f"index create + add, median of {args.runs}: {wall:6.3f} s "
+                                     f"wall, {cpu:6.3f} s CPU ({articles / wall:,.0f} articles/s)"))
 
         env = datasketch_env()
         if env is None:
@@ -82,8 +78,7 @@ def main():
                                 os.path.dirname(os.path.abspath(__file__))], env=env)
         print(f"datasketch MinHashLSH({args.threshold}) query + insert + pickle: {wall:6.2f} s wall, "
               f"{cpu:6.2f} s CPU; {out.strip()} articles with an earlier match")
-        for name, _ in builds:
-            print(f"ratio: {name} is {wall / medians[name]:.1f}x datasketch (whole processes, wall)")
+        print_ratios(medians, wall, "whole processes")
     return 0
 
 

@@ -101,6 +101,23 @@ int Run(int argc, char** argv) {
   return 2;
 }
 
+// Batches of texts, signatures and band keys (hundreds of KB to MB each) are
+// freed and allocated again all run long. glibc's defaults hand such blocks
+// back to the kernel (mmap, heap trim) and fault them in again: ~10% of a
+// dedup's CPU in page faults. Keeping them costs some resident memory and
+// saves 6% of `dedup`'s wall time on 20,000 articles (bench/RESULTS.md). The
+// process is ours; the library sets nothing.
+struct MallocSetting {
+  const char* tunable;  // its GLIBC_TUNABLES name
+  int param;            // its mallopt parameter
+  int value;
+};
+constexpr MallocSetting kMallocSettings[] = {
+    {"glibc.malloc.top_pad", M_TOP_PAD, 64 << 20},
+    {"glibc.malloc.mmap_threshold", M_MMAP_THRESHOLD, 32 << 20},
+    {"glibc.malloc.trim_threshold", M_TRIM_THRESHOLD, 1 << 30},
+};
+
 // glibc puts malloc's large blocks on transparent huge pages only when asked
 // by the glibc.malloc.hugetlb tunable, which it reads once, at start-up. A
 // dedup touches tens of MB of fresh arrays (texts, signatures): on 4 KB
@@ -134,17 +151,18 @@ bool AskForHugePages(int argc, char** argv) {
   std::string modes;
   if (!std::getline(mode, modes) || modes.find("[never]") != std::string::npos) return false;
   std::string value = tunables != nullptr ? tunables : "";
-  // main()'s malloc settings too, as tunables (those the user set stay):
-  // given from the start, the heap's first extension is already 64 MB, all
-  // of it madvised for huge pages, where the small extensions before main()
-  // left its first 3 MB on 4 KB pages (700 faults of a 20k dedup's 1,000).
-  for (const char* t : {"glibc.malloc.hugetlb=1", "glibc.malloc.top_pad=67108864",
-                        "glibc.malloc.mmap_threshold=33554432",
-                        "glibc.malloc.trim_threshold=1073741824"}) {
-    const std::string name(t, std::strchr(t, '=') - t);
-    if (value.find(name) != std::string::npos) continue;
-    if (!value.empty()) value += ':';
-    value += t;
+  if (!value.empty()) value += ':';
+  value += "glibc.malloc.hugetlb=1";
+  // kMallocSettings too, as tunables (those the user set stay): given from
+  // the start, the heap's first extension is already 64 MB, all of it
+  // madvised for huge pages, where the small extensions before main() left
+  // its first 3 MB on 4 KB pages (700 faults of a 20k dedup's 1,000).
+  for (const MallocSetting& m : kMallocSettings) {
+    if (value.find(m.tunable) != std::string::npos) continue;
+    value += ':';
+    value += m.tunable;
+    value += '=';
+    value += std::to_string(m.value);
   }
   return setenv("GLIBC_TUNABLES", value.c_str(), 1) == 0;
 }
@@ -169,14 +187,15 @@ bool AskForHugePages(int argc, char** argv) {
 
 void Restart(int argc, char** argv) {
   const char* tunables = std::getenv("GLIBC_TUNABLES");
-  const std::string saved = tunables != nullptr ? tunables : "";
+  const bool had_tunables = tunables != nullptr;
+  const std::string saved = had_tunables ? tunables : "";
   const bool huge = AskForHugePages(argc, argv);
 #ifndef DUBARE_HAVE_MPI
   if (argc >= 2 && !std::strcmp(argv[1], "dedup") && dubare::LaunchedByMpi()) RunMpiTwin(argv);
 #endif
   if (!huge) return;
   execv("/proc/self/exe", argv);
-  if (tunables != nullptr) {
+  if (had_tunables) {
     setenv("GLIBC_TUNABLES", saved.c_str(), 1);
   } else {
     unsetenv("GLIBC_TUNABLES");
@@ -187,15 +206,8 @@ void Restart(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   Restart(argc, argv);
-  // Batches of texts, signatures and band keys (hundreds of KB to MB each)
-  // are freed and allocated again all run long. glibc's defaults hand such
-  // blocks back to the kernel (mmap, heap trim) and fault them in again:
-  // ~10% of a dedup's CPU in page faults. Keeping them costs some resident
-  // memory and saves 6% of `dedup`'s wall time on 20,000 articles
-  // (bench/RESULTS.md). The process is ours; the library sets nothing.
-  // (After the restart the same values came as tunables: see above.)
-  mallopt(M_MMAP_THRESHOLD, 32 << 20);
-  mallopt(M_TRIM_THRESHOLD, 1 << 30);
-  mallopt(M_TOP_PAD, 64 << 20);
+  // After the restart these came as tunables already; without it they
+  // apply from here on.
+  for (const MallocSetting& m : kMallocSettings) mallopt(m.param, m.value);
   return CloseStdout(Run(argc, argv));
 }
