@@ -8,6 +8,7 @@
 
 #include <xxhash.h>
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstdint>
@@ -297,46 +298,63 @@ TEST(FindCandidatesTest, SizesKeepOnlyPairsOfDifferentSize) {
   }
 }
 
-// GroupByKey against the obvious: sort by (key, document), then compare
-// the runs of equal keys (their order between runs is free).
-TEST(GroupByKeyTest, RunsOfEqualKeysInDocumentOrderAsSortingGives) {
+// GroupByKey against the obvious: sort by (key, document) and take the runs
+// of two or more (the order between groups is free).
+TEST(GroupByKeyTest, GroupsOfSharedKeysInDocumentOrderAsSortingGives) {
   using lsh_internal::KeyDoc;
-  auto runs = [](const std::vector<KeyDoc>& v) {
-    std::map<uint64_t, std::vector<uint32_t>> r;
-    std::vector<uint64_t> order;  // keys in the order their runs start
-    for (size_t i = 0; i < v.size(); ++i) {
-      if (i == 0 || v[i].key != v[i - 1].key) order.push_back(v[i].key);
-      r[v[i].key].push_back(v[i].doc);
+  auto groups_by_sorting = [](std::vector<KeyDoc> v) {
+    std::sort(v.begin(), v.end(), [](const KeyDoc& x, const KeyDoc& y) {
+      return x.key != y.key ? x.key < y.key : x.doc < y.doc;
+    });
+    std::vector<std::vector<uint32_t>> groups;
+    for (size_t i = 0; i < v.size();) {
+      size_t j = i;
+      std::vector<uint32_t> docs;
+      for (; j < v.size() && v[j].key == v[i].key; ++j) docs.push_back(v[j].doc);
+      if (docs.size() > 1) groups.push_back(docs);
+      i = j;
     }
-    return std::pair(r, order);
+    std::sort(groups.begin(), groups.end());
+    return groups;
   };
   std::mt19937_64 rng(7);
   std::vector<KeyDoc> scratch;
-  std::vector<uint32_t> counts;
+  std::vector<uint32_t> counts, multi;
+  lsh_internal::KeyGroups got;
   // Sizes under and over the small-input cut; hashed keys, few distinct keys
   // (big buckets), masked keys whose top bits are all zero (SimHash tables),
-  // and one key for all.
+  // one key for all, and keys repeated about once each (mostly buckets of
+  // two); documents in order, and shuffled (as the size-ranked tables give
+  // them).
   for (size_t n : {0, 1, 2, 63, 64, 65, 1000, 100000}) {
-    for (int kind = 0; kind < 4; ++kind) {
-      std::vector<KeyDoc> v(n);
-      for (size_t d = 0; d < n; ++d) {
-        uint64_t key = rng();
-        if (kind == 1) key %= 37;
-        if (kind == 2) key &= 0xFFFF0000ull;
-        if (kind == 3) key = 42;
-        v[d] = {key, static_cast<uint32_t>(d)};
+    for (int kind = 0; kind < 5; ++kind) {
+      for (const bool shuffled : {false, true}) {
+        std::vector<KeyDoc> v(n);
+        for (size_t d = 0; d < n; ++d) {
+          uint64_t key = rng();
+          if (kind == 1) key %= 37;
+          if (kind == 2) key &= 0xFFFF0000ull;
+          if (kind == 3) key = 42;
+          if (kind == 4) key = d > 0 && rng() % 2 == 0 ? v[rng() % d].key : key;
+          v[d] = {key, static_cast<uint32_t>(d)};
+        }
+        if (shuffled) std::shuffle(v.begin(), v.end(), rng);
+        const std::vector<KeyDoc> before = v;
+        lsh_internal::GroupByKey(v, &scratch, &counts, &multi, &got);
+        ASSERT_EQ(got.ends.empty() ? 0 : got.ends.back(), got.docs.size());
+        std::vector<std::vector<uint32_t>> groups;
+        uint32_t begin = 0;
+        for (const uint32_t end : got.ends) {
+          groups.emplace_back(got.docs.begin() + begin, got.docs.begin() + end);
+          EXPECT_TRUE(std::is_sorted(groups.back().begin(), groups.back().end()));
+          begin = end;
+        }
+        std::sort(groups.begin(), groups.end());
+        EXPECT_EQ(groups, groups_by_sorting(v)) << n << " " << kind << " " << shuffled;
+        EXPECT_TRUE(std::equal(v.begin(), v.end(), before.begin(), [](auto& x, auto& y) {
+          return x.key == y.key && x.doc == y.doc;
+        }));
       }
-      std::vector<KeyDoc> want = v;
-      std::sort(want.begin(), want.end(), [](const KeyDoc& x, const KeyDoc& y) {
-        return x.key != y.key ? x.key < y.key : x.doc < y.doc;
-      });
-      lsh_internal::GroupByKey(&v, &scratch, &counts);
-      ASSERT_EQ(v.size(), n);
-      const auto [got_runs, got_order] = runs(v);
-      const auto [want_runs, want_order] = runs(want);
-      EXPECT_EQ(got_runs, want_runs) << n << " " << kind;
-      // Each key in one run only: as many run starts as keys.
-      EXPECT_EQ(got_order.size(), want_order.size()) << n << " " << kind;
     }
   }
 }

@@ -12,18 +12,49 @@ bool KeyDocLess(const KeyDoc& x, const KeyDoc& y) {
   return x.key != y.key ? x.key < y.key : x.doc < y.doc;
 }
 
-}  // namespace
+// Appends the runs of two or more equal keys of out[0, n), which is ordered
+// by (key, document), to *groups.
+void AppendRuns(const KeyDoc* out, size_t n, KeyGroups* groups) {
+  for (size_t i = 0; i < n;) {
+    size_t j = i + 1;
+    while (j < n && out[j].key == out[i].key) ++j;
+    if (j - i > 1) {
+      for (size_t x = i; x < j; ++x) groups->docs.push_back(out[x].doc);
+      groups->ends.push_back(static_cast<uint32_t>(groups->docs.size()));
+    }
+    i = j;
+  }
+}
 
-void GroupByKey(std::vector<KeyDoc>* tuples, std::vector<KeyDoc>* scratch,
-                std::vector<uint32_t>* counts) {
-  const size_t n = tuples->size();
-  if (n < 64) {
-    std::sort(tuples->begin(), tuples->end(), KeyDocLess);
+void SortSmall(KeyDoc* begin, KeyDoc* end) {
+  if (end - begin > 16) {
+    std::sort(begin, end, KeyDocLess);
     return;
   }
-  // 2^bits buckets, n to 2n: most keys of a table are unique, and a bucket
-  // of one needs no sort (n/4 buckets of ~4 keys, each insertion-sorted,
-  // took 10 % longer: BM_Lsh_FindCandidates/10000 3.48 -> 3.02 ms). Band
+  for (KeyDoc* i = begin + 1; i < end; ++i) {
+    const KeyDoc t = *i;
+    KeyDoc* j = i;
+    for (; j > begin && KeyDocLess(t, j[-1]); --j) *j = j[-1];
+    *j = t;
+  }
+}
+
+}  // namespace
+
+void GroupByKey(const std::vector<KeyDoc>& tuples, std::vector<KeyDoc>* scratch,
+                std::vector<uint32_t>* counts, std::vector<uint32_t>* multi, KeyGroups* groups) {
+  groups->docs.clear();
+  groups->ends.clear();
+  const size_t n = tuples.size();
+  if (n < 64) {
+    scratch->assign(tuples.begin(), tuples.end());
+    std::sort(scratch->begin(), scratch->end(), KeyDocLess);
+    AppendRuns(scratch->data(), n, groups);
+    return;
+  }
+  // 2^bits buckets, n to 2n: most keys of a table are unique, and only the
+  // buckets that receive two or more tuples (about one in ten to one in
+  // four) are looked into; the others cost one step of the prefix sum. Band
   // keys are hashes already, but SimHash tables key by masked fingerprint
   // bits, so the bucket is taken from the top bits of a multiplicative mix
   // of the key.
@@ -36,28 +67,37 @@ void GroupByKey(std::vector<KeyDoc>* tuples, std::vector<KeyDoc>* scratch,
   };
   counts->assign(buckets + 1, 0);
   uint32_t* c = counts->data();
-  for (const KeyDoc& t : *tuples) ++c[bucket(t.key) + 1];
-  for (size_t b = 1; b <= buckets; ++b) c[b] += c[b - 1];  // c[b]: where bucket b starts
+  for (const KeyDoc& t : tuples) ++c[bucket(t.key) + 1];
+  // The prefix sum also lists the buckets of two or more, without a branch
+  // (which would mispredict on every such bucket).
+  multi->resize(buckets);
+  uint32_t* m = multi->data();
+  size_t num_multi = 0;
+  for (size_t b = 1; b <= buckets; ++b) {
+    m[num_multi] = static_cast<uint32_t>(b - 1);
+    num_multi += c[b] >= 2;
+    c[b] += c[b - 1];  // c[b]: where bucket b starts
+  }
   scratch->resize(n);
   KeyDoc* out = scratch->data();
-  for (const KeyDoc& t : *tuples) out[c[bucket(t.key)]++] = t;  // stable
-  // Now c[b] is where bucket b ends.
-  size_t begin = 0;
-  for (size_t b = 0; b < buckets; ++b) {
-    const size_t end = c[b];
-    if (end - begin > 16) {
-      std::sort(out + begin, out + end, KeyDocLess);
-    } else {
-      for (size_t i = begin + 1; i < end; ++i) {
-        const KeyDoc t = out[i];
-        size_t j = i;
-        for (; j > begin && KeyDocLess(t, out[j - 1]); --j) out[j] = out[j - 1];
-        out[j] = t;
+  for (const KeyDoc& t : tuples) out[c[bucket(t.key)]++] = t;  // stable
+  // Now c[b] is where bucket b ends, and c[b - 1] where it starts.
+  for (size_t i = 0; i < num_multi; ++i) {
+    const uint32_t b = m[i];
+    KeyDoc* begin = out + (b == 0 ? 0 : c[b - 1]);
+    KeyDoc* end = out + c[b];
+    if (end - begin == 2) {
+      // The usual multi bucket: a pair.
+      if (begin[0].key == begin[1].key) {
+        groups->docs.push_back(std::min(begin[0].doc, begin[1].doc));
+        groups->docs.push_back(std::max(begin[0].doc, begin[1].doc));
+        groups->ends.push_back(static_cast<uint32_t>(groups->docs.size()));
       }
+      continue;
     }
-    begin = end;
+    SortSmall(begin, end);
+    AppendRuns(begin, end - begin, groups);
   }
-  tuples->swap(*scratch);
 }
 
 void SortUniquePairs(std::vector<uint64_t>* pairs, uint32_t num_docs,

@@ -4,9 +4,9 @@
 // candidate search repeats once per band; and sorting the candidate pairs
 // the tables emit. Only equal keys need to meet, so
 // the tuples are grouped, not sorted: a counting pass on a mixed hash of the
-// key spreads them over about n/4 buckets, and each small bucket is ordered
-// by (key, document) with an insertion sort. That is linear in the tuples
-// where std::sort is n log n, and it was 10% of `dubare dedup`'s CPU.
+// key spreads them over n to 2n buckets, and only the buckets that received
+// two or more tuples are looked into. That is linear in the tuples where
+// std::sort is n log n, and it was 10% of `dubare dedup`'s CPU.
 // Internal to the library; not thread-safe on shared buffers (each worker
 // passes its own).
 
@@ -23,12 +23,18 @@ struct KeyDoc {
   uint32_t doc;
 };
 
-// Reorders `tuples` so that tuples of one key are adjacent and, within a
-// run of one key, in ascending document order; runs of different keys come
-// in no particular order. `scratch` and `counts` are buffers the caller may
-// keep between calls (their contents are not used).
-void GroupByKey(std::vector<KeyDoc>* tuples, std::vector<KeyDoc>* scratch,
-                std::vector<uint32_t>* counts);
+// The groups of `tuples` that share a key, for every key held by two or
+// more tuples: group g's documents are docs[ends[g - 1] .. ends[g]) (from 0
+// for g = 0), ascending; groups come in no particular order. Keys held once
+// give nothing. `tuples` is left as it was; `scratch`, `counts` and `multi`
+// are buffers the caller may keep between calls (their contents are not
+// used).
+struct KeyGroups {
+  std::vector<uint32_t> docs;
+  std::vector<uint32_t> ends;
+};
+void GroupByKey(const std::vector<KeyDoc>& tuples, std::vector<KeyDoc>* scratch,
+                std::vector<uint32_t>* counts, std::vector<uint32_t>* multi, KeyGroups* groups);
 
 // Sorts `pairs` (a << 32 | b, a < num_docs) ascending and drops repeats.
 // A near-duplicate pair is emitted by most of its bands, so the candidate

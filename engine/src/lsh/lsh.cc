@@ -92,7 +92,8 @@ struct TableBuffers {
   std::vector<KeyDoc> tuples;  // one table's (key, document), filled by the caller
   std::vector<KeyDoc> spare;
   std::vector<uint32_t> counts;
-  std::vector<uint32_t> docs;  // one bucket's documents
+  std::vector<uint32_t> multi;
+  lsh_internal::KeyGroups groups;
   std::vector<uint32_t> by_size;
   std::vector<uint64_t> pair_scratch;
 };
@@ -101,17 +102,12 @@ struct TableBuffers {
 // bucket of two or more documents, in ascending document order.
 template <typename Emit>
 void ForEachBucket(TableBuffers* b, const Emit& emit) {
-  lsh_internal::GroupByKey(&b->tuples, &b->spare, &b->counts);
-  const std::vector<KeyDoc>& t = b->tuples;
-  for (size_t i = 0; i < t.size();) {
-    size_t j = i + 1;
-    while (j < t.size() && t[j].key == t[i].key) ++j;
-    if (j - i > 1) {
-      b->docs.clear();
-      for (size_t x = i; x < j; ++x) b->docs.push_back(t[x].doc);
-      emit(absl::Span<const uint32_t>(b->docs));
-    }
-    i = j;
+  lsh_internal::GroupByKey(b->tuples, &b->spare, &b->counts, &b->multi, &b->groups);
+  const std::vector<uint32_t>& docs = b->groups.docs;
+  uint32_t begin = 0;
+  for (const uint32_t end : b->groups.ends) {
+    emit(absl::Span<const uint32_t>(docs.data() + begin, end - begin));
+    begin = end;
   }
 }
 
