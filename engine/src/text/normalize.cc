@@ -734,7 +734,14 @@ size_t Run::ContextFreeRun(const uint8_t* s, size_t n, size_t i) {
                             text + out + lead_space, &bad);
         written = taken;
       }
-      block_after = i + bad + 1;
+      // The loop takes the byte the block stopped at, then tries a block
+      // again. A stop in the last three bytes may be the block's end (a
+      // two-byte character cut in two, a character that is dropped only
+      // when the byte after it is seen): there the next block starts right
+      // after what was taken, or every block would send a character or two
+      // (half the blocks of Sorani) through the loop.
+      const size_t width = wide ? 64 : 16;
+      block_after = taken != 0 && bad + 3 >= width ? i + taken : i + bad + 1;
       if (taken != 0) {
         if (lead_space != 0) text[out] = ' ';
         out += lead_space + written;
