@@ -192,16 +192,21 @@ void ExpectWordsOfReference(const std::string& text) {
   for (size_t i = 0; i < tokens.size(); ++i) {
     ASSERT_EQ(tokens[i].span, want[i].span) << "word " << i << " of " << absl::CHexEscape(text);
   }
-  // Both block lookups: the portable one, and AVX-512 VBMI's where the CPU has it.
-  for (const sketch_internal::WordMaskFn fn : {sketch_internal::WordMaskFn{nullptr},
-                                               sketch_internal::VbmiWordMask()}) {
+  // Both block loops: the portable one, and AVX-512 VBMI's where the CPU has it.
+  for (const bool vbmi : {false, true}) {
+    if (vbmi && !sketch_internal::VbmiScanAvailable()) continue;
     std::vector<ByteSpan> spans;
-    sketch_internal::ForEachWordWith(text, fn, [&](size_t b, size_t e) {
+    auto add = [&](size_t b, size_t e) {
       spans.push_back(ByteSpan{static_cast<uint32_t>(b), static_cast<uint32_t>(e)});
-    });
-    ASSERT_EQ(spans.size(), want.size()) << (fn ? "vbmi " : "portable ") << absl::CHexEscape(text);
+    };
+    if (vbmi) {
+      sketch_internal::vbmi::ForEachWordInBlocks(text, add);
+    } else {
+      sketch_internal::portable::ForEachWordInBlocks(text, add);
+    }
+    ASSERT_EQ(spans.size(), want.size()) << (vbmi ? "vbmi " : "portable ") << absl::CHexEscape(text);
     for (size_t i = 0; i < spans.size(); ++i) {
-      ASSERT_EQ(spans[i], want[i].span) << (fn ? "vbmi" : "portable") << " word " << i;
+      ASSERT_EQ(spans[i], want[i].span) << (vbmi ? "vbmi" : "portable") << " word " << i;
     }
   }
 }

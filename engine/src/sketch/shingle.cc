@@ -59,18 +59,9 @@ const uint64_t* TwoByteWordBits() {
   return bits;
 }
 
-namespace {
-
-// Byte tables of TwoByteWordBits for the VBMI lookups: 0xFF where the code
-// point is a word character. ascii[cp] for cp < 0x80, arabic[cp - 0x600].
-struct alignas(64) VbmiTables {
-  uint8_t ascii[128];
-  uint8_t arabic[256];
-};
-
-const VbmiTables& GetVbmiTables() {
-  static const VbmiTables* const tables = [] {
-    auto* t = new VbmiTables;
+const VbmiWordTables& GetVbmiWordTables() {
+  static const VbmiWordTables* const tables = [] {
+    auto* t = new VbmiWordTables;
     const uint64_t* bits = TwoByteWordBits();
     auto is_word = [&](uint32_t cp) { return (bits[cp / 64] >> (cp % 64)) & 1; };
     for (uint32_t cp = 0; cp < 128; ++cp) t->ascii[cp] = is_word(cp) ? 0xFF : 0;
@@ -80,41 +71,14 @@ const VbmiTables& GetVbmiTables() {
   return *tables;
 }
 
-__attribute__((target("avx512f,avx512bw,avx512vbmi"))) uint64_t WordMaskVbmiImpl(
-    const unsigned char* p, uint64_t ascii, uint64_t lead, uint64_t* arabic) {
-  const VbmiTables& t = GetVbmiTables();
-  const __m512i v = _mm512_loadu_si512(p);
-  // The byte after each one; the last is read as 0 (a lead there is the caller's).
-  const __m512i next = _mm512_maskz_loadu_epi8(~uint64_t{0} >> 1, p + 1);
-  const __m512i a0 = _mm512_load_si512(t.ascii), a1 = _mm512_load_si512(t.ascii + 64);
-  const __mmask64 ascii_word = _mm512_movepi8_mask(_mm512_permutex2var_epi8(a0, v, a1));
-  // A lead D8..DB and its trail name U+0600 + ((lead & 3) << 6 | (trail & 0x3F)).
-  const __mmask64 arabic_lead =
-      _mm512_cmpeq_epi8_mask(_mm512_and_si512(v, _mm512_set1_epi8(static_cast<char>(0xFC))),
-                             _mm512_set1_epi8(static_cast<char>(0xD8))) &
-      lead;
-  const __m512i index = _mm512_or_si512(
-      _mm512_and_si512(_mm512_slli_epi16(v, 6), _mm512_set1_epi8(static_cast<char>(0xC0))),
-      _mm512_and_si512(next, _mm512_set1_epi8(0x3F)));
-  const __m512i lo = _mm512_permutex2var_epi8(_mm512_load_si512(t.arabic), index,
-                                              _mm512_load_si512(t.arabic + 64));
-  const __m512i hi = _mm512_permutex2var_epi8(_mm512_load_si512(t.arabic + 128), index,
-                                              _mm512_load_si512(t.arabic + 192));
-  const __mmask64 arabic_word =
-      _mm512_movepi8_mask(_mm512_mask_blend_epi8(_mm512_movepi8_mask(index), lo, hi));
-  *arabic = arabic_lead;
-  return (ascii_word & ascii) | (arabic_word & arabic_lead);
-}
-
-}  // namespace
-
-WordMaskFn VbmiWordMask() {
-  static const WordMaskFn fn = [] {
-    const bool ok = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-                    __builtin_cpu_supports("avx512vbmi");
-    return ok ? &WordMaskVbmiImpl : nullptr;
-  }();
-  return fn;
+bool VbmiScanAvailable() {
+#if defined(__x86_64__)
+  static const bool ok = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+                         __builtin_cpu_supports("avx512vbmi");
+  return ok;
+#else
+  return false;
+#endif
 }
 
 }  // namespace sketch_internal

@@ -16,8 +16,8 @@
 
 #include "absl/strings/string_view.h"
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
+#if defined(__x86_64__)
+#include <immintrin.h>
 #endif
 
 namespace dubare::sketch_internal {
@@ -68,14 +68,17 @@ inline CharClass Classify(const uint8_t* bmp, uint32_t cp, size_t len) {
 // word character: the one- and two-byte code points, all of the block scan's.
 const uint64_t* TwoByteWordBits();
 
-// The block scan's word bits of the ASCII bytes and of the leads of
-// U+0600..U+06FF (the Arabic block: nearly every lead of Sorani text) of
-// p[0, 64), looked up 64 at a time with AVX-512 VBMI; *arabic is set to those
-// leads among `lead`. Null when the CPU lacks VBMI: the caller then looks
-// every character up itself. Reads p[0, 64) only.
-using WordMaskFn = uint64_t (*)(const unsigned char* p, uint64_t ascii, uint64_t lead,
-                                uint64_t* arabic);
-WordMaskFn VbmiWordMask();
+// TwoByteWordBits as bytes, for the AVX-512 VBMI lookups: 0xFF where the
+// code point is a word character; ascii[cp] for cp < 0x80, arabic[cp - 0x600]
+// for the Arabic block U+0600..U+06FF (nearly every lead of Sorani text).
+struct alignas(64) VbmiWordTables {
+  uint8_t ascii[128];
+  uint8_t arabic[256];
+};
+const VbmiWordTables& GetVbmiWordTables();
+
+// Whether this CPU runs the AVX-512 VBMI block scan (vbmi::ForEachWordInBlocks).
+bool VbmiScanAvailable();
 
 // Bit j of *ascii / *lead / *cont tells whether p[j] (j < 64) is an ASCII
 // byte, the lead of a two-byte sequence (C2..DF), or a continuation byte.
@@ -146,7 +149,8 @@ inline size_t ScanUnits(const unsigned char* s, size_t size, size_t i, size_t un
   return i;
 }
 
-// Calls on_word(begin, end) for every word of text, in order.
+// ForEachWordInBlocks(text, on_word) calls on_word(begin, end) for every
+// word of text, in order.
 //
 // Text made of ASCII and two-byte sequences (Sorani, Kurmanji, most match
 // keys) is scanned 64 bytes at a time: the word bytes of a block become a bit
@@ -154,66 +158,99 @@ inline size_t ScanUnits(const unsigned char* s, size_t size, size_t i, size_t un
 // branch at nearly every word edge; this one at about one per block. Blocks
 // with anything else (three- and four-byte characters, invalid bytes) go
 // through ScanUnits, whose result the block scan must equal.
-// ForEachWordWith is the same with the block lookup given (tests run both).
-template <typename OnWord>
-inline void ForEachWordWith(absl::string_view text, WordMaskFn word_mask, OnWord&& on_word) {
-  const uint8_t* bmp = BmpClassTable();
-  const uint64_t* word_bits = TwoByteWordBits();
-  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
-  const size_t size = text.size();
-  size_t i = 0;  // always at the start of a unit
-  bool open = false;
-  size_t begin = 0;
-  while (i + 64 <= size) {
-    uint64_t ascii, lead, cont;
-    ByteClassMasks(s + i, &ascii, &lead, &cont);
-    // A lead in the last byte has its continuation in the next block.
-    const int n = 64 - static_cast<int>(lead >> 63);
-    const uint64_t in_block = n == 64 ? ~uint64_t{0} : ~uint64_t{0} >> 1;
-    const uint64_t bad = (~(ascii | lead | cont) | (cont ^ (lead << 1))) & in_block;
-    if (bad != 0) {
-      i = ScanUnits(s, size, i, i + 64, bmp, &open, &begin, on_word);
-      continue;
-    }
-    // One loop per kind of start byte, so that neither branches on it.
+//
+// The loop (text_scan_blocks.inc) is compiled twice: with the portable block
+// classes below (SSE2 masks, a table lookup per character), and with AVX-512
+// VBMI in a region of its own, where one vector load classifies a block and
+// two-byte Arabic characters are looked up 64 at a time. The VBMI copy must
+// be inlined into one loop to pay: called through a pointer once per block
+// it was 16 % slower (GCC does not inline code of another target into a
+// function of the default one, hence the two copies rather than a template
+// argument). Callers use ForEachWord; tests run both copies.
+namespace portable {
+
+// The classes of one block, for the loop.
+struct Block {
+  uint64_t ascii, lead, cont;
+  const unsigned char* p;
+
+  explicit Block(const unsigned char* block) : p(block) {
+    ByteClassMasks(block, &ascii, &lead, &cont);
+  }
+  // The word bits of the block's ASCII bytes and leads (`in_block`); sets
+  // *looked_up to the leads it covered (the loop looks the others up).
+  uint64_t WordBits(uint64_t in_block, uint64_t* looked_up) const {
+    const uint64_t* word_bits = TwoByteWordBits();
     uint64_t word = 0;
-    uint64_t other_leads = lead & in_block;
-    if (word_mask != nullptr) {
-      uint64_t arabic;
-      word = word_mask(s + i, ascii, lead, &arabic) & in_block;
-      other_leads &= ~arabic;
-    } else {
-      for (uint64_t m = ascii & in_block; m != 0; m &= m - 1) {
-        const int j = __builtin_ctzll(m);
-        const unsigned cp = s[i + j];
-        word |= ((word_bits[cp >> 6] >> (cp & 63)) & 1) << j;
-      }
-    }
-    for (uint64_t m = other_leads; m != 0; m &= m - 1) {
-      const int j = __builtin_ctzll(m);  // its continuation is in the block
-      const unsigned cp = ((s[i + j] & 0x1F) << 6) | (s[i + j + 1] & 0x3F);
+    for (uint64_t m = ascii & in_block; m != 0; m &= m - 1) {
+      const int j = __builtin_ctzll(m);
+      const unsigned cp = p[j];
       word |= ((word_bits[cp >> 6] >> (cp & 63)) & 1) << j;
     }
-    word |= (word << 1) & cont;  // a continuation belongs to its lead's word
-    const uint64_t before = (word << 1) | uint64_t{open};
-    for (uint64_t edges = (word ^ before) & in_block; edges != 0; edges &= edges - 1) {
-      const size_t at = i + __builtin_ctzll(edges);
-      if (open) {
-        on_word(begin, at);
-      } else {
-        begin = at;
-      }
-      open = !open;
-    }
-    i += n;
+    *looked_up = 0;
+    return word;
   }
-  ScanUnits(s, size, i, size, bmp, &open, &begin, on_word);
-  if (open) on_word(begin, size);
-}
+};
+
+#include "sketch/text_scan_blocks.inc"
+
+}  // namespace portable
+
+#if defined(__x86_64__)
+#pragma GCC push_options
+#pragma GCC target("avx512f,avx512bw,avx512vbmi,bmi,bmi2")
+namespace vbmi {
+
+struct Block {
+  uint64_t ascii, lead, cont;
+  const unsigned char* p;
+  __m512i v;
+
+  explicit Block(const unsigned char* block) : p(block), v(_mm512_loadu_si512(block)) {
+    ascii = ~_mm512_movepi8_mask(v);
+    cont = _mm512_cmpeq_epi8_mask(_mm512_and_si512(v, _mm512_set1_epi8(static_cast<char>(0xC0))),
+                                  _mm512_set1_epi8(static_cast<char>(0x80)));
+    // C2..DF: 0xC2 + [0, 30) as unsigned bytes.
+    lead = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(v, _mm512_set1_epi8(static_cast<char>(0xC2))),
+                                  _mm512_set1_epi8(30));
+  }
+  uint64_t WordBits(uint64_t in_block, uint64_t* looked_up) const {
+    const VbmiWordTables& t = GetVbmiWordTables();
+    // The byte after each one; the last is read as 0 (a lead there is not in_block).
+    const __m512i next = _mm512_maskz_loadu_epi8(~uint64_t{0} >> 1, p + 1);
+    const __mmask64 ascii_word = _mm512_movepi8_mask(_mm512_permutex2var_epi8(
+        _mm512_load_si512(t.ascii), v, _mm512_load_si512(t.ascii + 64)));
+    // A lead D8..DB and its trail name U+0600 + ((lead & 3) << 6 | (trail & 0x3F)).
+    const __mmask64 arabic_lead =
+        _mm512_cmpeq_epi8_mask(_mm512_and_si512(v, _mm512_set1_epi8(static_cast<char>(0xFC))),
+                               _mm512_set1_epi8(static_cast<char>(0xD8))) &
+        lead;
+    const __m512i index = _mm512_or_si512(
+        _mm512_and_si512(_mm512_slli_epi16(v, 6), _mm512_set1_epi8(static_cast<char>(0xC0))),
+        _mm512_and_si512(next, _mm512_set1_epi8(0x3F)));
+    const __m512i lo = _mm512_permutex2var_epi8(_mm512_load_si512(t.arabic), index,
+                                                _mm512_load_si512(t.arabic + 64));
+    const __m512i hi = _mm512_permutex2var_epi8(_mm512_load_si512(t.arabic + 128), index,
+                                                _mm512_load_si512(t.arabic + 192));
+    const __mmask64 arabic_word =
+        _mm512_movepi8_mask(_mm512_mask_blend_epi8(_mm512_movepi8_mask(index), lo, hi));
+    *looked_up = arabic_lead;
+    return ((ascii_word & ascii) | (arabic_word & arabic_lead)) & in_block;
+  }
+};
+
+#include "sketch/text_scan_blocks.inc"
+
+}  // namespace vbmi
+#pragma GCC pop_options
+#endif  // __x86_64__
 
 template <typename OnWord>
 inline void ForEachWord(absl::string_view text, OnWord&& on_word) {
-  ForEachWordWith(text, VbmiWordMask(), on_word);
+#if defined(__x86_64__)
+  if (VbmiScanAvailable()) return vbmi::ForEachWordInBlocks(text, on_word);
+#endif
+  portable::ForEachWordInBlocks(text, on_word);
 }
 
 // Calls on_char(begin, end) for every code point (or invalid byte) of text,
