@@ -41,9 +41,16 @@ inline uint64_t TokenHash(const char* data, size_t size, uint64_t seed) {
 // a cyclic polynomial: sliding the window one token costs one rotate and two
 // xors (drop rotl(t_old, n), add t_new), whatever n is. n <= 64 keeps every
 // token at a distinct rotation.
-inline uint64_t FinishShingle(uint64_t combined, unsigned n) {
-  return Mix64(combined ^ (uint64_t{n} * 0xD6E8FEB86659FD93ull));
+inline uint64_t ShingleKey(uint64_t combined, unsigned n) {
+  return combined ^ (uint64_t{n} * 0xD6E8FEB86659FD93ull);
 }
+inline uint64_t FinishShingle(uint64_t combined, unsigned n) {
+  return Mix64(ShingleKey(combined, n));
+}
+
+// h[i] = Mix64(h[i]) for i < n: FinishShingle's second half for a whole
+// array of ShingleKeys, eight at a time where the CPU has AVX-512 DQ.
+void Mix64All(uint64_t* h, size_t n);
 
 // 64-bit shingle hash → 32-bit MinHash input (see minhash_kernels.h).
 inline uint32_t Fold32(uint64_t h) { return static_cast<uint32_t>(h ^ (h >> 32)); }
