@@ -17,6 +17,8 @@
 #include "gtest/gtest.h"
 #include "sketch/hash_util.h"
 #include "sketch/text_scan.h"
+#include "sketch/token_hash_x8.h"
+#include "sketch/word_pairs.h"
 #include "unicode/uchar.h"
 #include "unicode/utf8.h"
 
@@ -143,6 +145,70 @@ TEST(ShingleTest, WordShinglesEqualStringBuildingReference) {
   }
 }
 
+// The default shingles hash their words grouped by length class, a chunk of
+// 256 at a time: against the one-pass loop and the string-building
+// reference, with word counts around the chunk size and words in every
+// class (1-3, 4-8, 9-16, 17-32 and 33+ bytes).
+TEST(ShingleTest, WordPairsByLengthClassEqualTextOrder) {
+  std::mt19937_64 rng(11);
+  static const char* const kWords[] = {"و", "لە", "ab", "شەممە", "حکومەتی", "Kurdistanê",
+                                       "هەرێمەکانی", "لەسەرچاوەکانەوە", "نێودەوڵەتییەکانیشدا",
+                                       "a", "کوردستانییەکانەوەبووندا", "Rojê", "ئێمە"};
+  const ShingleOptions o;
+  for (int words : {0, 1, 2, 3, 255, 256, 257, 300, 512, 513, 1000}) {
+    std::string text;
+    for (int i = 0; i < words; ++i) {
+      text += kWords[rng() % std::size(kWords)];
+      text += rng() % 7 == 0 ? "، " : " ";
+    }
+    Shingles got, want;
+    got.hashes = {7, 8};  // both append
+    want.hashes = {7, 8};
+    sketch_internal::WordPairs(o.seed, text, &got);
+    sketch_internal::WordPairsInTextOrder(o.seed, text, &want);
+    ASSERT_EQ(got.hashes, want.hashes) << words << " words";
+    ASSERT_EQ(got.hashes.size(), 2 + (words <= 1 ? words : words - 1));
+    want.hashes.erase(want.hashes.begin(), want.hashes.begin() + 2);
+    EXPECT_EQ(want.hashes, RefShingle(text, o).hashes) << words << " words";
+  }
+}
+
+// Tokens hashed by length class, eight at a time where the CPU has AVX-512,
+// against XXH3 itself: every length to 64 bytes (all five classes), chunks
+// of any size up to 256, any offsets, several seeds.
+TEST(ShingleTest, HashTokensEqualsXxh3) {
+  std::mt19937_64 rng(12);
+  std::string data(4096, '\0');
+  for (char& c : data) c = static_cast<char>(rng());
+  for (const uint64_t seed : {uint64_t{0}, uint64_t{1}, uint64_t{0x5EED}, ~uint64_t{0}, rng()}) {
+    for (const size_t n : {size_t{0}, size_t{1}, size_t{7}, size_t{8}, size_t{9}, size_t{31},
+                           size_t{32}, size_t{33}, size_t{100}, size_t{255}, size_t{256}}) {
+      std::vector<uint64_t> place(n), got(n, 0), in_order(n, 0);
+      for (uint64_t& p : place) {
+        const uint64_t size = 1 + rng() % 64;
+        p = (rng() % (data.size() - size)) << 32 | size;
+      }
+      sketch_internal::HashTokens(data.data(), place.data(), n, seed, got.data());
+      sketch_internal::HashTokensInOrder(data.data(), place.data(), n, seed, in_order.data());
+      for (size_t i = 0; i < n; ++i) {
+        const uint64_t want = XXH3_64bits_withSeed(data.data() + (place[i] >> 32),
+                                                   static_cast<uint32_t>(place[i]), seed);
+        ASSERT_EQ(got[i], want) << "size " << static_cast<uint32_t>(place[i]) << " n " << n;
+        ASSERT_EQ(in_order[i], want);
+      }
+    }
+  }
+  // One length class at a time, every length of it.
+  for (uint64_t size = 1; size <= 40; ++size) {
+    std::vector<uint64_t> place(256), got(256);
+    for (uint64_t& p : place) p = (rng() % (data.size() - size)) << 32 | size;
+    sketch_internal::HashTokens(data.data(), place.data(), place.size(), 7, got.data());
+    for (size_t i = 0; i < place.size(); ++i) {
+      ASSERT_EQ(got[i], XXH3_64bits_withSeed(data.data() + (place[i] >> 32), size, 7)) << size;
+    }
+  }
+}
+
 TEST(ShingleTest, CharShinglesEqualReference) {
   std::mt19937_64 rng(2);
   for (bool ignore : {true, false}) {
@@ -199,10 +265,12 @@ void ExpectWordsOfReference(const std::string& text) {
     auto add = [&](size_t b, size_t e) {
       spans.push_back(ByteSpan{static_cast<uint32_t>(b), static_cast<uint32_t>(e)});
     };
-    if (vbmi) {
-      sketch_internal::vbmi::ForEachWordInBlocks(text, add);
-    } else {
+    if (!vbmi) {
       sketch_internal::portable::ForEachWordInBlocks(text, add);
+    } else {
+#if defined(__x86_64__)
+      sketch_internal::vbmi::ForEachWordInBlocks(text, add);
+#endif
     }
     ASSERT_EQ(spans.size(), want.size()) << (vbmi ? "vbmi " : "portable ") << absl::CHexEscape(text);
     for (size_t i = 0; i < spans.size(); ++i) {

@@ -5,11 +5,14 @@
 #include <immintrin.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <memory>
 
 #include "absl/strings/str_cat.h"
 #include "sketch/hash_util.h"
 #include "sketch/text_scan.h"
+#include "sketch/token_hash_x8.h"
+#include "sketch/word_pairs.h"
 #include "unicode/uchar.h"
 
 namespace dubare {
@@ -104,12 +107,53 @@ bool VbmiScanAvailable() {
 #endif
 }
 
+void WordPairsInTextOrder(uint64_t seed, absl::string_view text, Shingles* out) {
+  const char* data = text.data();
+  uint64_t previous = 0;
+  size_t words = 0;
+  ForEachWord(text, [&](size_t b, size_t e) {
+    const uint64_t h = TokenHash(data + b, e - b, seed);
+    if (words++ > 0) out->hashes.push_back(FinishShingle(Rotl64(previous, 1) ^ h, 2));
+    previous = h;
+  });
+  if (words == 1) out->hashes.push_back(FinishShingle(previous, 1));
+}
+
+void WordPairs(uint64_t seed, absl::string_view text, Shingles* out) {
+  // A word's place must fit in 32 bits (the normalizer takes less than 4 GiB).
+  if (text.size() > UINT32_MAX) return WordPairsInTextOrder(seed, text, out);
+  const char* data = text.data();
+  const size_t first = out->hashes.size();
+  ForEachWord(text,
+              [&](size_t b, size_t e) { out->hashes.push_back(uint64_t{b} << 32 | (e - b)); });
+  uint64_t* const w = out->hashes.data() + first;
+  const size_t n = out->hashes.size() - first;
+  uint64_t hash[kTokenChunk];
+  uint64_t previous = 0;
+  for (size_t c0 = 0; c0 < n; c0 += kTokenChunk) {
+    const size_t m = std::min(kTokenChunk, n - c0);
+    HashTokens(data, w + c0, m, seed, hash);
+    // The pair of word g and the word before it goes where that word's
+    // place was (read above, as were all of this chunk's).
+    for (size_t i = 0; i < m; ++i) {
+      const size_t g = c0 + i;
+      if (g > 0) w[g - 1] = ShingleKey(Rotl64(previous, 1) ^ hash[i], 2);
+      previous = hash[i];
+    }
+  }
+  if (n == 1) {
+    w[0] = ShingleKey(previous, 1);
+  } else if (n > 1) {
+    out->hashes.pop_back();  // n words, n - 1 pairs
+  }
+  Mix64All(out->hashes.data() + first, out->hashes.size() - first);
+}
+
 }  // namespace sketch_internal
 
 namespace {
 
 using sketch_internal::FinishShingle;
-using sketch_internal::ShingleKey;
 using sketch_internal::Rotl64;
 using sketch_internal::TokenHash;
 
@@ -159,33 +203,14 @@ class Roller {
   uint32_t begins_[kMaxCharSize];
 };
 
-// Word 2-grams without spans, the default: Roller with the window known to
-// be one token, so a shingle is one rotate, two xors and Mix64 (the general
-// roller's ring, variable rotations and span bookkeeping were a third of the
-// word loop).
-//
-// The loop writes ShingleKeys and Mix64All finishes them afterwards, eight
-// at a time: Mix64's two dependent multiplies per shingle were a sixth of
-// the loop.
-void WordPairs(uint64_t seed, absl::string_view text, Shingles* out) {
-  const char* data = text.data();
-  const size_t first = out->hashes.size();
-  uint64_t previous = 0;
-  size_t words = 0;
-  sketch_internal::ForEachWord(text, [&](size_t b, size_t e) {
-    const uint64_t h = TokenHash(data + b, e - b, seed);
-    if (words++ > 0) out->hashes.push_back(ShingleKey(Rotl64(previous, 1) ^ h, 2));
-    previous = h;
-  });
-  if (words == 1) out->hashes.push_back(ShingleKey(previous, 1));
-  sketch_internal::Mix64All(out->hashes.data() + first, out->hashes.size() - first);
-}
 
 template <bool kWantSpans>
 void ShingleImpl(const ShingleOptions& o, const uint64_t* char_hashes, absl::string_view text,
                  Shingles* out) {
   if constexpr (!kWantSpans) {
-    if (o.kind == ShingleKind::kWord && o.size == 2) return WordPairs(o.seed, text, out);
+    if (o.kind == ShingleKind::kWord && o.size == 2) {
+      return sketch_internal::WordPairs(o.seed, text, out);
+    }
   }
   const char* data = text.data();
   Roller<kWantSpans> roller(static_cast<unsigned>(o.size), out);
