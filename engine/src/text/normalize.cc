@@ -302,7 +302,8 @@ __attribute__((target("avx512f,avx512bw,avx512vbmi"), always_inline)) inline __m
 // (VBMI2 compress) go to *written. A run at offset 0 is taken only if
 // `space_first`; one at the end is left to the caller, as it may go on.
 // Needs s[-1] and s[0, 66) readable and room for 64 bytes at dst.
-__attribute__((target("avx512f,avx512bw,avx512vbmi,avx512vbmi2,bmi,bmi2,popcnt"))) size_t
+__attribute__((target("avx512f,avx512bw,avx512vbmi,avx512vbmi2,bmi,bmi2,popcnt"),
+               always_inline)) inline size_t
 BlockPrefix64(const text_internal::BlockRules& r, const uint8_t* s, bool space_first, char* dst,
               size_t* bad, size_t* written) {
   const __m512i v = _mm512_loadu_si512(s);
@@ -396,6 +397,45 @@ BlockPrefix64(const text_internal::BlockRules& r, const uint8_t* s, bool space_f
   _mm512_storeu_si512(dst, _mm512_maskz_compress_epi8(keep, out));
   *written = static_cast<size_t>(__builtin_popcountll(keep));
   return take;
+}
+
+// BlockPrefix64 on consecutive blocks from s[i], for as long as each takes
+// something and there is room (s[i, i + 66) readable, 65 bytes free before
+// `limit`): one loop compiled for the block's target, so that its constants
+// and tables stay in registers from block to block (a call per block reloaded
+// them). Updates the output, the pending space and *block_after as the
+// character loop would; returns where it stopped, at i when the first block
+// took nothing (the caller's loop then takes s[i]).
+__attribute__((target("avx512f,avx512bw,avx512vbmi,avx512vbmi2,bmi,bmi2,popcnt"))) size_t
+WideBlocks(const text_internal::BlockRules& r, const uint8_t* s, size_t n, size_t i, char* text,
+           size_t limit, size_t* out, bool* space, size_t* block_after) {
+  size_t o = *out;
+  bool pending = *space;
+  while (i + 66 <= n && o + 65 <= limit) {
+    // A pending space goes before the block (a block never starts with a
+    // space), as the general rules write it before the next character.
+    const size_t lead_space = pending && o != 0 ? 1 : 0;
+    size_t bad, written;
+    const size_t taken =
+        BlockPrefix64(r, s + i, /*space_first=*/!pending && o != 0, text + o + lead_space, &bad,
+                      &written);
+    // The character loop takes the byte a block stopped at, then tries a
+    // block again. A stop in the last three bytes may be the block's end (a
+    // two-byte character cut in two, a character that is dropped only when
+    // the byte after it is seen): there the next block starts right after
+    // what was taken, or every block would send a character or two (half
+    // the blocks of Sorani) through the loop.
+    *block_after = taken != 0 && bad + 3 >= 64 ? i + taken : i + bad + 1;
+    if (taken == 0) break;
+    if (lead_space != 0) text[o] = ' ';
+    o += lead_space + written;
+    pending = false;
+    i += taken;
+    if (i < *block_after) break;
+  }
+  *out = o;
+  *space = pending;
+  return i;
 }
 
 bool WideBlocksAvailable() {
@@ -720,28 +760,23 @@ size_t Run::ContextFreeRun(const uint8_t* s, size_t n, size_t i) {
 
   while (i < n) {
     const bool wide = wide_blocks_ && i + 66 <= n && out + 65 <= limit;
-    if (i >= block_after && i > 0 && (wide || (i + 18 <= n && out + 17 <= limit))) {
+    if (wide && i >= block_after && i > 0) {
+      const size_t before = i;
+      i = WideBlocks(table_.block, s, n, i, text, limit, &out, &space, &block_after);
+      if (i != before) {
+        removed = false;
+        continue;
+      }
+    } else if (i >= block_after && i > 0 && i + 18 <= n && out + 17 <= limit) {
       // A pending space goes before the block (a block never starts with a
       // space), as the general rules write it before the next character.
       const size_t lead_space = space && out != 0 ? 1 : 0;
-      size_t bad, written;
-      size_t taken;
-      if (wide) {
-        taken = BlockPrefix64(table_.block, s + i, /*space_first=*/!space && out != 0,
-                              text + out + lead_space, &bad, &written);
-      } else {
-        taken = BlockPrefix(table_.block, s + i, /*space_first=*/!space && out != 0,
-                            text + out + lead_space, &bad);
-        written = taken;
-      }
-      // The loop takes the byte the block stopped at, then tries a block
-      // again. A stop in the last three bytes may be the block's end (a
-      // two-byte character cut in two, a character that is dropped only
-      // when the byte after it is seen): there the next block starts right
-      // after what was taken, or every block would send a character or two
-      // (half the blocks of Sorani) through the loop.
-      const size_t width = wide ? 64 : 16;
-      block_after = taken != 0 && bad + 3 >= width ? i + taken : i + bad + 1;
+      size_t bad;
+      const size_t taken = BlockPrefix(table_.block, s + i, /*space_first=*/!space && out != 0,
+                                       text + out + lead_space, &bad);
+      const size_t written = taken;
+      // As in WideBlocks.
+      block_after = taken != 0 && bad + 3 >= 16 ? i + taken : i + bad + 1;
       if (taken != 0) {
         if (lead_space != 0) text[out] = ' ';
         out += lead_space + written;
