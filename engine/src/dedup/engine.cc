@@ -379,6 +379,12 @@ struct Deduper::Impl {
       workers.emplace_back([this] {
         DocumentSketcher sketcher(options.sketch);
         while (std::optional<Work> work = queue.Pop()) {
+          // Sized once: grown document by document, the signatures would be
+          // copied eight times over on the way to a full batch. Sized here,
+          // not by the reading thread: the first touch of fresh memory is
+          // costly (the kernel zeroes it), and the reading thread is the one
+          // the workers wait for.
+          work->out->minhash.reserve(work->texts.size() * options.sketch.num_perm);
           for (const std::string& text : work->texts) {
             sketcher.AppendTo(text, sketch_options, work->out);
           }
@@ -407,9 +413,6 @@ struct Deduper::Impl {
     if (pending.texts.empty()) return;
     parts.push_back(EmptyBatch());
     pending.out = &parts.back();
-    // Sized once: grown document by document, the signatures would be
-    // copied eight times over on the way to a full batch.
-    pending.out->minhash.reserve(pending.texts.size() * options.sketch.num_perm);
     queue.Push(std::move(pending));
     pending = Work();
   }
