@@ -99,8 +99,10 @@ void Mix64All(uint64_t* h, size_t n) {
 
 bool VbmiScanAvailable() {
 #if defined(__x86_64__)
+  // Everything text_scan.h's VBMI region is compiled for.
   static const bool ok = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-                         __builtin_cpu_supports("avx512vbmi");
+                         __builtin_cpu_supports("avx512vbmi") && __builtin_cpu_supports("bmi") &&
+                         __builtin_cpu_supports("bmi2");
   return ok;
 #else
   return false;

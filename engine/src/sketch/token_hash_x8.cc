@@ -28,9 +28,10 @@ uint64_t SecretWord(size_t offset) {
 int TokenClass(uint32_t size) { return (size > 3) + (size > 8) + (size > 16) + (size > 32); }
 
 bool HashTokensX8Available() {
+  // Everything the target region below is compiled for.
   static const bool ok = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
-                         __builtin_cpu_supports("avx512bw") &&
-                         __builtin_cpu_supports("avx512vbmi2");
+                         __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
+                         __builtin_cpu_supports("avx512vbmi2") && __builtin_cpu_supports("bmi2");
   return ok;
 }
 
