@@ -86,22 +86,40 @@ void BM_ShingleWords_MatchKey(benchmark::State& state) {
 }
 BENCHMARK(BM_ShingleWords_MatchKey)->Apply(TextSizes);
 
-// The match keys of 2,000 generated articles, shingled one after another:
-// unlike one text shingled again and again, the branch predictor cannot
-// learn their words (XXH3 branches on each word's length class).
-void BM_ShingleWords_GeneratedArticles(benchmark::State& state) {
-  static const std::vector<std::string>* const keys = [] {
+// 2,000 generated articles (the texts of `dubare_gen`'s model). Unlike one
+// text sketched again and again, their words cannot be learned by the
+// branch predictor (XXH3 branches on each word's length class).
+const std::vector<std::string>& GeneratedTexts() {
+  static const std::vector<std::string>* const texts = [] {
     auto* v = new std::vector<std::string>;
     gen::CorpusOptions options;
     options.num_docs = 2000;
     absl::StatusOr<gen::Corpus> corpus = gen::GenerateCorpus(options, 2);
-    if (!corpus.ok()) return v;
+    if (corpus.ok()) {
+      for (gen::GeneratedDoc& d : corpus->docs) v->push_back(std::move(d.text));
+    }
+    return v;
+  }();
+  return *texts;
+}
+
+// The seconds per article of a benchmark over GeneratedTexts().
+benchmark::Counter PerArticle(const benchmark::State& state, size_t articles) {
+  return benchmark::Counter(static_cast<double>(state.iterations() * articles),
+                            benchmark::Counter::kIsRate | benchmark::Counter::kInvert,
+                            benchmark::Counter::OneK::kIs1000);
+}
+
+// Their match keys, shingled one after another.
+void BM_ShingleWords_GeneratedArticles(benchmark::State& state) {
+  static const std::vector<std::string>* const keys = [] {
+    auto* v = new std::vector<std::string>;
     NormalizeOptions no;
     no.form = NormalForm::kMatchKey;
     no.offset_map = false;
     const Normalizer normalizer(no);
-    for (const gen::GeneratedDoc& d : corpus->docs) {
-      absl::StatusOr<NormalizedText> key = normalizer.Normalize(d.text);
+    for (const std::string& text : GeneratedTexts()) {
+      absl::StatusOr<NormalizedText> key = normalizer.Normalize(text);
       if (key.ok()) v->push_back(std::move(key->text));
     }
     return v;
@@ -120,9 +138,7 @@ void BM_ShingleWords_GeneratedArticles(benchmark::State& state) {
   }
   state.SetBytesProcessed(static_cast<int64_t>(bytes));
   state.SetItemsProcessed(static_cast<int64_t>(shingles));
-  state.counters["us_per_article"] = benchmark::Counter(
-      static_cast<double>(state.iterations() * keys->size()),
-      benchmark::Counter::kIsRate | benchmark::Counter::kInvert, benchmark::Counter::OneK::kIs1000);
+  state.counters["us_per_article"] = PerArticle(state, keys->size());
 }
 BENCHMARK(BM_ShingleWords_GeneratedArticles)->Unit(benchmark::kMillisecond);
 
@@ -220,6 +236,30 @@ void BM_DocumentSketch(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * out.shingles.size());
 }
 BENCHMARK(BM_DocumentSketch)->ArgsProduct({{50, 400, 20000}, {0, 1}})->ArgNames({"words", "oneperm"});
+
+// What a dedup's workers do per article at the defaults: the texts of
+// GeneratedTexts() normalized, shingled and sketched into a batch.
+void BM_SketchBatch_GeneratedArticles(benchmark::State& state) {
+  const std::vector<std::string>& texts = GeneratedTexts();
+  if (texts.empty()) return state.SkipWithError("corpus generation failed");
+  const SketchParams p;
+  DocumentSketcher sketcher(p);
+  const SketchBatchOptions options;
+  size_t bytes = 0;
+  for (auto _ : state) {
+    SketchBatch batch;
+    batch.params = p;
+    batch.minhash.reserve(texts.size() * p.num_perm);  // as the dedup's workers do
+    for (const std::string& text : texts) {
+      sketcher.AppendTo(text, options, &batch);
+      bytes += text.size();
+    }
+    benchmark::DoNotOptimize(batch.minhash.data());
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(bytes));
+  state.counters["us_per_article"] = PerArticle(state, texts.size());
+}
+BENCHMARK(BM_SketchBatch_GeneratedArticles)->Unit(benchmark::kMillisecond);
 
 // ---- MinHash -----------------------------------------------------------------
 
