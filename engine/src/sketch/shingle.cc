@@ -2,8 +2,6 @@
 
 #include "dubare/shingle.h"
 
-#include <immintrin.h>
-
 #include <algorithm>
 #include <cstdint>
 #include <memory>

@@ -170,18 +170,22 @@ inline size_t ScanUnits(const unsigned char* s, size_t size, size_t i, size_t un
 // than a template argument). Callers use ForEachWord; tests run both copies.
 namespace portable {
 
-// The classes of one block, for the loop.
+// The classes of one block, for the loop. Tables (what WordBits looks up)
+// is fetched once per text, with LoadTables().
 struct Block {
+  using Tables = const uint64_t*;  // TwoByteWordBits()
+  static Tables LoadTables() { return TwoByteWordBits(); }
+
   uint64_t ascii, lead, cont;
   const unsigned char* p;
+  Tables word_bits;
 
-  explicit Block(const unsigned char* block) : p(block) {
+  Block(const unsigned char* block, Tables tables) : p(block), word_bits(tables) {
     ByteClassMasks(block, &ascii, &lead, &cont);
   }
   // The word bits of the block's ASCII bytes and leads (`in_block`); sets
   // *looked_up to the leads it covered (the loop looks the others up).
   uint64_t WordBits(uint64_t in_block, uint64_t* looked_up) const {
-    const uint64_t* word_bits = TwoByteWordBits();
     uint64_t word = 0;
     for (uint64_t m = ascii & in_block; m != 0; m &= m - 1) {
       const int j = __builtin_ctzll(m);
@@ -203,11 +207,16 @@ struct Block {
 namespace vbmi {
 
 struct Block {
+  using Tables = const VbmiWordTables*;
+  static Tables LoadTables() { return &GetVbmiWordTables(); }
+
   uint64_t ascii, lead, cont;
   const unsigned char* p;
+  Tables tables;
   __m512i v;
 
-  explicit Block(const unsigned char* block) : p(block), v(_mm512_loadu_si512(block)) {
+  Block(const unsigned char* block, Tables t)
+      : p(block), tables(t), v(_mm512_loadu_si512(block)) {
     ascii = ~_mm512_movepi8_mask(v);
     cont = _mm512_cmpeq_epi8_mask(_mm512_and_si512(v, _mm512_set1_epi8(static_cast<char>(0xC0))),
                                   _mm512_set1_epi8(static_cast<char>(0x80)));
@@ -216,7 +225,7 @@ struct Block {
                                   _mm512_set1_epi8(30));
   }
   uint64_t WordBits(uint64_t in_block, uint64_t* looked_up) const {
-    const VbmiWordTables& t = GetVbmiWordTables();
+    const VbmiWordTables& t = *tables;
     // The byte after each one; the last is read as 0 (a lead there is not in_block).
     const __m512i next = _mm512_maskz_loadu_epi8(~uint64_t{0} >> 1, p + 1);
     const __mmask64 ascii_word = _mm512_movepi8_mask(_mm512_permutex2var_epi8(

@@ -399,6 +399,17 @@ BlockPrefix64(const text_internal::BlockRules& r, const uint8_t* s, bool space_f
   return take;
 }
 
+// Where the next block may start after one of `width` bytes at s[i] took
+// `taken` bytes and stopped at s[i + bad]. The character loop takes the byte
+// a block stopped at, then tries a block again. A stop in the last three
+// bytes may be the block's end (a two-byte character cut in two, a character
+// that is dropped only when the byte after it is seen): there the next block
+// starts right after what was taken, or every block would send a character
+// or two (half the blocks of Sorani) through the loop.
+inline size_t NextBlockAt(size_t i, size_t taken, size_t bad, size_t width) {
+  return taken != 0 && bad + 3 >= width ? i + taken : i + bad + 1;
+}
+
 // BlockPrefix64 on consecutive blocks from s[i], for as long as each takes
 // something and there is room (s[i, i + 66) readable, 65 bytes free before
 // `limit`): one loop compiled for the block's target, so that its constants
@@ -419,13 +430,7 @@ WideBlocks(const text_internal::BlockRules& r, const uint8_t* s, size_t n, size_
     const size_t taken =
         BlockPrefix64(r, s + i, /*space_first=*/!pending && o != 0, text + o + lead_space, &bad,
                       &written);
-    // The character loop takes the byte a block stopped at, then tries a
-    // block again. A stop in the last three bytes may be the block's end (a
-    // two-byte character cut in two, a character that is dropped only when
-    // the byte after it is seen): there the next block starts right after
-    // what was taken, or every block would send a character or two (half
-    // the blocks of Sorani) through the loop.
-    *block_after = taken != 0 && bad + 3 >= 64 ? i + taken : i + bad + 1;
+    *block_after = NextBlockAt(i, taken, bad, 64);
     if (taken == 0) break;
     if (lead_space != 0) text[o] = ' ';
     o += lead_space + written;
@@ -774,12 +779,10 @@ size_t Run::ContextFreeRun(const uint8_t* s, size_t n, size_t i) {
       size_t bad;
       const size_t taken = BlockPrefix(table_.block, s + i, /*space_first=*/!space && out != 0,
                                        text + out + lead_space, &bad);
-      const size_t written = taken;
-      // As in WideBlocks.
-      block_after = taken != 0 && bad + 3 >= 16 ? i + taken : i + bad + 1;
-      if (taken != 0) {
+      block_after = NextBlockAt(i, taken, bad, 16);
+      if (taken != 0) {  // written as taken: the 16-byte blocks only copy
         if (lead_space != 0) text[out] = ' ';
-        out += lead_space + written;
+        out += lead_space + taken;
         space = false;
         i += taken;
         removed = false;
